@@ -1,0 +1,108 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Watershed.ServiceDefaults.Data;
+
+public enum DatabaseProvider
+{
+    /// <summary>Zero-setup local default: a file next to the service.</summary>
+    Sqlite,
+
+    /// <summary>The real store, schema managed by EF Core migrations.</summary>
+    Postgres,
+}
+
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    [Required]
+    public string ConnectionString { get; set; } = string.Empty;
+}
+
+/// <summary>
+/// Database-per-service wiring: PostgreSQL (Npgsql) with migrations is the real store, SQLite
+/// (schema created from the model) the local default. Each service owns one DbContext.
+/// </summary>
+public static class ServiceDatabase
+{
+    public static IHostApplicationBuilder AddServiceDatabase<TContext>(this IHostApplicationBuilder builder)
+        where TContext : DbContext
+    {
+        builder.Services.AddOptions<DatabaseOptions>()
+            .Bind(builder.Configuration.GetSection(DatabaseOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddDbContext<TContext>((services, options) =>
+        {
+            var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            switch (database.Provider)
+            {
+                case DatabaseProvider.Postgres:
+                    options.UseNpgsql(database.ConnectionString, npgsql =>
+                        npgsql.MigrationsHistoryTable("__ef_migrations_history"));
+                    break;
+                default:
+                    options.UseSqlite(database.ConnectionString);
+                    break;
+            }
+        });
+
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TContext>>("database");
+        return builder;
+    }
+
+    /// <summary>Brings the schema up to date before the service takes calls.</summary>
+    public static async Task InitializeDatabaseAsync<TContext>(this IServiceProvider services, CancellationToken cancellationToken = default)
+        where TContext : DbContext
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+        else
+        {
+            await db.Database.EnsureCreatedAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>True when the save failed on a unique index (a concurrent duplicate insert).</summary>
+    public static bool IsUniqueViolation(this DbUpdateException exception) =>
+        exception.InnerException switch
+        {
+            PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,
+            SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode is 2067 or 1555,
+            _ => false,
+        };
+}
+
+/// <summary>Ready only while the service's database answers; reported through grpc.health.v1.</summary>
+public sealed class DatabaseHealthCheck<TContext>(TContext db) : IHealthCheck
+    where TContext : DbContext
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await db.Database.CanConnectAsync(cancellationToken)
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy("The database does not answer.");
+        }
+        catch (Exception ex) when (ex is NpgsqlException or SqliteException or InvalidOperationException)
+        {
+            return HealthCheckResult.Unhealthy("The database does not answer.", ex);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+namespace Watershed.ServiceDefaults.Errors;
+
+/// <summary>
+/// Failures the domain and the gRPC layer raise on purpose. The error interceptor turns each into
+/// its gRPC status with google.rpc details; anything else becomes INTERNAL without internals.
+/// </summary>
+public abstract class ServiceException(string message) : Exception(message);
+
+public sealed record FieldViolation(string Field, string Description);
+
+/// <summary>INVALID_ARGUMENT with a google.rpc.BadRequest listing every violated field.</summary>
+public sealed class InvalidArgumentException(IReadOnlyList<FieldViolation> violations)
+    : ServiceException(Summarise(violations))
+{
+    public InvalidArgumentException(string field, string description)
+        : this([new FieldViolation(field, description)])
+    {
+    }
+
+    public IReadOnlyList<FieldViolation> Violations { get; } = violations;
+
+    private static string Summarise(IReadOnlyList<FieldViolation> violations) =>
+        violations.Count == 1
+            ? $"{violations[0].Field}: {violations[0].Description}"
+            : $"{violations.Count} invalid fields: {string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}"))}";
+}
+
+/// <summary>NOT_FOUND with a google.rpc.ResourceInfo.</summary>
+public sealed class NotFoundException(string resourceType, string resourceName)
+    : ServiceException($"{resourceType} '{resourceName}' was not found")
+{
+    public string ResourceType { get; } = resourceType;
+    public string ResourceName { get; } = resourceName;
+}
+
+/// <summary>FAILED_PRECONDITION: the request is well formed but the system is not in a state that allows it.</summary>
+public sealed class PreconditionFailedException(string type, string subject, string description)
+    : ServiceException(description)
+{
+    public string Type { get; } = type;
+    public string Subject { get; } = subject;
+}
+
+/// <summary>ALREADY_EXISTS: the thing the caller tried to create exists already.</summary>
+public sealed class AlreadyExistsException(string resourceType, string resourceName, string description)
+    : ServiceException(description)
+{
+    public string ResourceType { get; } = resourceType;
+    public string ResourceName { get; } = resourceName;
+}
+
+/// <summary>PERMISSION_DENIED: authenticated, but not allowed to do this here.</summary>
+public sealed class PermissionDeniedException(string message) : ServiceException(message);
+
+/// <summary>UNAVAILABLE: a dependency (another service) could not be reached; the caller may retry.</summary>
+public sealed class DependencyUnavailableException(string dependency, string message, Exception? inner = null)
+    : ServiceException(message)
+{
+    public string Dependency { get; } = dependency;
+    public Exception? Cause { get; } = inner;
+}

@@ -1,0 +1,137 @@
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Watershed.ServiceDefaults.Errors;
+
+namespace Watershed.ServiceDefaults.Grpc;
+
+/// <summary>
+/// The one place where failures become gRPC statuses. Domain and validation failures carry
+/// google.rpc details; unexpected failures are logged and answered INTERNAL with no internals.
+/// </summary>
+public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Map(ex, context);
+        }
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context,
+        ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(requestStream, context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Map(ex, context);
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Map(ex, context);
+        }
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream,
+        ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(requestStream, responseStream, context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Map(ex, context);
+        }
+    }
+
+    private RpcException Map(Exception ex, ServerCallContext context)
+    {
+        var status = ToStatus(ex, context);
+        if (status.Code == (int)Code.Internal)
+        {
+            LogUnexpected(logger, ex, context.Method);
+        }
+
+        return status.ToRpcException();
+    }
+
+    /// <summary>Builds the google.rpc.Status for a failure; public so tests can check the mapping without a host.</summary>
+    public static Google.Rpc.Status ToStatus(Exception ex, ServerCallContext? context = null)
+    {
+        switch (ex)
+        {
+            case InvalidArgumentException invalid:
+                var badRequest = new BadRequest();
+                badRequest.FieldViolations.AddRange(invalid.Violations.Select(v =>
+                    new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
+                return Status(Code.InvalidArgument, invalid.Message, badRequest);
+            case NotFoundException notFound:
+                return Status(Code.NotFound, notFound.Message,
+                    new ResourceInfo { ResourceType = notFound.ResourceType, ResourceName = notFound.ResourceName });
+            case PreconditionFailedException precondition:
+                var failure = new PreconditionFailure();
+                failure.Violations.Add(new PreconditionFailure.Types.Violation
+                {
+                    Type = precondition.Type,
+                    Subject = precondition.Subject,
+                    Description = precondition.Message,
+                });
+                return Status(Code.FailedPrecondition, precondition.Message, failure);
+            case AlreadyExistsException exists:
+                return Status(Code.AlreadyExists, exists.Message,
+                    new ResourceInfo { ResourceType = exists.ResourceType, ResourceName = exists.ResourceName, Description = exists.Message });
+            case PermissionDeniedException denied:
+                return Status(Code.PermissionDenied, denied.Message);
+            case DependencyUnavailableException unavailable:
+                return Status(Code.Unavailable, unavailable.Message,
+                    new ErrorInfo { Reason = "DEPENDENCY_UNAVAILABLE", Domain = "watershed", Metadata = { ["dependency"] = unavailable.Dependency } });
+            case DbUpdateConcurrencyException:
+                return Status(Code.Aborted, "The object was changed by another request; read it again and retry.");
+            case OperationCanceledException when context?.CancellationToken.IsCancellationRequested == true:
+                return Status(Code.Cancelled, "The call was cancelled.");
+            case TimeoutException:
+                return Status(Code.DeadlineExceeded, "The operation timed out.");
+            default:
+                return Status(Code.Internal, "An internal error occurred; it has been logged.");
+        }
+    }
+
+    private static Google.Rpc.Status Status(Code code, string message, Google.Protobuf.IMessage? detail = null)
+    {
+        var status = new Google.Rpc.Status { Code = (int)code, Message = message };
+        if (detail is not null)
+        {
+            status.Details.Add(Any.Pack(detail));
+        }
+
+        return status;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure in {Method}")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string method);
+}
