@@ -24,7 +24,7 @@ public static class ServiceDefaultsExtensions
 {
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
     {
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<TimeProvider, DatabaseTimeProvider>();
         builder.AddTelemetry(serviceName);
 
         builder.Services.AddGrpc(options =>

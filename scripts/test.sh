@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The one command that runs every check and every test: contracts lint, a warnings-as-errors build,
+# then all test projects (unit, integration on a throwaway PostgreSQL, SQLite and socket smoke tests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+scripts/prerequisites.sh
+
+echo "== buf lint and format (protos/)"
+(cd protos && "$root/scripts/tools/node_modules/.bin/buf" lint && "$root/scripts/tools/node_modules/.bin/buf" format --diff --exit-code)
+
+echo "== build"
+dotnet build Watershed.sln -c Release -nologo -v quiet
+
+echo "== test"
+results="$root/TestResults"
+rm -rf "$results"
+status=0
+dotnet test Watershed.sln -c Release --no-build -nologo --logger "trx" --results-directory "$results" || status=$?
+
+# Clusters left by test processes that ended before they could remove them.
+rm -rf /tmp/watershed-pg-* 2>/dev/null || true
+
+# One closing line for the whole run, summed over every test assembly's results.
+python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+runs = glob.glob(sys.argv[1] + "/*.trx")
+if not runs:
+    failed = 1
+for path in runs:
+    summary = ET.parse(path).getroot().find("t:ResultSummary", ns)
+    if summary.get("outcome") not in ("Completed", "Passed", "Warning"):
+        failed += 1  # an aborted test run counts as a failure even when no test in it failed
+    c = summary.find("t:Counters", ns)
+    passed += int(c.get("passed")); failed += int(c.get("failed")) + int(c.get("error")) + int(c.get("timeout")) + int(c.get("aborted"))
+    skipped += int(c.get("notExecuted"))
+print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status

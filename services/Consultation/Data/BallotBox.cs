@@ -1,0 +1,107 @@
+using Microsoft.EntityFrameworkCore;
+using Watershed.Consultation.Domain;
+using Watershed.ServiceDefaults.Errors;
+
+namespace Watershed.Consultation.Data;
+
+public sealed record CastVote(Guid BallotId, Guid MemberId, VoteChoice Choice, string ClientRequestId, VoteChannel Channel, string RecordedBy);
+
+public sealed record CastVoteResult(string ReceiptCode, long Sequence, string EntryHash, bool Replayed);
+
+/// <summary>
+/// Accepts votes. Every append to a ballot runs in one transaction that first takes the ballot's row
+/// lock, so concurrent votes on one ballot are serialised: the log stays a chain, the counts stay
+/// exact, and a request raced from many clients counts once.
+/// </summary>
+public sealed class BallotBox(ConsultationDbContext db, TimeProvider clock)
+{
+    public async Task<CastVoteResult> CastAsync(CastVote vote, CancellationToken ct)
+    {
+        var fingerprint = BallotParticipation.Fingerprint(vote.MemberId, vote.Choice);
+
+        // Fast path for a replay that needs no lock.
+        if (await FindReplayAsync(vote, fingerprint, ct) is { } early)
+        {
+            return early;
+        }
+
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await LockAsync(db, vote.BallotId, ct);
+            db.ChangeTracker.Clear();
+
+            // Under the lock: whatever raced us has committed or waits behind us.
+            if (await FindReplayAsync(vote, fingerprint, ct) is { } replay)
+            {
+                return replay;
+            }
+
+            if (await db.BallotParticipations.AnyAsync(p => p.BallotId == vote.BallotId && p.MemberId == vote.MemberId, ct))
+            {
+                throw new AlreadyExistsException("vote", $"ballots/{vote.BallotId}/members/{vote.MemberId}",
+                    "This member has voted on this ballot already; one counted vote per member.");
+            }
+
+            var ballot = await db.Ballots.SingleAsync(b => b.Id == vote.BallotId, ct);
+            ballot.EnsureAccepts(vote.Choice);
+            if (!await db.BallotElectors.AnyAsync(e => e.BallotId == vote.BallotId && e.MemberId == vote.MemberId, ct))
+            {
+                throw new PreconditionFailedException("NOT_ELIGIBLE", $"members/{vote.MemberId}",
+                    "Only voting members present when the ballot opened may vote on it.");
+            }
+
+            var receipt = ReceiptCode.New();
+            var entry = ballot.Append(vote.Choice, receipt, vote.MemberId);
+            db.BallotLog.Add(entry);
+            db.BallotParticipations.Add(new BallotParticipation
+            {
+                BallotId = vote.BallotId,
+                MemberId = vote.MemberId,
+                ClientRequestId = vote.ClientRequestId,
+                RequestFingerprint = fingerprint,
+                ReceiptCode = receipt,
+                Sequence = entry.Sequence,
+                EntryHash = entry.EntryHash,
+                Channel = vote.Channel,
+                RecordedBy = vote.RecordedBy,
+                CastAt = clock.GetUtcNow(),
+            });
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return new CastVoteResult(receipt, entry.Sequence, entry.EntryHash, Replayed: false);
+        });
+    }
+
+    /// <summary>Takes the ballot's row lock for the rest of the transaction (any write to the row does).</summary>
+    public static async Task LockAsync(ConsultationDbContext db, Guid ballotId, CancellationToken ct)
+    {
+        var updated = await db.Ballots.Where(b => b.Id == ballotId).ExecuteUpdateAsync(
+            s => s.SetProperty(
+                b => EF.Property<long>(b, ConsultationDbContext.BallotLockVersion),
+                b => EF.Property<long>(b, ConsultationDbContext.BallotLockVersion) + 1),
+            ct);
+        if (updated == 0)
+        {
+            throw new NotFoundException("ballot", ballotId.ToString());
+        }
+    }
+
+    private async Task<CastVoteResult?> FindReplayAsync(CastVote vote, string fingerprint, CancellationToken ct)
+    {
+        var earlier = await db.BallotParticipations.AsNoTracking()
+            .SingleOrDefaultAsync(p => p.BallotId == vote.BallotId && p.ClientRequestId == vote.ClientRequestId, ct);
+        if (earlier is null)
+        {
+            return null;
+        }
+
+        if (earlier.RequestFingerprint != fingerprint)
+        {
+            throw new InvalidArgumentException("client_request_id", "was already used for a different vote on this ballot");
+        }
+
+        return new CastVoteResult(earlier.ReceiptCode, earlier.Sequence, earlier.EntryHash, Replayed: true);
+    }
+}

@@ -1,0 +1,193 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Watershed.Consultation.Domain;
+using WatershedEntity = Watershed.Consultation.Domain.Watershed;
+
+namespace Watershed.Consultation.Data;
+
+public sealed class ConsultationDbContext(DbContextOptions<ConsultationDbContext> options) : DbContext(options)
+{
+    /// <summary>Shadow column bumped to take a ballot's row lock before appending to its log.</summary>
+    public const string BallotLockVersion = "LockVersion";
+
+    public DbSet<WatershedEntity> Watersheds => Set<WatershedEntity>();
+
+    public DbSet<Organization> Organizations => Set<Organization>();
+
+    public DbSet<Person> Persons => Set<Person>();
+
+    public DbSet<Space> Spaces => Set<Space>();
+
+    public DbSet<Member> Members => Set<Member>();
+
+    public DbSet<Assembly> Assemblies => Set<Assembly>();
+
+    public DbSet<AttendanceRecord> Attendance => Set<AttendanceRecord>();
+
+    public DbSet<Proposal> Proposals => Set<Proposal>();
+
+    public DbSet<ProposalReference> ProposalReferences => Set<ProposalReference>();
+
+    public DbSet<Ballot> Ballots => Set<Ballot>();
+
+    public DbSet<BallotElector> BallotElectors => Set<BallotElector>();
+
+    public DbSet<BallotParticipation> BallotParticipations => Set<BallotParticipation>();
+
+    public DbSet<BallotLogEntry> BallotLog => Set<BallotLogEntry>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no timestamp type that sorts; store instants as UTC ticks there.
+        if (Database.IsSqlite())
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<WatershedEntity>(e =>
+        {
+            e.ToTable("watersheds");
+            e.HasKey(w => w.Id);
+            e.HasIndex(w => w.Code).IsUnique();
+            e.Property(w => w.Code).HasMaxLength(40);
+            e.Property(w => w.Name).HasMaxLength(200);
+            e.Property(w => w.Region).HasMaxLength(200);
+            e.Property(w => w.District).HasMaxLength(200);
+        });
+
+        model.Entity<Organization>(e =>
+        {
+            e.ToTable("organizations");
+            e.HasKey(o => o.Id);
+            e.HasOne<WatershedEntity>().WithMany().HasForeignKey(o => o.WatershedId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(o => new { o.WatershedId, o.Name }).IsUnique();
+            e.Property(o => o.Name).HasMaxLength(200);
+        });
+
+        model.Entity<Person>(e =>
+        {
+            e.ToTable("persons");
+            e.HasKey(p => p.Id);
+            e.HasOne<WatershedEntity>().WithMany().HasForeignKey(p => p.WatershedId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Organization>().WithMany().HasForeignKey(p => p.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(p => new { p.WatershedId, p.CreatedAt });
+            e.Property(p => p.FullName).HasMaxLength(200);
+            e.Property(p => p.PhoneNumber).HasMaxLength(16);
+            e.Property(p => p.PreferredLanguage).HasMaxLength(10);
+        });
+
+        model.Entity<Space>(e =>
+        {
+            e.ToTable("spaces");
+            e.HasKey(s => s.Id);
+            e.HasOne<WatershedEntity>().WithMany().HasForeignKey(s => s.WatershedId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(s => s.Name).HasMaxLength(200);
+            e.ComplexProperty(s => s.FirstCallQuorum, q => q.Property(x => x.Percent).HasPrecision(5, 2));
+            e.ComplexProperty(s => s.SecondCallQuorum, q => q.Property(x => x.Percent).HasPrecision(5, 2));
+        });
+
+        model.Entity<Member>(e =>
+        {
+            e.ToTable("members");
+            e.HasKey(m => m.Id);
+            e.HasOne<Space>().WithMany().HasForeignKey(m => m.SpaceId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Person>().WithMany().HasForeignKey(m => m.PersonId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Organization>().WithMany().HasForeignKey(m => m.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+            // One active membership per person and space, however many times they joined and left.
+            e.HasIndex(m => new { m.SpaceId, m.PersonId }).IsUnique().HasFilter("\"LeftAt\" IS NULL");
+            e.Ignore(m => m.HasVote);
+            e.Ignore(m => m.IsActive);
+        });
+
+        model.Entity<Assembly>(e =>
+        {
+            e.ToTable("assemblies");
+            e.HasKey(a => a.Id);
+            e.HasOne<Space>().WithMany().HasForeignKey(a => a.SpaceId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(a => new { a.SpaceId, a.ScheduledAt });
+            e.Property(a => a.Title).HasMaxLength(200);
+            e.Property(a => a.Place).HasMaxLength(200);
+            e.Ignore(a => a.AcceptsAttendance);
+        });
+
+        model.Entity<AttendanceRecord>(e =>
+        {
+            e.ToTable("attendance");
+            e.HasKey(a => new { a.AssemblyId, a.MemberId });
+            e.HasOne<Assembly>().WithMany().HasForeignKey(a => a.AssemblyId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Member>().WithMany().HasForeignKey(a => a.MemberId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(a => a.RecordedBy).HasMaxLength(200);
+        });
+
+        model.Entity<Proposal>(e =>
+        {
+            e.ToTable("proposals");
+            e.HasKey(p => p.Id);
+            e.HasOne<Space>().WithMany().HasForeignKey(p => p.SpaceId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Assembly>().WithMany().HasForeignKey(p => p.AssemblyId).OnDelete(DeleteBehavior.Restrict);
+            e.HasMany(p => p.References).WithOne().HasForeignKey(r => r.ProposalId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(p => new { p.SpaceId, p.CreatedAt });
+            e.Property(p => p.Title).HasMaxLength(200);
+            e.Property(p => p.Description).HasMaxLength(4000);
+            e.Property(p => p.Revision).IsConcurrencyToken();
+        });
+
+        model.Entity<ProposalReference>(e =>
+        {
+            e.ToTable("proposal_references");
+            e.HasKey(r => new { r.ProposalId, r.Kind, r.ExternalId });
+            e.HasIndex(r => new { r.Kind, r.ExternalId });
+            e.Property(r => r.Kind).HasMaxLength(80);
+            e.Property(r => r.ExternalId).HasMaxLength(100);
+        });
+
+        model.Entity<Ballot>(e =>
+        {
+            e.ToTable("ballots");
+            e.HasKey(b => b.Id);
+            e.HasOne<Proposal>().WithMany().HasForeignKey(b => b.ProposalId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Assembly>().WithMany().HasForeignKey(b => b.AssemblyId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(b => b.ProposalId).IsUnique();
+            e.HasIndex(b => b.AssemblyId);
+            e.Property(b => b.HeadHash).HasMaxLength(64);
+            e.Property(b => b.Explanation).HasMaxLength(500);
+            e.Property<long>(BallotLockVersion);
+            e.Ignore(b => b.Tally);
+        });
+
+        model.Entity<BallotElector>(e =>
+        {
+            e.ToTable("ballot_electors");
+            e.HasKey(x => new { x.BallotId, x.MemberId });
+            e.HasOne<Ballot>().WithMany().HasForeignKey(x => x.BallotId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<BallotParticipation>(e =>
+        {
+            e.ToTable("ballot_participations");
+            e.HasKey(x => new { x.BallotId, x.MemberId });
+            e.HasIndex(x => new { x.BallotId, x.ClientRequestId }).IsUnique();
+            e.HasOne<Ballot>().WithMany().HasForeignKey(x => x.BallotId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.ClientRequestId).HasMaxLength(64);
+            e.Property(x => x.RequestFingerprint).HasMaxLength(64);
+            e.Property(x => x.ReceiptCode).HasMaxLength(16);
+            e.Property(x => x.EntryHash).HasMaxLength(64);
+            e.Property(x => x.RecordedBy).HasMaxLength(200);
+        });
+
+        model.Entity<BallotLogEntry>(e =>
+        {
+            e.ToTable("ballot_log");
+            e.HasKey(x => new { x.BallotId, x.Sequence });
+            e.HasIndex(x => new { x.BallotId, x.ReceiptCode }).IsUnique();
+            e.HasOne<Ballot>().WithMany().HasForeignKey(x => x.BallotId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.ReceiptCode).HasMaxLength(16);
+            e.Property(x => x.MemberId).HasMaxLength(36);
+            e.Property(x => x.PreviousHash).HasMaxLength(64);
+            e.Property(x => x.EntryHash).HasMaxLength(64);
+        });
+    }
+}

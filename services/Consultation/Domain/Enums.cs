@@ -1,0 +1,91 @@
+namespace Watershed.Consultation.Domain;
+
+// Domain enums mirror the contract's values one to one (without the UNSPECIFIED zero),
+// so the mapping is a cast guarded by validation at the edge.
+
+public enum OrganizationKind
+{
+    Community = 1,
+    Association = 2,
+    LocalGovernment = 3,
+    Ngo = 4,
+    Other = 5,
+}
+
+public enum SpaceKind
+{
+    CommunityAssembly = 1,
+    ParticipatoryBudget = 2,
+    BasinCouncil = 3,
+    RoundTable = 4,
+}
+
+public enum MemberRole
+{
+    VotingMember = 1,
+    Delegate = 2,
+    Facilitator = 3,
+    TechnicalAdvisor = 4,
+    Observer = 5,
+}
+
+public enum AssemblyState
+{
+    Convened = 1,
+    Open = 2,
+    Closed = 3,
+}
+
+public enum AssemblyCall
+{
+    First = 1,
+    Second = 2,
+}
+
+public enum ProposalType
+{
+    General = 1,
+    LandUseChange = 2,
+    BudgetItem = 3,
+    PlanApproval = 4,
+}
+
+public enum ProposalState
+{
+    Draft = 1,
+    Submitted = 2,
+    OnAgenda = 3,
+    Voting = 4,
+    Approved = 5,
+    Rejected = 6,
+    Withdrawn = 7,
+}
+
+public enum DecisionRule
+{
+    SimpleMajority = 1,
+    AbsoluteMajorityOfPresent = 2,
+    TwoThirdsOfRoll = 3,
+    Consensus = 4,
+}
+
+public enum VoteChoice
+{
+    Yes = 1,
+    No = 2,
+    Abstain = 3,
+    Block = 4,
+}
+
+public enum BallotState
+{
+    Open = 1,
+    Closed = 2,
+}
+
+public enum VoteChannel
+{
+    Direct = 1,
+    RecordedByFacilitator = 2,
+    Proxy = 3,
+}

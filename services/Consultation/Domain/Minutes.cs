@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Text;
+
+namespace Watershed.Consultation.Domain;
+
+public sealed record MinutesAttendee(Guid MemberId, Guid PersonId, string FullName, MemberRole Role, bool HasVote, bool Present, DateTimeOffset? RecordedAt);
+
+public sealed record MinutesDecision(
+    Guid ProposalId,
+    string Title,
+    ProposalType Type,
+    DecisionRule Rule,
+    bool Secret,
+    Tally Tally,
+    int Eligible,
+    int Roll,
+    int RequiredYes,
+    bool Approved,
+    string LogHeadHash);
+
+/// <summary>What the acta records: who was there, whether there was quorum, and each decision.</summary>
+public sealed record MinutesData(
+    Assembly Assembly,
+    string SpaceName,
+    string WatershedName,
+    IReadOnlyList<MinutesAttendee> Attendance,
+    IReadOnlyList<MinutesDecision> Decisions);
+
+/// <summary>
+/// Renders the acta (minutes) as plain text in Spanish, the language of the community's minute book,
+/// or in English. Dates are written in Peru's time (UTC−5, no daylight saving).
+/// </summary>
+public static class MinutesRenderer
+{
+    private static readonly TimeSpan PeruOffset = TimeSpan.FromHours(-5);
+
+    public static bool Supports(string language) => language is "es" or "en";
+
+    public static string Render(MinutesData minutes, string language)
+    {
+        var es = language != "en";
+        var culture = CultureInfo.GetCultureInfo(es ? "es-PE" : "en-GB");
+        var a = minutes.Assembly;
+        var text = new StringBuilder();
+        string When(DateTimeOffset? t) => t is null ? "—" : t.Value.ToOffset(PeruOffset).ToString("dd/MM/yyyy HH:mm", culture);
+
+        text.AppendLine(es ? "ACTA DE ASAMBLEA" : "MINUTES OF THE ASSEMBLY");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{a.Title}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{(es ? "Espacio" : "Space")}: {minutes.SpaceName} — {(es ? "Cuenca" : "Watershed")}: {minutes.WatershedName}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{(es ? "Lugar" : "Place")}: {a.Place}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{(es ? "Convocada para" : "Convened for")}: {When(a.ScheduledAt)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{(es ? "Apertura" : "Opened")}: {When(a.OpenedAt)} — {(es ? "Cierre" : "Closed")}: {When(a.ClosedAt)}");
+        if (a.Call is { } call)
+        {
+            var callName = (es, call) switch
+            {
+                (true, AssemblyCall.First) => "primera convocatoria",
+                (true, _) => "segunda convocatoria",
+                (false, AssemblyCall.First) => "first call",
+                _ => "second call",
+            };
+            var reached = a.QuorumPresentAtOpen >= a.QuorumRequiredAtOpen;
+            text.AppendLine(es
+                ? $"Quórum en {callName}: {a.QuorumPresentAtOpen} presentes de {a.QuorumOnRollAtOpen} habilitados en el padrón; se requerían {a.QuorumRequiredAtOpen}. {(reached ? "Hubo quórum." : "No hubo quórum.")}"
+                : $"Quorum at the {callName}: {a.QuorumPresentAtOpen} present of {a.QuorumOnRollAtOpen} voting members on the roll; {a.QuorumRequiredAtOpen} required. {(reached ? "Quorum was reached." : "Quorum was not reached.")}");
+        }
+
+        if (a.Agenda.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine(es ? "AGENDA" : "AGENDA");
+            for (var i = 0; i < a.Agenda.Count; i++)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"{i + 1}. {a.Agenda[i]}");
+            }
+        }
+
+        text.AppendLine();
+        text.AppendLine(es ? "ASISTENCIA" : "ATTENDANCE");
+        foreach (var person in minutes.Attendance.OrderBy(p => p.FullName, StringComparer.Create(culture, ignoreCase: true)))
+        {
+            var presence = person.Present ? (es ? "presente" : "present") : (es ? "ausente" : "absent");
+            var vote = person.HasVote ? (es ? "con voto" : "with vote") : (es ? "con voz, sin voto" : "voice, no vote");
+            text.AppendLine(CultureInfo.InvariantCulture, $"- {person.FullName} ({RoleName(person.Role, es)}, {vote}): {presence}");
+        }
+
+        text.AppendLine();
+        text.AppendLine(es ? "ACUERDOS" : "DECISIONS");
+        if (minutes.Decisions.Count == 0)
+        {
+            text.AppendLine(es ? "No se sometió ninguna propuesta a votación." : "No proposal was put to the vote.");
+        }
+
+        var n = 0;
+        foreach (var d in minutes.Decisions)
+        {
+            n++;
+            var outcome = d.Approved ? (es ? "APROBADA" : "APPROVED") : (es ? "RECHAZADA" : "REJECTED");
+            text.AppendLine(CultureInfo.InvariantCulture, $"{n}. {d.Title} — {outcome}");
+            text.AppendLine(es
+                ? $"   Regla: {RuleName(d.Rule, es)}; votación {(d.Secret ? "secreta" : "pública")}."
+                : $"   Rule: {RuleName(d.Rule, es)}; {(d.Secret ? "secret" : "public")} ballot.");
+            text.AppendLine(es
+                ? $"   Votos: {d.Tally.Yes} a favor, {d.Tally.No} en contra, {d.Tally.Abstain} abstenciones{(d.Rule == DecisionRule.Consensus ? $", {d.Tally.Block} bloqueos" : string.Empty)}; {d.Eligible} habilitados presentes, {d.Roll} en el padrón; votos a favor requeridos: {d.RequiredYes}."
+                : $"   Votes: {d.Tally.Yes} yes, {d.Tally.No} no, {d.Tally.Abstain} abstain{(d.Rule == DecisionRule.Consensus ? $", {d.Tally.Block} block" : string.Empty)}; {d.Eligible} eligible present, {d.Roll} on the roll; yes votes required: {d.RequiredYes}.");
+            text.AppendLine(CultureInfo.InvariantCulture, $"   {(es ? "Huella del registro de votos" : "Ballot log hash")}: {d.LogHeadHash}");
+        }
+
+        return text.ToString();
+    }
+
+    private static string RoleName(MemberRole role, bool es) => (role, es) switch
+    {
+        (MemberRole.VotingMember, true) => "comunero/a calificado/a",
+        (MemberRole.Delegate, true) => "delegado/a",
+        (MemberRole.Facilitator, true) => "facilitador/a",
+        (MemberRole.TechnicalAdvisor, true) => "equipo técnico",
+        (MemberRole.Observer, true) => "observador/a",
+        (MemberRole.VotingMember, false) => "voting member",
+        (MemberRole.Delegate, false) => "delegate",
+        (MemberRole.Facilitator, false) => "facilitator",
+        (MemberRole.TechnicalAdvisor, false) => "technical advisor",
+        _ => "observer",
+    };
+
+    private static string RuleName(DecisionRule rule, bool es) => (rule, es) switch
+    {
+        (DecisionRule.SimpleMajority, true) => "mayoría simple de votos emitidos",
+        (DecisionRule.AbsoluteMajorityOfPresent, true) => "mayoría absoluta de presentes",
+        (DecisionRule.TwoThirdsOfRoll, true) => "dos tercios del total de comuneros del padrón",
+        (DecisionRule.Consensus, true) => "consenso (sin bloqueo)",
+        (DecisionRule.SimpleMajority, false) => "simple majority of votes cast",
+        (DecisionRule.AbsoluteMajorityOfPresent, false) => "absolute majority of members present",
+        (DecisionRule.TwoThirdsOfRoll, false) => "two thirds of all members on the roll",
+        _ => "consensus (no block)",
+    };
+}

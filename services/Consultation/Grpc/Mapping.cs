@@ -1,0 +1,173 @@
+using Google.Protobuf.WellKnownTypes;
+using Watershed.Common.V1;
+using Watershed.Consultation.Domain;
+using V1 = Watershed.Consultation.V1;
+using WatershedEntity = Watershed.Consultation.Domain.Watershed;
+
+namespace Watershed.Consultation.Grpc;
+
+/// <summary>Domain ↔ contract mapping. Enum numbers are kept equal on both sides, so enum mapping is a cast.</summary>
+internal static class Mapping
+{
+    public static Timestamp? ToTimestamp(this DateTimeOffset? value) =>
+        value is null ? null : Timestamp.FromDateTimeOffset(value.Value);
+
+    public static Timestamp ToTimestamp(this DateTimeOffset value) => Timestamp.FromDateTimeOffset(value);
+
+    public static string ToText(this Guid? id) => id?.ToString() ?? string.Empty;
+
+    public static V1.Watershed ToContract(this WatershedEntity w) => new()
+    {
+        Id = w.Id.ToString(),
+        Code = w.Code,
+        Name = w.Name,
+        Region = w.Region,
+        District = w.District,
+        CreatedAt = w.CreatedAt.ToTimestamp(),
+    };
+
+    public static V1.Organization ToContract(this Organization o) => new()
+    {
+        Id = o.Id.ToString(),
+        WatershedId = o.WatershedId.ToString(),
+        Name = o.Name,
+        Kind = (V1.OrganizationKind)o.Kind,
+        CreatedAt = o.CreatedAt.ToTimestamp(),
+    };
+
+    public static V1.Person ToContract(this Person p) => new()
+    {
+        Id = p.Id.ToString(),
+        WatershedId = p.WatershedId.ToString(),
+        FullName = p.FullName,
+        OrganizationId = p.OrganizationId.ToText(),
+        PhoneNumber = p.PhoneNumber,
+        PreferredLanguage = p.PreferredLanguage,
+        CreatedAt = p.CreatedAt.ToTimestamp(),
+    };
+
+    public static V1.QuorumThreshold ToContract(this QuorumThreshold q) => new()
+    {
+        Percent = (double)q.Percent,
+        MoreThan = q.MoreThan,
+    };
+
+    public static V1.Space ToContract(this Space s)
+    {
+        var rules = new V1.SpaceRules
+        {
+            FirstCallQuorum = s.FirstCallQuorum.ToContract(),
+            SecondCallQuorum = s.SecondCallQuorum.ToContract(),
+            PublicBallots = s.PublicBallots,
+        };
+        foreach (var type in System.Enum.GetValues<ProposalType>())
+        {
+            if (s.OverrideFor(type) is { } rule)
+            {
+                rules.DecisionRules.Add(new V1.DecisionRuleOverride { ProposalType = (V1.ProposalType)type, Rule = (V1.DecisionRule)rule });
+            }
+        }
+
+        return new V1.Space
+        {
+            Id = s.Id.ToString(),
+            WatershedId = s.WatershedId.ToString(),
+            Name = s.Name,
+            Kind = (V1.SpaceKind)s.Kind,
+            Rules = rules,
+            CreatedAt = s.CreatedAt.ToTimestamp(),
+        };
+    }
+
+    public static V1.Member ToContract(this Member m, string fullName) => new()
+    {
+        Id = m.Id.ToString(),
+        SpaceId = m.SpaceId.ToString(),
+        PersonId = m.PersonId.ToString(),
+        FullName = fullName,
+        Role = (V1.MemberRole)m.Role,
+        OrganizationId = m.OrganizationId.ToText(),
+        HasVote = m.HasVote,
+        JoinedAt = m.JoinedAt.ToTimestamp(),
+    };
+
+    public static V1.Quorum ToContract(this QuorumCount q) => new()
+    {
+        Call = (V1.AssemblyCall)q.Call,
+        VotingMembersOnRoll = q.OnRoll,
+        VotingMembersPresent = q.Present,
+        Required = q.Required,
+        Reached = q.Reached,
+    };
+
+    public static V1.Assembly ToContract(this Assembly a, QuorumCount? quorum = null)
+    {
+        var contract = new V1.Assembly
+        {
+            Id = a.Id.ToString(),
+            SpaceId = a.SpaceId.ToString(),
+            Title = a.Title,
+            Place = a.Place,
+            ScheduledAt = a.ScheduledAt.ToTimestamp(),
+            State = (V1.AssemblyState)a.State,
+            Call = a.Call is { } call ? (V1.AssemblyCall)call : V1.AssemblyCall.Unspecified,
+            OpenedAt = a.OpenedAt.ToTimestamp(),
+            ClosedAt = a.ClosedAt.ToTimestamp(),
+            Quorum = quorum?.ToContract(),
+        };
+        contract.Agenda.AddRange(a.Agenda);
+        return contract;
+    }
+
+    public static V1.Proposal ToContract(this Proposal p)
+    {
+        var contract = new V1.Proposal
+        {
+            Id = p.Id.ToString(),
+            SpaceId = p.SpaceId.ToString(),
+            Title = p.Title,
+            Description = p.Description,
+            Type = (V1.ProposalType)p.Type,
+            State = (V1.ProposalState)p.State,
+            SubmittedByOrganizationId = p.SubmittedByOrganizationId.ToText(),
+            SubmittedByPersonId = p.SubmittedByPersonId.ToText(),
+            AssemblyId = p.AssemblyId.ToText(),
+            BallotId = p.BallotId.ToText(),
+            CreatedAt = p.CreatedAt.ToTimestamp(),
+            DecidedAt = p.DecidedAt.ToTimestamp(),
+        };
+        contract.References.AddRange(p.References
+            .OrderBy(r => r.Kind, StringComparer.Ordinal).ThenBy(r => r.ExternalId, StringComparer.Ordinal)
+            .Select(r => new ExternalReference { Kind = r.Kind, Id = r.ExternalId }));
+        return contract;
+    }
+
+    public static V1.Ballot ToContract(this Ballot b) => new()
+    {
+        Id = b.Id.ToString(),
+        ProposalId = b.ProposalId.ToString(),
+        AssemblyId = b.AssemblyId.ToString(),
+        Rule = (V1.DecisionRule)b.Rule,
+        Secret = b.Secret,
+        State = (V1.BallotState)b.State,
+        Eligible = b.Eligible,
+        Roll = b.Roll,
+        Tally = new V1.Tally { Yes = b.Yes, No = b.No, Abstain = b.Abstain, Block = b.Block, Cast = b.Tally.Cast },
+        Result = b.Approved is { } approved
+            ? new V1.BallotResult { Approved = approved, RequiredYes = b.RequiredYes ?? 0, Explanation = b.Explanation }
+            : null,
+        LogHeadHash = b.HeadHash,
+        OpenedAt = b.OpenedAt.ToTimestamp(),
+        ClosedAt = b.ClosedAt.ToTimestamp(),
+    };
+
+    public static V1.BallotLogEntry ToContract(this BallotLogEntry e) => new()
+    {
+        Sequence = e.Sequence,
+        ReceiptCode = e.ReceiptCode,
+        Choice = (V1.VoteChoice)e.Choice,
+        MemberId = e.MemberId ?? string.Empty,
+        PreviousHash = e.PreviousHash,
+        EntryHash = e.EntryHash,
+    };
+}

@@ -1,0 +1,99 @@
+using Grpc.Core;
+using Grpc.Health.V1;
+using Watershed.Consultation.V1;
+using Watershed.Testing;
+
+namespace Watershed.Consultation.Tests.Api;
+
+/// <summary>Real token validation and role/watershed scope on every call.</summary>
+public sealed class AuthorisationTests : IAsyncLifetime
+{
+    private ConsultationApp _app = null!;
+    private Scenario _s = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await ConsultationApp.OnPostgresAsync();
+        _s = await Scenario.CreateAsync(_app, voters: 3);
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private Task<ListSpacesResponse> ListSpaces(string? token) =>
+        _app.ClientsFor(token).Spaces.ListSpacesAsync(new ListSpacesRequest { WatershedId = _s.Watershed.Id }).ResponseAsync;
+
+    [Fact]
+    public async Task Calls_without_a_token_are_unauthenticated() =>
+        await GrpcStatusAssert.ThrowsAsync(StatusCode.Unauthenticated, () => ListSpaces(null));
+
+    [Fact]
+    public async Task Tokens_signed_with_another_key_are_unauthenticated()
+    {
+        var forged = TestTokens.Create("mallory", ["admin"], ["*"], signingKey: Convert.ToBase64String(new byte[32]));
+        await GrpcStatusAssert.ThrowsAsync(StatusCode.Unauthenticated, () => ListSpaces(forged));
+    }
+
+    [Fact]
+    public async Task Expired_tokens_and_foreign_issuers_are_unauthenticated()
+    {
+        await GrpcStatusAssert.ThrowsAsync(StatusCode.Unauthenticated, () =>
+            ListSpaces(TestTokens.Create("late", ["admin"], ["*"], lifetime: TimeSpan.FromMinutes(-10))));
+        await GrpcStatusAssert.ThrowsAsync(StatusCode.Unauthenticated, () =>
+            ListSpaces(TestTokens.Create("other", ["admin"], ["*"], issuer: "someone-else")));
+    }
+
+    [Fact]
+    public async Task A_facilitator_of_another_watershed_is_denied_and_writes_nothing()
+    {
+        var outsider = _app.ClientsFor(TestTokens.Facilitator("cachora"));
+        var before = await _app.RowCountsAsync();
+        await GrpcStatusAssert.ThrowsAsync(StatusCode.PermissionDenied, () => ListSpaces(TestTokens.Facilitator("cachora")));
+        await GrpcStatusAssert.ThrowsAsync(StatusCode.PermissionDenied, () =>
+            outsider.Spaces.CreateSpaceAsync(new CreateSpaceRequest { WatershedId = _s.Watershed.Id, Name = "Intrusa", Kind = SpaceKind.RoundTable }).ResponseAsync);
+        Assert.Equal(before, await _app.RowCountsAsync());
+    }
+
+    [Fact]
+    public async Task Only_admins_create_watersheds() =>
+        await GrpcStatusAssert.ThrowsAsync(StatusCode.PermissionDenied, () =>
+            _s.Facilitator.Stakeholders.CreateWatershedAsync(new CreateWatershedRequest { Code = "cachora", Name = "Cachora" }).ResponseAsync);
+
+    [Fact]
+    public async Task Viewers_read_but_cannot_change()
+    {
+        var viewer = _app.ClientsFor(TestTokens.Create("viewer", ["viewer"], ["pomacanchi"]));
+        Assert.Single((await viewer.Spaces.ListSpacesAsync(new ListSpacesRequest { WatershedId = _s.Watershed.Id })).Spaces);
+        await GrpcStatusAssert.ThrowsAsync(StatusCode.PermissionDenied, () =>
+            viewer.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest
+            {
+                SpaceId = _s.Space.Id, Title = "T", Place = "P", ScheduledAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow),
+            }).ResponseAsync);
+    }
+
+    [Fact]
+    public async Task A_member_casts_their_own_vote_but_not_anyone_elses()
+    {
+        await _s.OpenAssemblyAsync(present: 3);
+        var ballot = await _s.OpenBallotAsync(await _s.ProposalOnAgendaAsync(ProposalType.General));
+        var rosa = _app.ClientsFor(TestTokens.Member(Guid.Parse(_s.Voters[0].PersonId), "pomacanchi"));
+
+        var own = await rosa.Proposals.CastVoteAsync(new CastVoteRequest { BallotId = ballot.Id, MemberId = _s.Voters[0].Id, Choice = VoteChoice.Yes, ClientRequestId = "rosa-phone-1" });
+        Assert.Equal(1, own.Receipt.Sequence);
+        await GrpcStatusAssert.ThrowsAsync(StatusCode.PermissionDenied, () =>
+            rosa.Proposals.CastVoteAsync(new CastVoteRequest { BallotId = ballot.Id, MemberId = _s.Voters[1].Id, Choice = VoteChoice.No, ClientRequestId = "rosa-phone-2" }).ResponseAsync);
+        // A facilitator cannot pass a recorded vote off as the member's own.
+        await GrpcStatusAssert.InvalidArgumentAsync(() =>
+            _s.Facilitator.Proposals.CastVoteAsync(new CastVoteRequest { BallotId = ballot.Id, MemberId = _s.Voters[1].Id, Choice = VoteChoice.No, ClientRequestId = "facilitator-1", Channel = VoteChannel.Direct }).ResponseAsync,
+            "channel");
+        var live = (await _s.Facilitator.Proposals.GetBallotAsync(new GetBallotRequest { BallotId = ballot.Id })).Ballot;
+        Assert.Equal(1, live.Tally.Cast);
+    }
+
+    [Fact]
+    public async Task Health_is_served_without_a_token_and_reflects_the_database()
+    {
+        var health = new Health.HealthClient(_app.Channel());
+        var reply = await health.CheckAsync(new HealthCheckRequest());
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
+    }
+}

@@ -1,0 +1,127 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Watershed.Common.V1;
+using Watershed.Consultation.V1;
+using Watershed.Testing;
+
+namespace Watershed.Consultation.Tests.Api;
+
+public sealed class BadInputFixture : IAsyncLifetime
+{
+    public ConsultationApp App { get; private set; } = null!;
+
+    public Scenario Scenario { get; private set; } = null!;
+
+    public Ballot Ballot { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        App = await ConsultationApp.OnPostgresAsync();
+        Scenario = await Scenario.CreateAsync(App, voters: 3);
+        await Scenario.OpenAssemblyAsync(present: 3);
+        Ballot = await Scenario.OpenBallotAsync(await Scenario.ProposalOnAgendaAsync(ProposalType.General));
+    }
+
+    public async Task DisposeAsync() => await App.DisposeAsync();
+}
+
+/// <summary>Every RPC answers malformed input with INVALID_ARGUMENT naming the fields, and writes nothing.</summary>
+public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadInputFixture>
+{
+    private const string NotAnId = "not-a-uuid";
+
+    private static readonly Dictionary<string, (Func<BadInputFixture, Task> Call, string[] Fields)> Cases = new()
+    {
+        ["CreateWatershed empty"] = (f => f.Scenario.Admin.Stakeholders.CreateWatershedAsync(new CreateWatershedRequest()).ResponseAsync, ["code", "name"]),
+        ["CreateWatershed bad code"] = (f => f.Scenario.Admin.Stakeholders.CreateWatershedAsync(new CreateWatershedRequest { Code = "9 Cuenca!", Name = "X" }).ResponseAsync, ["code"]),
+        ["GetWatershed"] = (f => f.Scenario.Admin.Stakeholders.GetWatershedAsync(new GetWatershedRequest { WatershedId = NotAnId }).ResponseAsync, ["watershed_id"]),
+        ["ListWatersheds negative size"] = (f => f.Scenario.Admin.Stakeholders.ListWatershedsAsync(new ListWatershedsRequest { Page = new PageRequest { PageSize = -1 } }).ResponseAsync, ["page.page_size"]),
+        ["ListWatersheds forged token"] = (f => f.Scenario.Admin.Stakeholders.ListWatershedsAsync(new ListWatershedsRequest { Page = new PageRequest { PageToken = "forged" } }).ResponseAsync, ["page.page_token"]),
+        ["CreateOrganization empty"] = (f => f.Scenario.Facilitator.Stakeholders.CreateOrganizationAsync(new CreateOrganizationRequest()).ResponseAsync, ["watershed_id", "name", "kind"]),
+        ["CreateOrganization unknown kind"] = (f => f.Scenario.Facilitator.Stakeholders.CreateOrganizationAsync(new CreateOrganizationRequest { WatershedId = f.Scenario.Watershed.Id, Name = "X", Kind = (OrganizationKind)42 }).ResponseAsync, ["kind"]),
+        ["GetOrganization"] = (f => f.Scenario.Facilitator.Stakeholders.GetOrganizationAsync(new GetOrganizationRequest()).ResponseAsync, ["organization_id"]),
+        ["ListOrganizations"] = (f => f.Scenario.Facilitator.Stakeholders.ListOrganizationsAsync(new ListOrganizationsRequest { WatershedId = NotAnId }).ResponseAsync, ["watershed_id"]),
+        ["CreatePerson"] = (f => f.Scenario.Facilitator.Stakeholders.CreatePersonAsync(new CreatePersonRequest { WatershedId = f.Scenario.Watershed.Id, FullName = " ", PhoneNumber = "984123456", PreferredLanguage = "fr" }).ResponseAsync, ["full_name", "phone_number", "preferred_language"]),
+        ["GetPerson"] = (f => f.Scenario.Facilitator.Stakeholders.GetPersonAsync(new GetPersonRequest { PersonId = Guid.Empty.ToString() }).ResponseAsync, ["person_id"]),
+        ["ListPersons"] = (f => f.Scenario.Facilitator.Stakeholders.ListPersonsAsync(new ListPersonsRequest()).ResponseAsync, ["watershed_id"]),
+        ["CreateSpace"] = (f => f.Scenario.Facilitator.Spaces.CreateSpaceAsync(new CreateSpaceRequest
+        {
+            WatershedId = f.Scenario.Watershed.Id,
+            Rules = new SpaceRules
+            {
+                FirstCallQuorum = new V1.QuorumThreshold { Percent = 0 },
+                SecondCallQuorum = new V1.QuorumThreshold { Percent = 100, MoreThan = true },
+                DecisionRules = { new DecisionRuleOverride { ProposalType = ProposalType.LandUseChange, Rule = DecisionRule.SimpleMajority } },
+            },
+        }).ResponseAsync, ["name", "kind", "rules.first_call_quorum.percent", "rules.second_call_quorum.more_than", "rules.decision_rules[0].rule"]),
+        ["GetSpace"] = (f => f.Scenario.Facilitator.Spaces.GetSpaceAsync(new GetSpaceRequest { SpaceId = NotAnId }).ResponseAsync, ["space_id"]),
+        ["ListSpaces"] = (f => f.Scenario.Facilitator.Spaces.ListSpacesAsync(new ListSpacesRequest()).ResponseAsync, ["watershed_id"]),
+        ["AddMember delegate without organisation"] = (f => f.Scenario.Facilitator.Spaces.AddMemberAsync(new AddMemberRequest { SpaceId = f.Scenario.Space.Id, PersonId = f.Scenario.Voters[0].PersonId, Role = MemberRole.Delegate }).ResponseAsync, ["organization_id"]),
+        ["AddMember empty"] = (f => f.Scenario.Facilitator.Spaces.AddMemberAsync(new AddMemberRequest()).ResponseAsync, ["space_id", "person_id", "role"]),
+        ["RemoveMember"] = (f => f.Scenario.Facilitator.Spaces.RemoveMemberAsync(new RemoveMemberRequest { MemberId = NotAnId }).ResponseAsync, ["member_id"]),
+        ["ListMembers"] = (f => f.Scenario.Facilitator.Spaces.ListMembersAsync(new ListMembersRequest()).ResponseAsync, ["space_id"]),
+        ["ConveneAssembly"] = (f => f.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest { SpaceId = f.Scenario.Space.Id, Agenda = { "" } }).ResponseAsync, ["title", "place", "scheduled_at", "agenda[0]"]),
+        ["GetAssembly"] = (f => f.Scenario.Facilitator.Assemblies.GetAssemblyAsync(new GetAssemblyRequest()).ResponseAsync, ["assembly_id"]),
+        ["ListAssemblies"] = (f => f.Scenario.Facilitator.Assemblies.ListAssembliesAsync(new ListAssembliesRequest { SpaceId = NotAnId }).ResponseAsync, ["space_id"]),
+        ["RecordAttendance"] = (f => f.Scenario.Facilitator.Assemblies.RecordAttendanceAsync(new RecordAttendanceRequest { AssemblyId = NotAnId, MemberId = "" }).ResponseAsync, ["assembly_id", "member_id"]),
+        ["OpenAssembly"] = (f => f.Scenario.Facilitator.Assemblies.OpenAssemblyAsync(new OpenAssemblyRequest { AssemblyId = f.Scenario.Assembly!.Id }).ResponseAsync, ["call"]),
+        ["CloseAssembly"] = (f => f.Scenario.Facilitator.Assemblies.CloseAssemblyAsync(new CloseAssemblyRequest()).ResponseAsync, ["assembly_id"]),
+        ["GetQuorum"] = (f => f.Scenario.Facilitator.Assemblies.GetQuorumAsync(new GetQuorumRequest()).ResponseAsync, ["assembly_id"]),
+        ["GetMinutes"] = (f => f.Scenario.Facilitator.Assemblies.GetMinutesAsync(new GetMinutesRequest { AssemblyId = f.Scenario.Assembly!.Id, Language = "fr" }).ResponseAsync, ["language"]),
+        ["CreateProposal empty"] = (f => f.Scenario.Facilitator.Proposals.CreateProposalAsync(new CreateProposalRequest { SpaceId = f.Scenario.Space.Id }).ResponseAsync, ["title", "type", "submitted_by_person_id"]),
+        ["CreateProposal bad references"] = (f => f.Scenario.Facilitator.Proposals.CreateProposalAsync(new CreateProposalRequest
+        {
+            SpaceId = f.Scenario.Space.Id,
+            Title = "Aprobar el plan",
+            Type = ProposalType.PlanApproval,
+            SubmittedByOrganizationId = f.Scenario.Community!.Id,
+            References = { new ExternalReference { Kind = "Plan Version", Id = "" } },
+        }).ResponseAsync, ["references[0].kind", "references[0].id", "references"]),
+        ["SubmitProposal"] = (f => f.Scenario.Facilitator.Proposals.SubmitProposalAsync(new SubmitProposalRequest { ProposalId = NotAnId }).ResponseAsync, ["proposal_id"]),
+        ["PlaceOnAgenda"] = (f => f.Scenario.Facilitator.Proposals.PlaceOnAgendaAsync(new PlaceOnAgendaRequest()).ResponseAsync, ["proposal_id", "assembly_id"]),
+        ["WithdrawProposal"] = (f => f.Scenario.Facilitator.Proposals.WithdrawProposalAsync(new WithdrawProposalRequest()).ResponseAsync, ["proposal_id"]),
+        ["GetProposal"] = (f => f.Scenario.Facilitator.Proposals.GetProposalAsync(new GetProposalRequest()).ResponseAsync, ["proposal_id"]),
+        ["ListProposals"] = (f => f.Scenario.Facilitator.Proposals.ListProposalsAsync(new ListProposalsRequest { State = (ProposalState)77 }).ResponseAsync, ["space_id", "state"]),
+        ["OpenBallot"] = (f => f.Scenario.Facilitator.Proposals.OpenBallotAsync(new OpenBallotRequest { ProposalId = NotAnId, Rule = (DecisionRule)9 }).ResponseAsync, ["proposal_id", "rule"]),
+        ["CastVote empty"] = (f => f.Scenario.Facilitator.Proposals.CastVoteAsync(new CastVoteRequest()).ResponseAsync, ["ballot_id", "member_id", "choice", "client_request_id"]),
+        ["CastVote short request id"] = (f => f.Scenario.Facilitator.Proposals.CastVoteAsync(new CastVoteRequest { BallotId = f.Ballot.Id, MemberId = f.Scenario.Voters[0].Id, Choice = VoteChoice.Yes, ClientRequestId = "abc" }).ResponseAsync, ["client_request_id"]),
+        ["CloseBallot"] = (f => f.Scenario.Facilitator.Proposals.CloseBallotAsync(new CloseBallotRequest { BallotId = NotAnId }).ResponseAsync, ["ballot_id"]),
+        ["GetBallot"] = (f => f.Scenario.Facilitator.Proposals.GetBallotAsync(new GetBallotRequest()).ResponseAsync, ["ballot_id"]),
+        ["GetBallotLog"] = (f => f.Scenario.Facilitator.Proposals.GetBallotLogAsync(new GetBallotLogRequest { BallotId = f.Ballot.Id, AfterSequence = -1, Limit = -1 }).ResponseAsync, ["after_sequence", "limit"]),
+        ["VerifyReceipt"] = (f => f.Scenario.Facilitator.Proposals.VerifyReceiptAsync(new VerifyReceiptRequest { BallotId = f.Ballot.Id }).ResponseAsync, ["receipt_code"]),
+    };
+
+    public static TheoryData<string> CaseNames() => new(Cases.Keys);
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public async Task Malformed_requests_are_rejected_with_field_violations_and_write_nothing(string name)
+    {
+        var (call, fields) = Cases[name];
+        var before = await fixture.App.RowCountsAsync();
+        await GrpcStatusAssert.InvalidArgumentAsync(() => call(fixture), fields);
+        Assert.Equal(before, await fixture.App.RowCountsAsync());
+    }
+
+    [Fact]
+    public void Every_rpc_of_the_consultation_contract_has_a_bad_input_case()
+    {
+        var rpcs = new[] { StakeholderService.Descriptor, SpaceService.Descriptor, AssemblyService.Descriptor, ProposalService.Descriptor }
+            .SelectMany(s => s.Methods).Select(m => m.Name).ToList();
+        var covered = Cases.Keys.Select(k => k.Split(' ')[0]).ToHashSet();
+        var uncovered = rpcs.Where(r => !covered.Contains(r)).ToList();
+        Assert.True(uncovered.Count == 0, $"RPCs without a bad-input case: {string.Join(", ", uncovered)}");
+    }
+
+    [Fact]
+    public async Task Unknown_objects_are_not_found_and_write_nothing()
+    {
+        var before = await fixture.App.RowCountsAsync();
+        var missing = Guid.NewGuid().ToString();
+        await GrpcStatusAssert.ThrowsAsync(StatusCode.NotFound, () =>
+            fixture.Scenario.Facilitator.Proposals.CastVoteAsync(new CastVoteRequest { BallotId = missing, MemberId = fixture.Scenario.Voters[0].Id, Choice = VoteChoice.Yes, ClientRequestId = "missing-ballot" }).ResponseAsync);
+        await GrpcStatusAssert.ThrowsAsync(StatusCode.NotFound, () =>
+            fixture.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest { SpaceId = missing, Title = "T", Place = "P", ScheduledAt = Timestamp.FromDateTime(DateTime.UtcNow) }).ResponseAsync);
+        Assert.Equal(before, await fixture.App.RowCountsAsync());
+    }
+}

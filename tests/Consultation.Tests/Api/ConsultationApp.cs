@@ -1,0 +1,112 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Watershed.Consultation.Data;
+using Watershed.Consultation.V1;
+using Watershed.Testing;
+
+namespace Watershed.Consultation.Tests.Api;
+
+/// <summary>The real consultation host on a real database (PostgreSQL or SQLite), with real token validation.</summary>
+public sealed class ConsultationApp : WebApplicationFactory<Program>
+{
+    private readonly string _provider;
+    private readonly string _connectionString;
+
+    private ConsultationApp(string provider, string connectionString, bool kestrel)
+    {
+        _provider = provider;
+        _connectionString = connectionString;
+        if (kestrel)
+        {
+            UseKestrel();
+        }
+    }
+
+    /// <summary>A host on a fresh database of the shared throwaway PostgreSQL cluster, called through the in-memory test server.</summary>
+    public static async Task<ConsultationApp> OnPostgresAsync()
+    {
+        var postgres = await PostgresServer.GetAsync();
+        return new ConsultationApp("Postgres", await postgres.CreateDatabaseAsync("consultation"), kestrel: false);
+    }
+
+    /// <summary>A host on a SQLite file listening on a real loopback socket.</summary>
+    public static ConsultationApp OnSqliteSocket(string file) =>
+        new("Sqlite", $"Data Source={file}", kestrel: true);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", _provider);
+        builder.UseSetting("Database:ConnectionString", _connectionString);
+        builder.UseSetting("Auth:Issuer", TestTokens.Issuer);
+        builder.UseSetting("Auth:Audience", TestTokens.Audience);
+        builder.UseSetting("Auth:SigningKey", TestTokens.SigningKey);
+        builder.UseSetting("Kestrel:Endpoints:Grpc:Url", "http://127.0.0.1:0");
+    }
+
+    /// <summary>The loopback address Kestrel bound (socket hosts only).</summary>
+    public Uri SocketAddress()
+    {
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        return new Uri(addresses.Addresses.First());
+    }
+
+    /// <summary>Row counts of every table, to prove a rejected call wrote nothing.</summary>
+    public async Task<string> RowCountsAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ConsultationDbContext>();
+        var counts = new[]
+        {
+            await db.Watersheds.CountAsync(), await db.Organizations.CountAsync(), await db.Persons.CountAsync(),
+            await db.Spaces.CountAsync(), await db.Members.CountAsync(), await db.Assemblies.CountAsync(),
+            await db.Attendance.CountAsync(), await db.Proposals.CountAsync(), await db.ProposalReferences.CountAsync(),
+            await db.Ballots.CountAsync(), await db.BallotElectors.CountAsync(), await db.BallotParticipations.CountAsync(),
+            await db.BallotLog.CountAsync(),
+        };
+        return string.Join(",", counts);
+    }
+
+    public GrpcChannel Channel()
+    {
+        StartServer();
+        return GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
+    }
+
+    public Clients ClientsFor(string? token) => new(Channel(), token);
+}
+
+/// <summary>The four consultation clients sharing one channel and one bearer token.</summary>
+public sealed class Clients
+{
+    public Clients(ChannelBase channel, string? token)
+    {
+        var invoker = token is null
+            ? channel.CreateCallInvoker()
+            : channel.Intercept(metadata =>
+            {
+                metadata.Add("Authorization", $"Bearer {token}");
+                return metadata;
+            });
+        Stakeholders = new StakeholderService.StakeholderServiceClient(invoker);
+        Spaces = new SpaceService.SpaceServiceClient(invoker);
+        Assemblies = new AssemblyService.AssemblyServiceClient(invoker);
+        Proposals = new ProposalService.ProposalServiceClient(invoker);
+    }
+
+    public StakeholderService.StakeholderServiceClient Stakeholders { get; }
+
+    public SpaceService.SpaceServiceClient Spaces { get; }
+
+    public AssemblyService.AssemblyServiceClient Assemblies { get; }
+
+    public ProposalService.ProposalServiceClient Proposals { get; }
+}
