@@ -1,0 +1,159 @@
+using System.ComponentModel.DataAnnotations;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client.Configuration;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Watershed.ServiceDefaults.Errors;
+
+namespace Watershed.ServiceDefaults.Grpc;
+
+/// <summary>Where another Watershed service is and how patiently to call it. Section: Services:&lt;name&gt;.</summary>
+public sealed class ServiceClientOptions
+{
+    [Required]
+    public Uri? Address { get; set; }
+
+    /// <summary>Deadline of one call when the incoming call has none shorter.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00")]
+    public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Attempts per call (the first included) for UNAVAILABLE answers, with exponential backoff.</summary>
+    [Range(1, 5)]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>Consecutive-ish failures over a window that open the breaker.</summary>
+    [Range(0.01, 1.0)]
+    public double BreakerFailureRatio { get; set; } = 0.5;
+
+    [Range(2, 1000)]
+    public int BreakerMinimumThroughput { get; set; } = 4;
+
+    public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan BreakerDuration { get; set; } = TimeSpan.FromSeconds(15);
+}
+
+/// <summary>
+/// Typed gRPC clients to other Watershed services, configured once for every cross-service call:
+/// retries of UNAVAILABLE with backoff in the channel's service config (gRPC's own retry policy),
+/// a deadline on every call (the incoming call's, if shorter), the caller's bearer token forwarded,
+/// and a circuit breaker (Polly) so a dead dependency fails fast. Any transient failure reaches the
+/// calling service as <see cref="DependencyUnavailableException"/>, i.e. UNAVAILABLE to its caller.
+/// </summary>
+public static class ServiceClients
+{
+    private static readonly StatusCode[] Transient = [StatusCode.Unavailable, StatusCode.DeadlineExceeded, StatusCode.ResourceExhausted];
+
+    public static IHttpClientBuilder AddServiceClient<TClient>(this IHostApplicationBuilder builder, string serviceName)
+        where TClient : class
+    {
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddOptions<ServiceClientOptions>(serviceName)
+            .Bind(builder.Configuration.GetSection($"Services:{serviceName}"))
+            .ValidateDataAnnotations()
+            .Validate(o => o.Address is { IsAbsoluteUri: true }, $"Services:{serviceName}:Address must be an absolute URL such as http://consultation:8080")
+            .ValidateOnStart();
+
+        builder.Services.AddKeyedSingleton(serviceName, (services, _) =>
+        {
+            var o = services.GetRequiredService<IOptionsMonitor<ServiceClientOptions>>().Get(serviceName);
+            return new ResiliencePipelineBuilder()
+                .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+                {
+                    FailureRatio = o.BreakerFailureRatio,
+                    MinimumThroughput = o.BreakerMinimumThroughput,
+                    SamplingDuration = o.BreakerSamplingDuration,
+                    BreakDuration = o.BreakerDuration,
+                    ShouldHandle = new PredicateBuilder().Handle<RpcException>(e => Transient.Contains(e.StatusCode)),
+                })
+                .Build();
+        });
+
+        return builder.Services
+            .AddGrpcClient<TClient>((services, client) =>
+            {
+                var o = services.GetRequiredService<IOptionsMonitor<ServiceClientOptions>>().Get(serviceName);
+                client.Address = o.Address;
+                client.ChannelOptionsActions.Add(channel => channel.ServiceConfig = new ServiceConfig
+                {
+                    MethodConfigs =
+                    {
+                        new MethodConfig
+                        {
+                            Names = { MethodName.Default },
+                            RetryPolicy = new RetryPolicy
+                            {
+                                MaxAttempts = o.MaxAttempts,
+                                InitialBackoff = TimeSpan.FromMilliseconds(100),
+                                MaxBackoff = TimeSpan.FromSeconds(1),
+                                BackoffMultiplier = 2,
+                                RetryableStatusCodes = { StatusCode.Unavailable },
+                            },
+                        },
+                    },
+                });
+            })
+            .AddInterceptor(services => new DependencyInterceptor(
+                serviceName,
+                services.GetRequiredService<IOptionsMonitor<ServiceClientOptions>>().Get(serviceName),
+                services.GetRequiredKeyedService<ResiliencePipeline>(serviceName),
+                services.GetRequiredService<IHttpContextAccessor>(),
+                services.GetRequiredService<TimeProvider>()));
+    }
+
+    /// <summary>Deadline, token forwarding, circuit breaker and failure translation for unary calls.</summary>
+    private sealed class DependencyInterceptor(
+        string serviceName,
+        ServiceClientOptions options,
+        ResiliencePipeline breaker,
+        IHttpContextAccessor http,
+        TimeProvider clock) : Interceptor
+    {
+        public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(
+            TRequest request, ClientInterceptorContext<TRequest, TResponse> context,
+            AsyncUnaryCallContinuation<TRequest, TResponse> continuation)
+        {
+            var incoming = http.HttpContext;
+            var deadline = clock.GetUtcNow().UtcDateTime + options.Deadline;
+            var cancellation = incoming?.RequestAborted ?? CancellationToken.None;
+            var incomingDeadline = incoming?.Features.Get<global::Grpc.AspNetCore.Server.IServerCallContextFeature>()?.ServerCallContext.Deadline;
+            if (incomingDeadline is { } d && d < deadline)
+            {
+                deadline = d;
+            }
+
+            var headers = context.Options.Headers ?? [];
+            var authorization = incoming?.Request.Headers.Authorization.ToString();
+            if (!string.IsNullOrEmpty(authorization) && headers.Get("authorization") is null)
+            {
+                headers.Add("authorization", authorization);
+            }
+
+            var callOptions = context.Options.WithDeadline(deadline).WithCancellationToken(cancellation).WithHeaders(headers);
+            var call = new ClientInterceptorContext<TRequest, TResponse>(context.Method, context.Host, callOptions);
+            var response = Guard(() => continuation(request, call).ResponseAsync);
+            return new AsyncUnaryCall<TResponse>(response, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
+        }
+
+        private async Task<TResponse> Guard<TResponse>(Func<Task<TResponse>> send)
+        {
+            try
+            {
+                return await breaker.ExecuteAsync(async _ => await send(), CancellationToken.None);
+            }
+            catch (BrokenCircuitException ex)
+            {
+                throw new DependencyUnavailableException(serviceName, $"The {serviceName} service is failing; calls to it are paused briefly.", ex);
+            }
+            catch (RpcException ex) when (Transient.Contains(ex.StatusCode) || ex.StatusCode == StatusCode.Internal && ex.InnerException is HttpRequestException)
+            {
+                throw new DependencyUnavailableException(serviceName, $"The {serviceName} service did not answer ({ex.StatusCode}).", ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using Watershed.Common.V1;
+using Watershed.ServiceDefaults.Errors;
+using Watershed.ServiceDefaults.Grpc;
+
+namespace Watershed.ServiceDefaults.Tests;
+
+public sealed class ValidationAndPagingTests
+{
+    private enum Colour
+    {
+        Unspecified = 0,
+        Red = 1,
+    }
+
+    [Fact]
+    public void All_violations_of_a_request_are_reported_together()
+    {
+        var v = new Validation();
+        v.Text("  ", "name");
+        v.Id("nope", "space_id");
+        v.Enum(Colour.Unspecified, "colour");
+        v.Enum((Colour)7, "other");
+        var ex = Assert.Throws<InvalidArgumentException>(v.ThrowIfInvalid);
+        Assert.Equal(["name", "space_id", "colour", "other"], ex.Violations.Select(x => x.Field));
+    }
+
+    [Fact]
+    public void Text_is_trimmed_and_length_checked()
+    {
+        var v = new Validation();
+        Assert.Equal("Pomacanchi", v.Text("  Pomacanchi ", "name"));
+        v.Text(new string('x', 201), "long");
+        Assert.Equal("long", Assert.Single(Assert.Throws<InvalidArgumentException>(v.ThrowIfInvalid).Violations).Field);
+    }
+
+    [Fact]
+    public void The_empty_uuid_is_not_an_id()
+    {
+        var v = new Validation();
+        v.Id(Guid.Empty.ToString(), "id");
+        Assert.False(v.IsValid);
+    }
+
+    [Fact]
+    public void Page_tokens_walk_a_list_and_stop_at_its_end()
+    {
+        var items = Enumerable.Range(0, 5).ToList();
+        var first = Page.From(new PageRequest { PageSize = 2 });
+        var fetched = items.Skip(first.Offset).Take(first.Take).ToList();
+        var next = first.Next(fetched);
+        Assert.Equal([0, 1], fetched);
+        var third = Page.From(new PageRequest { PageSize = 2, PageToken = Page.From(new PageRequest { PageSize = 2, PageToken = next.NextPageToken }).Next(items.Skip(2).Take(3).ToList()).NextPageToken });
+        var last = items.Skip(third.Offset).Take(third.Take).ToList();
+        Assert.Equal([4], last);
+        Assert.Equal(string.Empty, third.Next(last).NextPageToken);
+    }
+
+    [Fact]
+    public void Page_sizes_are_capped_and_forged_tokens_rejected()
+    {
+        Assert.Equal(Page.MaxSize, Page.From(new PageRequest { PageSize = 100_000 }).Size);
+        Assert.Throws<InvalidArgumentException>(() => Page.From(new PageRequest { PageToken = "bzotMQ==" }));
+        Assert.Throws<InvalidArgumentException>(() => Page.From(new PageRequest { PageToken = "!!" }));
+    }
+}
