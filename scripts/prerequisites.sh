@@ -16,8 +16,14 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
 fi
 
-if [ ! -x scripts/tools/node_modules/.bin/buf ]; then
-  echo "prerequisites: installing npm tools (buf)"
+if ! command -v kubectl >/dev/null; then
+  echo "prerequisites: installing kubectl (renders the kustomize overlays offline)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends kubectl >/dev/null
+fi
+
+if [ ! -d scripts/tools/node_modules/kubernetes-models ] || [ ! -x scripts/tools/node_modules/.bin/buf ]; then
+  echo "prerequisites: installing npm tools (buf, schema validators)"
   (cd scripts/tools && npm ci --no-audit --no-fund --loglevel=error)
 fi
 

@@ -10,6 +10,9 @@ scripts/prerequisites.sh
 echo "== buf lint and format (protos/)"
 (cd protos && "$root/scripts/tools/node_modules/.bin/buf" lint && "$root/scripts/tools/node_modules/.bin/buf" format --diff --exit-code)
 
+echo "== deploy: render every overlay and validate it against the Kubernetes and Dapr schemas"
+node scripts/tools/validate-deploy.mjs "$root"
+
 echo "== build"
 dotnet build Watershed.sln -c Release -nologo -v quiet
 
