@@ -25,6 +25,13 @@ public sealed class BallotBox(ConsultationDbContext db, TimeProvider clock)
             return early;
         }
 
+        // The electorate is fixed when the ballot opens, so this needs no lock either.
+        if (!await db.BallotElectors.AnyAsync(e => e.BallotId == vote.BallotId && e.MemberId == vote.MemberId, ct))
+        {
+            throw new PreconditionFailedException("NOT_ELIGIBLE", $"members/{vote.MemberId}",
+                "Only voting members present when the ballot opened may vote on it.");
+        }
+
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
@@ -33,12 +40,15 @@ public sealed class BallotBox(ConsultationDbContext db, TimeProvider clock)
             db.ChangeTracker.Clear();
 
             // Under the lock: whatever raced us has committed or waits behind us.
-            if (await FindReplayAsync(vote, fingerprint, ct) is { } replay)
+            var earlier = await db.BallotParticipations.AsNoTracking()
+                .Where(p => p.BallotId == vote.BallotId && (p.ClientRequestId == vote.ClientRequestId || p.MemberId == vote.MemberId))
+                .ToListAsync(ct);
+            if (earlier.Find(p => p.ClientRequestId == vote.ClientRequestId) is { } replay)
             {
-                return replay;
+                return Replay(replay, fingerprint);
             }
 
-            if (await db.BallotParticipations.AnyAsync(p => p.BallotId == vote.BallotId && p.MemberId == vote.MemberId, ct))
+            if (earlier.Count > 0)
             {
                 throw new AlreadyExistsException("vote", $"ballots/{vote.BallotId}/members/{vote.MemberId}",
                     "This member has voted on this ballot already; one counted vote per member.");
@@ -46,11 +56,6 @@ public sealed class BallotBox(ConsultationDbContext db, TimeProvider clock)
 
             var ballot = await db.Ballots.SingleAsync(b => b.Id == vote.BallotId, ct);
             ballot.EnsureAccepts(vote.Choice);
-            if (!await db.BallotElectors.AnyAsync(e => e.BallotId == vote.BallotId && e.MemberId == vote.MemberId, ct))
-            {
-                throw new PreconditionFailedException("NOT_ELIGIBLE", $"members/{vote.MemberId}",
-                    "Only voting members present when the ballot opened may vote on it.");
-            }
 
             var receipt = ReceiptCode.New();
             var entry = ballot.Append(vote.Choice, receipt, vote.MemberId);
@@ -92,11 +97,11 @@ public sealed class BallotBox(ConsultationDbContext db, TimeProvider clock)
     {
         var earlier = await db.BallotParticipations.AsNoTracking()
             .SingleOrDefaultAsync(p => p.BallotId == vote.BallotId && p.ClientRequestId == vote.ClientRequestId, ct);
-        if (earlier is null)
-        {
-            return null;
-        }
+        return earlier is null ? null : Replay(earlier, fingerprint);
+    }
 
+    private static CastVoteResult Replay(BallotParticipation earlier, string fingerprint)
+    {
         if (earlier.RequestFingerprint != fingerprint)
         {
             throw new InvalidArgumentException("client_request_id", "was already used for a different vote on this ballot");

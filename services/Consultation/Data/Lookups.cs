@@ -37,11 +37,16 @@ internal static class Lookups
 
     public static async Task<(Ballot Ballot, Space Space, WatershedEntity Watershed)> BallotAsync(this ConsultationDbContext db, Guid id, CancellationToken ct)
     {
-        var ballot = await db.Ballots.SingleOrDefaultAsync(b => b.Id == id, ct)
+        // One round trip: votes and live reads come through here.
+        var row = await (
+            from b in db.Ballots
+            join a in db.Assemblies on b.AssemblyId equals a.Id
+            join s in db.Spaces on a.SpaceId equals s.Id
+            join w in db.Watersheds on s.WatershedId equals w.Id
+            where b.Id == id
+            select new { Ballot = b, Space = s, Watershed = w }).SingleOrDefaultAsync(ct)
             ?? throw new NotFoundException("ballot", id.ToString());
-        var assembly = await db.Assemblies.AsNoTracking().SingleAsync(a => a.Id == ballot.AssemblyId, ct);
-        var (space, watershed) = await db.SpaceAsync(assembly.SpaceId, ct);
-        return (ballot, space, watershed);
+        return (row.Ballot, row.Space, row.Watershed);
     }
 
     /// <summary>Voting members on the roll now and those of them present in the assembly now.</summary>
