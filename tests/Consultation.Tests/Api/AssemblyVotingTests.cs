@@ -6,18 +6,12 @@ using Watershed.Testing;
 namespace Watershed.Consultation.Tests.Api;
 
 /// <summary>The whole consultation flow through the gRPC API on a real PostgreSQL database.</summary>
-public sealed class AssemblyVotingTests : IAsyncLifetime
+public sealed class AssemblyVotingTests : PostgresApiTest
 {
-    private ConsultationApp _app = null!;
-
-    public async Task InitializeAsync() => _app = await ConsultationApp.OnPostgresAsync();
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     [Fact]
-    public async Task A_plan_approval_goes_from_draft_to_approved_and_the_acta_records_it()
+    public async Task A_planApproval_goes_from_draft_toApproved_and_the_acta_records_it()
     {
-        var s = await Scenario.CreateAsync(_app, voters: 9);
+        var s = await Scenario.CreateAsync(App, voters: 9);
         var assembly = await s.OpenAssemblyAsync(present: 7);
         Assert.Equal(AssemblyState.Open, assembly.State);
         Assert.True(assembly.Quorum.Reached);
@@ -73,7 +67,7 @@ public sealed class AssemblyVotingTests : IAsyncLifetime
     [Fact]
     public async Task Voting_cannot_open_without_quorum_but_can_at_the_second_call()
     {
-        var s = await Scenario.CreateAsync(_app, voters: 10);
+        var s = await Scenario.CreateAsync(App, voters: 10);
         var assembly = await s.OpenAssemblyAsync(present: 4); // first call: needs 6
         Assert.False(assembly.Quorum.Reached);
         var proposal = await s.ProposalOnAgendaAsync(ProposalType.General);
@@ -94,7 +88,7 @@ public sealed class AssemblyVotingTests : IAsyncLifetime
     [Fact]
     public async Task Two_thirds_of_all_rejects_a_land_use_change_when_absentees_block_it()
     {
-        var s = await Scenario.CreateAsync(_app, voters: 12);
+        var s = await Scenario.CreateAsync(App, voters: 12);
         await s.OpenAssemblyAsync(present: 7);
         var proposal = await s.ProposalOnAgendaAsync(ProposalType.LandUseChange, "Ceder 20 ha de pastos a una concesión");
 
@@ -117,7 +111,7 @@ public sealed class AssemblyVotingTests : IAsyncLifetime
     [Fact]
     public async Task Only_voting_members_present_when_the_ballot_opened_may_vote()
     {
-        var s = await Scenario.CreateAsync(_app, voters: 6);
+        var s = await Scenario.CreateAsync(App, voters: 6);
         await s.OpenAssemblyAsync(present: 5);
         var ballot = await s.OpenBallotAsync(await s.ProposalOnAgendaAsync(ProposalType.General));
 
@@ -136,7 +130,7 @@ public sealed class AssemblyVotingTests : IAsyncLifetime
     [Fact]
     public async Task Consensus_ballots_accept_blocks_and_fail_on_one()
     {
-        var s = await Scenario.CreateAsync(_app, voters: 4);
+        var s = await Scenario.CreateAsync(App, voters: 4);
         await s.OpenAssemblyAsync(present: 4);
         var ballot = await s.OpenBallotAsync(await s.ProposalOnAgendaAsync(ProposalType.General), DecisionRule.Consensus);
         await s.RecordVoteAsync(ballot, s.Voters[0], VoteChoice.Yes);
@@ -150,7 +144,7 @@ public sealed class AssemblyVotingTests : IAsyncLifetime
     [Fact]
     public async Task The_published_log_recomputes_the_tally_and_hides_secret_voters()
     {
-        var s = await Scenario.CreateAsync(_app, voters: 5);
+        var s = await Scenario.CreateAsync(App, voters: 5);
         await s.OpenAssemblyAsync(present: 5);
         var secret = await s.OpenBallotAsync(await s.ProposalOnAgendaAsync(ProposalType.General, "Secreta"));
         var publicBallot = await s.OpenBallotAsync(await s.ProposalOnAgendaAsync(ProposalType.General, "Pública"), secrecy: BallotSecrecy.Public);
@@ -194,7 +188,7 @@ public sealed class AssemblyVotingTests : IAsyncLifetime
     [Fact]
     public async Task An_assembly_with_an_open_ballot_cannot_close()
     {
-        var s = await Scenario.CreateAsync(_app, voters: 3);
+        var s = await Scenario.CreateAsync(App, voters: 3);
         var assembly = await s.OpenAssemblyAsync(present: 3);
         await s.OpenBallotAsync(await s.ProposalOnAgendaAsync(ProposalType.General));
         await GrpcStatusAssert.ThrowsAsync(StatusCode.FailedPrecondition, () =>
@@ -206,7 +200,7 @@ public sealed class AssemblyVotingTests : IAsyncLifetime
     [Fact]
     public async Task Withdrawn_proposals_cannot_be_put_to_the_vote()
     {
-        var s = await Scenario.CreateAsync(_app, voters: 3);
+        var s = await Scenario.CreateAsync(App, voters: 3);
         await s.OpenAssemblyAsync(present: 3);
         var proposal = await s.ProposalOnAgendaAsync(ProposalType.BudgetItem, "Mejorar el canal de riego de Sallma");
         await s.Facilitator.Proposals.WithdrawProposalAsync(new WithdrawProposalRequest { ProposalId = proposal.Id });
@@ -217,7 +211,7 @@ public sealed class AssemblyVotingTests : IAsyncLifetime
     [Fact]
     public async Task A_person_holds_one_active_membership_per_space()
     {
-        var s = await Scenario.CreateAsync(_app, voters: 1);
+        var s = await Scenario.CreateAsync(App, voters: 1);
         await GrpcStatusAssert.ThrowsAsync(StatusCode.AlreadyExists, () =>
             s.Facilitator.Spaces.AddMemberAsync(new AddMemberRequest { SpaceId = s.Space.Id, PersonId = s.Voters[0].PersonId, Role = MemberRole.Observer }).ResponseAsync);
         await s.Facilitator.Spaces.RemoveMemberAsync(new RemoveMemberRequest { MemberId = s.Voters[0].Id });

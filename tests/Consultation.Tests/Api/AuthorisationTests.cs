@@ -6,21 +6,18 @@ using Watershed.Testing;
 namespace Watershed.Consultation.Tests.Api;
 
 /// <summary>Real token validation and role/watershed scope on every call.</summary>
-public sealed class AuthorisationTests : IAsyncLifetime
+public sealed class AuthorisationTests : PostgresApiTest
 {
-    private ConsultationApp _app = null!;
     private Scenario _s = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _app = await ConsultationApp.OnPostgresAsync();
-        _s = await Scenario.CreateAsync(_app, voters: 3);
+        await base.InitializeAsync();
+        _s = await Scenario.CreateAsync(App, voters: 3);
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     private Task<ListSpacesResponse> ListSpaces(string? token) =>
-        _app.ClientsFor(token).Spaces.ListSpacesAsync(new ListSpacesRequest { WatershedId = _s.Watershed.Id }).ResponseAsync;
+        App.ClientsFor(token).Spaces.ListSpacesAsync(new ListSpacesRequest { WatershedId = _s.Watershed.Id }).ResponseAsync;
 
     [Fact]
     public async Task Calls_without_a_token_are_unauthenticated() =>
@@ -45,12 +42,12 @@ public sealed class AuthorisationTests : IAsyncLifetime
     [Fact]
     public async Task A_facilitator_of_another_watershed_is_denied_and_writes_nothing()
     {
-        var outsider = _app.ClientsFor(TestTokens.Facilitator("cachora"));
-        var before = await _app.RowCountsAsync();
+        var outsider = App.ClientsFor(TestTokens.Facilitator("cachora"));
+        var before = await App.RowCountsAsync();
         await GrpcStatusAssert.ThrowsAsync(StatusCode.PermissionDenied, () => ListSpaces(TestTokens.Facilitator("cachora")));
         await GrpcStatusAssert.ThrowsAsync(StatusCode.PermissionDenied, () =>
             outsider.Spaces.CreateSpaceAsync(new CreateSpaceRequest { WatershedId = _s.Watershed.Id, Name = "Intrusa", Kind = SpaceKind.RoundTable }).ResponseAsync);
-        Assert.Equal(before, await _app.RowCountsAsync());
+        Assert.Equal(before, await App.RowCountsAsync());
     }
 
     [Fact]
@@ -61,7 +58,7 @@ public sealed class AuthorisationTests : IAsyncLifetime
     [Fact]
     public async Task Viewers_read_but_cannot_change()
     {
-        var viewer = _app.ClientsFor(TestTokens.Create("viewer", ["viewer"], ["pomacanchi"]));
+        var viewer = App.ClientsFor(TestTokens.Create("viewer", ["viewer"], ["pomacanchi"]));
         Assert.Single((await viewer.Spaces.ListSpacesAsync(new ListSpacesRequest { WatershedId = _s.Watershed.Id })).Spaces);
         await GrpcStatusAssert.ThrowsAsync(StatusCode.PermissionDenied, () =>
             viewer.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest
@@ -75,7 +72,7 @@ public sealed class AuthorisationTests : IAsyncLifetime
     {
         await _s.OpenAssemblyAsync(present: 3);
         var ballot = await _s.OpenBallotAsync(await _s.ProposalOnAgendaAsync(ProposalType.General));
-        var rosa = _app.ClientsFor(TestTokens.Member(Guid.Parse(_s.Voters[0].PersonId), "pomacanchi"));
+        var rosa = App.ClientsFor(TestTokens.Member(Guid.Parse(_s.Voters[0].PersonId), "pomacanchi"));
 
         var own = await rosa.Proposals.CastVoteAsync(new CastVoteRequest { BallotId = ballot.Id, MemberId = _s.Voters[0].Id, Choice = VoteChoice.Yes, ClientRequestId = "rosa-phone-1" });
         Assert.Equal(1, own.Receipt.Sequence);
@@ -92,7 +89,7 @@ public sealed class AuthorisationTests : IAsyncLifetime
     [Fact]
     public async Task Health_is_served_without_a_token_and_reflects_the_database()
     {
-        var health = new Health.HealthClient(_app.Channel());
+        var health = new Health.HealthClient(App.Channel());
         var reply = await health.CheckAsync(new HealthCheckRequest());
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
     }

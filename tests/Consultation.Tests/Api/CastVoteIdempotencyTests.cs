@@ -5,17 +5,11 @@ using Watershed.Testing;
 namespace Watershed.Consultation.Tests.Api;
 
 /// <summary>CastVote under retries and races, on PostgreSQL where the races are real.</summary>
-public sealed class CastVoteIdempotencyTests : IAsyncLifetime
+public sealed class CastVoteIdempotencyTests : PostgresApiTest
 {
-    private ConsultationApp _app = null!;
-
-    public async Task InitializeAsync() => _app = await ConsultationApp.OnPostgresAsync();
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     private async Task<(Scenario S, Ballot Ballot)> OpenBallotAsync(int voters)
     {
-        var s = await Scenario.CreateAsync(_app, voters: voters);
+        var s = await Scenario.CreateAsync(App, voters: voters);
         await s.OpenAssemblyAsync(present: voters);
         return (s, await s.OpenBallotAsync(await s.ProposalOnAgendaAsync(ProposalType.General)));
     }
