@@ -14,19 +14,11 @@ using Watershed.Testing;
 namespace Watershed.Consultation.Tests.Api;
 
 /// <summary>The real consultation host on a real database (PostgreSQL or SQLite), with real token validation.</summary>
-public sealed class ConsultationApp : WebApplicationFactory<Program>
+public sealed class ConsultationApp : WatershedApp<Program>
 {
-    private readonly string _provider;
-    private readonly string _connectionString;
-
     private ConsultationApp(string provider, string connectionString, bool kestrel)
+        : base(provider, connectionString, kestrel)
     {
-        _provider = provider;
-        _connectionString = connectionString;
-        if (kestrel)
-        {
-            UseKestrel();
-        }
     }
 
     /// <summary>A host on a fresh database of the shared throwaway PostgreSQL cluster, called through the in-memory test server.</summary>
@@ -39,25 +31,6 @@ public sealed class ConsultationApp : WebApplicationFactory<Program>
     /// <summary>A host on a SQLite file listening on a real loopback socket.</summary>
     public static ConsultationApp OnSqliteSocket(string file) =>
         new("Sqlite", $"Data Source={file}", kestrel: true);
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        builder.UseEnvironment("Testing");
-        builder.UseSetting("Database:Provider", _provider);
-        builder.UseSetting("Database:ConnectionString", _connectionString);
-        builder.UseSetting("Auth:Issuer", TestTokens.Issuer);
-        builder.UseSetting("Auth:Audience", TestTokens.Audience);
-        builder.UseSetting("Auth:SigningKey", TestTokens.SigningKey);
-        builder.UseSetting("Kestrel:Endpoints:Grpc:Url", "http://127.0.0.1:0");
-    }
-
-    /// <summary>The loopback address Kestrel bound (socket hosts only).</summary>
-    public Uri SocketAddress()
-    {
-        StartServer();
-        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
-        return new Uri(addresses.Addresses.First());
-    }
 
     /// <summary>Row counts of every table, to prove a rejected call wrote nothing.</summary>
     public async Task<string> RowCountsAsync()
@@ -75,12 +48,6 @@ public sealed class ConsultationApp : WebApplicationFactory<Program>
         return string.Join(",", counts);
     }
 
-    public GrpcChannel Channel()
-    {
-        StartServer();
-        return GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
-    }
-
     public Clients ClientsFor(string? token) => new(Channel(), token);
 }
 
@@ -89,13 +56,7 @@ public sealed class Clients
 {
     public Clients(ChannelBase channel, string? token)
     {
-        var invoker = token is null
-            ? channel.CreateCallInvoker()
-            : channel.Intercept(metadata =>
-            {
-                metadata.Add("Authorization", $"Bearer {token}");
-                return metadata;
-            });
+        var invoker = WatershedApp<Program>.Authorized(channel, token);
         Stakeholders = new StakeholderService.StakeholderServiceClient(invoker);
         Spaces = new SpaceService.SpaceServiceClient(invoker);
         Assemblies = new AssemblyService.AssemblyServiceClient(invoker);
