@@ -41,25 +41,37 @@ public sealed class ValidationAndPagingTests
         Assert.False(v.IsValid);
     }
 
+    private static Page Read(PageRequest request)
+    {
+        var v = new Validation();
+        var page = Page.From(request, v);
+        v.ThrowIfInvalid();
+        return page;
+    }
+
     [Fact]
     public void Page_tokens_walk_a_list_and_stop_at_its_end()
     {
         var items = Enumerable.Range(0, 5).ToList();
-        var first = Page.From(new PageRequest { PageSize = 2 });
-        var fetched = items.Skip(first.Offset).Take(first.Take).ToList();
-        var next = first.Next(fetched);
-        Assert.Equal([0, 1], fetched);
-        var third = Page.From(new PageRequest { PageSize = 2, PageToken = Page.From(new PageRequest { PageSize = 2, PageToken = next.NextPageToken }).Next(items.Skip(2).Take(3).ToList()).NextPageToken });
-        var last = items.Skip(third.Offset).Take(third.Take).ToList();
-        Assert.Equal([4], last);
-        Assert.Equal(string.Empty, third.Next(last).NextPageToken);
+        var pages = new List<List<int>>();
+        var token = string.Empty;
+        do
+        {
+            var page = Read(new PageRequest { PageSize = 2, PageToken = token });
+            var fetched = items.Skip(page.Offset).Take(page.Take).ToList();
+            token = page.Next(fetched).NextPageToken;
+            pages.Add(fetched);
+        }
+        while (token.Length > 0);
+        Assert.Equal([[0, 1], [2, 3], [4]], pages);
     }
 
     [Fact]
     public void Page_sizes_are_capped_and_forged_tokens_rejected()
     {
-        Assert.Equal(Page.MaxSize, Page.From(new PageRequest { PageSize = 100_000 }).Size);
-        Assert.Throws<InvalidArgumentException>(() => Page.From(new PageRequest { PageToken = "bzotMQ==" }));
-        Assert.Throws<InvalidArgumentException>(() => Page.From(new PageRequest { PageToken = "!!" }));
+        Assert.Equal(Page.MaxSize, Read(new PageRequest { PageSize = 100_000 }).Size);
+        Assert.Throws<InvalidArgumentException>(() => Read(new PageRequest { PageToken = "bzotMQ==" }));
+        Assert.Throws<InvalidArgumentException>(() => Read(new PageRequest { PageToken = "!!" }));
+        Assert.Throws<InvalidArgumentException>(() => Read(new PageRequest { PageSize = -1 }));
     }
 }

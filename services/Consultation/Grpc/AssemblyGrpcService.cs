@@ -61,8 +61,8 @@ public sealed class AssemblyGrpcService(ConsultationDbContext db, TimeProvider c
     {
         var v = new Validation();
         var spaceId = v.Id(request.SpaceId, "space_id");
+        var page = Page.From(request.Page, v);
         v.ThrowIfInvalid();
-        var page = Page.From(request.Page);
         var ct = context.CancellationToken;
         var (_, watershed) = await db.SpaceAsync(spaceId, ct);
         context.Caller().RequireRead(watershed.Code);

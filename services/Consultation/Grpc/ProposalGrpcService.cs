@@ -168,8 +168,8 @@ public sealed class ProposalGrpcService(ConsultationDbContext db, BallotBox ball
             v.Text(reference.Id, "reference.id", 100);
         }
 
+        var page = Page.From(request.Page, v);
         v.ThrowIfInvalid();
-        var page = Page.From(request.Page);
         var ct = context.CancellationToken;
         var caller = context.Caller();
 
@@ -395,5 +395,35 @@ public sealed class ProposalGrpcService(ConsultationDbContext db, BallotBox ball
         var entry = await db.BallotLog.AsNoTracking().SingleOrDefaultAsync(e => e.BallotId == ballotId && e.ReceiptCode == code, ct)
             ?? throw new NotFoundException("receipt", code);
         return new VerifyReceiptResponse { Entry = entry.ToContract() };
+    }
+
+    public override async Task<ListBallotParticipantsResponse> ListBallotParticipants(ListBallotParticipantsRequest request, ServerCallContext context)
+    {
+        var v = new Validation();
+        var ballotId = v.Id(request.BallotId, "ballot_id");
+        var page = Page.From(request.Page, v);
+        v.ThrowIfInvalid();
+        var ct = context.CancellationToken;
+        var (ballot, _, watershed) = await db.BallotAsync(ballotId, ct);
+        context.Caller().Require(watershed.Code, Roles.Facilitator);
+        var rows = await db.BallotParticipations.AsNoTracking()
+            .Where(p => p.BallotId == ballotId)
+            .Join(db.Members, p => p.MemberId, m => m.Id, (p, m) => new { Participation = p, m.PersonId })
+            .Join(db.Persons, x => x.PersonId, person => person.Id, (x, person) => new { x.Participation, person.FullName })
+            .OrderBy(x => x.FullName).ThenBy(x => x.Participation.MemberId)
+            .Skip(page.Offset).Take(page.Take).ToListAsync(ct);
+        var response = new ListBallotParticipantsResponse
+        {
+            Page = page.Next(rows),
+            NotYetVoted = ballot.Eligible - (int)ballot.LogLength,
+        };
+        response.Participants.AddRange(rows.Select(x => new BallotParticipant
+        {
+            MemberId = x.Participation.MemberId.ToString(),
+            FullName = x.FullName,
+            Channel = (V1.VoteChannel)x.Participation.Channel,
+            RecordedBy = x.Participation.RecordedBy,
+        }));
+        return response;
     }
 }

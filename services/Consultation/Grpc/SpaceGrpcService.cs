@@ -105,8 +105,8 @@ public sealed class SpaceGrpcService(ConsultationDbContext db, TimeProvider cloc
     {
         var v = new Validation();
         var watershedId = v.Id(request.WatershedId, "watershed_id");
+        var page = Page.From(request.Page, v);
         v.ThrowIfInvalid();
-        var page = Page.From(request.Page);
         var ct = context.CancellationToken;
         context.Caller().RequireRead((await db.WatershedAsync(watershedId, ct)).Code);
         var items = await db.Spaces.AsNoTracking().Where(s => s.WatershedId == watershedId)
@@ -190,8 +190,8 @@ public sealed class SpaceGrpcService(ConsultationDbContext db, TimeProvider cloc
     {
         var v = new Validation();
         var spaceId = v.Id(request.SpaceId, "space_id");
+        var page = Page.From(request.Page, v);
         v.ThrowIfInvalid();
-        var page = Page.From(request.Page);
         var ct = context.CancellationToken;
         var (_, watershed) = await db.SpaceAsync(spaceId, ct);
         context.Caller().RequireRead(watershed.Code);

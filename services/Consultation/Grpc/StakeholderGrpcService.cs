@@ -58,7 +58,9 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
 
     public override async Task<ListWatershedsResponse> ListWatersheds(ListWatershedsRequest request, ServerCallContext context)
     {
-        var page = Page.From(request.Page);
+        var v = new Validation();
+        var page = Page.From(request.Page, v);
+        v.ThrowIfInvalid();
         var caller = context.Caller();
         // Scope is by code and codes are few: filter in memory after the ordered read.
         var all = await db.Watersheds.AsNoTracking().OrderBy(w => w.Code).ToListAsync(context.CancellationToken);
@@ -113,8 +115,8 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
     {
         var v = new Validation();
         var watershedId = v.Id(request.WatershedId, "watershed_id");
+        var page = Page.From(request.Page, v);
         v.ThrowIfInvalid();
-        var page = Page.From(request.Page);
         var ct = context.CancellationToken;
         context.Caller().RequireRead((await db.WatershedAsync(watershedId, ct)).Code);
         var items = await db.Organizations.AsNoTracking().Where(o => o.WatershedId == watershedId)
@@ -175,8 +177,8 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
     {
         var v = new Validation();
         var watershedId = v.Id(request.WatershedId, "watershed_id");
+        var page = Page.From(request.Page, v);
         v.ThrowIfInvalid();
-        var page = Page.From(request.Page);
         var ct = context.CancellationToken;
         context.Caller().RequireRead((await db.WatershedAsync(watershedId, ct)).Code);
         var items = await db.Persons.AsNoTracking().Where(p => p.WatershedId == watershedId)

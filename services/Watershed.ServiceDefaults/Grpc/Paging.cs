@@ -13,14 +13,14 @@ public readonly record struct Page(int Offset, int Size)
     public const int DefaultSize = 50;
     public const int MaxSize = 500;
 
-    public static Page From(PageRequest? request, string field = "page")
+    /// <summary>Reads the page of a list request; violations join the request's other ones.</summary>
+    public static Page From(PageRequest? request, Validation validation, string field = "page")
     {
         if (request is null)
         {
             return new Page(0, DefaultSize);
         }
 
-        var validation = new Validation();
         validation.Check(request.PageSize >= 0, $"{field}.page_size", "must not be negative");
         var offset = 0;
         if (!string.IsNullOrEmpty(request.PageToken))
@@ -31,8 +31,7 @@ public readonly record struct Page(int Offset, int Size)
             }
         }
 
-        validation.ThrowIfInvalid();
-        var size = request.PageSize == 0 ? DefaultSize : Math.Min(request.PageSize, MaxSize);
+        var size = request.PageSize <= 0 ? DefaultSize : Math.Min(request.PageSize, MaxSize);
         return new Page(offset, size);
     }
 

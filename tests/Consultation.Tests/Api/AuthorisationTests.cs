@@ -84,6 +84,16 @@ public sealed class AuthorisationTests : PostgresApiTest
             "channel");
         var live = (await _s.Facilitator.Proposals.GetBallotAsync(new GetBallotRequest { BallotId = ballot.Id })).Ballot;
         Assert.Equal(1, live.Tally.Cast);
+
+        // The facilitator's audit shows who voted and how, never what.
+        await _s.RecordVoteAsync(ballot, _s.Voters[2], VoteChoice.No);
+        var audit = await _s.Facilitator.Proposals.ListBallotParticipantsAsync(new ListBallotParticipantsRequest { BallotId = ballot.Id });
+        Assert.Equal(
+            [(_s.Voters[0].Id, VoteChannel.Direct, $"person:{_s.Voters[0].PersonId}"), (_s.Voters[2].Id, VoteChannel.RecordedByFacilitator, "facilitator@test")],
+            audit.Participants.Select(p => (p.MemberId, p.Channel, p.RecordedBy)).OrderBy(p => p.MemberId == _s.Voters[0].Id ? 0 : 1));
+        Assert.Equal(1, audit.NotYetVoted);
+        await GrpcStatusAssert.ThrowsAsync(StatusCode.PermissionDenied, () =>
+            rosa.Proposals.ListBallotParticipantsAsync(new ListBallotParticipantsRequest { BallotId = ballot.Id }).ResponseAsync);
     }
 
     [Fact]

@@ -88,6 +88,7 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         ["CloseBallot"] = (f => f.Scenario.Facilitator.Proposals.CloseBallotAsync(new CloseBallotRequest { BallotId = NotAnId }).ResponseAsync, ["ballot_id"]),
         ["GetBallot"] = (f => f.Scenario.Facilitator.Proposals.GetBallotAsync(new GetBallotRequest()).ResponseAsync, ["ballot_id"]),
         ["GetBallotLog"] = (f => f.Scenario.Facilitator.Proposals.GetBallotLogAsync(new GetBallotLogRequest { BallotId = f.Ballot.Id, AfterSequence = -1, Limit = -1 }).ResponseAsync, ["after_sequence", "limit"]),
+        ["ListBallotParticipants"] = (f => f.Scenario.Facilitator.Proposals.ListBallotParticipantsAsync(new ListBallotParticipantsRequest { BallotId = NotAnId, Page = new PageRequest { PageSize = -3 } }).ResponseAsync, ["ballot_id", "page.page_size"]),
         ["VerifyReceipt"] = (f => f.Scenario.Facilitator.Proposals.VerifyReceiptAsync(new VerifyReceiptRequest { BallotId = f.Ballot.Id }).ResponseAsync, ["receipt_code"]),
     };
 
