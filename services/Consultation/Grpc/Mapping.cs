@@ -119,10 +119,12 @@ internal static class Mapping
         return contract;
     }
 
-    public static V1.Proposal ToContract(this Proposal p)
+    public static V1.Proposal ToContract(this Proposal p, WatershedEntity watershed)
     {
         var contract = new V1.Proposal
         {
+            WatershedId = watershed.Id.ToString(),
+            WatershedCode = watershed.Code,
             Id = p.Id.ToString(),
             SpaceId = p.SpaceId.ToString(),
             Title = p.Title,

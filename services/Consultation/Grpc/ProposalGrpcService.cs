@@ -90,19 +90,19 @@ public sealed class ProposalGrpcService(ConsultationDbContext db, BallotBox ball
         };
         db.Proposals.Add(proposal);
         await db.SaveChangesAsync(ct);
-        return new CreateProposalResponse { Proposal = proposal.ToContract() };
+        return new CreateProposalResponse { Proposal = proposal.ToContract(watershed) };
     }
 
     public override async Task<SubmitProposalResponse> SubmitProposal(SubmitProposalRequest request, ServerCallContext context)
     {
-        var proposal = await ChangeAsync(request.ProposalId, context, allowSubmitter: true, p => p.Submit());
-        return new SubmitProposalResponse { Proposal = proposal.ToContract() };
+        var (proposal, watershed) = await ChangeAsync(request.ProposalId, context, allowSubmitter: true, p => p.Submit());
+        return new SubmitProposalResponse { Proposal = proposal.ToContract(watershed) };
     }
 
     public override async Task<WithdrawProposalResponse> WithdrawProposal(WithdrawProposalRequest request, ServerCallContext context)
     {
-        var proposal = await ChangeAsync(request.ProposalId, context, allowSubmitter: true, p => p.Withdraw());
-        return new WithdrawProposalResponse { Proposal = proposal.ToContract() };
+        var (proposal, watershed) = await ChangeAsync(request.ProposalId, context, allowSubmitter: true, p => p.Withdraw());
+        return new WithdrawProposalResponse { Proposal = proposal.ToContract(watershed) };
     }
 
     public override async Task<PlaceOnAgendaResponse> PlaceOnAgenda(PlaceOnAgendaRequest request, ServerCallContext context)
@@ -118,10 +118,10 @@ public sealed class ProposalGrpcService(ConsultationDbContext db, BallotBox ball
             ?? throw new NotFoundException("assembly", assemblyId.ToString());
         proposal.PlaceOnAgenda(assembly);
         await db.SaveChangesAsync(ct);
-        return new PlaceOnAgendaResponse { Proposal = proposal.ToContract() };
+        return new PlaceOnAgendaResponse { Proposal = proposal.ToContract(watershed) };
     }
 
-    private async Task<Proposal> ChangeAsync(string rawId, ServerCallContext context, bool allowSubmitter, Action<Proposal> change)
+    private async Task<(Proposal Proposal, Domain.Watershed Watershed)> ChangeAsync(string rawId, ServerCallContext context, bool allowSubmitter, Action<Proposal> change)
     {
         var v = new Validation();
         var id = v.Id(rawId, "proposal_id");
@@ -140,7 +140,7 @@ public sealed class ProposalGrpcService(ConsultationDbContext db, BallotBox ball
 
         change(proposal);
         await db.SaveChangesAsync(ct);
-        return proposal;
+        return (proposal, watershed);
     }
 
     public override async Task<GetProposalResponse> GetProposal(GetProposalRequest request, ServerCallContext context)
@@ -150,7 +150,7 @@ public sealed class ProposalGrpcService(ConsultationDbContext db, BallotBox ball
         v.ThrowIfInvalid();
         var (proposal, _, watershed) = await db.ProposalAsync(id, context.CancellationToken);
         context.Caller().RequireRead(watershed.Code);
-        return new GetProposalResponse { Proposal = proposal.ToContract() };
+        return new GetProposalResponse { Proposal = proposal.ToContract(watershed) };
     }
 
     public override async Task<ListProposalsResponse> ListProposals(ListProposalsRequest request, ServerCallContext context)
@@ -174,9 +174,11 @@ public sealed class ProposalGrpcService(ConsultationDbContext db, BallotBox ball
         var caller = context.Caller();
 
         var query = db.Proposals.AsNoTracking().Include(p => p.References).AsQueryable();
+        Domain.Watershed watershed;
         if (spaceId is { } sid)
         {
-            var (space, watershed) = await db.SpaceAsync(sid, ct);
+            Domain.Space space;
+            (space, watershed) = await db.SpaceAsync(sid, ct);
             caller.RequireRead(watershed.Code);
             v.Check(watershedId is null || watershedId == space.WatershedId, "watershed_id", "the space belongs to another watershed");
             v.ThrowIfInvalid();
@@ -184,7 +186,7 @@ public sealed class ProposalGrpcService(ConsultationDbContext db, BallotBox ball
         }
         else
         {
-            var watershed = await db.WatershedAsync(watershedId!.Value, ct);
+            watershed = await db.WatershedAsync(watershedId!.Value, ct);
             caller.RequireRead(watershed.Code);
             query = query.Where(p => db.Spaces.Any(s => s.Id == p.SpaceId && s.WatershedId == watershed.Id));
         }
@@ -209,7 +211,7 @@ public sealed class ProposalGrpcService(ConsultationDbContext db, BallotBox ball
 
         var items = await query.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id).Skip(page.Offset).Take(page.Take).ToListAsync(ct);
         var response = new ListProposalsResponse { Page = page.Next(items) };
-        response.Proposals.AddRange(items.Select(p => p.ToContract()));
+        response.Proposals.AddRange(items.Select(p => p.ToContract(watershed)));
         return response;
     }
 
@@ -269,7 +271,7 @@ public sealed class ProposalGrpcService(ConsultationDbContext db, BallotBox ball
             throw new AlreadyExistsException("ballot", $"proposals/{proposal.Id}", "A ballot was opened on this proposal already.");
         }
 
-        return new OpenBallotResponse { Ballot = ballot.ToContract(), Proposal = proposal.ToContract() };
+        return new OpenBallotResponse { Ballot = ballot.ToContract(), Proposal = proposal.ToContract(watershed) };
     }
 
     public override async Task<CastVoteResponse> CastVote(CastVoteRequest request, ServerCallContext context)
@@ -350,7 +352,7 @@ public sealed class ProposalGrpcService(ConsultationDbContext db, BallotBox ball
             proposal.Decide(outcome.Approved, now);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
-            return new CloseBallotResponse { Ballot = ballot.ToContract(), Proposal = proposal.ToContract() };
+            return new CloseBallotResponse { Ballot = ballot.ToContract(), Proposal = proposal.ToContract(watershed) };
         });
     }
 

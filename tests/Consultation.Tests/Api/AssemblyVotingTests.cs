@@ -50,7 +50,9 @@ public sealed class AssemblyVotingTests : PostgresApiTest
             State = ProposalState.Approved,
             Reference = planVersion,
         });
-        Assert.Equal(proposal.Id, Assert.Single(found.Proposals).Id);
+        var approval = Assert.Single(found.Proposals);
+        Assert.Equal(proposal.Id, approval.Id);
+        Assert.Equal(("pomacanchi", s.Watershed.Id), (approval.WatershedCode, approval.WatershedId));
 
         await s.Facilitator.Assemblies.CloseAssemblyAsync(new CloseAssemblyRequest { AssemblyId = assembly.Id });
         var minutes = await s.Facilitator.Assemblies.GetMinutesAsync(new GetMinutesRequest { AssemblyId = assembly.Id });
