@@ -9,7 +9,7 @@ public abstract class ServiceException(string message) : Exception(message);
 public sealed record FieldViolation(string Field, string Description);
 
 /// <summary>INVALID_ARGUMENT with a google.rpc.BadRequest listing every violated field.</summary>
-public sealed class InvalidArgumentException(IReadOnlyList<FieldViolation> violations)
+public class InvalidArgumentException(IReadOnlyList<FieldViolation> violations)
     : ServiceException(Summarise(violations))
 {
     public InvalidArgumentException(string field, string description)
@@ -34,7 +34,7 @@ public sealed class NotFoundException(string resourceType, string resourceName)
 }
 
 /// <summary>FAILED_PRECONDITION: the request is well formed but the system is not in a state that allows it.</summary>
-public sealed class PreconditionFailedException(string type, string subject, string description)
+public class PreconditionFailedException(string type, string subject, string description)
     : ServiceException(description)
 {
     public string Type { get; } = type;

@@ -4,6 +4,7 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Watershed.ServiceDefaults.Data;
 using Watershed.ServiceDefaults.Errors;
 
 namespace Watershed.ServiceDefaults.Grpc;
@@ -112,6 +113,8 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
                     new ErrorInfo { Reason = "DEPENDENCY_UNAVAILABLE", Domain = "watershed", Metadata = { ["dependency"] = unavailable.Dependency } });
             case DbUpdateConcurrencyException:
                 return Status(Code.Aborted, "The object was changed by another request; read it again and retry.");
+            case DbUpdateException update when update.IsUniqueViolation():
+                return Status(Code.Aborted, "A concurrent request created the same thing; read it again and retry.");
             case OperationCanceledException when context?.CancellationToken.IsCancellationRequested == true:
                 return Status(Code.Cancelled, "The call was cancelled.");
             case TimeoutException:

@@ -1,0 +1,351 @@
+using System.Globalization;
+using System.Text.Json;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO.Converters;
+using Watershed.LandUse.Domain.Spatial;
+
+namespace Watershed.LandUse.Domain.Exchange;
+
+/// <summary>One fault of an imported file; <see cref="FeatureIndex"/> is null for faults of the whole file.</summary>
+/// <param name="FeatureIndex">0-based position in "features".</param>
+/// <param name="FeatureLabel">The feature's id, zone_code or name, when it has one.</param>
+public sealed record ImportFault(int? FeatureIndex, string? FeatureLabel, FaultKind Kind, string Field, string Message)
+{
+    public override string ToString() => FeatureIndex is null
+        ? Message
+        : $"feature {FeatureIndex}{(FeatureLabel is null ? "" : $" ({FeatureLabel})")}: {Field}: {Message}";
+}
+
+/// <summary>
+/// The zones of a file, all valid and clean against each other and the boundary, or the faults that
+/// stop the import: a service writes nothing unless <see cref="Faults"/> is empty.
+/// </summary>
+public sealed record ZoneImport(IReadOnlyList<Zone> Zones, IReadOnlyList<ImportFault> Faults)
+{
+    public bool Succeeded => Faults.Count == 0;
+}
+
+/// <summary>
+/// A plan version's zones as a GeoJSON FeatureCollection (RFC 7946). Each feature's properties:
+/// zone_code (key across versions), name, category, subcategory (ZEE names as in <see cref="Zee"/>),
+/// uses [{use, rating}], notes; on export also zone_id and area_ha, which an import ignores
+/// (ids are the service's, areas are computed).
+/// </summary>
+public static class ZoneGeoJson
+{
+    public const int MaxFeatures = 5000;
+
+    private static readonly JsonSerializerOptions GeometryJson = new()
+    {
+        Converters = { new GeoJsonConverterFactory(PolygonalGeometry.Factory) },
+    };
+
+    private static readonly string[] Wgs84Names = ["urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "EPSG:4326", "urn:ogc:def:crs:EPSG::4326"];
+
+    /// <summary>Reads every feature and reports every fault at once, so a user fixes the file in one pass.</summary>
+    public static ZoneImport Read(ReadOnlyMemory<byte> utf8Json, WatershedUnit watershed)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(utf8Json);
+        }
+        catch (JsonException ex)
+        {
+            return Failed(FaultKind.InvalidJson, $"The file is not JSON: {ex.Message}");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || Text(root, "type") != "FeatureCollection"
+                || !root.TryGetProperty("features", out var features) || features.ValueKind != JsonValueKind.Array)
+            {
+                var found = root.ValueKind == JsonValueKind.Object ? Text(root, "type") ?? "an object without type" : root.ValueKind.ToString();
+                return Failed(FaultKind.NotAFeatureCollection, $"Expected a GeoJSON FeatureCollection, found {found}.");
+            }
+
+            if (DeclaredCrs(root) is { } crs && !Wgs84Names.Contains(crs, StringComparer.OrdinalIgnoreCase))
+            {
+                return Failed(FaultKind.UnsupportedCrs, $"The file declares CRS {crs}; GeoJSON must be WGS84 longitude/latitude (EPSG:4326): reproject it before export.");
+            }
+
+            var count = features.GetArrayLength();
+            if (count == 0)
+            {
+                return Failed(FaultKind.NoZones, "The FeatureCollection has no features.");
+            }
+
+            if (count > MaxFeatures)
+            {
+                return Failed(FaultKind.TooManyFeatures, $"The file has {count} features; a version holds at most {MaxFeatures} zones.");
+            }
+
+            return ReadFeatures(features, watershed);
+        }
+    }
+
+    public static byte[] Write(PlanVersion version)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("type", "FeatureCollection");
+            json.WriteStartArray("features");
+            foreach (var zone in version.Zones)
+            {
+                WriteFeature(json, zone);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static ZoneImport ReadFeatures(JsonElement features, WatershedUnit watershed)
+    {
+        var faults = new List<ImportFault>();
+        var zones = new List<(int Index, string? Label, Zone Zone)>();
+        var index = 0;
+        foreach (var feature in features.EnumerateArray())
+        {
+            var label = Label(feature);
+            var featureFaults = ReadFeature(feature, out var content);
+            faults.AddRange(featureFaults.Select(f => new ImportFault(index, label, f.Kind, f.Field, f.Message)));
+            if (featureFaults.Count == 0 && content is not null)
+            {
+                zones.Add((index, label, Zone.Create(Guid.CreateVersion7(), content)));
+            }
+
+            index++;
+        }
+
+        var firstByCode = new Dictionary<string, int>();
+        foreach (var (i, label, zone) in zones)
+        {
+            if (!firstByCode.TryAdd(zone.Code, i))
+            {
+                faults.Add(new ImportFault(i, label, FaultKind.DuplicateZoneCode, "zone_code",
+                    $"zone_code {zone.Code} is already used by feature {firstByCode[zone.Code]}; it must be unique in a version."));
+            }
+        }
+
+        var featureOf = zones.ToDictionary(z => z.Zone, z => (z.Index, z.Label));
+        var layout = ZoneLayout.Check([.. zones.Select(z => z.Zone)], watershed.Boundary);
+        foreach (var overlap in layout.Overlaps)
+        {
+            var (i, label) = featureOf[overlap.Second];
+            faults.Add(new ImportFault(i, label, FaultKind.Overlap, "geometry",
+                $"Overlaps feature {featureOf[overlap.First].Index}: {ZoneLayout.Describe(overlap)}"));
+        }
+
+        foreach (var outside in layout.OutsideBoundary)
+        {
+            var (i, label) = featureOf[outside.Zone];
+            faults.Add(new ImportFault(i, label, FaultKind.OutsideBoundary, "geometry", ZoneLayout.Describe(outside)));
+        }
+
+        faults.Sort((a, b) => (a.FeatureIndex ?? -1).CompareTo(b.FeatureIndex ?? -1));
+        return faults.Count == 0 ? new ZoneImport([.. zones.Select(z => z.Zone)], []) : new ZoneImport([], faults);
+    }
+
+    /// <summary>The feature's faults; <paramref name="content"/> is set when the geometry and every property could be read.</summary>
+    private static List<Fault> ReadFeature(JsonElement feature, out ZoneContent? content)
+    {
+        content = null;
+        if (feature.ValueKind != JsonValueKind.Object || Text(feature, "type") != "Feature")
+        {
+            return [new(FaultKind.NotAFeature, "type", "Not a GeoJSON Feature (an object with \"type\": \"Feature\").")];
+        }
+
+        var faults = new List<Fault>();
+        var geometry = ReadGeometry(feature, faults);
+        var properties = feature.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
+
+        var code = Scalar(properties, "zone_code");
+        if (code is null)
+        {
+            faults.Add(new(FaultKind.MissingValue, "zone_code", "Missing property zone_code, the zone's key across plan versions."));
+        }
+
+        var category = ReadName<ZeeCategory>(properties, "category", FaultKind.UnknownCategory, Zee.TryParse, faults);
+        var subcategory = ReadName<ZeeSubcategory>(properties, "subcategory", FaultKind.UnknownSubcategory, Zee.TryParse, faults);
+        var uses = ReadUses(properties, faults);
+        var name = ReadOptionalText(properties, "name", faults);
+        var notes = ReadOptionalText(properties, "notes", faults);
+
+        var candidate = new ZoneContent(code ?? "", name, category, subcategory, uses, notes, geometry ?? Polygon.Empty);
+        var reported = faults.Select(f => f.Field).ToHashSet();
+        faults.AddRange(Zone.Validate(candidate).Where(f => !reported.Contains(f.Field)));
+        if (faults.Count == 0)
+        {
+            content = candidate;
+        }
+
+        return faults;
+    }
+
+    private static Geometry? ReadGeometry(JsonElement feature, List<Fault> faults)
+    {
+        if (!feature.TryGetProperty("geometry", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            faults.Add(new(FaultKind.MissingGeometry, "geometry", "The feature has no geometry."));
+            return null;
+        }
+
+        var type = element.ValueKind == JsonValueKind.Object ? Text(element, "type") : null;
+        if (type is not ("Polygon" or "MultiPolygon"))
+        {
+            faults.Add(new(FaultKind.WrongGeometryType, "geometry", $"A zone must be a Polygon or MultiPolygon, not {type ?? "an untyped geometry"}."));
+            return null;
+        }
+
+        try
+        {
+            return element.Deserialize<Geometry>(GeometryJson)
+                ?? throw new JsonException("The geometry is null.");
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or InvalidCastException or IndexOutOfRangeException)
+        {
+            // NTS refuses an open ring while building it, so the closure rule surfaces here, not in IsValidOp.
+            var message = ex.Message.Contains("closed", StringComparison.OrdinalIgnoreCase)
+                ? "A ring is not closed: its last position must repeat the first."
+                : $"The coordinates cannot be read as a {type}: {ex.Message}";
+            faults.Add(new(FaultKind.MalformedGeometry, "geometry", message));
+            return null;
+        }
+    }
+
+    private delegate bool NameParser<T>(string? name, out T value);
+
+    private static T ReadName<T>(JsonElement properties, string field, FaultKind unknown, NameParser<T> parse, List<Fault> faults)
+        where T : struct, Enum
+    {
+        var text = Scalar(properties, field);
+        if (text is null)
+        {
+            faults.Add(new(FaultKind.MissingValue, field, $"Missing property {field}."));
+        }
+        else if (!parse(text, out var value))
+        {
+            faults.Add(new(unknown, field, $"Unknown {field} '{text}'; expected one of {string.Join(", ", Zee.Names<T>())}."));
+        }
+        else
+        {
+            return value;
+        }
+
+        return default;
+    }
+
+    private static List<AllowedUse> ReadUses(JsonElement properties, List<Fault> faults)
+    {
+        var uses = new List<AllowedUse>();
+        if (properties.ValueKind != JsonValueKind.Object || !properties.TryGetProperty("uses", out var array) || array.ValueKind == JsonValueKind.Null)
+        {
+            return uses;
+        }
+
+        if (array.ValueKind != JsonValueKind.Array)
+        {
+            faults.Add(new(FaultKind.InvalidValue, "uses", "uses must be an array of {\"use\", \"rating\"} objects."));
+            return uses;
+        }
+
+        var i = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            var use = Scalar(item, "use");
+            var rating = Scalar(item, "rating");
+            if (use is null)
+            {
+                faults.Add(new(FaultKind.MissingValue, $"uses[{i}].use", "Each use needs a use name."));
+            }
+
+            if (!Zee.TryParse(rating, out UseRating parsed))
+            {
+                faults.Add(new(FaultKind.BadUseRating, $"uses[{i}].rating",
+                    $"Rating '{rating}' is not one of {string.Join(", ", Zee.Names<UseRating>())}."));
+            }
+
+            uses.Add(new AllowedUse(use ?? "", parsed));
+            i++;
+        }
+
+        return uses;
+    }
+
+    private static string ReadOptionalText(JsonElement properties, string field, List<Fault> faults)
+    {
+        if (properties.ValueKind != JsonValueKind.Object || !properties.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return "";
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            faults.Add(new(FaultKind.InvalidValue, field, $"{field} must be text."));
+            return "";
+        }
+
+        return value.GetString()!;
+    }
+
+    private static void WriteFeature(Utf8JsonWriter json, Zone zone)
+    {
+        json.WriteStartObject();
+        json.WriteString("type", "Feature");
+        json.WriteString("id", zone.Code);
+        json.WriteStartObject("properties");
+        json.WriteString("zone_id", zone.Id);
+        json.WriteString("zone_code", zone.Code);
+        json.WriteString("name", zone.Name);
+        json.WriteString("category", Zee.Name(zone.Category));
+        json.WriteString("subcategory", Zee.Name(zone.Subcategory));
+        json.WriteStartArray("uses");
+        foreach (var use in zone.Uses)
+        {
+            json.WriteStartObject();
+            json.WriteString("use", use.Use);
+            json.WriteString("rating", Zee.Name(use.Rating));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteString("notes", zone.Notes);
+        json.WriteNumber("area_ha", Math.Round(zone.AreaHectares, 4));
+        json.WriteEndObject();
+        json.WritePropertyName("geometry");
+        JsonSerializer.Serialize(json, zone.Geometry, GeometryJson);
+        json.WriteEndObject();
+    }
+
+    private static ZoneImport Failed(FaultKind kind, string message) => new([], [new ImportFault(null, null, kind, "", message)]);
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>A string or number property as text (spreadsheets and QGIS often store codes as numbers).</summary>
+    private static string? Scalar(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value)
+            ? value.ValueKind switch
+            {
+                JsonValueKind.String when !string.IsNullOrWhiteSpace(value.GetString()) => value.GetString(),
+                JsonValueKind.Number => value.GetRawText(),
+                _ => null,
+            }
+            : null;
+
+    private static string? Label(JsonElement feature) =>
+        feature.ValueKind != JsonValueKind.Object ? null
+        : Scalar(feature, "id") ?? (feature.TryGetProperty("properties", out var p) ? Scalar(p, "zone_code") ?? Scalar(p, "name") : null);
+
+    private static string? DeclaredCrs(JsonElement root) =>
+        root.TryGetProperty("crs", out var crs) && crs.ValueKind == JsonValueKind.Object
+            && crs.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object
+            ? Text(properties, "name")
+            : null;
+}

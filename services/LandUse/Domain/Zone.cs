@@ -1,0 +1,181 @@
+using System.Text.RegularExpressions;
+using NetTopologySuite.Geometries;
+using Watershed.LandUse.Domain.Spatial;
+
+namespace Watershed.LandUse.Domain;
+
+/// <summary>A use (grazing, ecotourism, reforestation …) and how it suits the zone.</summary>
+public sealed record AllowedUse(string Use, UseRating Rating);
+
+/// <summary>What a zone says before it has an id: from a request or a file.</summary>
+/// <param name="Code">Stable key of the zone across plan versions (diffs match on it), e.g. "PROT-CAB-01".</param>
+public sealed record ZoneContent(
+    string Code,
+    string Name,
+    ZeeCategory Category,
+    ZeeSubcategory Subcategory,
+    IReadOnlyList<AllowedUse> Uses,
+    string Notes,
+    Geometry Geometry);
+
+/// <summary>A zone of one plan version: valid content, geometry normalised to RFC 7946, area computed once.</summary>
+public sealed partial class Zone
+{
+    public const int MaxNameLength = 200;
+    public const int MaxNotesLength = 4000;
+    public const int MaxUses = 50;
+    public const int MaxUseLength = 100;
+
+    // For the database mapping, which fills the properties itself.
+    private Zone()
+    {
+        Code = Name = Notes = string.Empty;
+        Uses = [];
+        Geometry = null!;
+    }
+
+    private Zone(Guid id, ZoneContent content, Geometry geometry, double areaHectares)
+    {
+        Id = id;
+        Code = content.Code;
+        Name = content.Name;
+        Category = content.Category;
+        Subcategory = content.Subcategory;
+        Uses = [.. content.Uses];
+        Notes = content.Notes;
+        Geometry = geometry;
+        AreaHectares = areaHectares;
+    }
+
+    public Guid Id { get; }
+
+    public string Code { get; }
+
+    public string Name { get; }
+
+    public ZeeCategory Category { get; }
+
+    public ZeeSubcategory Subcategory { get; }
+
+    public IReadOnlyList<AllowedUse> Uses { get; }
+
+    public string Notes { get; }
+
+    /// <summary>Polygon or MultiPolygon, WGS84 lon/lat, exterior rings counter-clockwise, holes clockwise.</summary>
+    public Geometry Geometry { get; }
+
+    /// <summary>Geodesic area on the WGS84 ellipsoid, holes excluded (see <see cref="GeodesicArea"/>).</summary>
+    public double AreaHectares { get; }
+
+    /// <summary>How people recognise the zone in messages: code, and name when there is one.</summary>
+    public string Label => Name.Length == 0 ? Code : $"{Code} ({Name})";
+
+    public ZoneContent Content => new(Code, Name, Category, Subcategory, Uses, Notes, Geometry);
+
+    /// <summary>Every fault of the content at once, so a user fixes a zone in one pass.</summary>
+    public static IReadOnlyList<Fault> Validate(ZoneContent content)
+    {
+        var faults = new List<Fault>();
+        if (string.IsNullOrWhiteSpace(content.Code))
+        {
+            faults.Add(new(FaultKind.MissingValue, "zone_code", "A zone needs a zone_code, its key across plan versions."));
+        }
+        else if (!CodePattern().IsMatch(content.Code.Trim()))
+        {
+            faults.Add(new(FaultKind.InvalidValue, "zone_code",
+                $"zone_code '{content.Code}' must be 1–40 letters, digits, '.', '_' or '-', starting with a letter or digit."));
+        }
+
+        if (content.Name.Length > MaxNameLength)
+        {
+            faults.Add(new(FaultKind.InvalidValue, "name", $"The name is longer than {MaxNameLength} characters."));
+        }
+
+        if (content.Notes.Length > MaxNotesLength)
+        {
+            faults.Add(new(FaultKind.InvalidValue, "notes", $"The notes are longer than {MaxNotesLength} characters."));
+        }
+
+        ValidateCategory(content, faults);
+        ValidateUses(content.Uses, faults);
+        if (PolygonalGeometry.Check(content.Geometry) is { } geometryFault)
+        {
+            faults.Add(geometryFault);
+        }
+
+        return faults;
+    }
+
+    /// <exception cref="InvalidContentException">The content breaks a rule of <see cref="Validate"/>.</exception>
+    public static Zone Create(Guid id, ZoneContent content)
+    {
+        var faults = Validate(content);
+        if (faults.Count > 0)
+        {
+            throw new InvalidContentException(faults);
+        }
+
+        var geometry = PolygonalGeometry.Normalise(content.Geometry);
+        var tidy = content with
+        {
+            Code = content.Code.Trim(),
+            Name = content.Name.Trim(),
+            Notes = content.Notes.Trim(),
+            Uses = [.. content.Uses.Select(u => u with { Use = u.Use.Trim() })],
+        };
+        return new Zone(id, tidy, geometry, GeodesicArea.Hectares(geometry));
+    }
+
+    /// <summary>The same zone in a new draft version: same content and code, its own id.</summary>
+    internal Zone CopyAs(Guid id) => new(id, Content, Geometry.Copy(), AreaHectares);
+
+    private static void ValidateCategory(ZoneContent content, List<Fault> faults)
+    {
+        if (!Enum.IsDefined(content.Category))
+        {
+            faults.Add(new(FaultKind.UnknownCategory, "category",
+                $"Unknown ZEE category; expected one of {string.Join(", ", Zee.Names<ZeeCategory>())}."));
+        }
+        else if (!Enum.IsDefined(content.Subcategory))
+        {
+            faults.Add(new(FaultKind.UnknownSubcategory, "subcategory",
+                $"Unknown subcategory; {Zee.Name(content.Category)} has {string.Join(", ", Zee.SubcategoriesOf(content.Category).Select(Zee.Name))}."));
+        }
+        else if (Zee.CategoryOf(content.Subcategory) != content.Category)
+        {
+            faults.Add(new(FaultKind.SubcategoryNotInCategory, "subcategory",
+                $"Subcategory {Zee.Name(content.Subcategory)} belongs to {Zee.Name(Zee.CategoryOf(content.Subcategory))}, not to {Zee.Name(content.Category)}."));
+        }
+    }
+
+    private static void ValidateUses(IReadOnlyList<AllowedUse> uses, List<Fault> faults)
+    {
+        if (uses.Count > MaxUses)
+        {
+            faults.Add(new(FaultKind.InvalidValue, "uses", $"A zone lists at most {MaxUses} uses."));
+        }
+
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < uses.Count; i++)
+        {
+            var use = uses[i].Use.Trim();
+            if (use.Length is 0 or > MaxUseLength)
+            {
+                faults.Add(new(FaultKind.InvalidValue, $"uses[{i}].use", $"A use is named in 1–{MaxUseLength} characters."));
+            }
+            else if (!seen.Add(use))
+            {
+                faults.Add(new(FaultKind.InvalidValue, $"uses[{i}].use", $"Use '{use}' is listed twice."));
+            }
+
+            if (!Enum.IsDefined(uses[i].Rating))
+            {
+                faults.Add(new(FaultKind.BadUseRating, $"uses[{i}].rating",
+                    $"A use is rated {string.Join(", ", Zee.Names<UseRating>())}."));
+            }
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$", RegexOptions.CultureInvariant)]
+    private static partial Regex CodePattern();
+}

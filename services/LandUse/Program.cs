@@ -1,0 +1,23 @@
+using Watershed.Consultation.V1;
+using Watershed.LandUse.Data;
+using Watershed.LandUse.Grpc;
+using Watershed.ServiceDefaults;
+using Watershed.ServiceDefaults.Data;
+using Watershed.ServiceDefaults.Grpc;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("watershed-landuse");
+builder.AddServiceDatabase<LandUseDbContext>();
+builder.AddServiceClient<ProposalService.ProposalServiceClient>("consultation");
+builder.Services.AddScoped<ConsultationDecisions>();
+
+var app = builder.Build();
+app.MapServiceDefaults();
+app.MapGrpcService<WatershedUnitGrpcService>();
+app.MapGrpcService<PlanGrpcService>();
+
+await app.Services.InitializeDatabaseAsync<LandUseDbContext>();
+await app.RunAsync();
+
+/// <summary>Entry point, visible to the test host.</summary>
+public partial class Program;
