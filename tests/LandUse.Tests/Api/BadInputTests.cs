@@ -1,0 +1,97 @@
+using Google.Protobuf;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Watershed.Common.V1;
+using Watershed.LandUse.Data;
+using Watershed.LandUse.V1;
+using Watershed.Testing;
+
+namespace Watershed.LandUse.Tests.Api;
+
+public sealed class LandUseBadInputFixture : IAsyncLifetime
+{
+    public LandUseApp App { get; private set; } = null!;
+
+    public V1.WatershedUnit Watershed { get; private set; } = null!;
+
+    public V1.PlanVersion Draft { get; private set; } = null!;
+
+    public WatershedUnitService.WatershedUnitServiceClient Watersheds => App.Watersheds(TestTokens.Facilitator("pomacanchi"));
+
+    public PlanService.PlanServiceClient Plans => App.Plans(TestTokens.Facilitator("pomacanchi"));
+
+    public async Task InitializeAsync()
+    {
+        App = await LandUseApp.OnPostgresAsync(Sample.ClosedPort());
+        (Watershed, _, Draft) = await Sample.PlanWithZonesAsync(App);
+    }
+
+    public async Task DisposeAsync() => await App.DisposeAsync();
+}
+
+/// <summary>Every land-use RPC answers malformed input with INVALID_ARGUMENT naming the fields, and writes nothing.</summary>
+public sealed class BadInputTests(LandUseBadInputFixture fixture) : IClassFixture<LandUseBadInputFixture>
+{
+    private const string NotAnId = "plan-7";
+
+    private static readonly Dictionary<string, (Func<LandUseBadInputFixture, Task> Call, string[] Fields)> Cases = new()
+    {
+        ["CreateWatershedUnit"] = (f => f.Watersheds.CreateWatershedUnitAsync(new CreateWatershedUnitRequest { Code = "", BoundaryGeojson = "{\"type\":\"Point\",\"coordinates\":[0,0]}" }).ResponseAsync, ["code", "name", "boundary_geojson"]),
+        ["CreateWatershedUnit projected"] = (f => f.App.Watersheds(TestTokens.Admin()).CreateWatershedUnitAsync(new CreateWatershedUnitRequest { Code = "utm-test", Name = "UTM", BoundaryGeojson = Sample.Box(200000, 8450000, 210000, 8460000) }).ResponseAsync, ["boundary_geojson"]),
+        ["GetWatershedUnit"] = (f => f.Watersheds.GetWatershedUnitAsync(new GetWatershedUnitRequest { WatershedUnitId = NotAnId }).ResponseAsync, ["watershed_unit_id"]),
+        ["ListWatershedUnits"] = (f => f.Watersheds.ListWatershedUnitsAsync(new ListWatershedUnitsRequest { Page = new PageRequest { PageToken = "forged" } }).ResponseAsync, ["page.page_token"]),
+        ["RenameWatershedUnit"] = (f => f.Watersheds.RenameWatershedUnitAsync(new RenameWatershedUnitRequest { WatershedUnitId = f.Watershed.Id, Name = " " }).ResponseAsync, ["name"]),
+        ["ChangeWatershedUnitBoundary"] = (f => f.Watersheds.ChangeWatershedUnitBoundaryAsync(new ChangeWatershedUnitBoundaryRequest { WatershedUnitId = f.Watershed.Id, BoundaryGeojson = "not json" }).ResponseAsync, ["boundary_geojson"]),
+        ["CreatePlan"] = (f => f.Plans.CreatePlanAsync(new CreatePlanRequest { WatershedUnitId = NotAnId }).ResponseAsync, ["watershed_unit_id", "horizon"]),
+        ["CreatePlan bad content"] = (f => f.Plans.CreatePlanAsync(new CreatePlanRequest { WatershedUnitId = f.Watershed.Id, Title = "", Horizon = new PlanHorizon { FromYear = 2040, ToYear = 2030 }, Goals = { "" } }).ResponseAsync, ["title"]),
+        ["GetPlan"] = (f => f.Plans.GetPlanAsync(new GetPlanRequest()).ResponseAsync, ["plan_id"]),
+        ["ListPlans"] = (f => f.Plans.ListPlansAsync(new ListPlansRequest { WatershedUnitId = NotAnId, Page = new PageRequest { PageSize = -1 } }).ResponseAsync, ["watershed_unit_id", "page.page_size"]),
+        ["RetitlePlan"] = (f => f.Plans.RetitlePlanAsync(new RetitlePlanRequest { PlanId = NotAnId }).ResponseAsync, ["plan_id"]),
+        ["StartPlanVersion"] = (f => f.Plans.StartPlanVersionAsync(new StartPlanVersionRequest()).ResponseAsync, ["plan_id"]),
+        ["GetPlanVersion"] = (f => f.Plans.GetPlanVersionAsync(new GetPlanVersionRequest { PlanVersionId = NotAnId }).ResponseAsync, ["plan_version_id"]),
+        ["ListPlanVersions"] = (f => f.Plans.ListPlanVersionsAsync(new ListPlanVersionsRequest()).ResponseAsync, ["plan_id"]),
+        ["RevisePlanVersion"] = (f => f.Plans.RevisePlanVersionAsync(new RevisePlanVersionRequest { PlanVersionId = f.Draft.Id }).ResponseAsync, ["horizon"]),
+        ["RevisePlanVersion bad goals"] = (f => f.Plans.RevisePlanVersionAsync(new RevisePlanVersionRequest { PlanVersionId = f.Draft.Id, Horizon = new PlanHorizon { FromYear = 1990, ToYear = 2030 }, Goals = { " " } }).ResponseAsync, ["horizon", "goals[0]"]),
+        ["PutZone"] = (f => f.Plans.PutZoneAsync(new PutZoneRequest { PlanVersionId = f.Draft.Id, Zone = new ZoneContent { ZoneCode = "bad code!", Category = ZeeCategory.Productive, Subcategory = ZeeSubcategory.Wetlands, Uses = { new AllowedUse { Use = "x" } } } }).ResponseAsync, ["zone.geometry_geojson", "zone.zone_code", "zone.subcategory"]),
+        ["PutZone missing"] = (f => f.Plans.PutZoneAsync(new PutZoneRequest { PlanVersionId = f.Draft.Id }).ResponseAsync, ["zone"]),
+        ["RemoveZone"] = (f => f.Plans.RemoveZoneAsync(new RemoveZoneRequest { PlanVersionId = f.Draft.Id }).ResponseAsync, ["zone_code"]),
+        ["ImportPlanVersionZones"] = (f => f.Plans.ImportPlanVersionZonesAsync(new ImportPlanVersionZonesRequest { PlanVersionId = f.Draft.Id }).ResponseAsync, ["geojson"]),
+        ["ImportPlanVersionZones not json"] = (f => f.Plans.ImportPlanVersionZonesAsync(new ImportPlanVersionZonesRequest { PlanVersionId = f.Draft.Id, Geojson = ByteString.CopyFromUtf8("<kml/>") }).ResponseAsync, ["geojson"]),
+        ["ExportPlanVersion"] = (f => f.Plans.ExportPlanVersionAsync(new ExportPlanVersionRequest { PlanVersionId = f.Draft.Id, Format = (ExportFormat)9 }).ResponseAsync, ["format"]),
+        ["CheckPlanVersionLayout"] = (f => f.Plans.CheckPlanVersionLayoutAsync(new CheckPlanVersionLayoutRequest()).ResponseAsync, ["plan_version_id"]),
+        ["DiffPlanVersions"] = (f => f.Plans.DiffPlanVersionsAsync(new DiffPlanVersionsRequest { FromPlanVersionId = f.Draft.Id }).ResponseAsync, ["to_plan_version_id"]),
+        ["SubmitPlanVersion"] = (f => f.Plans.SubmitPlanVersionAsync(new SubmitPlanVersionRequest { PlanVersionId = NotAnId }).ResponseAsync, ["plan_version_id"]),
+        ["ApprovePlanVersion"] = (f => f.Plans.ApprovePlanVersionAsync(new ApprovePlanVersionRequest { PlanVersionId = f.Draft.Id, ProposalId = "p-1" }).ResponseAsync, ["proposal_id"]),
+        ["WithdrawPlanVersion"] = (f => f.Plans.WithdrawPlanVersionAsync(new WithdrawPlanVersionRequest { PlanVersionId = f.Draft.Id }).ResponseAsync, ["reason"]),
+    };
+
+    public static TheoryData<string> CaseNames() => new(Cases.Keys);
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public async Task Malformed_requests_are_rejected_with_field_violations_and_write_nothing(string name)
+    {
+        var (call, fields) = Cases[name];
+        var before = await fixture.App.RowCountsAsync();
+        await GrpcStatusAssert.InvalidArgumentAsync(() => call(fixture), fields);
+        Assert.Equal(before, await fixture.App.RowCountsAsync());
+    }
+
+    [Fact]
+    public void Every_rpc_of_the_land_use_contract_has_a_bad_input_case()
+    {
+        var rpcs = new[] { WatershedUnitService.Descriptor, PlanService.Descriptor }.SelectMany(s => s.Methods).Select(m => m.Name).ToList();
+        var covered = Cases.Keys.Select(k => k.Split(' ')[0]).ToHashSet();
+        var uncovered = rpcs.Where(r => !covered.Contains(r)).ToList();
+        Assert.True(uncovered.Count == 0, $"RPCs without a bad-input case: {string.Join(", ", uncovered)}");
+    }
+
+    [Fact]
+    public async Task The_migrations_match_the_model()
+    {
+        await using var scope = fixture.App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LandUseDbContext>();
+        Assert.False(db.Database.HasPendingModelChanges(), "The model has changes no migration captures: add a migration.");
+        Assert.NotEmpty(await db.Database.GetAppliedMigrationsAsync());
+    }
+}
