@@ -8,6 +8,7 @@ mkdir -p .local
 
 services=(
   "Consultation:5101"
+  "LandUse:5102"
 )
 
 dotnet build Watershed.sln -c Debug -nologo -v quiet

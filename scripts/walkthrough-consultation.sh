@@ -5,16 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 url=${1:-http://127.0.0.1:5101}
-buf=scripts/tools/node_modules/.bin/buf
+source scripts/lib/grpc.sh
 code="demo-$(date +%s)"
 admin=$(scripts/dev-token.sh admin '*')
 facilitator=$(scripts/dev-token.sh facilitator "$code")
 
-call() { # call TOKEN Service/Method JSON
-  "$buf" curl --protocol grpc --http2-prior-knowledge -H "Authorization: Bearer $1" -d "$3" \
-    "$url/watershed.consultation.v1.$2"
-}
-field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval('d' + sys.argv[1]))" "$1"; }
+call() { rpc "$url" "$1" "watershed.consultation.v1.$2" "$3"; }
 
 ws=$(call "$admin" StakeholderService/CreateWatershed "{\"code\":\"$code\",\"name\":\"Laguna de Pomacanchi\",\"region\":\"Cusco\",\"district\":\"Pomacanchi\"}" | field "['watershed']['id']")
 space=$(call "$facilitator" SpaceService/CreateSpace "{\"watershedId\":\"$ws\",\"name\":\"Asamblea General CC Manzanares\",\"kind\":\"SPACE_KIND_COMMUNITY_ASSEMBLY\"}" | field "['space']['id']")
