@@ -79,12 +79,7 @@ public sealed class BadInputTests(LandUseBadInputFixture fixture) : IClassFixtur
 
     [Fact]
     public void Every_rpc_of_the_land_use_contract_has_a_bad_input_case()
-    {
-        var rpcs = new[] { WatershedUnitService.Descriptor, PlanService.Descriptor }.SelectMany(s => s.Methods).Select(m => m.Name).ToList();
-        var covered = Cases.Keys.Select(k => k.Split(' ')[0]).ToHashSet();
-        var uncovered = rpcs.Where(r => !covered.Contains(r)).ToList();
-        Assert.True(uncovered.Count == 0, $"RPCs without a bad-input case: {string.Join(", ", uncovered)}");
-    }
+        => ContractCoverage.AssertEveryRpcHasACase([WatershedUnitService.Descriptor, PlanService.Descriptor], Cases.Keys);
 
     [Fact]
     public async Task The_migrations_match_the_model()
