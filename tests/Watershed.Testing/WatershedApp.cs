@@ -35,12 +35,20 @@ public class WatershedApp<TProgram> : WebApplicationFactory<TProgram>
         }
     }
 
+    /// <summary>Extra service registrations for one test, applied after the service's own.</summary>
+    public Action<IServiceCollection>? ConfigureTestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (ConfigureTestServices is { } configure)
+        {
+            builder.ConfigureServices(configure);
         }
     }
 

@@ -22,10 +22,13 @@ public sealed class ConsultationApp : WatershedApp<Program>
     }
 
     /// <summary>A host on a fresh database of the shared throwaway PostgreSQL cluster, called through the in-memory test server.</summary>
-    public static async Task<ConsultationApp> OnPostgresAsync()
+    public static async Task<ConsultationApp> OnPostgresAsync(Action<IServiceCollection>? configureTestServices = null)
     {
         var postgres = await PostgresServer.GetAsync();
-        return new ConsultationApp("Postgres", await postgres.CreateDatabaseAsync("consultation"), kestrel: false);
+        return new ConsultationApp("Postgres", await postgres.CreateDatabaseAsync("consultation"), kestrel: false)
+        {
+            ConfigureTestServices = configureTestServices,
+        };
     }
 
     /// <summary>A host on a SQLite file listening on a real loopback socket.</summary>
