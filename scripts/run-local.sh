@@ -9,6 +9,7 @@ mkdir -p .local
 services=(
   "Consultation:5101"
   "LandUse:5102"
+  "Indicators:5103"
 )
 
 dotnet build Watershed.sln -c Debug -nologo -v quiet
@@ -18,7 +19,8 @@ trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null' EXIT INT TERM
 for entry in "${services[@]}"; do
   name=${entry%%:*}; port=${entry##*:}
   lower=$(echo "$name" | tr '[:upper:]' '[:lower:]')
-  (cd "$root/.local" && ASPNETCORE_ENVIRONMENT=Development \
+  # Indicators starts with demo data: Pomacanchi, two communities, a baseline and a follow-up round.
+  (cd "$root/.local" && ASPNETCORE_ENVIRONMENT=Development Demo__Seed=true \
      Kestrel__Endpoints__Grpc__Url="http://127.0.0.1:$port" \
      Database__ConnectionString="Data Source=$root/.local/$lower.db" \
      exec dotnet "$root/services/$name/bin/Debug/net10.0/Watershed.$name.dll" --contentRoot "$root/services/$name") &

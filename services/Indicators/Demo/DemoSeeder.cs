@@ -1,0 +1,161 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Watershed.Indicators.Data;
+using Watershed.Indicators.Domain;
+using Watershed.Indicators.Domain.Aggregation;
+using Watershed.Indicators.Domain.Areas;
+using Watershed.Indicators.Domain.Ingest;
+using Watershed.Indicators.Domain.Standard;
+
+namespace Watershed.Indicators.Demo;
+
+public sealed class DemoOptions
+{
+    public const string Section = "Demo";
+
+    /// <summary>Seed the Pomacanchi demo data at start (run-local sets Demo__Seed=true).</summary>
+    public bool Seed { get; set; }
+}
+
+public static class DemoSeeding
+{
+    public static async Task SeedDemoIfAskedAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        if (!services.GetRequiredService<IOptions<DemoOptions>>().Value.Seed)
+        {
+            return;
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(cancellationToken);
+    }
+}
+
+/// <summary>
+/// The Pomacanchi demo: the watershed, its district and two communities, a baseline (2025Q4) and a follow-up
+/// (2026Q3) survey imported from Kobo-style exports through the same ingest as a real import, an alert rule on
+/// poor food consumption and a plan target. Every step first looks for what it would create, so seeding again
+/// changes nothing.
+/// </summary>
+public sealed partial class DemoSeeder(IndicatorsDbContext db, SurveyIngest ingest, AreaFigures figures, TimeProvider clock, ILogger<DemoSeeder> logger)
+{
+    public const string WatershedCode = "pomacanchi";
+    public const string BaselineRound = "Línea de base 2025Q4";
+    public const string FollowUpRound = "Seguimiento 2026Q3";
+
+    /// <summary>Stands for the land-use service's Pomacanchi plan, which a local run of this service cannot look up.</summary>
+    public static readonly Guid PlanId = Guid.Parse("019a0000-0000-7000-8000-00000000f001");
+    public static readonly Guid GoalId = Guid.Parse("019a0000-0000-7000-8000-00000000f002");
+
+    public async Task SeedAsync(CancellationToken ct)
+    {
+        var watershed = await AreaAsync(AreaLevel.Watershed, null, WatershedCode, "Laguna de Pomacanchi", ct);
+        var district = await AreaAsync(AreaLevel.District, watershed, "distrito-pomacanchi", "Distrito de Pomacanchi", ct);
+        await AreaAsync(AreaLevel.Community, district, "manzanares", "Comunidad Campesina Manzanares", ct);
+        await AreaAsync(AreaLevel.Community, district, "conchacalla", "Comunidad Campesina Conchacalla", ct);
+
+        // The rule exists before the surveys arrive, so the imports raise (baseline) and clear (follow-up) it.
+        if (!await db.AlertRules.AnyAsync(r => r.AreaId == district.Id && r.IndicatorCode == FoodConsumptionScore.Info.Code, ct))
+        {
+            db.AlertRules.Add(new AlertRuleRow
+            {
+                Id = Guid.CreateVersion7(),
+                IndicatorCode = FoodConsumptionScore.Info.Code,
+                AreaId = district.Id,
+                Metric = AggregateMetric.Percent("poor").ToString(),
+                Operator = ComparisonOperator.GreaterThan,
+                Threshold = 20m,
+                PeriodType = PeriodType.Quarter,
+                CreatedAt = clock.GetUtcNow(),
+            });
+            await db.SaveChangesAsync(ct);
+        }
+
+        foreach (var (name, prefix) in new[] { (BaselineRound, "2025Q4"), (FollowUpRound, "2026Q3") })
+        {
+            var round = await RoundAsync(watershed, name, ct);
+            foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Demo"), $"{prefix}-*.csv").Order(StringComparer.Ordinal))
+            {
+                using var reader = new StreamReader(file);
+                var plan = await ingest.IngestAsync(round, watershed, KoboCsv.Read(reader), ImportMode.AllOrNothing, ct);
+                if (plan.Errors.Count > 0)
+                {
+                    throw new InvalidOperationException($"Demo file {file} has bad rows: {string.Join("; ", plan.Errors)}");
+                }
+
+                LogImported(logger, Path.GetFileName(file), plan.ToStore.Count, plan.DuplicateRows);
+            }
+        }
+
+        if (!await db.PlanTargets.AnyAsync(t => t.PlanId == PlanId, ct))
+        {
+            var baselinePeriod = Period.ForQuarter(2025, 4);
+            var baseline = await figures.ComputeOneAsync(WatershedCode, FoodConsumptionScore.Info, watershed.Id, baselinePeriod, ct);
+            db.PlanTargets.Add(new PlanTargetRow
+            {
+                Id = Guid.CreateVersion7(),
+                PlanId = PlanId,
+                GoalId = GoalId,
+                IndicatorCode = FoodConsumptionScore.Info.Code,
+                AreaId = watershed.Id,
+                Metric = AggregateMetric.Mean.ToString(),
+                Direction = Direction.HigherIsBetter,
+                BaselineValue = decimal.Round(baseline.Mean!.Value, 2),
+                BaselinePeriod = baselinePeriod.ToString(),
+                TargetValue = 50m,
+                TargetDate = new DateOnly(2028, 12, 31),
+                CreatedAt = clock.GetUtcNow(),
+            });
+            await db.SaveChangesAsync(ct);
+        }
+    }
+
+    private async Task<AreaRow> AreaAsync(AreaLevel level, AreaRow? parent, string code, string name, CancellationToken ct)
+    {
+        var watershedCode = parent?.WatershedCode ?? code;
+        var existing = await db.Areas.AsNoTracking().SingleOrDefaultAsync(a => a.WatershedCode == watershedCode && a.Code == code, ct);
+        if (existing is not null)
+        {
+            return existing;
+        }
+
+        var area = new AreaRow
+        {
+            Id = Guid.CreateVersion7(),
+            WatershedCode = watershedCode,
+            Level = level,
+            ParentId = parent?.Id,
+            Code = code,
+            Name = name,
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.Areas.Add(area);
+        await db.SaveChangesAsync(ct);
+        return area;
+    }
+
+    private async Task<SurveyRoundRow> RoundAsync(AreaRow watershed, string name, CancellationToken ct)
+    {
+        var existing = await db.SurveyRounds.AsNoTracking().SingleOrDefaultAsync(r => r.WatershedAreaId == watershed.Id && r.Name == name, ct);
+        if (existing is not null)
+        {
+            return existing;
+        }
+
+        // The exports follow the WFP-style default mapping, weights included.
+        var round = new SurveyRoundRow
+        {
+            Id = Guid.CreateVersion7(),
+            WatershedAreaId = watershed.Id,
+            Name = name,
+            FcsCutoffs = FcsCutoffs.Standard21And35,
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.SurveyRounds.Add(round);
+        await db.SaveChangesAsync(ct);
+        return round;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo survey {File}: {Stored} households stored, {Duplicates} already there")]
+    private static partial void LogImported(ILogger logger, string file, int stored, int duplicates);
+}

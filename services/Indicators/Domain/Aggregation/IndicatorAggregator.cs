@@ -1,0 +1,92 @@
+namespace Watershed.Indicators.Domain.Aggregation;
+
+/// <summary>
+/// Household figures to area figures (indicators.md, Aggregation): weighted mean Σwᵢxᵢ / Σwᵢ and shares per
+/// category, always with n; households without a score are left out and counted in n_missing.
+/// </summary>
+public static class IndicatorAggregator
+{
+    /// <summary>
+    /// Aggregates the given households of one area: those observed on <paramref name="indicator"/> with an
+    /// interview date inside <paramref name="period"/>. The caller chooses which households belong to the area.
+    /// </summary>
+    public static IndicatorAggregate Aggregate(IndicatorInfo indicator, string areaId, Period period, IEnumerable<HouseholdObservation> households)
+    {
+        ArgumentNullException.ThrowIfNull(indicator);
+        ArgumentNullException.ThrowIfNull(period);
+        ArgumentNullException.ThrowIfNull(households);
+        var selected = households.Where(h => h.IndicatorCode == indicator.Code && period.Contains(h.InterviewDate)).ToList();
+        var weights = SurveyWeights.Effective(selected.Select(h => h.Weight).ToList());
+        var scored = selected.Select((h, i) => (h.Value, h.Category, Weight: weights[i])).Where(h => h.Value is not null).ToList();
+        var sumOfWeights = scored.Sum(h => h.Weight);
+        var weightedSum = scored.Count == 0 ? (decimal?)null : scored.Sum(h => h.Weight * h.Value!.Value);
+        var distribution = indicator.Categories.Select(c =>
+        {
+            var inCategory = scored.Where(h => h.Category == c.Code).ToList();
+            var weight = inCategory.Sum(h => h.Weight);
+            return new CategoryShare(c.Code, inCategory.Count, weight, scored.Count == 0 ? null : 100m * weight / sumOfWeights);
+        }).ToList();
+        return new IndicatorAggregate(
+            indicator.Code,
+            areaId,
+            period,
+            scored.Count,
+            selected.Count - scored.Count,
+            sumOfWeights,
+            weightedSum,
+            scored.Count == 0 ? null : weightedSum / sumOfWeights,
+            distribution);
+    }
+
+    /// <summary>
+    /// One aggregate per area of the hierarchy, each computed from the household records of the area and every
+    /// area inside it: a district's figure is the figure of its households, never a mean of its communities' means.
+    /// </summary>
+    public static IReadOnlyList<IndicatorAggregate> AggregateHierarchy(IndicatorInfo indicator, AreaHierarchy areas, Period period, IEnumerable<HouseholdObservation> households)
+    {
+        ArgumentNullException.ThrowIfNull(areas);
+        var list = households.ToList();
+        return
+        [
+            .. areas.Areas.Select(area =>
+            {
+                var inside = areas.SelfAndDescendants(area);
+                return Aggregate(indicator, area, period, list.Where(h => inside.Contains(h.AreaId)));
+            }),
+        ];
+    }
+}
+
+/// <summary>Survey weights are all-or-none: an unweighted survey counts each household once.</summary>
+public static class SurveyWeights
+{
+    /// <summary>True when some households carry a weight and others do not: such households cannot be aggregated together.</summary>
+    public static bool AreMixed(IEnumerable<decimal?> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        var seen = weights.Select(w => w is null).Distinct().Count();
+        return seen > 1;
+    }
+
+    /// <summary>The weight of each household: its own when all have one, 1 each when none has.</summary>
+    public static IReadOnlyList<decimal> Effective(IReadOnlyList<decimal?> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        if (weights.All(w => w is null))
+        {
+            return [.. weights.Select(_ => 1m)];
+        }
+
+        if (weights.Any(w => w is null))
+        {
+            throw new ArgumentException("Some households carry a survey weight and others do not: weighted and unweighted rounds cannot be aggregated together.", nameof(weights));
+        }
+
+        if (weights.Any(w => w <= 0m))
+        {
+            throw new ArgumentException("Survey weights must be greater than 0.", nameof(weights));
+        }
+
+        return [.. weights.Select(w => w!.Value)];
+    }
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+
+namespace Watershed.Indicators.Domain;
+
+/// <summary>
+/// One household's answers keyed by canonical field name (see <see cref="AnswerFields"/>), as text.
+/// A field that is absent or blank is unanswered: Kobo and ODK export a skipped question as an empty cell.
+/// A blank field is still listed in <see cref="Fields"/>: the form asked it, which matters for open-ended
+/// item lists such as expenditure, where an unanswered item makes the share missing.
+/// </summary>
+public sealed class AnswerSheet
+{
+    private readonly Dictionary<string, string?> _values;
+
+    public AnswerSheet(IEnumerable<KeyValuePair<string, string?>> values)
+    {
+        _values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (field, value) in values)
+        {
+            _values[field] = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        }
+    }
+
+    public static AnswerSheet Empty { get; } = new([]);
+
+    public IEnumerable<string> Fields => _values.Keys;
+
+    public string? this[string field] => _values.GetValueOrDefault(field);
+
+    /// <summary>Starts a read that collects every unreadable value as a <see cref="FieldError"/>.</summary>
+    public AnswerReader Read() => new(this);
+}
+
+/// <summary>Reads typed values from an <see cref="AnswerSheet"/>; an unreadable value reads as missing and is recorded in <see cref="Errors"/>.</summary>
+public sealed class AnswerReader(AnswerSheet sheet)
+{
+    private readonly List<FieldError> _errors = [];
+
+    public IReadOnlyList<FieldError> Errors => _errors;
+
+    public IEnumerable<string> FieldsStartingWith(string prefix) =>
+        sheet.Fields.Where(f => f.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal);
+
+    public string? Text(string field) => sheet[field];
+
+    /// <summary>Numbers use "." as the decimal separator, as Kobo and ODK export them.</summary>
+    public decimal? Number(string field)
+    {
+        var text = sheet[field];
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        _errors.Add(new FieldError(field, $"'{text}' is not a number"));
+        return null;
+    }
+
+    public int? WholeNumber(string field)
+    {
+        var value = Number(field);
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value != decimal.Truncate(value.Value) || value < int.MinValue || value > int.MaxValue)
+        {
+            _errors.Add(new FieldError(field, $"'{sheet[field]}' is not a whole number"));
+            return null;
+        }
+
+        return (int)value.Value;
+    }
+
+    /// <summary>Accepts yes/no, 1/0 and true/false, the forms Kobo and ODK export a yes/no question in.</summary>
+    public bool? YesNo(string field)
+    {
+        var text = sheet[field];
+        switch (text?.ToUpperInvariant())
+        {
+            case null:
+                return null;
+            case "YES" or "1" or "TRUE":
+                return true;
+            case "NO" or "0" or "FALSE":
+                return false;
+            default:
+                _errors.Add(new FieldError(field, $"'{text}' is not yes/no"));
+                return null;
+        }
+    }
+
+    public void Reject(string field, string reason) => _errors.Add(new FieldError(field, reason));
+}

@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using Watershed.Indicators.Domain.Aggregation;
+
+namespace Watershed.Indicators.Domain.Export;
+
+/// <summary>Sends one figure of one indicator (metric as in <see cref="AggregateMetric"/>) to a DHIS2 data element.</summary>
+public sealed record Dhis2ElementMapping(string IndicatorCode, string Metric, string DataElement, string? CategoryOptionCombo = null);
+
+/// <summary>
+/// Which of our figures go to which DHIS2 data elements, and which of our areas are which org units.
+/// DHIS2 is partner-specific in Peru (formats.md): each partner brings its own mapping.
+/// </summary>
+public sealed partial record Dhis2Mapping(IReadOnlyList<Dhis2ElementMapping> Elements, IReadOnlyDictionary<string, string> OrgUnits)
+{
+    /// <summary>DHIS2 uids: 11 characters, a letter then letters or digits (indicators.md, DHIS2 export).</summary>
+    public static bool IsUid(string? value) => value is not null && UidPattern().IsMatch(value);
+
+    public IReadOnlyList<FieldError> Validate()
+    {
+        var errors = new List<FieldError>();
+        var seen = new HashSet<(string, AggregateMetric)>();
+        foreach (var (i, e) in Elements.Index())
+        {
+            var at = string.Create(CultureInfo.InvariantCulture, $"elements[{i}]");
+            if (!AggregateMetric.TryParse(e.Metric, out var metric))
+            {
+                errors.Add(new FieldError($"{at}.metric", $"'{e.Metric}' is not a metric"));
+            }
+            else if (!seen.Add((e.IndicatorCode, metric!)))
+            {
+                errors.Add(new FieldError($"{at}.metric", $"{e.IndicatorCode} {e.Metric} is mapped more than once"));
+            }
+
+            if (!IsUid(e.DataElement))
+            {
+                errors.Add(new FieldError($"{at}.data_element", $"'{e.DataElement}' is not a DHIS2 uid (11 characters, a letter then letters or digits)"));
+            }
+
+            if (e.CategoryOptionCombo is not null && !IsUid(e.CategoryOptionCombo))
+            {
+                errors.Add(new FieldError($"{at}.category_option_combo", $"'{e.CategoryOptionCombo}' is not a DHIS2 uid (11 characters, a letter then letters or digits)"));
+            }
+        }
+
+        foreach (var (area, orgUnit) in OrgUnits.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (!IsUid(orgUnit))
+            {
+                errors.Add(new FieldError($"org_units[{area}]", $"'{orgUnit}' is not a DHIS2 uid (11 characters, a letter then letters or digits)"));
+            }
+        }
+
+        return errors;
+    }
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{10}$")]
+    private static partial Regex UidPattern();
+}
+
+public sealed record Dhis2DataValue(
+    [property: JsonPropertyName("dataElement")] string DataElement,
+    [property: JsonPropertyName("period")] string Period,
+    [property: JsonPropertyName("orgUnit")] string OrgUnit,
+    [property: JsonPropertyName("categoryOptionCombo")] string? CategoryOptionCombo,
+    [property: JsonPropertyName("value")] string Value);
+
+/// <summary>A DHIS2 <c>dataValueSets</c> import document in the bulk form: period and org unit on each value.</summary>
+public sealed record Dhis2DataValueSet([property: JsonPropertyName("dataValues")] IReadOnlyList<Dhis2DataValue> DataValues)
+{
+    private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+}
+
+/// <summary>The document, and the areas left out because the mapping has no org unit for them.</summary>
+public sealed record Dhis2Export(Dhis2DataValueSet DataValueSet, IReadOnlyList<string> UnmappedAreas)
+{
+    /// <summary>
+    /// Builds the document from aggregates. A mean or percentage whose numerator and denominator are both mapped
+    /// is sent only as those two counts: DHIS2 then recomputes the ratio correctly when it adds areas up
+    /// (indicators.md, DHIS2 export). A figure with no value (no household scored) is not sent.
+    /// </summary>
+    public static Dhis2Export Build(IEnumerable<IndicatorAggregate> aggregates, Dhis2Mapping mapping)
+    {
+        ArgumentNullException.ThrowIfNull(aggregates);
+        ArgumentNullException.ThrowIfNull(mapping);
+        var errors = mapping.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException($"Invalid DHIS2 mapping: {string.Join("; ", errors)}", nameof(mapping));
+        }
+
+        var elements = mapping.Elements.Select(e => (e.IndicatorCode, Metric: AggregateMetric.Parse(e.Metric), Element: e)).ToList();
+        var values = new List<Dhis2DataValue>();
+        var unmapped = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var aggregate in aggregates)
+        {
+            if (!mapping.OrgUnits.TryGetValue(aggregate.AreaId, out var orgUnit))
+            {
+                unmapped.Add(aggregate.AreaId);
+                continue;
+            }
+
+            var mine = elements.Where(e => e.IndicatorCode == aggregate.IndicatorCode).ToList();
+            foreach (var (_, metric, element) in mine)
+            {
+                if (metric.Parts is { } parts && mine.Any(m => m.Metric == parts.Numerator) && mine.Any(m => m.Metric == parts.Denominator))
+                {
+                    continue;
+                }
+
+                if (aggregate.Value(metric) is { } value)
+                {
+                    values.Add(new Dhis2DataValue(element.DataElement, aggregate.Period.ToString(), orgUnit, element.CategoryOptionCombo, FormatValue(value)));
+                }
+            }
+        }
+
+        return new Dhis2Export(new Dhis2DataValueSet(values), [.. unmapped]);
+    }
+
+    /// <summary>Invariant culture, at most 4 decimals, halves rounded away from zero, no trailing zeros.</summary>
+    public static string FormatValue(decimal value) =>
+        decimal.Round(value, 4, MidpointRounding.AwayFromZero).ToString("0.####", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,191 @@
+namespace Watershed.Indicators.Domain.Ingest;
+
+/// <summary>
+/// Where a form's export keeps what we need: the metadata columns, and for each canonical answer field
+/// (<see cref="AnswerFields"/>, e.g. "fcs.staples") the form's column (e.g. "FCSStap"). Forms name their
+/// questions freely; a mapping lets any of them be imported. A canonical field the mapping leaves out,
+/// or whose column the file lacks, was not asked: the indicators that need it come out missing.
+/// </summary>
+public sealed record ColumnMapping(
+    IReadOnlyList<string> SubmissionIdColumns,
+    string AreaColumn,
+    string HouseholdColumn,
+    string? WeightColumn,
+    string InterviewDateColumn,
+    IReadOnlyDictionary<string, string> AnswerColumns)
+{
+    /// <summary>
+    /// A typical WFP-style XLSForm: question names after WFP's codebook (FCSStap, rCSILessQlty, HHhSNoFood…),
+    /// metadata columns community_id, household_id, weight and interview_date. Check the names against the form.
+    /// </summary>
+    public static ColumnMapping WfpDefault { get; } = new(
+        ["_uuid", "meta/instanceID"],
+        "community_id",
+        "household_id",
+        "weight",
+        "interview_date",
+        DefaultAnswerColumns());
+
+    /// <summary>Every problem with the mapping, named by canonical field or metadata role.</summary>
+    public IReadOnlyList<FieldError> Validate()
+    {
+        var errors = new List<FieldError>();
+        if (SubmissionIdColumns.Count == 0 || SubmissionIdColumns.Any(string.IsNullOrWhiteSpace))
+        {
+            errors.Add(new FieldError("submission_id", "needs at least one column and no blank column names"));
+        }
+
+        foreach (var (role, column) in new[] { ("area", AreaColumn), ("household", HouseholdColumn), ("interview_date", InterviewDateColumn) })
+        {
+            if (string.IsNullOrWhiteSpace(column))
+            {
+                errors.Add(new FieldError(role, "column name is required"));
+            }
+        }
+
+        if (WeightColumn is not null && string.IsNullOrWhiteSpace(WeightColumn))
+        {
+            errors.Add(new FieldError("weight", "column name must not be blank; leave it out for an unweighted survey"));
+        }
+
+        var metadata = MetadataColumns.ToHashSet(StringComparer.Ordinal);
+        var usedBy = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (field, column) in AnswerColumns.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (!AnswerFields.IsKnown(field))
+            {
+                errors.Add(new FieldError(field, "is not a canonical answer field"));
+            }
+
+            if (string.IsNullOrWhiteSpace(column))
+            {
+                errors.Add(new FieldError(field, "column name is required"));
+            }
+            else if (metadata.Contains(column))
+            {
+                errors.Add(new FieldError(field, $"column '{column}' is already a metadata column"));
+            }
+            else if (!usedBy.TryAdd(column, field))
+            {
+                errors.Add(new FieldError(field, $"column '{column}' is already mapped to {usedBy[column]}"));
+            }
+        }
+
+        return errors;
+    }
+
+    public IEnumerable<string> MetadataColumns =>
+        SubmissionIdColumns.Concat([AreaColumn, HouseholdColumn, InterviewDateColumn]).Concat(WeightColumn is null ? [] : [WeightColumn]);
+
+    public string? ColumnOf(string field) => AnswerColumns.GetValueOrDefault(field);
+
+    /// <summary>The canonical answers of a submission: mapped fields whose column the export has.</summary>
+    public AnswerSheet ToAnswerSheet(IReadOnlyDictionary<string, string> answers)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        return new AnswerSheet(AnswerColumns
+            .Where(p => answers.ContainsKey(p.Value))
+            .Select(p => KeyValuePair.Create(p.Key, (string?)answers[p.Value])));
+    }
+
+    private static Dictionary<string, string> DefaultAnswerColumns()
+    {
+        var columns = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [AnswerFields.Fcs.Staples] = "FCSStap",
+            [AnswerFields.Fcs.Pulses] = "FCSPulse",
+            [AnswerFields.Fcs.Dairy] = "FCSDairy",
+            [AnswerFields.Fcs.MeatFishEggs] = "FCSPr",
+            [AnswerFields.Fcs.FleshMeat] = "FCSPrMeatF",
+            [AnswerFields.Fcs.OrganMeat] = "FCSPrMeatO",
+            [AnswerFields.Fcs.Fish] = "FCSPrFish",
+            [AnswerFields.Fcs.Eggs] = "FCSPrEgg",
+            [AnswerFields.Fcs.Vegetables] = "FCSVeg",
+            [AnswerFields.Fcs.OrangeVegetables] = "FCSVegOrg",
+            [AnswerFields.Fcs.GreenLeafy] = "FCSVegGre",
+            [AnswerFields.Fcs.Fruit] = "FCSFruit",
+            [AnswerFields.Fcs.OrangeFruit] = "FCSFruitOrg",
+            [AnswerFields.Fcs.Oil] = "FCSFat",
+            [AnswerFields.Fcs.Sugar] = "FCSSugar",
+            [AnswerFields.Fcs.Condiments] = "FCSCond",
+            [AnswerFields.Rcsi.LessPreferredFood] = "rCSILessQlty",
+            [AnswerFields.Rcsi.BorrowFood] = "rCSIBorrow",
+            [AnswerFields.Rcsi.LimitPortions] = "rCSIMealSize",
+            [AnswerFields.Rcsi.RestrictAdults] = "rCSIMealAdult",
+            [AnswerFields.Rcsi.FewerMeals] = "rCSIMealNb",
+            [AnswerFields.Hdds.Cereals] = "HDDSStapCer",
+            [AnswerFields.Hdds.RootsTubers] = "HDDSStapRoot",
+            [AnswerFields.Hdds.Vegetables] = "HDDSVeg",
+            [AnswerFields.Hdds.Fruits] = "HDDSFruit",
+            [AnswerFields.Hdds.Meat] = "HDDSPrMeat",
+            [AnswerFields.Hdds.Eggs] = "HDDSPrEgg",
+            [AnswerFields.Hdds.Fish] = "HDDSPrFish",
+            [AnswerFields.Hdds.Legumes] = "HDDSPulse",
+            [AnswerFields.Hdds.Dairy] = "HDDSDairy",
+            [AnswerFields.Hdds.Oils] = "HDDSFat",
+            [AnswerFields.Hdds.Sweets] = "HDDSSugar",
+            [AnswerFields.Hdds.Condiments] = "HDDSCond",
+            [AnswerFields.Mddw.Age] = "MDDWAge",
+            [AnswerFields.Mddw.GrainsRoots] = "MDDWStapCer",
+            [AnswerFields.Mddw.Pulses] = "MDDWPulse",
+            [AnswerFields.Mddw.NutsSeeds] = "MDDWNuts",
+            [AnswerFields.Mddw.Dairy] = "MDDWDairy",
+            [AnswerFields.Mddw.MeatFish] = "MDDWMeatFish",
+            [AnswerFields.Mddw.Eggs] = "MDDWEgg",
+            [AnswerFields.Mddw.DarkGreenLeafy] = "MDDWLeafGVeg",
+            [AnswerFields.Mddw.VitaminAFruitVegetables] = "MDDWVitA",
+            [AnswerFields.Mddw.OtherVegetables] = "MDDWVegOth",
+            [AnswerFields.Mddw.OtherFruits] = "MDDWFruitOth",
+            [AnswerFields.Hhs.NoFood] = "HHhSNoFood",
+            [AnswerFields.Hhs.NoFoodFrequency] = "HHhSNoFood_FR",
+            [AnswerFields.Hhs.SleepHungry] = "HHhSBedHung",
+            [AnswerFields.Hhs.SleepHungryFrequency] = "HHhSBedHung_FR",
+            [AnswerFields.Hhs.WholeDayWithoutEating] = "HHhSNotEat",
+            [AnswerFields.Hhs.WholeDayWithoutEatingFrequency] = "HHhSNotEat_FR",
+            [AnswerFields.Fies.Worried] = "FIESWorried",
+            [AnswerFields.Fies.Healthy] = "FIESHealthy",
+            [AnswerFields.Fies.FewFoods] = "FIESFewFoods",
+            [AnswerFields.Fies.Skipped] = "FIESSkipped",
+            [AnswerFields.Fies.AteLess] = "FIESAteLess",
+            [AnswerFields.Fies.RanOut] = "FIESRanOut",
+            [AnswerFields.Fies.Hungry] = "FIESHungry",
+            [AnswerFields.Fies.WholeDay] = "FIESWholeDay",
+            [AnswerFields.MahfpMonthsShort] = "MAHFPMonths",
+        };
+        foreach (var (i, field) in AnswerFields.Lcs.Stress.Index())
+        {
+            columns[field] = $"LcsStress{i + 1}";
+        }
+
+        foreach (var (i, field) in AnswerFields.Lcs.Crisis.Index())
+        {
+            columns[field] = $"LcsCrisis{i + 1}";
+        }
+
+        foreach (var (i, field) in AnswerFields.Lcs.Emergency.Index())
+        {
+            columns[field] = $"LcsEm{i + 1}";
+        }
+
+        // Food: cash, credit, gifts/aid and own production over 7 days; non-food over 1 and 6 months.
+        foreach (var item in new[] { "Cer", "Tub", "Puls", "Veg", "Fruit", "Meat", "Fish", "Eggs", "Dairy", "Fats", "Sgr", "Cond", "Bev", "Out" })
+        {
+            foreach (var source in new[] { "MN", "CRD", "GiftAid", "Own" })
+            {
+                columns[$"{AnswerFields.Fes.Food7DaysPrefix}{item.ToLowerInvariant()}_{source.ToLowerInvariant()}"] = $"HHExpF{item}_{source}_7D";
+            }
+        }
+
+        foreach (var item in new[] { "Hyg", "Transp", "Fuel", "Wat", "Elec", "Phone", "Rent" })
+        {
+            columns[$"{AnswerFields.Fes.NonFood30DaysPrefix}{item.ToLowerInvariant()}"] = $"HHExpNF{item}_MN_1M";
+        }
+
+        foreach (var item in new[] { "MedServ", "MedGood", "Cloth", "EduFee", "EduGood", "HHSoft", "Build" })
+        {
+            columns[$"{AnswerFields.Fes.NonFood6MonthsPrefix}{item.ToLowerInvariant()}"] = $"HHExpNF{item}_MN_6M";
+        }
+
+        return columns;
+    }
+}

@@ -1,0 +1,141 @@
+using System.Globalization;
+using Watershed.Indicators.Domain.Aggregation;
+using Watershed.Indicators.Domain.Standard;
+
+namespace Watershed.Indicators.Domain.Ingest;
+
+/// <summary>A row that passed every check, with its scores.</summary>
+public sealed record AcceptedRow(int Row, HouseholdSubmission Submission, HouseholdScores Scores)
+{
+    /// <summary>The household's figure on every standard indicator, placed and weighted for aggregation.</summary>
+    public IReadOnlyList<HouseholdObservation> Observations() =>
+    [
+        .. Scores.Values.Select(v => new HouseholdObservation(
+            v.IndicatorCode, Submission.SubmissionId, Submission.AreaId, Submission.InterviewDate, Submission.Weight, v.Value, v.Category)),
+    ];
+}
+
+/// <summary>
+/// The verdict on a whole import: the good rows, EVERY problem of every bad row, and the mapped columns the
+/// file lacks (not an error: those questions were not asked). The caller stores all rows only when
+/// <see cref="IsClean"/>, or the accepted rows alone when it asked for that.
+/// </summary>
+public sealed record BatchValidation(IReadOnlyList<AcceptedRow> Accepted, IReadOnlyList<RowError> Errors, IReadOnlyList<string> MappedColumnsNotInFile)
+{
+    public bool IsClean => Errors.Count == 0;
+
+    public IReadOnlyList<int> RejectedRows => [.. Errors.Select(e => e.Row).Distinct().Order()];
+}
+
+/// <summary>Turns a parsed export into submissions of one survey round, checking every row.</summary>
+public static class SubmissionBatch
+{
+    public static BatchValidation Validate(CsvTable table, ColumnMapping mapping, string surveyRoundId, FcsCutoffs cutoffs)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(mapping);
+        ArgumentException.ThrowIfNullOrWhiteSpace(surveyRoundId);
+        var mappingErrors = mapping.Validate();
+        if (mappingErrors.Count > 0)
+        {
+            throw new ArgumentException($"Invalid column mapping: {string.Join("; ", mappingErrors)}", nameof(mapping));
+        }
+
+        var headers = table.Headers.ToHashSet(StringComparer.Ordinal);
+        var errors = new List<RowError>(table.Errors);
+        var accepted = new List<AcceptedRow>();
+        var firstRowOfId = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var row in table.Rows)
+        {
+            var rowErrors = new List<RowError>();
+            var submission = ReadSubmission(row, mapping, surveyRoundId, rowErrors);
+            if (submission is not null && !firstRowOfId.TryAdd(submission.SubmissionId, row.Number))
+            {
+                rowErrors.Add(new RowError(row.Number, IdColumn(row, mapping), $"duplicate submission id: row {firstRowOfId[submission.SubmissionId]} has it too"));
+            }
+
+            var scores = HouseholdScorer.Score(mapping.ToAnswerSheet(row.Values), cutoffs);
+            rowErrors.AddRange(scores.Errors.Select(e => new RowError(row.Number, mapping.ColumnOf(e.Field) ?? e.Field, e.Reason)));
+            if (rowErrors.Count == 0)
+            {
+                accepted.Add(new AcceptedRow(row.Number, submission!, scores));
+            }
+
+            errors.AddRange(rowErrors);
+        }
+
+        var notInFile = mapping.AnswerColumns.Values.Where(c => !headers.Contains(c)).Order(StringComparer.Ordinal).ToList();
+        return new BatchValidation(accepted, [.. errors.OrderBy(e => e.Row)], notInFile);
+    }
+
+    private static HouseholdSubmission? ReadSubmission(CsvRow row, ColumnMapping mapping, string surveyRoundId, List<RowError> errors)
+    {
+        var values = row.Values;
+        var idColumn = IdColumn(row, mapping);
+        // ODK's instanceID is "uuid:<uuid>" where Kobo's _uuid is the bare uuid: both name the same submission.
+        var id = Value(values, idColumn)?.Replace("uuid:", "", StringComparison.Ordinal);
+        var area = Value(values, mapping.AreaColumn);
+        var household = Value(values, mapping.HouseholdColumn);
+        var count = errors.Count;
+        Require(id, idColumn);
+        Require(area, mapping.AreaColumn);
+        Require(household, mapping.HouseholdColumn);
+
+        decimal? weight = null;
+        if (mapping.WeightColumn is { } weightColumn)
+        {
+            var text = Value(values, weightColumn);
+            if (text is null)
+            {
+                errors.Add(new RowError(row.Number, weightColumn, "is required: the survey is weighted"));
+            }
+            else if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var w) || w <= 0m)
+            {
+                errors.Add(new RowError(row.Number, weightColumn, $"'{text}' is not a number greater than 0"));
+            }
+            else
+            {
+                weight = w;
+            }
+        }
+
+        var dateText = Value(values, mapping.InterviewDateColumn);
+        var date = ParseDate(dateText);
+        if (date is null)
+        {
+            errors.Add(new RowError(row.Number, mapping.InterviewDateColumn, dateText is null ? "is required" : $"'{dateText}' is not a date (yyyy-MM-dd)"));
+        }
+
+        if (errors.Count > count)
+        {
+            return null;
+        }
+
+        var metadata = mapping.MetadataColumns.ToHashSet(StringComparer.Ordinal);
+        var answers = values.Where(p => !metadata.Contains(p.Key)).ToDictionary(StringComparer.Ordinal);
+        return new HouseholdSubmission(id!, surveyRoundId, area!, household!, weight, date!.Value, answers);
+
+        void Require(string? value, string column)
+        {
+            if (value is null)
+            {
+                errors.Add(new RowError(row.Number, column, "is required"));
+            }
+        }
+    }
+
+    /// <summary>The first submission id column with a value; the first one named when none has.</summary>
+    private static string IdColumn(CsvRow row, ColumnMapping mapping) =>
+        mapping.SubmissionIdColumns.FirstOrDefault(c => Value(row.Values, c) is not null) ?? mapping.SubmissionIdColumns[0];
+
+    private static string? Value(IReadOnlyDictionary<string, string> values, string column) =>
+        values.TryGetValue(column, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+
+    /// <summary>A date, or the date part of an ISO date-time as Kobo writes <c>start</c> and <c>_submission_time</c>.</summary>
+    private static DateOnly? ParseDate(string? text) =>
+        text is { Length: >= 10 }
+        && (text.Length == 10 || text[10] == 'T')
+        && DateOnly.TryParseExact(text[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? date
+            : null;
+}

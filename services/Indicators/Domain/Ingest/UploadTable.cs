@@ -1,0 +1,59 @@
+namespace Watershed.Indicators.Domain.Ingest;
+
+/// <summary>One streamed submission: its metadata in their own fields and the form's columns as an export has them.</summary>
+public sealed record UploadedSubmission(string Id, string Area, string HouseholdId, string Weight, string InterviewDate, IReadOnlyDictionary<string, string> Answers);
+
+/// <summary>
+/// Lays streamed submissions out as the table an export of them would be, under the round's column mapping, so a
+/// stream passes exactly the checks a file does. Row n is the n-th submission after the header message.
+/// </summary>
+public static class UploadTable
+{
+    public static CsvTable Build(ColumnMapping mapping, IReadOnlyList<UploadedSubmission> submissions)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        ArgumentNullException.ThrowIfNull(submissions);
+        var metadata = new List<string> { mapping.SubmissionIdColumns[0], mapping.AreaColumn, mapping.HouseholdColumn, mapping.InterviewDateColumn };
+        if (mapping.WeightColumn is { } weightColumn)
+        {
+            metadata.Add(weightColumn);
+        }
+
+        var metadataSet = mapping.MetadataColumns.ToHashSet(StringComparer.Ordinal);
+        var answerColumns = submissions.SelectMany(s => s.Answers.Keys).Where(c => !metadataSet.Contains(c)).Distinct(StringComparer.Ordinal).ToList();
+        var rows = new List<CsvRow>();
+        var errors = new List<RowError>();
+        foreach (var (index, s) in submissions.Index())
+        {
+            var number = index + 1;
+            // A metadata column among the answers would be ambiguous: which of the two values is the household's?
+            var clashes = s.Answers.Keys.Where(metadataSet.Contains).Order(StringComparer.Ordinal).ToList();
+            if (clashes.Count > 0)
+            {
+                errors.AddRange(clashes.Select(c => new RowError(number, c, "is a metadata column: send it in its own field, not among the answers")));
+                continue;
+            }
+
+            var values = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                [mapping.SubmissionIdColumns[0]] = s.Id,
+                [mapping.AreaColumn] = s.Area,
+                [mapping.HouseholdColumn] = s.HouseholdId,
+                [mapping.InterviewDateColumn] = s.InterviewDate,
+            };
+            if (mapping.WeightColumn is { } weight)
+            {
+                values[weight] = s.Weight;
+            }
+
+            foreach (var column in answerColumns)
+            {
+                values[column] = s.Answers.GetValueOrDefault(column, "");
+            }
+
+            rows.Add(new CsvRow(number, values));
+        }
+
+        return new CsvTable([.. metadata, .. answerColumns], rows, errors);
+    }
+}

@@ -1,0 +1,212 @@
+using System.Globalization;
+using AnswerFes = Watershed.Indicators.Domain.AnswerFields.Fes;
+using L = Watershed.Indicators.Domain.AnswerFields.Lcs;
+
+namespace Watershed.Indicators.Domain.Standard;
+
+/// <summary>Answer to a livelihood coping strategy question (WFP LCS module; codes 10, 20, 30, 9999).</summary>
+public enum CopingAnswer
+{
+    NoNotNeeded = 10,
+    NoExhausted = 20,
+    Yes = 30,
+    NotApplicable = 9999,
+}
+
+/// <summary>The 10 strategies in the order of <see cref="AnswerFields.Lcs"/>: 4 stress, 3 crisis, 3 emergency.</summary>
+public sealed record LcsAnswers(IReadOnlyList<CopingAnswer?> Stress, IReadOnlyList<CopingAnswer?> Crisis, IReadOnlyList<CopingAnswer?> Emergency)
+{
+    public static LcsAnswers Read(AnswerReader r) => new(
+        [.. L.Stress.Select(f => ReadOne(r, f))],
+        [.. L.Crisis.Select(f => ReadOne(r, f))],
+        [.. L.Emergency.Select(f => ReadOne(r, f))]);
+
+    private static CopingAnswer? ReadOne(AnswerReader r, string field)
+    {
+        var text = r.Text(field);
+        CopingAnswer? answer = text?.ToUpperInvariant() switch
+        {
+            null => null,
+            "10" or "NO_NOT_NEEDED" => CopingAnswer.NoNotNeeded,
+            "20" or "NO_EXHAUSTED" => CopingAnswer.NoExhausted,
+            "30" or "YES" => CopingAnswer.Yes,
+            "9999" or "NOT_APPLICABLE" => CopingAnswer.NotApplicable,
+            _ => null,
+        };
+        if (text is not null && answer is null)
+        {
+            r.Reject(field, $"'{text}' is not no_not_needed/no_exhausted/yes/not_applicable (10/20/30/9999)");
+        }
+
+        return answer;
+    }
+}
+
+/// <summary>An expenditure item: its canonical field (e.g. "fes.food_7d.cereals_cash") and amount; null when unanswered.</summary>
+public sealed record ExpenseItem(string Field, decimal? Amount);
+
+/// <summary>
+/// Expenditure for the food expenditure share. Food items are values over the past 7 days, whether paid in
+/// cash, on credit, or the estimated value of own production and gifts (model each as its own item);
+/// non-food items are values over the past 30 days or the past 6 months.
+/// </summary>
+public sealed record FesAnswers(IReadOnlyList<ExpenseItem> Food7Days, IReadOnlyList<ExpenseItem> NonFood30Days, IReadOnlyList<ExpenseItem> NonFood6Months)
+{
+    public static FesAnswers Read(AnswerReader r) => new(Items(r, AnswerFes.Food7DaysPrefix), Items(r, AnswerFes.NonFood30DaysPrefix), Items(r, AnswerFes.NonFood6MonthsPrefix));
+
+    private static ExpenseItem[] Items(AnswerReader r, string prefix) => [.. r.FieldsStartingWith(prefix).Select(f => new ExpenseItem(f, r.Number(f)))];
+}
+
+public sealed record FesScore(decimal Share, int Class);
+
+/// <summary>Livelihood coping class: 1 none, 2 stress, 3 crisis, 4 emergency.</summary>
+public sealed record LcsScore(int Class);
+
+/// <summary>CARI's three parts and the result: class 1 food secure … 4 severely food insecure.</summary>
+public sealed record CariScore(int CurrentStatus, int LivelihoodCoping, FesScore FoodExpenditure, decimal Unrounded, int Class);
+
+public sealed record CariAnswers(FcsAnswers Fcs, RcsiAnswers Rcsi, LcsAnswers Lcs, FesAnswers Fes);
+
+/// <summary>
+/// WFP's Consolidated Approach for Reporting Indicators of Food Security, CARI-FES variant
+/// (indicators.md, CARI; WFP-VAM/RAMResourcesScripts Indicators/CARI). Every part is required:
+/// a missing FCS, rCSI, coping answer or expenditure item makes CARI missing.
+/// </summary>
+public static class Cari
+{
+    public static IndicatorInfo Info { get; } = new(
+        "CARI",
+        "CARI food security index (FES)",
+        "class (1–4)",
+        Direction.LowerIsBetter,
+        [
+            new IndicatorCategory("food_secure", "Food secure", 1),
+            new IndicatorCategory("marginally_food_secure", "Marginally food secure", 2),
+            new IndicatorCategory("moderately_food_insecure", "Moderately food insecure", 3),
+            new IndicatorCategory("severely_food_insecure", "Severely food insecure", 4),
+        ]);
+
+    public static string CategoryCode(int cariClass) => Info.Categories[cariClass - 1].Code;
+
+    public static ScoreResult<CariScore> Score(CariAnswers answers)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        // CARI always uses the 21/35 cut-offs, whatever the survey reports FCS with.
+        var fcs = FoodConsumptionScore.Score(answers.Fcs, FcsCutoffs.Standard21And35);
+        var rcsi = ReducedCopingStrategiesIndex.Score(answers.Rcsi);
+        var lcs = LivelihoodCoping(answers.Lcs);
+        var fes = FoodExpenditureShare(answers.Fes);
+
+        var errors = new List<FieldError>([.. fcs.Errors, .. rcsi.Errors, .. lcs.Errors, .. fes.Errors]);
+        var missing = new List<string>([.. fcs.MissingFields, .. rcsi.MissingFields, .. lcs.MissingFields, .. fes.MissingFields]);
+        return ScoreResult<CariScore>.From(errors, missing, () =>
+        {
+            var cs = CurrentStatus(fcs.Value!.Category, rcsi.Value!.Value);
+            var unrounded = (cs + (lcs.Value!.Class + fes.Value!.Class) / 2m) / 2m;
+            return new CariScore(cs, lcs.Value.Class, fes.Value, unrounded, Combine(cs, lcs.Value.Class, fes.Value.Class));
+        });
+    }
+
+    /// <summary>Acceptable FCS 1, or 2 with rCSI ≥ 4; borderline 3; poor 4.</summary>
+    public static int CurrentStatus(FcsCategory category21And35, int rcsi) => category21And35 switch
+    {
+        FcsCategory.Acceptable => rcsi >= 4 ? 2 : 1,
+        FcsCategory.Borderline => 3,
+        _ => 4,
+    };
+
+    /// <summary>
+    /// 1 none, 2 stress, 3 crisis, 4 emergency: the most severe group with a strategy answered yes or
+    /// "no, already exhausted" (the household could no longer use it because it had already done so).
+    /// </summary>
+    public static ScoreResult<LcsScore> LivelihoodCoping(LcsAnswers answers)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        var errors = new List<FieldError>();
+        var missing = new List<string>();
+        (IReadOnlyList<string> Fields, IReadOnlyList<CopingAnswer?> Answers, int Class)[] groups =
+        [
+            (L.Stress, answers.Stress, 2),
+            (L.Crisis, answers.Crisis, 3),
+            (L.Emergency, answers.Emergency, 4),
+        ];
+        foreach (var (fields, given, _) in groups)
+        {
+            if (given.Count != fields.Count)
+            {
+                throw new ArgumentException($"Expected {fields.Count} answers for {fields[0]}…, got {given.Count}.", nameof(answers));
+            }
+
+            missing.AddRange(fields.Where((_, i) => given[i] is null));
+        }
+
+        return ScoreResult<LcsScore>.From(errors, missing, () => new LcsScore(groups
+            .Where(g => g.Answers.Any(a => a is CopingAnswer.Yes or CopingAnswer.NoExhausted))
+            .Select(g => g.Class)
+            .DefaultIfEmpty(1)
+            .Max()));
+    }
+
+    /// <summary>
+    /// FES = food / (food + non-food), monthly: food = 7-day values × 30/7; non-food = 30-day values + 6-month values / 6.
+    /// Both sides are multiplied by 42 so the classes come from exact decimal comparisons.
+    /// </summary>
+    public static ScoreResult<FesScore> FoodExpenditureShare(FesAnswers answers)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        var errors = new List<FieldError>();
+        var missing = new List<string>();
+        var food = Total(answers.Food7Days, errors, missing);
+        var nonFood30 = Total(answers.NonFood30Days, errors, missing);
+        var nonFood6 = Total(answers.NonFood6Months, errors, missing);
+        // A form may ask non-food items over one period only, but it must ask some food and some non-food.
+        if (answers.Food7Days.Count == 0)
+        {
+            missing.Add(AnswerFes.Food7DaysPrefix + "*");
+        }
+
+        if (answers.NonFood30Days.Count == 0 && answers.NonFood6Months.Count == 0)
+        {
+            missing.Add(AnswerFes.NonFood30DaysPrefix + "*");
+        }
+
+        if (errors.Count == 0 && missing.Count == 0 && food + nonFood30 + nonFood6 == 0m)
+        {
+            errors.Add(new FieldError(AnswerFes.Food7DaysPrefix + "*", "food and non-food expenditure are all 0: the share is undefined"));
+        }
+
+        return ScoreResult<FesScore>.From(errors, missing, () =>
+        {
+            var foodMonthly42 = food * 180m;
+            var total42 = foodMonthly42 + nonFood30 * 42m + nonFood6 * 7m;
+            return new FesScore(foodMonthly42 / total42, ShareClass(foodMonthly42, total42));
+        });
+    }
+
+    /// <summary>FES &lt; 0.50 → 1, &lt; 0.65 → 2, &lt; 0.75 → 3, else 4 (indicators.md, CARI).</summary>
+    public static int FesClass(decimal share) => ShareClass(share, 1m);
+
+    /// <summary>round_half_up(mean(CS, mean(LCS, FES class))) = ⌊(2·CS + LCS + FES + 2) / 4⌋ in exact integers: 2.5 → 3, never to even.</summary>
+    public static int Combine(int currentStatus, int livelihoodCoping, int fesClass) =>
+        (2 * currentStatus + livelihoodCoping + fesClass + 2) / 4;
+
+    private static int ShareClass(decimal food, decimal total) =>
+        food * 100m < total * 50m ? 1 : food * 100m < total * 65m ? 2 : food * 100m < total * 75m ? 3 : 4;
+
+    private static decimal Total(IReadOnlyList<ExpenseItem> items, List<FieldError> errors, List<string> missing)
+    {
+        foreach (var item in items)
+        {
+            if (item.Amount is null)
+            {
+                missing.Add(item.Field);
+            }
+            else if (item.Amount < 0m)
+            {
+                errors.Add(new FieldError(item.Field, $"must be 0 or more, got {item.Amount.Value.ToString(CultureInfo.InvariantCulture)}"));
+            }
+        }
+
+        return items.Sum(i => i.Amount ?? 0m);
+    }
+}

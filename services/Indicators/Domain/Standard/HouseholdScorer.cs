@@ -1,0 +1,84 @@
+namespace Watershed.Indicators.Domain.Standard;
+
+/// <summary>One indicator's household figure as aggregation needs it: value and category, both null when missing.</summary>
+public sealed record IndicatorValue(string IndicatorCode, decimal? Value, string? Category);
+
+/// <summary>Every standard indicator scored for one household.</summary>
+public sealed record HouseholdScores(
+    ScoreResult<FcsScore> Fcs,
+    ScoreResult<RcsiScore> Rcsi,
+    ScoreResult<HddsScore> Hdds,
+    ScoreResult<MddwScore> Mddw,
+    ScoreResult<HhsScore> Hhs,
+    ScoreResult<FiesScore> Fies,
+    ScoreResult<MahfpScore> Mahfp,
+    ScoreResult<CariScore> Cari)
+{
+    /// <summary>Every rejected answer once (CARI re-checks the FCS and rCSI answers), in field order.</summary>
+    public IReadOnlyList<FieldError> Errors =>
+    [
+        .. new[] { Fcs.Errors, Rcsi.Errors, Hdds.Errors, Mddw.Errors, Hhs.Errors, Fies.Errors, Mahfp.Errors, Cari.Errors }
+            .SelectMany(e => e)
+            .Distinct(),
+    ];
+
+    /// <summary>The answers each indicator lacked, in the order of <see cref="Values"/>.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> MissingFieldsByIndicator =>
+        [Fcs.MissingFields, Rcsi.MissingFields, Hdds.MissingFields, Mddw.MissingFields, Hhs.MissingFields, Fies.MissingFields, Mahfp.MissingFields, Cari.MissingFields];
+
+    public IReadOnlyList<IndicatorValue> Values =>
+    [
+        new(FoodConsumptionScore.Info.Code, Fcs.Value?.Value, Fcs.Value is { } f ? FoodConsumptionScore.CategoryCode(f.Category) : null),
+        new(ReducedCopingStrategiesIndex.Info.Code, Rcsi.Value?.Value, Rcsi.Value is { } r ? ReducedCopingStrategiesIndex.Info.Categories[r.Phase - 1].Code : null),
+        new(HouseholdDietaryDiversity.Info.Code, Hdds.Value?.Value, Hdds.Value?.PhaseBand),
+        new(MinimumDietaryDiversityWomen.Info.Code, Mddw.Value?.Groups, Mddw.Value is { } m ? m.Achieved ? "achieved" : "not_achieved" : null),
+        new(HouseholdHungerScale.Info.Code, Hhs.Value?.Value, Hhs.Value is { } h ? HouseholdHungerScale.CategoryCode(h.Category) : null),
+        new(FoodInsecurityExperienceScale.Info.Code, Fies.Value?.RawScore, Fies.Value?.RawScore.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        new(MonthsOfAdequateFoodProvisioning.Info.Code, Mahfp.Value?.Months, null),
+        new(Standard.Cari.Info.Code, Cari.Value?.Class, Cari.Value is { } c ? Standard.Cari.CategoryCode(c.Class) : null),
+    ];
+}
+
+/// <summary>Scores a household's canonical answers on every standard indicator.</summary>
+public static class HouseholdScorer
+{
+    public static IReadOnlyList<IndicatorInfo> Indicators { get; } =
+    [
+        FoodConsumptionScore.Info,
+        ReducedCopingStrategiesIndex.Info,
+        HouseholdDietaryDiversity.Info,
+        MinimumDietaryDiversityWomen.Info,
+        HouseholdHungerScale.Info,
+        FoodInsecurityExperienceScale.Info,
+        MonthsOfAdequateFoodProvisioning.Info,
+        Cari.Info,
+    ];
+
+    public static IndicatorInfo? Find(string code) => Indicators.FirstOrDefault(i => i.Code == code);
+
+    public static HouseholdScores Score(AnswerSheet answers, FcsCutoffs cutoffs)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        return new HouseholdScores(
+            Run(answers, FcsAnswers.Read, a => FoodConsumptionScore.Score(a, cutoffs)),
+            Run(answers, RcsiAnswers.Read, ReducedCopingStrategiesIndex.Score),
+            Run(answers, HddsAnswers.Read, HouseholdDietaryDiversity.Score),
+            Run(answers, MddwAnswers.Read, MinimumDietaryDiversityWomen.Score),
+            Run(answers, HhsAnswers.Read, HouseholdHungerScale.Score),
+            Run(answers, FiesAnswers.Read, FoodInsecurityExperienceScale.Score),
+            Run(answers, MahfpAnswers.Read, MonthsOfAdequateFoodProvisioning.Score),
+            Run(
+                answers,
+                r => new CariAnswers(FcsAnswers.Read(r), RcsiAnswers.Read(r), LcsAnswers.Read(r), FesAnswers.Read(r)),
+                Cari.Score));
+    }
+
+    // An unreadable value rejects the indicator that reads it, before any range check.
+    private static ScoreResult<TScore> Run<TAnswers, TScore>(AnswerSheet sheet, Func<AnswerReader, TAnswers> read, Func<TAnswers, ScoreResult<TScore>> score)
+        where TScore : class
+    {
+        var reader = sheet.Read();
+        var answers = read(reader);
+        return reader.Errors.Count > 0 ? ScoreResult<TScore>.Rejected(reader.Errors) : score(answers);
+    }
+}

@@ -1,0 +1,30 @@
+using Watershed.Indicators.Data;
+using Watershed.Indicators.Demo;
+using Watershed.Indicators.Grpc;
+using Watershed.ServiceDefaults;
+using Watershed.ServiceDefaults.Data;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("watershed-indicators");
+builder.AddServiceDatabase<IndicatorsDbContext>();
+builder.Services.AddScoped<AreaFigures>();
+builder.Services.AddScoped<AlertEvaluator>();
+builder.Services.AddScoped<SurveyIngest>();
+builder.Services.AddScoped<DemoSeeder>();
+builder.Services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));
+
+var app = builder.Build();
+app.MapServiceDefaults();
+app.MapGrpcService<AreaGrpcService>();
+app.MapGrpcService<IndicatorGrpcService>();
+app.MapGrpcService<SurveyGrpcService>();
+app.MapGrpcService<AggregateGrpcService>();
+app.MapGrpcService<PlanTrackingGrpcService>();
+app.MapGrpcService<AlertGrpcService>();
+
+await app.Services.InitializeDatabaseAsync<IndicatorsDbContext>();
+await app.Services.SeedDemoIfAskedAsync();
+await app.RunAsync();
+
+/// <summary>Entry point, visible to the test host.</summary>
+public partial class Program;

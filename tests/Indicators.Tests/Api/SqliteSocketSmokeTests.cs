@@ -1,0 +1,57 @@
+using Google.Protobuf;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Watershed.Indicators.V1;
+using Watershed.Testing;
+
+namespace Watershed.Indicators.Tests.Api;
+
+/// <summary>The local default: the service on a SQLite file, called over a real loopback socket (HTTP/2 cleartext).</summary>
+public sealed class SqliteSocketSmokeTests : IAsyncLifetime
+{
+    private readonly string _file = Path.Combine(Path.GetTempPath(), $"indicators-smoke-{Guid.NewGuid():N}.db");
+    private IndicatorsApp _app = null!;
+    private GrpcChannel _channel = null!;
+
+    public Task InitializeAsync()
+    {
+        _app = IndicatorsApp.OnSqliteSocket(_file);
+        _channel = GrpcChannel.ForAddress(_app.SocketAddress());
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _channel.Dispose();
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(_file);
+    }
+
+    [Fact]
+    public async Task A_survey_is_imported_streamed_and_aggregated_on_sqlite_over_a_socket()
+    {
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await new Health.HealthClient(_channel).CheckAsync(new HealthCheckRequest())).Status);
+
+        var facilitator = new Clients(_channel, TestTokens.Facilitator("cachora"));
+        var watershed = (await facilitator.Areas.CreateAreaAsync(new CreateAreaRequest { Level = AreaLevel.Watershed, Code = "cachora", Name = "Microcuenca Cachora" })).Area;
+        var district = (await facilitator.Areas.CreateAreaAsync(new CreateAreaRequest { Level = AreaLevel.District, ParentId = watershed.Id, Code = "030104", Name = "Cachora" })).Area;
+        var community = (await facilitator.Areas.CreateAreaAsync(new CreateAreaRequest { Level = AreaLevel.Community, ParentId = district.Id, Code = "manzanares", Name = "Comunidad" })).Area;
+        var round = (await facilitator.Surveys.CreateSurveyRoundAsync(new CreateSurveyRoundRequest
+        {
+            WatershedId = watershed.Id, Name = "2025Q4", FcsCutoffs = FcsCutoffs.Standard2135, ColumnMapping = FcsCsv.Mapping(weighted: false),
+        })).SurveyRound;
+
+        var imported = await facilitator.Surveys.ImportSubmissionsAsync(new ImportSubmissionsRequest
+        {
+            SurveyRoundId = round.Id, Csv = ByteString.CopyFromUtf8(FcsCsv.Write(false, Households.Poor("q-1", "manzanares", "2025-11-03"), Households.Acceptable39("q-2", "manzanares", "2025-11-03"))),
+        });
+        Assert.Equal(2, imported.Result.StoredRows);
+        var streamed = await IngestTests.UploadAsync(facilitator, round, ImportMode.AllOrNothing, Households.Borderline27("q-3", "manzanares", "2025-12-01"));
+        Assert.Equal(1, streamed.StoredRows);
+
+        var aggregate = (await facilitator.Aggregates.GetAggregateAsync(new GetAggregateRequest { IndicatorCode = "FCS", AreaId = district.Id, Period = "2025Q4" })).Aggregate;
+        Assert.Equal((3, 80.0 / 3), (aggregate.N, aggregate.Mean));
+        Assert.Equal(community.Id, (await facilitator.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, Id = "q-3" })).Submission.AreaId);
+    }
+}

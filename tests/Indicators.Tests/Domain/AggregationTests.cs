@@ -1,0 +1,110 @@
+using Watershed.Indicators.Domain.Aggregation;
+using Watershed.Indicators.Domain.Standard;
+
+namespace Watershed.Indicators.Tests.Domain;
+
+public sealed class AggregationTests
+{
+    private static readonly Period Q1 = Period.Parse("2026Q1");
+    private static readonly DateOnly March = new(2026, 3, 10);
+
+    // District d holds communities c1 and c2, inside watershed w.
+    private static readonly AreaHierarchy Areas = new([new AreaNode("w", null), new AreaNode("d", "w"), new AreaNode("c1", "d"), new AreaNode("c2", "d")]);
+
+    private static HouseholdObservation Fcs(string id, string area, decimal? weight, decimal? value, string? category, DateOnly? date = null) =>
+        new("FCS", id, area, date ?? March, weight, value, category);
+
+    private static List<HouseholdObservation> Households(bool weighted) =>
+    [
+        Fcs("h1", "c1", weighted ? 1m : null, 20m, "poor"),
+        Fcs("h2", "c1", weighted ? 3m : null, 30m, "borderline"),
+        Fcs("h3", "c1", weighted ? 1m : null, null, null),
+        Fcs("h4", "c2", weighted ? 1m : null, 40m, "acceptable"),
+        Fcs("h5", "c2", weighted ? 5m : null, 50m, "acceptable"),
+        // Interviewed in April: outside Q1.
+        Fcs("h6", "c2", weighted ? 1m : null, 10m, "poor", new DateOnly(2026, 4, 2)),
+    ];
+
+    [Fact]
+    public void Unweighted_mean_and_distribution_with_n_and_n_missing()
+    {
+        var c1 = IndicatorAggregator.Aggregate(FoodConsumptionScore.Info, "c1", Q1, Households(weighted: false).Where(h => h.AreaId == "c1"));
+
+        // (20 + 30) / 2 = 25; h3 has no score
+        Assert.Equal((2, 1, 2m, 25m), (c1.N, c1.NMissing, c1.SumOfWeights, c1.Mean));
+        Assert.Equal([0m, 50m, 50m], c1.Distribution.Select(c => c.Percent));
+        Assert.Equal(["acceptable", "borderline", "poor"], c1.Distribution.Select(c => c.Category));
+    }
+
+    [Fact]
+    public void Weighted_mean_is_sum_of_w_x_over_sum_of_w()
+    {
+        var c1 = IndicatorAggregator.Aggregate(FoodConsumptionScore.Info, "c1", Q1, Households(weighted: true).Where(h => h.AreaId == "c1"));
+
+        // Σw = 1 + 3 = 4 (h3 left out); Σwx = 1×20 + 3×30 = 110; mean = 110 / 4 = 27.5
+        Assert.Equal((2, 1, 4m, 110m, 27.5m), (c1.N, c1.NMissing, c1.SumOfWeights, c1.WeightedSum, c1.Mean));
+        // poor 1/4 = 25 %, borderline 3/4 = 75 %
+        Assert.Equal(25m, c1.Distribution.Single(c => c.Category == "poor").Percent);
+        Assert.Equal(75m, c1.Distribution.Single(c => c.Category == "borderline").Percent);
+        Assert.Equal(1, c1.Distribution.Single(c => c.Category == "borderline").N);
+    }
+
+    [Fact]
+    public void District_aggregate_comes_from_household_records_not_a_mean_of_means()
+    {
+        var aggregates = IndicatorAggregator.AggregateHierarchy(FoodConsumptionScore.Info, Areas, Q1, Households(weighted: true));
+
+        var d = aggregates.Single(a => a.AreaId == "d");
+        // Σw = 1 + 3 + 1 + 5 = 10; Σwx = 20 + 90 + 40 + 250 = 400; mean 40.
+        // (A mean of the community means, (27.5 + 290/6) / 2 ≈ 37.9, would be wrong.)
+        Assert.Equal((4, 1, 10m, 40m), (d.N, d.NMissing, d.SumOfWeights, d.Mean));
+        // poor 1/10, borderline 3/10, acceptable 6/10
+        Assert.Equal([60m, 30m, 10m], d.Distribution.Select(c => c.Percent));
+        var w = aggregates.Single(a => a.AreaId == "w");
+        Assert.Equal((d.N, d.NMissing, d.SumOfWeights, d.Mean), (w.N, w.NMissing, w.SumOfWeights, w.Mean));
+        Assert.Equal(d.Distribution, w.Distribution);
+        Assert.Equal(4, aggregates.Count);
+    }
+
+    [Fact]
+    public void Unweighted_district_mean_counts_each_household_once()
+    {
+        var d = IndicatorAggregator.AggregateHierarchy(FoodConsumptionScore.Info, Areas, Q1, Households(weighted: false)).Single(a => a.AreaId == "d");
+
+        // (20 + 30 + 40 + 50) / 4 = 35
+        Assert.Equal((4, 1, 4m, 35m), (d.N, d.NMissing, d.SumOfWeights, d.Mean));
+    }
+
+    [Fact]
+    public void Area_with_only_missing_scores_has_no_mean_and_says_so()
+    {
+        var aggregate = IndicatorAggregator.Aggregate(FoodConsumptionScore.Info, "c1", Q1, [Fcs("h3", "c1", null, null, null)]);
+
+        Assert.Equal((0, 1, null), (aggregate.N, aggregate.NMissing, aggregate.Mean));
+        Assert.All(aggregate.Distribution, c => Assert.Null(c.Percent));
+    }
+
+    [Fact]
+    public void Households_observed_on_another_indicator_are_not_counted()
+    {
+        var aggregate = IndicatorAggregator.Aggregate(ReducedCopingStrategiesIndex.Info, "c1", Q1, Households(weighted: false));
+
+        Assert.Equal((0, 0), (aggregate.N, aggregate.NMissing));
+    }
+
+    [Fact]
+    public void Mixing_weighted_and_unweighted_households_is_refused()
+    {
+        HouseholdObservation[] mixed = [Fcs("h1", "c1", 2m, 20m, "poor"), Fcs("h2", "c1", null, 30m, "borderline")];
+
+        Assert.Throws<ArgumentException>(() => IndicatorAggregator.Aggregate(FoodConsumptionScore.Info, "c1", Q1, mixed));
+    }
+
+    [Fact]
+    public void Hierarchy_with_a_cycle_or_an_unknown_parent_is_refused()
+    {
+        Assert.Throws<ArgumentException>(() => new AreaHierarchy([new AreaNode("a", "b"), new AreaNode("b", "a")]));
+        Assert.Throws<ArgumentException>(() => new AreaHierarchy([new AreaNode("a", "nowhere")]));
+        Assert.Equal(new HashSet<string> { "d", "c1", "c2" }, Areas.SelfAndDescendants("d"));
+    }
+}

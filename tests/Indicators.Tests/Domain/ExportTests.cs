@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Watershed.Indicators.Domain.Aggregation;
+using Watershed.Indicators.Domain.Export;
+
+namespace Watershed.Indicators.Tests.Domain;
+
+public sealed class ExportTests
+{
+    private static readonly IndicatorAggregate FcsC1 = new(
+        "FCS", "c1", Period.Parse("2026Q1"), 3, 1, 4.5m, 135m, 30m,
+        [new CategoryShare("acceptable", 1, 1.5m, 100m / 3m), new CategoryShare("borderline", 1, 1.5m, 100m / 3m), new CategoryShare("poor", 1, 1.5m, 100m / 3m)]);
+
+    private static readonly Dhis2Mapping Mapping = new(
+        [
+            new Dhis2ElementMapping("FCS", "mean", "FcsMean0001"),
+            new Dhis2ElementMapping("FCS", "percent:poor", "FcsPoorPct1"),
+            new Dhis2ElementMapping("FCS", "weighted_count:poor", "FcsPoorNum1", "CatOptCmb01"),
+            new Dhis2ElementMapping("FCS", "sum_weights", "FcsDenom001"),
+            new Dhis2ElementMapping("FCS", "n", "FcsHhCount1"),
+        ],
+        new Dictionary<string, string> { ["c1"] = "OrgUnitC001" });
+
+    [Fact]
+    public void Dhis2_document_has_data_values_with_string_values_in_invariant_culture()
+    {
+        var json = Dhis2Export.Build([FcsC1], Mapping).DataValueSet.ToJson();
+
+        using var document = JsonDocument.Parse(json);
+        var values = document.RootElement.GetProperty("dataValues").EnumerateArray().ToList();
+        var byElement = values.ToDictionary(v => v.GetProperty("dataElement").GetString()!);
+        Assert.All(values, v =>
+        {
+            Assert.Equal("2026Q1", v.GetProperty("period").GetString());
+            Assert.Equal("OrgUnitC001", v.GetProperty("orgUnit").GetString());
+            Assert.Equal(JsonValueKind.String, v.GetProperty("value").ValueKind);
+        });
+        Assert.Equal("30", byElement["FcsMean0001"].GetProperty("value").GetString());
+        Assert.Equal("1.5", byElement["FcsPoorNum1"].GetProperty("value").GetString());
+        Assert.Equal("CatOptCmb01", byElement["FcsPoorNum1"].GetProperty("categoryOptionCombo").GetString());
+        Assert.False(byElement["FcsDenom001"].TryGetProperty("categoryOptionCombo", out _));
+        Assert.Equal("4.5", byElement["FcsDenom001"].GetProperty("value").GetString());
+        Assert.Equal("3", byElement["FcsHhCount1"].GetProperty("value").GetString());
+    }
+
+    [Fact]
+    public void Percentage_is_sent_as_numerator_and_denominator_when_both_are_mapped()
+    {
+        var elements = Dhis2Export.Build([FcsC1], Mapping).DataValueSet.DataValues.Select(v => v.DataElement).ToList();
+
+        Assert.DoesNotContain("FcsPoorPct1", elements);
+        Assert.Contains("FcsPoorNum1", elements);
+    }
+
+    [Fact]
+    public void Percentage_is_sent_rounded_to_four_decimals_when_its_parts_are_not_mapped()
+    {
+        var mapping = Mapping with { Elements = [new Dhis2ElementMapping("FCS", "percent:poor", "FcsPoorPct1")] };
+
+        var value = Assert.Single(Dhis2Export.Build([FcsC1], mapping).DataValueSet.DataValues);
+
+        // 100 / 3 = 33.3333…
+        Assert.Equal("33.3333", value.Value);
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("1bcdefghijk")]
+    [InlineData("abcdefghij-")]
+    [InlineData("abcdefghijkl")]
+    public void Invalid_dhis2_uid_is_rejected(string uid)
+    {
+        var mapping = Mapping with { Elements = [new Dhis2ElementMapping("FCS", "mean", uid)] };
+
+        Assert.Equal("elements[0].data_element", Assert.Single(mapping.Validate()).Field);
+        Assert.Throws<ArgumentException>(() => Dhis2Export.Build([FcsC1], mapping));
+    }
+
+    [Fact]
+    public void Unknown_metric_and_bad_org_unit_are_rejected()
+    {
+        var mapping = new Dhis2Mapping([new Dhis2ElementMapping("FCS", "median", "FcsMean0001")], new Dictionary<string, string> { ["c1"] = "x" });
+
+        Assert.Equal(["elements[0].metric", "org_units[c1]"], mapping.Validate().Select(e => e.Field));
+    }
+
+    [Fact]
+    public void Areas_without_an_org_unit_are_left_out_and_listed()
+    {
+        var export = Dhis2Export.Build([FcsC1 with { AreaId = "c9" }], Mapping);
+
+        Assert.Empty(export.DataValueSet.DataValues);
+        Assert.Equal(["c9"], export.UnmappedAreas);
+    }
+
+    [Fact]
+    public void Aggregate_csv_has_one_figure_per_row_with_n_first()
+    {
+        var writer = new StringWriter();
+
+        AggregateCsv.Write(writer, [FcsC1]);
+        var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal("indicator_code,area_id,period,metric,value", lines[0]);
+        Assert.Equal("FCS,c1,2026Q1,n,3", lines[1]);
+        Assert.Equal("FCS,c1,2026Q1,n_missing,1", lines[2]);
+        Assert.Contains("FCS,c1,2026Q1,mean,30", lines);
+        Assert.Contains("FCS,c1,2026Q1,percent:poor,33.3333", lines);
+        Assert.Equal(1 + 5 + (3 * 3), lines.Length);
+    }
+
+    [Theory]
+    [InlineData("mean")]
+    [InlineData("n_missing")]
+    [InlineData("percent:poor")]
+    [InlineData("weighted_count:borderline")]
+    public void Metric_names_parse_and_format_back(string text) =>
+        Assert.Equal(text, AggregateMetric.Parse(text).ToString());
+
+    [Theory]
+    [InlineData("percent")]
+    [InlineData("mean:poor")]
+    [InlineData("median")]
+    public void Malformed_metric_names_are_refused(string text) =>
+        Assert.False(AggregateMetric.TryParse(text, out _));
+}
