@@ -17,9 +17,17 @@ using Watershed.Testing;
 
 // Consultation's hot paths against their baselines on the same machine: a bare grpc-dotnet unary call
 // (the health check, no database) and raw PostgreSQL doing what a vote does (lock, append, count).
+// Usage: [consultation [concurrency] [votes]] | [indicators [households]]
+if (args is ["indicators", ..])
+{
+    await Watershed.Benchmarks.IndicatorsBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5000);
+    return;
+}
+
 var culture = CultureInfo.InvariantCulture;
-var concurrency = args.Length > 0 ? int.Parse(args[0], culture) : 16;
-var votes = args.Length > 1 ? int.Parse(args[1], culture) : 4000;
+var numbers = args.SkipWhile(a => a == "consultation").ToArray();
+var concurrency = numbers.Length > 0 ? int.Parse(numbers[0], culture) : 16;
+var votes = numbers.Length > 1 ? int.Parse(numbers[1], culture) : 4000;
 Console.WriteLine($"Watershed consultation benchmark — {Environment.ProcessorCount} cores, concurrency {concurrency}, {votes} votes per run");
 
 var postgres = await PostgresServer.GetAsync();
