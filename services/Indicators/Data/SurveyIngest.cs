@@ -14,6 +14,8 @@ public sealed class SurveyIngest(IndicatorsDbContext db, AlertEvaluator alerts, 
     // A concurrent import of the same submissions loses the race on the unique index; retried, it finds them stored.
     private const int Attempts = 3;
 
+    private const int ChunkSize = 500;
+
     public static ColumnMapping MappingOf(SurveyRoundRow round) =>
         round.ColumnMappingJson is null ? ColumnMapping.WfpDefault : ColumnMappingJson.Read(round.ColumnMappingJson);
 
@@ -57,38 +59,45 @@ public sealed class SurveyIngest(IndicatorsDbContext db, AlertEvaluator alerts, 
         }
 
         var now = clock.GetUtcNow();
-        foreach (var row in plan.ToStore)
+        // Saved in chunks inside the one transaction, with the tracker emptied after each, so a large file
+        // neither holds every row in the change tracker nor pays for change detection over all of them.
+        foreach (var chunk in plan.ToStore.Chunk(ChunkSize))
         {
-            var submission = new SubmissionRow
+            foreach (var row in chunk)
             {
-                Id = Guid.CreateVersion7(),
-                SurveyRoundId = round.Id,
-                SubmissionId = row.Submission.SubmissionId,
-                AreaId = row.AreaId,
-                HouseholdId = row.Submission.HouseholdId,
-                Weight = row.Submission.Weight,
-                InterviewDate = row.Submission.InterviewDate,
-                AnswersJson = AnswersJson.Write(row.Submission.Answers),
-                Fingerprint = row.Fingerprint,
-                StoredAt = now,
-                Row = row.Row,
-            };
-            db.Submissions.Add(submission);
-            db.HouseholdScores.AddRange(row.Scores.Select(s => new HouseholdScoreRow
-            {
-                SubmissionRowId = submission.Id,
-                IndicatorCode = s.IndicatorCode,
-                SurveyRoundId = round.Id,
-                AreaId = row.AreaId,
-                InterviewDate = row.Submission.InterviewDate,
-                Weight = row.Submission.Weight,
-                Value = s.Value,
-                Category = s.Category,
-                MissingFields = string.Join(' ', s.MissingFields),
-            }));
+                var submission = new SubmissionRow
+                {
+                    Id = Guid.CreateVersion7(),
+                    SurveyRoundId = round.Id,
+                    SubmissionId = row.Submission.SubmissionId,
+                    AreaId = row.AreaId,
+                    HouseholdId = row.Submission.HouseholdId,
+                    Weight = row.Submission.Weight,
+                    InterviewDate = row.Submission.InterviewDate,
+                    AnswersJson = AnswersJson.Write(row.Submission.Answers),
+                    Fingerprint = row.Fingerprint,
+                    StoredAt = now,
+                    Row = row.Row,
+                };
+                db.Submissions.Add(submission);
+                db.HouseholdScores.AddRange(row.Scores.Select(s => new HouseholdScoreRow
+                {
+                    SubmissionRowId = submission.Id,
+                    IndicatorCode = s.IndicatorCode,
+                    SurveyRoundId = round.Id,
+                    AreaId = row.AreaId,
+                    InterviewDate = row.Submission.InterviewDate,
+                    Weight = row.Submission.Weight,
+                    Value = s.Value,
+                    Category = s.Category,
+                    MissingFields = string.Join(' ', s.MissingFields),
+                }));
+            }
+
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
         }
 
-        await db.SaveChangesAsync(ct);
         await alerts.EvaluateAsync(watershed, plan.ToStore, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);

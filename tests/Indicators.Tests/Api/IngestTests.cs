@@ -33,6 +33,31 @@ public sealed class IngestTests : PostgresApiTest
     }
 
     [Fact]
+    public async Task A_file_larger_than_one_save_chunk_is_stored_whole_and_aggregated_whole()
+    {
+        var round = await S.FcsRoundAsync("2025Q4");
+        // 1,201 households: more than two of the ingest's 500-row chunks; FCS 14, 39, 27 in turn.
+        var households = Enumerable.Range(0, 1201).Select(i => (i % 3) switch
+        {
+            0 => Households.Poor($"big-{i}", "manzanares", "2025-11-03"),
+            1 => Households.Acceptable39($"big-{i}", "manzanares", "2025-11-04"),
+            _ => Households.Borderline27($"big-{i}", "manzanares", "2025-11-05"),
+        } with { Household = $"HH-{i:D4}" }).ToArray();
+        var csv = FcsCsv.Write(false, households);
+
+        var first = await S.ImportAsync(round, csv);
+        Assert.Equal((1201, 1201), (first.AcceptedRows, first.StoredRows));
+        Assert.Equal(1201, await App.SubmissionCountAsync(round.Id));
+        var figure = (await S.Viewer.Aggregates.GetAggregateAsync(new GetAggregateRequest { IndicatorCode = "FCS", AreaId = S.Manzanares.Id, Period = "2025Q4" })).Aggregate;
+        // 401 × 14 + 400 × 39 + 400 × 27 = 32,014 over 1,201 households.
+        Assert.Equal(1201, figure.N);
+        Assert.Equal(32014.0 / 1201, figure.Mean, 9);
+
+        var again = await S.ImportAsync(round, csv);
+        Assert.Equal((0, 1201), (again.StoredRows, again.DuplicateRows));
+    }
+
+    [Fact]
     public async Task A_known_submission_id_with_other_answers_is_a_row_error_and_keeps_the_stored_one()
     {
         var round = await S.FcsRoundAsync("2025Q4");
