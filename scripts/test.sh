@@ -35,10 +35,11 @@ if not runs:
     failed = 1
 for path in runs:
     summary = ET.parse(path).getroot().find("t:ResultSummary", ns)
-    if summary.get("outcome") not in ("Completed", "Passed", "Warning"):
-        failed += 1  # an aborted test run counts as a failure even when no test in it failed
     c = summary.find("t:Counters", ns)
-    passed += int(c.get("passed")); failed += int(c.get("failed")) + int(c.get("error")) + int(c.get("timeout")) + int(c.get("aborted"))
+    run_failed = int(c.get("failed")) + int(c.get("error")) + int(c.get("timeout")) + int(c.get("aborted"))
+    if run_failed == 0 and summary.get("outcome") not in ("Completed", "Passed", "Warning"):
+        run_failed = 1  # an aborted test run counts as a failure even when no test in it failed
+    passed += int(c.get("passed")); failed += run_failed
     skipped += int(c.get("notExecuted"))
 print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
 PY
