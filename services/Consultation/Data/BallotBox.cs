@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Watershed.ServiceDefaults.Data;
 using Watershed.Consultation.Domain;
 using Watershed.ServiceDefaults.Errors;
 
@@ -32,14 +33,14 @@ public sealed class BallotBox(ConsultationDbContext db, TimeProvider clock)
                 "Only voting members present when the ballot opened may vote on it.");
         }
 
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
+        try
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await LockAsync(db, vote.BallotId, ct);
+            return await AppendAsync(vote, fingerprint, ct);
+        }
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
+        {
+            // A vote with this request id, or by this member, committed while we waited for the lock.
             db.ChangeTracker.Clear();
-
-            // Under the lock: whatever raced us has committed or waits behind us.
             var earlier = await db.BallotParticipations.AsNoTracking()
                 .Where(p => p.BallotId == vote.BallotId && (p.ClientRequestId == vote.ClientRequestId || p.MemberId == vote.MemberId))
                 .ToListAsync(ct);
@@ -48,13 +49,22 @@ public sealed class BallotBox(ConsultationDbContext db, TimeProvider clock)
                 return Replay(replay, fingerprint);
             }
 
-            if (earlier.Count > 0)
-            {
-                throw new AlreadyExistsException("vote", $"ballots/{vote.BallotId}/members/{vote.MemberId}",
-                    "This member has voted on this ballot already; one counted vote per member.");
-            }
+            throw new AlreadyExistsException("vote", $"ballots/{vote.BallotId}/members/{vote.MemberId}",
+                "This member has voted on this ballot already; one counted vote per member.");
+        }
+    }
 
-            var ballot = await db.Ballots.SingleAsync(b => b.Id == vote.BallotId, ct);
+    /// <summary>
+    /// Appends under the ballot's row lock. Duplicates are not looked for here: the unique keys on
+    /// (ballot, member) and (ballot, request id) refuse them, which keeps the lock held for as few round trips as possible.
+    /// </summary>
+    private async Task<CastVoteResult> AppendAsync(CastVote vote, string fingerprint, CancellationToken ct)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var ballot = await LockedBallotAsync(db, vote.BallotId, ct);
             ballot.EnsureAccepts(vote.Choice);
 
             var receipt = ReceiptCode.New();
@@ -79,18 +89,28 @@ public sealed class BallotBox(ConsultationDbContext db, TimeProvider clock)
         });
     }
 
-    /// <summary>Takes the ballot's row lock for the rest of the transaction (any write to the row does).</summary>
-    public static async Task LockAsync(ConsultationDbContext db, Guid ballotId, CancellationToken ct)
+    /// <summary>
+    /// Loads the ballot fresh and holds its row lock for the rest of the transaction: SELECT … FOR UPDATE on
+    /// PostgreSQL (one round trip); on SQLite, which has no row locks, a write to the row takes the database's
+    /// write lock first.
+    /// </summary>
+    public static async Task<Ballot> LockedBallotAsync(ConsultationDbContext db, Guid ballotId, CancellationToken ct)
     {
+        db.ChangeTracker.Clear();
+        if (db.Database.IsNpgsql())
+        {
+            return await db.Ballots.FromSql($"SELECT * FROM ballots WHERE \"Id\" = {ballotId} FOR UPDATE").SingleOrDefaultAsync(ct)
+                ?? throw new NotFoundException("ballot", ballotId.ToString());
+        }
+
         var updated = await db.Ballots.Where(b => b.Id == ballotId).ExecuteUpdateAsync(
             s => s.SetProperty(
                 b => EF.Property<long>(b, ConsultationDbContext.BallotLockVersion),
                 b => EF.Property<long>(b, ConsultationDbContext.BallotLockVersion) + 1),
             ct);
-        if (updated == 0)
-        {
-            throw new NotFoundException("ballot", ballotId.ToString());
-        }
+        return updated == 0
+            ? throw new NotFoundException("ballot", ballotId.ToString())
+            : await db.Ballots.SingleAsync(b => b.Id == ballotId, ct);
     }
 
     private async Task<CastVoteResult?> FindReplayAsync(CastVote vote, string fingerprint, CancellationToken ct)

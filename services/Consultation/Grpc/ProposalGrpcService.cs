@@ -343,9 +343,7 @@ public sealed class ProposalGrpcService(ConsultationDbContext db, BallotBox ball
         return await strategy.ExecuteAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await BallotBox.LockAsync(db, ballotId, ct);
-            db.ChangeTracker.Clear();
-            var ballot = await db.Ballots.SingleAsync(b => b.Id == ballotId, ct);
+            var ballot = await BallotBox.LockedBallotAsync(db, ballotId, ct);
             var proposal = await db.Proposals.Include(p => p.References).SingleAsync(p => p.Id == ballot.ProposalId, ct);
             var now = clock.GetUtcNow();
             var outcome = ballot.Close(now);
