@@ -57,10 +57,22 @@ public sealed class PostgresServer
 
         await RunAsync(Path.Combine(bin, "initdb"),
             ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"], asRoot);
-        var port = FreePort();
-        var options = $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
-        await RunAsync(Path.Combine(bin, "pg_ctl"),
-            ["-D", data, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60", "-o", options, "start"], asRoot);
+        // The free port is only free when asked; another process may take it before the server binds it.
+        int port;
+        for (var attempt = 1; ; attempt++)
+        {
+            port = FreePort();
+            var options = $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
+            try
+            {
+                await RunAsync(Path.Combine(bin, "pg_ctl"),
+                    ["-D", data, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60", "-o", options, "start"], asRoot);
+                break;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+            }
+        }
 
         var server = new PostgresServer(directory, bin, port);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop(asRoot);
