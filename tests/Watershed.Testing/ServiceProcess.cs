@@ -64,7 +64,24 @@ public sealed class ServiceProcess : IAsyncDisposable
             throw new InvalidOperationException($"{dll} is not built; build the solution first (scripts/test.sh does).");
         }
 
-        var port = FreePort();
+        // A port found free can be taken before the service binds it: then the service exits and we try another.
+        for (var attempt = 1; ; attempt++)
+        {
+            var service = Start(root, name, dll, FreePort(), settings);
+            try
+            {
+                await service.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+                return service;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && service._process.HasExited)
+            {
+                await service.DisposeAsync();
+            }
+        }
+    }
+
+    private static ServiceProcess Start(string root, string name, string dll, int port, IDictionary<string, string> settings)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -83,9 +100,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {dll}.");
-        var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"));
-        await service.WaitHealthyAsync(TimeSpan.FromSeconds(60));
-        return service;
+        return new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"));
     }
 
     private async Task WaitHealthyAsync(TimeSpan limit)
