@@ -8,32 +8,25 @@ namespace Watershed.Consultation.Tests.Api;
 /// <summary>The local default: the service on a SQLite file, called over a real loopback socket (HTTP/2 cleartext).</summary>
 public sealed class SqliteSocketSmokeTests : IAsyncLifetime
 {
-    private readonly string _file = Path.Combine(Path.GetTempPath(), $"consultation-smoke-{Guid.NewGuid():N}.db");
-    private ConsultationApp _app = null!;
-    private GrpcChannel _channel = null!;
+    private SqliteSocketHost<Program> _host = null!;
+
+    private GrpcChannel Channel => _host.Channel;
 
     public Task InitializeAsync()
     {
-        _app = ConsultationApp.OnSqliteSocket(_file);
-        _channel = GrpcChannel.ForAddress(_app.SocketAddress());
+        _host = SqliteSocketHost<Program>.Start("consultation", ConsultationApp.OnSqliteSocket);
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        _channel.Dispose();
-        await _app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        File.Delete(_file);
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task A_whole_assembly_runs_on_sqlite_over_a_socket()
     {
-        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await new Health.HealthClient(_channel).CheckAsync(new HealthCheckRequest())).Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await new Health.HealthClient(Channel).CheckAsync(new HealthCheckRequest())).Status);
 
-        var admin = new Clients(_channel, TestTokens.Admin());
-        var facilitator = new Clients(_channel, TestTokens.Facilitator("cachora"));
+        var admin = new Clients(Channel, TestTokens.Admin());
+        var facilitator = new Clients(Channel, TestTokens.Facilitator("cachora"));
         var watershed = (await admin.Stakeholders.CreateWatershedAsync(new CreateWatershedRequest { Code = "cachora", Name = "Microcuenca Cachora", Region = "Apurímac" })).Watershed;
         var space = (await facilitator.Spaces.CreateSpaceAsync(new CreateSpaceRequest { WatershedId = watershed.Id, Name = "Asamblea de Cachora", Kind = SpaceKind.CommunityAssembly })).Space;
         var members = new List<Member>();

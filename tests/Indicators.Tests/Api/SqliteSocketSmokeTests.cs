@@ -9,31 +9,24 @@ namespace Watershed.Indicators.Tests.Api;
 /// <summary>The local default: the service on a SQLite file, called over a real loopback socket (HTTP/2 cleartext).</summary>
 public sealed class SqliteSocketSmokeTests : IAsyncLifetime
 {
-    private readonly string _file = Path.Combine(Path.GetTempPath(), $"indicators-smoke-{Guid.NewGuid():N}.db");
-    private IndicatorsApp _app = null!;
-    private GrpcChannel _channel = null!;
+    private SqliteSocketHost<Program> _host = null!;
+
+    private GrpcChannel Channel => _host.Channel;
 
     public Task InitializeAsync()
     {
-        _app = IndicatorsApp.OnSqliteSocket(_file);
-        _channel = GrpcChannel.ForAddress(_app.SocketAddress());
+        _host = SqliteSocketHost<Program>.Start("indicators", IndicatorsApp.OnSqliteSocket);
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        _channel.Dispose();
-        await _app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        File.Delete(_file);
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task A_survey_is_imported_streamed_and_aggregated_on_sqlite_over_a_socket()
     {
-        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await new Health.HealthClient(_channel).CheckAsync(new HealthCheckRequest())).Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await new Health.HealthClient(Channel).CheckAsync(new HealthCheckRequest())).Status);
 
-        var facilitator = new Clients(_channel, TestTokens.Facilitator("cachora"));
+        var facilitator = new Clients(Channel, TestTokens.Facilitator("cachora"));
         var watershed = (await facilitator.Areas.CreateAreaAsync(new CreateAreaRequest { Level = AreaLevel.Watershed, Code = "cachora", Name = "Microcuenca Cachora" })).Area;
         var district = (await facilitator.Areas.CreateAreaAsync(new CreateAreaRequest { Level = AreaLevel.District, ParentId = watershed.Id, Code = "030104", Name = "Cachora" })).Area;
         var community = (await facilitator.Areas.CreateAreaAsync(new CreateAreaRequest { Level = AreaLevel.Community, ParentId = district.Id, Code = "manzanares", Name = "Comunidad" })).Area;

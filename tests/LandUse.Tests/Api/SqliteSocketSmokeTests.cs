@@ -7,29 +7,22 @@ namespace Watershed.LandUse.Tests.Api;
 /// <summary>The local default: land use on a SQLite file, called over a real loopback socket.</summary>
 public sealed class SqliteSocketSmokeTests : IAsyncLifetime
 {
-    private readonly string _file = Path.Combine(Path.GetTempPath(), $"landuse-smoke-{Guid.NewGuid():N}.db");
-    private LandUseApp _app = null!;
-    private GrpcChannel _channel = null!;
+    private SqliteSocketHost<Program> _host = null!;
+
+    private GrpcChannel Channel => _host.Channel;
 
     public Task InitializeAsync()
     {
-        _app = LandUseApp.OnSqliteSocket(_file, Sample.ClosedPort());
-        _channel = GrpcChannel.ForAddress(_app.SocketAddress());
+        _host = SqliteSocketHost<Program>.Start("landuse", file => LandUseApp.OnSqliteSocket(file, Sample.ClosedPort()));
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        _channel.Dispose();
-        await _app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        File.Delete(_file);
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task Zones_import_and_export_on_sqlite_over_a_socket()
     {
-        var invoker = WatershedApp<Program>.Authorized(_channel, TestTokens.Facilitator("pomacanchi"));
+        var invoker = WatershedApp<Program>.Authorized(Channel, TestTokens.Facilitator("pomacanchi"));
         var watershed = (await new WatershedUnitService.WatershedUnitServiceClient(invoker).CreateWatershedUnitAsync(new CreateWatershedUnitRequest
         {
             Code = "pomacanchi", Name = "Pomacanchi", BoundaryGeojson = Sample.Boundary,
