@@ -49,8 +49,20 @@ public sealed class Plan
     public static Plan Create(Guid id, WatershedUnit watershed, string title, PlanHorizon horizon,
         IReadOnlyList<string> goals, Guid firstVersionId, DateTimeOffset now)
     {
-        var plan = new Plan(id, watershed.Id, CheckTitle(title), now);
-        var cleanGoals = PlanVersion.CheckContent(horizon, goals);
+        // Every fault at once, the title's and the content's, so the form is fixed in one pass.
+        var faults = PlanVersion.ContentFaults(horizon, goals);
+        if (TitleFault(title) is { } titleFault)
+        {
+            faults.Insert(0, titleFault);
+        }
+
+        if (faults.Count > 0)
+        {
+            throw new InvalidContentException(faults);
+        }
+
+        var plan = new Plan(id, watershed.Id, title.Trim(), now);
+        IReadOnlyList<string> cleanGoals = [.. goals.Select(g => g.Trim())];
         plan._versions.Add(new PlanVersion(firstVersionId, id, 1, null, horizon, cleanGoals, [], now));
         return plan;
     }
@@ -106,7 +118,10 @@ public sealed class Plan
     }
 
     private static string CheckTitle(string title) =>
+        TitleFault(title) is { } fault ? throw new InvalidContentException([fault]) : title.Trim();
+
+    private static Fault? TitleFault(string title) =>
         string.IsNullOrWhiteSpace(title) || title.Trim().Length > MaxTitleLength
-            ? throw new InvalidContentException([new Fault(FaultKind.InvalidValue, "title", $"A plan's title has 1–{MaxTitleLength} characters.")])
-            : title.Trim();
+            ? new Fault(FaultKind.InvalidValue, "title", $"A plan's title has 1–{MaxTitleLength} characters.")
+            : null;
 }

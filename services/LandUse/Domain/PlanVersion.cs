@@ -144,6 +144,12 @@ public sealed class PlanVersion
 
     internal static IReadOnlyList<string> CheckContent(PlanHorizon horizon, IReadOnlyList<string> goals)
     {
+        var faults = ContentFaults(horizon, goals);
+        return faults.Count > 0 ? throw new InvalidContentException(faults) : [.. goals.Select(g => g.Trim())];
+    }
+
+    internal static List<Fault> ContentFaults(PlanHorizon horizon, IReadOnlyList<string> goals)
+    {
         var faults = new List<Fault>();
         if (horizon.Check() is { } fault)
         {
@@ -155,16 +161,15 @@ public sealed class PlanVersion
             faults.Add(new(FaultKind.InvalidValue, "goals", $"A plan states at most {MaxGoals} goals."));
         }
 
-        var clean = goals.Select(g => g.Trim()).ToList();
-        for (var i = 0; i < clean.Count; i++)
+        for (var i = 0; i < goals.Count; i++)
         {
-            if (clean[i].Length is 0 or > MaxGoalLength)
+            if (goals[i].Trim().Length is 0 or > MaxGoalLength)
             {
                 faults.Add(new(FaultKind.InvalidValue, $"goals[{i}]", $"A goal is stated in 1–{MaxGoalLength} characters."));
             }
         }
 
-        return faults.Count > 0 ? throw new InvalidContentException(faults) : clean;
+        return faults;
     }
 
     internal static IEnumerable<Fault> DuplicateCodes(IEnumerable<Zone> zones) =>

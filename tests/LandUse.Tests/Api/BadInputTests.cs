@@ -43,7 +43,7 @@ public sealed class BadInputTests(LandUseBadInputFixture fixture) : IClassFixtur
         ["RenameWatershedUnit"] = (f => f.Watersheds.RenameWatershedUnitAsync(new RenameWatershedUnitRequest { WatershedUnitId = f.Watershed.Id, Name = " " }).ResponseAsync, ["name"]),
         ["ChangeWatershedUnitBoundary"] = (f => f.Watersheds.ChangeWatershedUnitBoundaryAsync(new ChangeWatershedUnitBoundaryRequest { WatershedUnitId = f.Watershed.Id, BoundaryGeojson = "not json" }).ResponseAsync, ["boundary_geojson"]),
         ["CreatePlan"] = (f => f.Plans.CreatePlanAsync(new CreatePlanRequest { WatershedUnitId = NotAnId }).ResponseAsync, ["watershed_unit_id", "horizon"]),
-        ["CreatePlan bad content"] = (f => f.Plans.CreatePlanAsync(new CreatePlanRequest { WatershedUnitId = f.Watershed.Id, Title = "", Horizon = new PlanHorizon { FromYear = 2040, ToYear = 2030 }, Goals = { "" } }).ResponseAsync, ["title"]),
+        ["CreatePlan bad content"] = (f => f.Plans.CreatePlanAsync(new CreatePlanRequest { WatershedUnitId = f.Watershed.Id, Title = "", Horizon = new PlanHorizon { FromYear = 2040, ToYear = 2030 }, Goals = { "" } }).ResponseAsync, ["title", "horizon", "goals[0]"]),
         ["GetPlan"] = (f => f.Plans.GetPlanAsync(new GetPlanRequest()).ResponseAsync, ["plan_id"]),
         ["ListPlans"] = (f => f.Plans.ListPlansAsync(new ListPlansRequest { WatershedUnitId = NotAnId, Page = new PageRequest { PageSize = -1 } }).ResponseAsync, ["watershed_unit_id", "page.page_size"]),
         ["RetitlePlan"] = (f => f.Plans.RetitlePlanAsync(new RetitlePlanRequest { PlanId = NotAnId }).ResponseAsync, ["plan_id"]),
