@@ -2,7 +2,6 @@ using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -123,8 +122,4 @@ public static class ServiceDefaultsExtensions
         app.MapGrpcReflectionService().AllowAnonymous();
         return app;
     }
-
-    /// <summary>Maps a gRPC service; authorisation by role and watershed happens inside each RPC.</summary>
-    public static GrpcServiceEndpointConventionBuilder MapWatershedGrpcService<TService>(this IEndpointRouteBuilder endpoints)
-        where TService : class => endpoints.MapGrpcService<TService>();
 }

@@ -8,10 +8,8 @@ using Watershed.ServiceDefaults.Grpc;
 using Watershed.ServiceDefaults.Security;
 using Assembly = Watershed.Consultation.Domain.Assembly;
 using AssemblyCall = Watershed.Consultation.Domain.AssemblyCall;
-using AssemblyState = Watershed.Consultation.Domain.AssemblyState;
 using BallotState = Watershed.Consultation.Domain.BallotState;
 using MemberRole = Watershed.Consultation.Domain.MemberRole;
-using ProposalState = Watershed.Consultation.Domain.ProposalState;
 
 namespace Watershed.Consultation.Grpc;
 
