@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Watershed.Consultation.Domain;
 using WatershedEntity = Watershed.Consultation.Domain.Watershed;
+using Watershed.ServiceDefaults.Data;
 
 namespace Watershed.Consultation.Data;
 
@@ -38,11 +38,7 @@ public sealed class ConsultationDbContext(DbContextOptions<ConsultationDbContext
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // SQLite has no timestamp type that sorts; store instants as UTC ticks there.
-        if (Database.IsSqlite())
-        {
-            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
-        }
+        configurationBuilder.UseSortableInstantsOnSqlite(Database);
     }
 
     protected override void OnModelCreating(ModelBuilder model)

@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Watershed.ServiceDefaults.Data;
 
 namespace Watershed.Indicators.Data;
 
@@ -25,11 +25,7 @@ public sealed class IndicatorsDbContext(DbContextOptions<IndicatorsDbContext> op
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // SQLite has no timestamp type that sorts; store instants as UTC ticks there.
-        if (Database.IsSqlite())
-        {
-            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
-        }
+        configurationBuilder.UseSortableInstantsOnSqlite(Database);
     }
 
     protected override void OnModelCreating(ModelBuilder model)

@@ -6,6 +6,7 @@ using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
 using Watershed.LandUse.Domain;
 using Watershed.LandUse.Domain.Spatial;
+using Watershed.ServiceDefaults.Data;
 
 namespace Watershed.LandUse.Data;
 
@@ -31,10 +32,7 @@ public sealed class LandUseDbContext(DbContextOptions<LandUseDbContext> options)
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        if (Database.IsSqlite())
-        {
-            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
-        }
+        configurationBuilder.UseSortableInstantsOnSqlite(Database);
     }
 
     protected override void OnModelCreating(ModelBuilder model)

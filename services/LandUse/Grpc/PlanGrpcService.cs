@@ -148,7 +148,7 @@ public sealed class PlanGrpcService(LandUseDbContext db, ConsultationDecisions c
         var (plan, version, watershed) = await VersionAsync(request.PlanVersionId, "plan_version_id", context);
         context.Caller().Require(watershed.Code, Roles.Facilitator);
         var zone = Zone.Create(Guid.CreateVersion7(clock.GetUtcNow()), content);
-        Rethrow(() => version.PutZone(zone, watershed), "zone.");
+        Rethrow(() => version.PutZone(zone, watershed), ZoneField);
         await SaveAsync(plan, context.CancellationToken);
         return new PutZoneResponse { Zone = zone.ToContract() };
     }
@@ -183,7 +183,7 @@ public sealed class PlanGrpcService(LandUseDbContext db, ConsultationDecisions c
                 f.FeatureLabel is null ? f.Message : $"{f.FeatureLabel}: {f.Message}"))]);
         }
 
-        Rethrow(() => version.ReplaceZones(import.Zones, watershed), "geojson.");
+        Rethrow(() => version.ReplaceZones(import.Zones, watershed), field => "geojson." + field);
         await SaveAsync(plan, context.CancellationToken);
         return new ImportPlanVersionZonesResponse { PlanVersion = version.ToContract() };
     }
@@ -316,7 +316,8 @@ public sealed class PlanGrpcService(LandUseDbContext db, ConsultationDecisions c
         _ => "zone." + field,
     };
 
-    private static void Rethrow(Action change, string prefix)
+    /// <summary>Runs a domain change and names its faults by the request's fields.</summary>
+    private static void Rethrow(Action change, Func<string, string> requestField)
     {
         try
         {
@@ -324,7 +325,7 @@ public sealed class PlanGrpcService(LandUseDbContext db, ConsultationDecisions c
         }
         catch (InvalidContentException ex)
         {
-            throw new InvalidArgumentException([.. ex.Faults.Select(f => new FieldViolation(prefix + (f.Field == "geometry" && prefix == "zone." ? "geometry_geojson" : f.Field), f.Message))]);
+            throw new InvalidArgumentException([.. ex.Faults.Select(f => new FieldViolation(requestField(f.Field), f.Message))]);
         }
     }
 

@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -75,6 +77,18 @@ public static class ServiceDatabase
         else
         {
             await db.Database.EnsureCreatedAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// SQLite has no timestamp type that sorts; every service stores instants there as UTC ticks.
+    /// Call from the DbContext's ConfigureConventions.
+    /// </summary>
+    public static void UseSortableInstantsOnSqlite(this ModelConfigurationBuilder conventions, DatabaseFacade database)
+    {
+        if (database.IsSqlite())
+        {
+            conventions.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
         }
     }
 
