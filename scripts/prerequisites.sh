@@ -24,7 +24,7 @@ fi
 
 if [ ! -d scripts/tools/node_modules/kubernetes-models ] || [ ! -x scripts/tools/node_modules/.bin/buf ]; then
   echo "prerequisites: installing npm tools (buf, schema validators)"
-  (cd scripts/tools && npm install --no-audit --no-fund --loglevel=error)
+  (cd scripts/tools && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 dotnet tool restore >/dev/null
