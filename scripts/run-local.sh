@@ -14,7 +14,7 @@ services=(
 
 # buf is how a person calls the services (README, scripts/walkthrough-*.sh).
 if [ ! -x scripts/tools/node_modules/.bin/buf ]; then
-  (cd scripts/tools && npm install --no-audit --no-fund --loglevel=error)
+  (cd scripts/tools && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 dotnet build Watershed.sln -c Debug -nologo -v quiet
