@@ -18,13 +18,25 @@ using Watershed.ServiceDefaults.Security;
 
 namespace Watershed.ServiceDefaults;
 
+/// <summary>The grpc.health.v1 service names the probes ask for.</summary>
+public static class HealthServices
+{
+    public const string Liveness = "liveness";
+    public const string Readiness = "readiness";
+}
+
 /// <summary>What every Watershed service host calls once: telemetry, gRPC with error mapping, health, auth.</summary>
 public static class ServiceDefaultsExtensions
 {
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
     {
         builder.Services.AddSingleton<TimeProvider, DatabaseTimeProvider>();
+        builder.Services.AddSingleton(new ServiceIdentity(serviceName));
         builder.AddTelemetry(serviceName);
+        builder.AddQuietFrameworkLogs();
+
+        // Drain in-flight calls on SIGTERM within the pod's grace period (30 s, after a 5 s preStop pause).
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(20));
 
         builder.Services.AddGrpc(options =>
         {
@@ -32,10 +44,38 @@ public static class ServiceDefaultsExtensions
             options.EnableDetailedErrors = false;
         });
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks();
+        builder.Services.AddGrpcHealthChecks(options =>
+        {
+            // Liveness never asks a dependency (a database outage must not restart every pod);
+            // readiness, and the default service "", ask every check.
+            options.Services.Map(HealthServices.Liveness, check => check.Tags.Contains(HealthServices.Liveness));
+            options.Services.Map(HealthServices.Readiness, _ => true);
+            options.Services.Map(string.Empty, _ => true);
+        }).AddCheck(HealthServices.Liveness, () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(), [HealthServices.Liveness]);
 
         builder.AddBearerAuthentication();
         return builder;
+    }
+
+    /// <summary>Registers the service's <see cref="ServiceTelemetry"/> as a singleton.</summary>
+    public static WebApplicationBuilder AddServiceTelemetry<T>(this WebApplicationBuilder builder)
+        where T : ServiceTelemetry
+    {
+        builder.Services.AddSingleton<T>();
+        return builder;
+    }
+
+    /// <summary>
+    /// The framework's own logs of refused calls would repeat what the error interceptor logs, with the status
+    /// detail (which may name people) at Information, and EF Core logs an expected duplicate key, or the first
+    /// look for the migrations table, as an error with a stack. The interceptor logs each failure once, at its level.
+    /// </summary>
+    private static void AddQuietFrameworkLogs(this WebApplicationBuilder builder)
+    {
+        builder.Logging.AddFilter("Grpc.AspNetCore.Server.ServerCallHandler", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Critical);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Update", LogLevel.Critical);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Query", LogLevel.Critical);
     }
 
     private static void AddTelemetry(this WebApplicationBuilder builder, string serviceName)

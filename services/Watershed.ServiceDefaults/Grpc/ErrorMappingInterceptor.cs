@@ -73,12 +73,45 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
     private RpcException Map(Exception ex, ServerCallContext context)
     {
         var status = ToStatus(ex, context);
-        if (status.Code == (int)Code.Internal)
-        {
-            LogUnexpected(logger, ex, context.Method);
-        }
-
+        Log(ex, (Code)status.Code, context);
         return status.ToRpcException();
+    }
+
+    /// <summary>
+    /// Expected refusals stay quiet (Debug); refusals an operator may need to see are Information with the
+    /// method and the caller's subject only; a failing dependency is a Warning with its own error; anything
+    /// unexpected is an Error with its stack. Messages are never logged above Debug: they may name people.
+    /// </summary>
+    private void Log(Exception ex, Code code, ServerCallContext context)
+    {
+        switch (code)
+        {
+            case Code.InvalidArgument or Code.NotFound or Code.AlreadyExists or Code.FailedPrecondition or Code.Cancelled:
+                LogRefused(logger, context.Method, code, ex.Message);
+                break;
+            case Code.PermissionDenied or Code.Aborted:
+                LogDenied(logger, context.Method, code, SubjectOf(context));
+                break;
+            case Code.Unavailable or Code.DeadlineExceeded:
+                LogDependencyFailed(logger, ex.InnerException ?? ex, context.Method, code,
+                    (ex as DependencyUnavailableException)?.Dependency ?? "unknown");
+                break;
+            default:
+                LogUnexpected(logger, ex, context.Method);
+                break;
+        }
+    }
+
+    private static string SubjectOf(ServerCallContext context)
+    {
+        try
+        {
+            return context.GetHttpContext().User.FindFirst("sub")?.Value ?? "anonymous";
+        }
+        catch (InvalidOperationException)
+        {
+            return "unknown";
+        }
     }
 
     /// <summary>Builds the google.rpc.Status for a failure; public so tests can check the mapping without a host.</summary>
@@ -111,10 +144,14 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
             case DependencyUnavailableException unavailable:
                 return Status(Code.Unavailable, unavailable.Message,
                     new ErrorInfo { Reason = "DEPENDENCY_UNAVAILABLE", Domain = "watershed", Metadata = { ["dependency"] = unavailable.Dependency } });
+            case ConcurrencyConflictException conflict:
+                return Status(Code.Aborted, conflict.Message,
+                    new ResourceInfo { ResourceType = conflict.ResourceType, ResourceName = conflict.ResourceName });
             case DbUpdateConcurrencyException:
                 return Status(Code.Aborted, "The object was changed by another request; read it again and retry.");
             case DbUpdateException update when update.IsUniqueViolation():
-                return Status(Code.Aborted, "A concurrent request created the same thing; read it again and retry.");
+                // A create raced another with the same key and lost: the same answer as when it came second.
+                return Status(Code.AlreadyExists, "It exists already: a concurrent request created it first.");
             case OperationCanceledException when context?.CancellationToken.IsCancellationRequested == true:
                 return Status(Code.Cancelled, "The call was cancelled.");
             case TimeoutException:
@@ -134,6 +171,15 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
 
         return status;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} refused with {Code}: {Detail}")]
+    private static partial void LogRefused(ILogger logger, string method, Code code, string detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} refused with {Code} for subject {Subject}")]
+    private static partial void LogDenied(ILogger logger, string method, Code code, string subject);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} answered {Code}: dependency {Dependency} failed")]
+    private static partial void LogDependencyFailed(ILogger logger, Exception exception, string method, Code code, string dependency);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure in {Method}")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string method);
