@@ -16,10 +16,13 @@ namespace Watershed.Testing;
 public class WatershedApp<TProgram> : WebApplicationFactory<TProgram>
     where TProgram : class
 {
+    private static readonly CallRecorder Recorder = new();
     private readonly Dictionary<string, string?> _settings;
 
     protected WatershedApp(string provider, string connectionString, bool kestrel, IDictionary<string, string?>? settings = null)
     {
+        Provider = provider;
+        ConnectionString = connectionString;
         _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Database:Provider"] = provider,
@@ -34,6 +37,14 @@ public class WatershedApp<TProgram> : WebApplicationFactory<TProgram>
             UseKestrel();
         }
     }
+
+    /// <summary>"Postgres" or "Sqlite".</summary>
+    public string Provider { get; }
+
+    public string ConnectionString { get; }
+
+    /// <summary>Every row of every table, to prove a refused call changed nothing.</summary>
+    public Task<DatabaseSnapshot> SnapshotAsync() => DatabaseSnapshot.TakeAsync(Provider, ConnectionString);
 
     /// <summary>Extra service registrations for one test, applied after the service's own.</summary>
     public Action<IServiceCollection>? ConfigureTestServices { get; init; }
@@ -71,8 +82,8 @@ public class WatershedApp<TProgram> : WebApplicationFactory<TProgram>
 
     public static CallInvoker Authorized(ChannelBase channel, string? token) =>
         token is null
-            ? channel.CreateCallInvoker()
-            : channel.Intercept(metadata =>
+            ? channel.Intercept(Recorder)
+            : channel.Intercept(Recorder).Intercept(metadata =>
             {
                 metadata.Add("Authorization", $"Bearer {token}");
                 return metadata;

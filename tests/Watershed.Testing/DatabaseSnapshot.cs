@@ -1,0 +1,82 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Watershed.Testing;
+
+/// <summary>
+/// Every row of every table of a service's database, reduced to a count and a hash per table, so a test can
+/// prove that a refused call changed nothing at all (not merely that row counts match).
+/// </summary>
+public sealed record DatabaseSnapshot(IReadOnlyDictionary<string, string> Tables)
+{
+    public static async Task<DatabaseSnapshot> TakeAsync(string provider, string connectionString)
+    {
+        await using DbConnection connection = provider == "Postgres"
+            ? new NpgsqlConnection(connectionString)
+            : new SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        var tables = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var table in await TableNamesAsync(connection, provider))
+        {
+            tables[table] = await DigestAsync(connection, provider, table);
+        }
+
+        return new DatabaseSnapshot(tables);
+    }
+
+    /// <summary>The tables whose content differs, for a readable failure.</summary>
+    public IReadOnlyList<string> Differences(DatabaseSnapshot other) =>
+        [.. Tables.Keys.Union(other.Tables.Keys).Where(t => Tables.GetValueOrDefault(t) != other.Tables.GetValueOrDefault(t)).Order(StringComparer.Ordinal)];
+
+    public bool Equals(DatabaseSnapshot? other) => other is not null && Differences(other).Count == 0;
+
+    public override int GetHashCode() => Tables.Count;
+
+    private static async Task<List<string>> TableNamesAsync(DbConnection connection, string provider)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = provider == "Postgres"
+            ? "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+            : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
+        var names = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
+    private static async Task<string> DigestAsync(DbConnection connection, string provider, string table)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT * FROM \"{table.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var row = new StringBuilder();
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                var value = reader.GetValue(i);
+                row.Append(value switch
+                {
+                    DBNull => "∅",
+                    byte[] bytes => Convert.ToHexString(bytes),
+                    IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+                    _ => value.ToString(),
+                }).Append('\u001f');
+            }
+
+            rows.Add(row.ToString());
+        }
+
+        rows.Sort(StringComparer.Ordinal);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u001e', rows)));
+        return $"{rows.Count} rows {Convert.ToHexString(hash)[..16]}";
+    }
+}
