@@ -7,8 +7,9 @@ root=$(pwd)
 
 scripts/prerequisites.sh
 
-echo "== buf lint and format (protos/)"
-(cd protos && "$root/scripts/tools/node_modules/.bin/buf" lint && "$root/scripts/tools/node_modules/.bin/buf" format --diff --exit-code)
+echo "== buf lint, format and breaking (protos/ against protos/baseline.binpb)"
+(cd protos && "$root/scripts/tools/node_modules/.bin/buf" lint && "$root/scripts/tools/node_modules/.bin/buf" format --diff --exit-code \
+  && "$root/scripts/tools/node_modules/.bin/buf" breaking --against baseline.binpb)
 
 echo "== deploy: render every overlay and validate it against the Kubernetes and Dapr schemas"
 node scripts/tools/validate-deploy.mjs "$root"
