@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -44,18 +45,23 @@ public static class ServiceDefaultsExtensions
             options.EnableDetailedErrors = false;
         });
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks(options =>
-        {
-            // Liveness never asks a dependency (a database outage must not restart every pod);
-            // readiness, and the default service "", ask every check.
-            options.Services.Map(HealthServices.Liveness, check => check.Tags.Contains(HealthServices.Liveness));
-            options.Services.Map(HealthServices.Readiness, _ => true);
-            options.Services.Map(string.Empty, _ => true);
-        }).AddCheck(HealthServices.Liveness, () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(), [HealthServices.Liveness]);
+        builder.Services.AddServiceHealthChecks();
 
         builder.AddBearerAuthentication();
         return builder;
     }
+
+    /// <summary>
+    /// grpc.health.v1 with a liveness service that never asks a dependency (a database outage must not restart
+    /// every pod) and readiness (also the default service "") that asks every check, the database's included.
+    /// </summary>
+    public static IHealthChecksBuilder AddServiceHealthChecks(this IServiceCollection services) =>
+        services.AddGrpcHealthChecks(options =>
+        {
+            options.Services.Map(HealthServices.Liveness, check => check.Tags.Contains(HealthServices.Liveness));
+            options.Services.Map(HealthServices.Readiness, _ => true);
+            options.Services.Map(string.Empty, _ => true);
+        }).AddCheck(HealthServices.Liveness, () => HealthCheckResult.Healthy(), [HealthServices.Liveness]);
 
     /// <summary>Registers the service's <see cref="ServiceTelemetry"/> as a singleton.</summary>
     public static WebApplicationBuilder AddServiceTelemetry<T>(this WebApplicationBuilder builder)

@@ -11,9 +11,12 @@ using Watershed.ServiceDefaults.Data;
 
 namespace Watershed.ServiceDefaults.Tests;
 
-/// <summary>grpc.health.v1 follows the database: a service whose database does not answer is NOT_SERVING.</summary>
+/// <summary>grpc.health.v1 readiness follows the database; liveness does not.</summary>
 public sealed class DatabaseHealthTests
 {
+    private const HealthCheckResponse.Types.ServingStatus Serving = HealthCheckResponse.Types.ServingStatus.Serving;
+    private const HealthCheckResponse.Types.ServingStatus NotServing = HealthCheckResponse.Types.ServingStatus.NotServing;
+
     private sealed class ProbeContext(DbContextOptions<ProbeContext> options) : DbContext(options);
 
     private static async Task<(WebApplication App, Health.HealthClient Client)> StartAsync(string provider, string connectionString, bool initialize)
@@ -27,7 +30,7 @@ public sealed class DatabaseHealthTests
             ["Database:ConnectionString"] = connectionString,
         });
         builder.Services.AddGrpc();
-        builder.Services.AddGrpcHealthChecks();
+        builder.Services.AddServiceHealthChecks();
         builder.AddServiceDatabase<ProbeContext>();
         var app = builder.Build();
         app.MapGrpcHealthChecksService();
@@ -41,7 +44,7 @@ public sealed class DatabaseHealthTests
     }
 
     [Fact]
-    public async Task A_service_whose_postgres_does_not_answer_is_not_serving()
+    public async Task A_service_whose_postgres_does_not_answer_is_not_ready_but_alive()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -51,8 +54,11 @@ public sealed class DatabaseHealthTests
         var (app, health) = await StartAsync("Postgres", $"Host=127.0.0.1;Port={closedPort};Username=postgres;Database=nowhere;Timeout=2", initialize: false);
         await using (app)
         {
-            var reply = await health.CheckAsync(new HealthCheckRequest());
-            Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, reply.Status);
+            Assert.Equal(NotServing, (await health.CheckAsync(new HealthCheckRequest())).Status);
+            Assert.Equal(NotServing, (await health.CheckAsync(new HealthCheckRequest { Service = HealthServices.Readiness })).Status);
+
+            // A database outage must not make Kubernetes restart the pod: liveness asks no dependency.
+            Assert.Equal(Serving, (await health.CheckAsync(new HealthCheckRequest { Service = HealthServices.Liveness })).Status);
         }
     }
 
@@ -63,8 +69,9 @@ public sealed class DatabaseHealthTests
         var (app, health) = await StartAsync("Sqlite", $"Data Source={file}", initialize: true);
         await using (app)
         {
-            var reply = await health.CheckAsync(new HealthCheckRequest());
-            Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
+            Assert.Equal(Serving, (await health.CheckAsync(new HealthCheckRequest())).Status);
+            Assert.Equal(Serving, (await health.CheckAsync(new HealthCheckRequest { Service = HealthServices.Readiness })).Status);
+            Assert.Equal(Serving, (await health.CheckAsync(new HealthCheckRequest { Service = HealthServices.Liveness })).Status);
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
