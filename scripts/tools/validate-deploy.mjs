@@ -57,8 +57,15 @@ for (const overlay of readdirSync(overlays)) {
     if (obj.kind === "Deployment") {
       const spec = obj.spec.template.spec;
       if (spec.securityContext?.runAsNonRoot !== true) fail(where, "pods must run as non-root");
+      if ((spec.terminationGracePeriodSeconds ?? 30) < 26) fail(where, "the grace period must exceed the 5 s preStop pause plus the 20 s drain");
+      if (overlay === "production" && !objects.some((o) => o.kind === "ConfigMap" && o.metadata.name === obj.metadata.name && o.data?.OTEL_EXPORTER_OTLP_ENDPOINT))
+        fail(where, "production must export telemetry (OTEL_EXPORTER_OTLP_ENDPOINT in its ConfigMap)");
       for (const c of spec.containers) {
         if (!c.readinessProbe || !c.livenessProbe) fail(where, `container ${c.name} needs readiness and liveness probes`);
+        // Liveness must not depend on the database (an outage would restart every pod); readiness must.
+        if (c.livenessProbe?.grpc?.service !== "liveness") fail(where, `container ${c.name}: liveness must ask grpc.health.v1 service "liveness"`);
+        if (c.readinessProbe?.grpc?.service !== "readiness") fail(where, `container ${c.name}: readiness must ask grpc.health.v1 service "readiness"`);
+        if (!c.lifecycle?.preStop) fail(where, `container ${c.name} needs a preStop pause so endpoints drop it before it stops`);
         if (!c.resources?.limits?.memory) fail(where, `container ${c.name} needs a memory limit`);
         for (const p of c.ports ?? []) ports.set(`${obj.spec.template.metadata.labels["app.kubernetes.io/name"]}/${p.name}`, p.containerPort);
       }
