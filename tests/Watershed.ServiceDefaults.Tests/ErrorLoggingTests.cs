@@ -111,7 +111,7 @@ public sealed class ErrorLoggingTests
             entries.Add(new LogEntry(logLevel, formatter(state, exception), exception));
     }
 
-    private sealed class FakeCallContext(string method) : ServerCallContext
+    internal sealed class FakeCallContext(string method) : ServerCallContext
     {
         protected override string MethodCore => method;
 

@@ -48,6 +48,11 @@ public static class ServiceDatabase
         builder.Services.AddDbContext<TContext>((services, options) =>
         {
             var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            if (services.GetService<Events.OutboxCommitInterceptor>() is { } outbox)
+            {
+                options.AddInterceptors(outbox);
+            }
+
             switch (database.Provider)
             {
                 case DatabaseProvider.Postgres:
