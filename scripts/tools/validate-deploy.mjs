@@ -79,8 +79,21 @@ for (const overlay of readdirSync(overlays)) {
   }
 }
 
+// Dapr resources outside the overlays (deploy/dapr: the components the Dapr CLI loads with dapr.yaml).
+const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]);
+const daprFiles = existsSync(join(root, "deploy/dapr")) ? walk(join(root, "deploy/dapr")).filter((f) => f.endsWith(".yaml")) : [];
+for (const file of daprFiles) {
+  for (const obj of yaml.loadAll(readFileSync(file, "utf8")).filter(Boolean)) {
+    const where = `${file.slice(root.length + 1)}/${obj.kind}/${obj.metadata?.name}`;
+    checked++;
+    const dapr = daprSchemas.get(`${obj.apiVersion}/${obj.kind}`);
+    if (!dapr) fail(where, `no Dapr schema for ${obj.apiVersion} ${obj.kind}`);
+    else if (!dapr(obj)) fail(where, JSON.stringify(dapr.errors));
+  }
+}
+
 if (errors.length) {
   console.error(errors.join("\n"));
   process.exit(1);
 }
-console.log(`deploy: ${checked} rendered objects valid across ${readdirSync(overlays).length} overlays`);
+console.log(`deploy: ${checked} objects valid (${readdirSync(overlays).length} overlays rendered, ${daprFiles.length} Dapr files)`);
