@@ -31,6 +31,9 @@ public class WatershedApp<TProgram> : WebApplicationFactory<TProgram>
             ["Auth:Audience"] = TestTokens.Audience,
             ["Auth:SigningKey"] = TestTokens.SigningKey,
             ["Kestrel:Endpoints:Grpc:Url"] = "http://127.0.0.1:0",
+
+            // No sidecar runs beside an API test: events wait in the outbox, where tests can read them.
+            ["Events:RelayEnabled"] = "false",
         };
         if (kestrel)
         {
