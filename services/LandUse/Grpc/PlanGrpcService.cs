@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Watershed.LandUse.Data;
@@ -327,6 +328,7 @@ public sealed partial class PlanGrpcService(
         }
         catch (DependencyUnavailableException)
         {
+            span?.SetStatus(ActivityStatusCode.Error, LandUseTelemetry.Outcome.Unavailable);
             telemetry.Approval(LandUseTelemetry.Outcome.Unavailable, code);
             throw;
         }
@@ -343,6 +345,7 @@ public sealed partial class PlanGrpcService(
         }
         catch (PreconditionFailedException)
         {
+            span?.SetStatus(ActivityStatusCode.Error, LandUseTelemetry.Outcome.Refused);
             telemetry.Approval(LandUseTelemetry.Outcome.Refused, code);
             throw;
         }

@@ -61,6 +61,42 @@ public sealed class PlanLifecycleTests
     }
 
     [Fact]
+    public void A_zone_put_into_a_draft_is_checked_naming_every_fault_by_the_zones_fields()
+    {
+        var draft = NewPlan().Latest;
+        var content = Content("bad code!", Box(-71.60, -14.05, -71.59, -14.04)) with
+        {
+            Subcategory = ZeeSubcategory.Wetlands,
+            Uses = [new AllowedUse("grazing", UseRating.Recommended), new AllowedUse(" Grazing ", UseRating.NotRecommended)],
+        };
+
+        var error = Assert.Throws<InvalidArgumentException>(() => draft.PutZone(Guid.NewGuid(), content, _watershed));
+
+        Assert.Equal(["zone_code", "subcategory", "uses[1].use"], error.Violations.Select(v => v.Field));
+        Assert.Empty(draft.Zones);
+    }
+
+    [Fact]
+    public void A_zone_put_into_a_frozen_version_is_refused_for_the_state_before_its_content_is_read()
+    {
+        var version = Submitted(NewPlan());
+
+        AssertState(() => version.PutZone(Guid.NewGuid(), Content("bad code!", Box(-71.58, -14.05, -71.57, -14.04)), _watershed));
+    }
+
+    [Fact]
+    public void A_zone_put_again_under_its_code_replaces_the_zone()
+    {
+        var draft = NewPlan().Latest;
+        var first = draft.PutZone(Guid.NewGuid(), Content("AGR-1", Box(-71.60, -14.05, -71.59, -14.04)), _watershed);
+
+        var second = draft.PutZone(Guid.NewGuid(), Content("AGR-1", Box(-71.58, -14.05, -71.57, -14.04), ZeeSubcategory.Pasture), _watershed);
+
+        Assert.Equal([second], draft.Zones);
+        Assert.NotEqual(first.Id, second.Id);
+    }
+
+    [Fact]
     public void An_import_with_a_repeated_code_replaces_nothing()
     {
         var draft = NewPlan().Latest;
