@@ -11,7 +11,8 @@ using Watershed.ServiceDefaults.Data;
 namespace Watershed.LandUse.Data;
 
 /// <summary>
-/// Plans are stored as aggregates: a plan, its versions and each version's zones load and save together.
+/// Plans are stored as aggregates: a plan, its versions and each version's zones save together, and each
+/// call loads only the part it needs (<see cref="PlanQueries"/>).
 /// Geometry is stored as WKB (the same on PostgreSQL and SQLite); all geometry work happens in process
 /// with NetTopologySuite, so the store needs no spatial extension.
 /// </summary>

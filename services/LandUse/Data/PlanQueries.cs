@@ -27,7 +27,7 @@ public static class PlanQueries
 
     /// <summary>One page of plans of these watersheds, oldest first, with their versions but no zones.</summary>
     public static Task<List<Plan>> PlansPageAsync(this LandUseDbContext db, IReadOnlyCollection<Guid> watershedIds, Page page, CancellationToken ct) =>
-        db.Plans.AsNoTracking().AsSplitQuery().Include(p => p.Versions)
+        db.Plans.AsNoTracking().AsSplitQuery().Include(p => p.Versions.OrderBy(v => v.Number))
             .Where(p => watershedIds.Contains(p.WatershedId))
             .OrderBy(p => p.CreatedAt).ThenBy(p => p.Id)
             .Skip(page.Offset).Take(page.Take)
