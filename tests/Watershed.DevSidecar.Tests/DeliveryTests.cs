@@ -1,4 +1,5 @@
 using Dapr.AppCallback.Autogen.Grpc.v1;
+using Grpc.Core;
 using ResponseStatus = Dapr.AppCallback.Autogen.Grpc.v1.TopicEventResponse.Types.TopicEventResponseStatus;
 
 namespace Watershed.DevSidecar.Tests;
@@ -78,6 +79,32 @@ public sealed class DeliveryTests : IDisposable
         Assert.Equal(["always", "always", "always"], state.IdsOn("orders"));
         var dead = Assert.Single(await sidecar.DeliveriesAsync("dead"));
         Assert.Equal(3, (int)dead["attempts"]!);
+    }
+
+    [Fact]
+    public async Task A_grpc_error_from_the_app_is_retried_and_unimplemented_drops_the_event_without_dead_letter_as_daprd_does()
+    {
+        var state = Subscribed(("orders", "orders.dead"), ("orders.dead", null));
+        state.Answer = (request, arrival) => (request.Id, arrival) switch
+        {
+            ("flaky", 1) => throw new RpcException(new Status(StatusCode.Internal, "database busy")),
+            ("old", _) => throw new RpcException(new Status(StatusCode.Unimplemented, "no handler")),
+            _ => ResponseStatus.Success,
+        };
+        await using var app = await Subscriber.StartAsync(state);
+        await using var sidecar = await StartAsync(app, state);
+
+        await PublishAsync(sidecar, "orders", "flaky");
+        await PublishAsync(sidecar, "orders", "old");
+        await PublishAsync(sidecar, "orders", "next");
+
+        await Eventually.UntilAsync(() => state.IdsOn("orders").Contains("next"), "the event after the refused ones");
+        Assert.Equal(["flaky", "flaky", "old", "next"], state.IdsOn("orders"));
+        var dead = Assert.Single(await sidecar.DeliveriesAsync("dead"));
+        Assert.Equal("old", (string?)dead["eventId"]);
+        Assert.Equal("UNIMPLEMENTED: dropped", (string?)dead["outcome"]);
+        Assert.Empty(await sidecar.ReadAsync("/dev/topics/pubsub/orders.dead"));
+        Assert.Empty(state.On("orders.dead"));
     }
 
     [Fact]

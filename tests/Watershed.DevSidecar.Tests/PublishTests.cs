@@ -171,6 +171,22 @@ public sealed class PublishTests : IAsyncLifetime
         Assert.Equal(TraceParent, request.Extensions.Fields["traceparent"].StringValue);
     }
 
+    [Theory]
+    [InlineData("application/octet-stream")]
+    [InlineData("text/plain; charset=utf-8")]
+    public async Task A_binary_or_text_payload_arrives_as_the_bytes_published(string contentType)
+    {
+        byte[] payload = [0x48, 0x6f, 0x6c, 0x61, 0x20, 0xc3, 0xb1];
+
+        await _sidecar.Dapr.PublishByteEventAsync("pubsub", "ballots", payload, contentType);
+
+        await Eventually.UntilAsync(() => _state.On("ballots").Count == 1, "the event on ballots");
+        var request = Assert.Single(_state.On("ballots")).Request;
+        Assert.Equal(contentType, request.DataContentType);
+        Assert.Equal(payload, request.Data.ToByteArray());
+        Assert.DoesNotContain("data_base64", request.Extensions.Fields.Keys);
+    }
+
     [Fact]
     public async Task An_unknown_pubsub_is_invalid_argument_with_daprds_reason_and_nothing_is_stored()
     {
