@@ -73,15 +73,13 @@ internal sealed class EventStore : IDisposable
         _clock = clock;
         var directory = Path.GetFullPath(options.Value.DataDirectory);
         Directory.CreateDirectory(directory);
-        Location = Path.Combine(directory, "sidecar.db");
 
         // Unpooled, so that disposing releases the file for the next sidecar on the same directory.
-        _db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Location, Pooling = false }.ToString());
+        var file = Path.Combine(directory, "sidecar.db");
+        _db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString());
         _db.Open();
         Execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;" + Schema);
     }
-
-    public string Location { get; }
 
     /// <summary>Stores the event and a pending delivery for every subscription of its topic; returns the lanes to wake.</summary>
     public Task<IReadOnlyList<Lane>> PublishAsync(string pubsub, string topic, string eventId, string cloudEvent, CancellationToken ct) =>
