@@ -12,7 +12,7 @@ public sealed class DemoSeedTests
     public async Task The_seeded_service_answers_both_rounds_and_seeding_again_changes_nothing()
     {
         var database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("indicators");
-        string counts;
+        DatabaseSnapshot counts;
         await using (var first = IndicatorsApp.OnPostgres(database, Seed))
         {
             var viewer = first.ClientsFor(TestTokens.Create("viewer@test", ["viewer"], [DemoSeeder.WatershedCode]));
@@ -36,12 +36,12 @@ public sealed class DemoSeedTests
             var alerts = await viewer.Alerts.ListAlertsAsync(new ListAlertsRequest { AreaId = district.Id });
             Assert.Equal([(AlertState.Raised, "2025Q4"), (AlertState.Cleared, "2026Q3")], alerts.Alerts.Select(a => (a.State, a.Period)).ToArray());
             var target = Assert.Single((await viewer.Plans.ListPlanTargetsAsync(new ListPlanTargetsRequest { PlanId = DemoSeeder.PlanId.ToString() })).Targets);
-            var progress = await viewer.Plans.GetPlanProgressAsync(new GetPlanProgressRequest { TargetId = target.Id, Period = "2026Q3" });
+            var progress = await viewer.Plans.GetPlanProgressAsync(new GetPlanProgressRequest { PlanTargetId = target.Id, Period = "2026Q3" });
             Assert.True(progress.Percent > 0);
-            counts = await first.RowCountsAsync();
+            counts = await first.SnapshotAsync();
         }
 
         await using var second = IndicatorsApp.OnPostgres(database, Seed);
-        Assert.Equal(counts, await second.RowCountsAsync());
+        Assert.Equal(counts, await second.SnapshotAsync());
     }
 }

@@ -30,20 +30,6 @@ public sealed class IndicatorsApp : WatershedApp<Program>
     public static IndicatorsApp OnSqliteSocket(string file) =>
         new("Sqlite", $"Data Source={file}", kestrel: true);
 
-    /// <summary>Row counts of every table, to prove a rejected call wrote nothing.</summary>
-    public async Task<string> RowCountsAsync()
-    {
-        await using var scope = Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<IndicatorsDbContext>();
-        var counts = new[]
-        {
-            await db.Areas.CountAsync(), await db.SurveyRounds.CountAsync(), await db.Submissions.CountAsync(),
-            await db.HouseholdScores.CountAsync(), await db.CustomIndicators.CountAsync(), await db.Dhis2Mappings.CountAsync(),
-            await db.PlanTargets.CountAsync(), await db.AlertRules.CountAsync(), await db.Alerts.CountAsync(),
-        };
-        return string.Join(",", counts);
-    }
-
     public async Task<int> SubmissionCountAsync(string roundId)
     {
         await using var scope = Services.CreateAsyncScope();

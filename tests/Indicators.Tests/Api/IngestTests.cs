@@ -23,12 +23,12 @@ public sealed class IngestTests : PostgresApiTest
         var first = await S.ImportAsync(round, csv);
         Assert.Equal((4, 4, 0), (first.AcceptedRows, first.StoredRows, first.DuplicateRows));
         Assert.Empty(first.Errors);
-        var counts = await App.RowCountsAsync();
+        var counts = await App.SnapshotAsync();
 
         var again = await S.ImportAsync(round, csv);
         Assert.Equal((4, 0, 4), (again.AcceptedRows, again.StoredRows, again.DuplicateRows));
         Assert.Empty(again.Errors);
-        Assert.Equal(counts, await App.RowCountsAsync());
+        Assert.Equal(counts, await App.SnapshotAsync());
         Assert.Equal(4, await App.SubmissionCountAsync(round.Id));
     }
 
@@ -62,7 +62,7 @@ public sealed class IngestTests : PostgresApiTest
     {
         var round = await S.FcsRoundAsync("2025Q4");
         await S.ImportAsync(round, FcsCsv.Write(false, Households.Baseline()));
-        var counts = await App.RowCountsAsync();
+        var counts = await App.SnapshotAsync();
 
         var changed = Households.Baseline()[1] with { Days = [7, 0, 0, 0, 0, 0, 0, 0, 0] };
         var result = await S.ImportAsync(round, FcsCsv.Write(false, changed), ImportMode.GoodRowsOnly);
@@ -71,8 +71,8 @@ public sealed class IngestTests : PostgresApiTest
         Assert.Equal((1, "*"), (error.Row, error.Field));
         Assert.Contains("other content", error.Reason, StringComparison.Ordinal);
         Assert.Equal(0, result.StoredRows);
-        Assert.Equal(counts, await App.RowCountsAsync());
-        var stored = await S.Viewer.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, Id = "b-2" });
+        Assert.Equal(counts, await App.SnapshotAsync());
+        var stored = await S.Viewer.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, SubmissionId = "b-2" });
         Assert.Equal(39, stored.Scores.Single(s => s.IndicatorCode == "FCS").Value);
     }
 
@@ -80,7 +80,7 @@ public sealed class IngestTests : PostgresApiTest
     public async Task A_file_with_bad_rows_reports_each_and_stores_none_by_default()
     {
         var round = await S.FcsRoundAsync("2025Q4");
-        var before = await App.RowCountsAsync();
+        var before = await App.SnapshotAsync();
 
         var result = await S.ImportAsync(round, BadFile);
 
@@ -88,7 +88,7 @@ public sealed class IngestTests : PostgresApiTest
             [(2, "stap"), (4, "community"), (5, "date")],
             result.Errors.Select(e => (e.Row, e.Field)).ToArray());
         Assert.Equal((3, 0), (result.AcceptedRows, result.StoredRows));
-        Assert.Equal(before, await App.RowCountsAsync());
+        Assert.Equal(before, await App.SnapshotAsync());
         Assert.Equal(0, await App.SubmissionCountAsync(round.Id));
     }
 
@@ -123,7 +123,7 @@ public sealed class IngestTests : PostgresApiTest
         Assert.Equal((3, 0, 3), (again.AcceptedRows, again.StoredRows, again.DuplicateRows));
         Assert.Equal(3, await App.SubmissionCountAsync(round.Id));
 
-        var s2 = await S.Viewer.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, Id = "s-2" });
+        var s2 = await S.Viewer.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, SubmissionId = "s-2" });
         Assert.Equal((S.Manzanares.Id, "manzanares", 1.5), (s2.Submission.AreaId, s2.Submission.AreaCode, s2.Submission.Weight));
         var fcs = s2.Scores.Single(s => s.IndicatorCode == "FCS");
         Assert.Equal((39.0, "acceptable"), (fcs.Value, fcs.Category));

@@ -45,6 +45,6 @@ public sealed class SqliteSocketSmokeTests : IAsyncLifetime
 
         var aggregate = (await facilitator.Aggregates.GetAggregateAsync(new GetAggregateRequest { IndicatorCode = "FCS", AreaId = district.Id, Period = "2025Q4" })).Aggregate;
         Assert.Equal((3, 80.0 / 3), (aggregate.N, aggregate.Mean));
-        Assert.Equal(community.Id, (await facilitator.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, Id = "q-3" })).Submission.AreaId);
+        Assert.Equal(community.Id, (await facilitator.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, SubmissionId = "q-3" })).Submission.AreaId);
     }
 }
