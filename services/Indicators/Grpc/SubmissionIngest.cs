@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Watershed.Indicators.Data;
 using Watershed.Indicators.Domain.Areas;
+using Watershed.Indicators.Domain.Export;
 using Watershed.Indicators.Domain.Ingest;
 using Watershed.Indicators.Domain.Tracking;
 using Watershed.ServiceDefaults.Data;
@@ -28,7 +29,6 @@ public sealed partial class SubmissionIngest(
             try
             {
                 var (plan, alerts) = await db.InTransactionAsync(token => StoreAsync(round, batch, mode, token), ct);
-                Report(alerts);
                 span?.SetTag("households.stored", plan.ToStore.Count).SetTag("outcome", plan.IsRejected ? "rejected" : "stored");
                 telemetry.Ingested(round.Id, plan.IsRejected, plan.ToStore.Count, plan.RejectedRows, plan.DuplicateRows);
                 if (plan.ToStore.Count > 0)
@@ -40,6 +40,7 @@ public sealed partial class SubmissionIngest(
                     LogNothingStored(logger, round.Id, plan.DuplicateRows, plan.RejectedRows);
                 }
 
+                Report(alerts);
                 return plan;
             }
             catch (DbUpdateException ex) when (ex.IsUniqueViolation() && attempt < Attempts)
@@ -117,7 +118,8 @@ public sealed partial class SubmissionIngest(
         {
             var raised = alert.State == AlertState.Raised;
             telemetry.AlertChanged(rule.Id, rule.IndicatorCode, raised);
-            LogAlert(logger, rule.Id, raised ? "raised" : "cleared", rule.IndicatorCode, rule.Metric.ToString(), rule.AreaId, alert.Period.ToString(), alert.ObservedValue, alert.N);
+            LogAlert(logger, rule.Id, raised ? "raised" : "cleared", rule.IndicatorCode, rule.Metric.ToString(), rule.AreaId, alert.Period.ToString(),
+                Dhis2Export.FormatValue(alert.ObservedValue), alert.N);
         }
     }
 
@@ -128,5 +130,5 @@ public sealed partial class SubmissionIngest(
     private static partial void LogNothingStored(ILogger logger, Guid surveyRoundId, int duplicates, int rejected);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alert rule {AlertRuleId} {Change}: {IndicatorCode} {Metric} in area {AreaId}, period {Period}, is {Observed} over {N} households")]
-    private static partial void LogAlert(ILogger logger, Guid alertRuleId, string change, string indicatorCode, string metric, Guid areaId, string period, decimal observed, int n);
+    private static partial void LogAlert(ILogger logger, Guid alertRuleId, string change, string indicatorCode, string metric, Guid areaId, string period, string observed, int n);
 }

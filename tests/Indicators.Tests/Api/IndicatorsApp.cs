@@ -22,6 +22,13 @@ public sealed class IndicatorsApp : WatershedApp<Program>
         return new IndicatorsApp("Postgres", await postgres.CreateDatabaseAsync("indicators"), kestrel: false, settings);
     }
 
+    /// <summary>A host on a fresh PostgreSQL database with extra registrations, e.g. a logger provider that keeps what the service logs.</summary>
+    public static async Task<IndicatorsApp> OnPostgresAsync(Action<IServiceCollection> configure)
+    {
+        var postgres = await PostgresServer.GetAsync();
+        return new IndicatorsApp("Postgres", await postgres.CreateDatabaseAsync("indicators"), kestrel: false) { ConfigureTestServices = configure };
+    }
+
     /// <summary>A host on a given PostgreSQL database, e.g. to start a second host on the first one's data.</summary>
     public static IndicatorsApp OnPostgres(string connectionString, IDictionary<string, string?>? settings = null) =>
         new("Postgres", connectionString, kestrel: false, settings);
@@ -66,11 +73,13 @@ public abstract class PostgresApiTest : IAsyncLifetime
 
     protected Scenario S { get; private set; } = null!;
 
-    public virtual async Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        App = await IndicatorsApp.OnPostgresAsync();
+        App = await CreateAppAsync();
         S = await Scenario.CreateAsync(App);
     }
+
+    protected virtual Task<IndicatorsApp> CreateAppAsync() => IndicatorsApp.OnPostgresAsync();
 
     public async Task DisposeAsync() => await App.DisposeAsync();
 }

@@ -1,11 +1,19 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Watershed.Indicators.V1;
 using Watershed.Testing;
 
 namespace Watershed.Indicators.Tests.Api;
 
-/// <summary>An ingest is visible at run time: its span, the alert evaluation inside it, and its counters.</summary>
+/// <summary>An ingest is visible at run time: its span, the alert evaluation inside it, its counters and its logs.</summary>
 public sealed class TelemetryTests : PostgresApiTest
 {
+    private readonly LogCapture _logs = new();
+
+    protected override Task<IndicatorsApp> CreateAppAsync() =>
+        IndicatorsApp.OnPostgresAsync(services => services.AddSingleton<ILoggerProvider>(_logs));
+
     [Fact]
     public async Task An_ingest_shows_its_span_its_alert_evaluation_and_its_counters()
     {
@@ -46,5 +54,39 @@ public sealed class TelemetryTests : PostgresApiTest
         Assert.Equal(1, Sum("watershed.indicators.households.rejected", "survey_round.id", id));
         Assert.Equal(1, Sum("watershed.indicators.alerts.raised", "alert_rule.id", rule.Id, ("indicator.code", "FCS")));
         Assert.Equal(0, Sum("watershed.indicators.alerts.cleared", "alert_rule.id", rule.Id));
+
+        // An operator reads what was stored and what changed, by ids and codes; ingests that stored nothing stay
+        // below Information, and no household is named.
+        var ingestLogs = _logs.Entries.Where(e => e.Category.EndsWith(".SubmissionIngest", StringComparison.Ordinal) && e.Level >= LogLevel.Information);
+        Assert.Equal(
+        [
+            (LogLevel.Information, $"Survey round {id}: 4 households stored, 0 already stored, 0 rejected"),
+            (LogLevel.Information, $"Alert rule {rule.Id} raised: FCS percent:poor in area {S.Manzanares.Id}, period 2025Q4, is 33.3333 over 3 households"),
+        ],
+            ingestLogs.Select(e => (e.Level, e.Message)).ToArray());
+        Assert.DoesNotContain(_logs.Entries, e => e.Level >= LogLevel.Information && (e.Message.Contains("hh-", StringComparison.Ordinal) || e.Message.Contains("t-1", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Keeps every entry the host logs (every level), for the test to read.</summary>
+    private sealed class LogCapture : ILoggerProvider
+    {
+        public ConcurrentQueue<(string Category, LogLevel Level, string Message)> Entries { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, Entries);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(string category, ConcurrentQueue<(string, LogLevel, string)> entries) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                entries.Enqueue((category, logLevel, formatter(state, exception)));
+        }
     }
 }
