@@ -42,9 +42,6 @@ public sealed class AreaFigures(IndicatorsDbContext db)
         return IndicatorAggregator.AggregateAreas(indicators, areas.Hierarchy, [.. areaIds.Select(a => a.ToString())], periods, households, onlyWithHouseholds);
     }
 
-    public async Task<IndicatorAggregate> ComputeOneAsync(WatershedAreas areas, IndicatorInfo indicator, Guid areaId, Period period, CancellationToken ct) =>
-        (await ComputeAsync(areas, [indicator], [areaId], [period], onlyWithHouseholds: false, ct))[0];
-
     public async Task<IndicatorAggregate> ComputeOneAsync(string watershedCode, IndicatorInfo indicator, Guid areaId, Period period, CancellationToken ct) =>
-        await ComputeOneAsync(await db.AreasOfAsync(watershedCode, ct), indicator, areaId, period, ct);
+        (await ComputeAsync(await db.AreasOfAsync(watershedCode, ct), [indicator], [areaId], [period], onlyWithHouseholds: false, ct))[0];
 }

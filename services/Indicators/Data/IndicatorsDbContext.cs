@@ -79,7 +79,6 @@ public sealed class IndicatorsDbContext(DbContextOptions<IndicatorsDbContext> op
                     (a, b) => ColumnMappingJson.Write(a) == ColumnMappingJson.Write(b),
                     m => (ColumnMappingJson.Write(m) ?? "").GetHashCode(StringComparison.Ordinal),
                     m => m));
-            e.Ignore(r => r.Mapping);
         });
 
         model.Entity<Submission>(e =>
@@ -140,11 +139,6 @@ public sealed class IndicatorsDbContext(DbContextOptions<IndicatorsDbContext> op
             e.Property<CustomAggregation>("_aggregation").HasColumnName("Aggregation");
             e.Property<Domain.ComparisonOperator?>("_conditionOperator").HasColumnName("ConditionOperator");
             e.Property<decimal?>("_conditionThreshold").HasColumnName("ConditionThreshold");
-            e.Ignore(c => c.Aggregation);
-            e.Ignore(c => c.Condition);
-            e.Ignore(c => c.Definition);
-            e.Ignore(c => c.Info);
-            e.Ignore(c => c.HeadlineMetric);
         });
 
         model.Entity<WatershedDhis2Mapping>(e =>
@@ -175,8 +169,6 @@ public sealed class IndicatorsDbContext(DbContextOptions<IndicatorsDbContext> op
             e.Property<Period>("_baselinePeriod").HasColumnName("BaselinePeriod").HasMaxLength(8).HasConversion(period);
             e.Property<decimal>("_targetValue").HasColumnName("TargetValue");
             e.Property<DateOnly>("_targetDate").HasColumnName("TargetDate");
-            e.Ignore(t => t.Baseline);
-            e.Ignore(t => t.Target);
         });
 
         model.Entity<AlertRule>(e =>
@@ -191,8 +183,6 @@ public sealed class IndicatorsDbContext(DbContextOptions<IndicatorsDbContext> op
             e.Property(r => r.Metric).HasMaxLength(80).HasConversion(metric);
             e.Property<Domain.ComparisonOperator>("_operator").HasColumnName("Operator");
             e.Property<decimal>("_threshold").HasColumnName("Threshold");
-            e.Ignore(r => r.Condition);
-            e.Ignore(r => r.IsDeleted);
         });
 
         model.Entity<Alert>(e =>

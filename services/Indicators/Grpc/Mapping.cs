@@ -137,11 +137,12 @@ internal static class Mapping
     public static V1.Indicator ToContract(this CustomIndicator custom)
     {
         var indicator = custom.Info.ToContract();
+        var definition = custom.Definition;
         indicator.Custom = new V1.CustomDefinition
         {
-            Aggregation = custom.Aggregation.ToContract<CustomAggregation, V1.CustomAggregation>(),
-            Condition = custom.Condition?.ToContract(),
-            AnswerField = custom.AnswerField,
+            Aggregation = definition.Aggregation.ToContract<CustomAggregation, V1.CustomAggregation>(),
+            Condition = definition.Condition?.ToContract(),
+            AnswerField = definition.AnswerField,
         };
         return indicator;
     }

@@ -66,7 +66,7 @@ public sealed partial class SubmissionIngest(
 
         var now = clock.GetUtcNow();
         await db.AddSubmissionsAsync(plan.ToStore.Select(row => Submission.Store(round.Id, row, now)), ct);
-        var alerts = await EvaluateAlertsAsync(round, watershed, areas, plan.ToStore, now, ct);
+        var alerts = await EvaluateAlertsAsync(round, watershed, areas, plan.ToStore, ct);
         await db.SaveChangesAsync(ct);
         return (plan, alerts);
     }
@@ -76,7 +76,7 @@ public sealed partial class SubmissionIngest(
     /// evaluate a rule one after the other: the second sees the first's households and the alert it recorded.
     /// </summary>
     private async Task<List<(AlertRule Rule, Alert Alert)>> EvaluateAlertsAsync(
-        SurveyRound round, Area watershed, WatershedAreas areas, IReadOnlyList<PlannedRow> rows, DateTimeOffset now, CancellationToken ct)
+        SurveyRound round, Area watershed, WatershedAreas areas, IReadOnlyList<PlannedRow> rows, CancellationToken ct)
     {
         using var span = telemetry.StartAlertEvaluation(round.Id);
         var households = rows.Select(r => (r.AreaId, r.Submission.InterviewDate)).ToList();
@@ -100,7 +100,8 @@ public sealed partial class SubmissionIngest(
             var last = await db.LastAlertAsync(rule.Id, ct);
             var periods = rule.PeriodsToEvaluate(areas.SelfAndDescendants(rule.AreaId).ToHashSet(), households, last);
             var ruleFigures = await figures.ComputeAsync(areas, [indicator], [rule.AreaId], periods, onlyWithHouseholds: false, ct);
-            foreach (var alert in rule.Evaluate(last, ruleFigures, now))
+            // Read after the lock, so a rule's alerts are stamped in the order of their sequence.
+            foreach (var alert in rule.Evaluate(last, ruleFigures, clock.GetUtcNow()))
             {
                 db.Alerts.Add(alert);
                 recorded.Add((rule, alert));
