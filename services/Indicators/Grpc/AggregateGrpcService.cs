@@ -1,7 +1,6 @@
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Watershed.Indicators.Data;
-using Watershed.Indicators.Domain.Areas;
 using Watershed.Indicators.Domain.Export;
 using Watershed.Indicators.V1;
 using Watershed.ServiceDefaults.Errors;

@@ -8,7 +8,6 @@ using Watershed.ServiceDefaults.Data;
 using Watershed.ServiceDefaults.Errors;
 using Watershed.ServiceDefaults.Security;
 using Area = Watershed.Indicators.Domain.Areas.Area;
-using ComparisonOperator = Watershed.Indicators.Domain.ComparisonOperator;
 using Condition = Watershed.Indicators.Domain.Condition;
 using CustomAggregation = Watershed.Indicators.Domain.Custom.CustomAggregation;
 using CustomDefinition = Watershed.Indicators.Domain.Custom.CustomDefinition;

@@ -8,7 +8,6 @@ using Watershed.Indicators.Domain.Export;
 using Watershed.Indicators.Domain.Ingest;
 using Watershed.Indicators.Domain.Tracking;
 using Watershed.ServiceDefaults.Grpc;
-using V1 = Watershed.Indicators.V1;
 
 namespace Watershed.Indicators.Grpc;
 

@@ -6,8 +6,8 @@ using Watershed.Indicators.V1;
 using Watershed.ServiceDefaults.Errors;
 using Watershed.ServiceDefaults.Grpc;
 using Watershed.ServiceDefaults.Security;
-using Direction = Watershed.Indicators.Domain.Direction;
 using Area = Watershed.Indicators.Domain.Areas.Area;
+using Direction = Watershed.Indicators.Domain.Direction;
 using PlanTarget = Watershed.Indicators.Domain.Tracking.PlanTarget;
 
 namespace Watershed.Indicators.Grpc;

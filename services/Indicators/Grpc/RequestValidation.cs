@@ -3,7 +3,6 @@ using Watershed.Indicators.Domain;
 using Watershed.Indicators.Domain.Aggregation;
 using Watershed.ServiceDefaults.Errors;
 using Watershed.ServiceDefaults.Grpc;
-using V1 = Watershed.Indicators.V1;
 
 namespace Watershed.Indicators.Grpc;
 

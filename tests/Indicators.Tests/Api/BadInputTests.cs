@@ -1,5 +1,5 @@
-using Grpc.Core;
 using Google.Protobuf;
+using Grpc.Core;
 using Watershed.Common.V1;
 using Watershed.Indicators.V1;
 using Watershed.Testing;

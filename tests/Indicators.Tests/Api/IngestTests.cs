@@ -1,6 +1,5 @@
 using Grpc.Core;
 using Watershed.Indicators.V1;
-using Watershed.Testing;
 
 namespace Watershed.Indicators.Tests.Api;
 

@@ -1,5 +1,4 @@
 using Watershed.Testing;
-using V1 = Watershed.Indicators.V1;
 
 namespace Watershed.Indicators.Tests.Domain;
 
