@@ -62,7 +62,7 @@ public sealed class AggregateGrpcService(IndicatorsDbContext db, AreaFigures fig
         v.Add(mapping?.Validate().Select(e => e.Under("mapping")) ?? []);
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
-        var watershed = await db.WatershedAsync(watershedId, context.Caller(), writing: true, context.CancellationToken);
+        var watershed = await db.WatershedAsync(watershedId, context.Caller(), writing: true, ct);
 
         // Codes and areas exist only in the watershed: checked once it is loaded, still as the caller's mistakes.
         var indicators = await db.IndicatorsAsync(watershed.Id, ct);
@@ -90,7 +90,7 @@ public sealed class AggregateGrpcService(IndicatorsDbContext db, AreaFigures fig
         var watershedId = v.Id(request.WatershedId, "watershed_id");
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
-        var watershed = await db.WatershedAsync(watershedId, context.Caller(), writing: false, context.CancellationToken);
+        var watershed = await db.WatershedAsync(watershedId, context.Caller(), writing: false, ct);
         var stored = await db.Dhis2Mappings.AsNoTracking().SingleOrDefaultAsync(m => m.WatershedId == watershed.Id, ct);
         return new GetDhis2MappingResponse { Mapping = stored?.Mapping.ToContract() ?? new V1.Dhis2Mapping() };
     }
@@ -102,7 +102,7 @@ public sealed class AggregateGrpcService(IndicatorsDbContext db, AreaFigures fig
         var periods = v.PeriodRange(request.PeriodType, request.FromPeriod, request.ToPeriod);
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
-        var watershed = await db.WatershedAsync(watershedId, context.Caller(), writing: false, context.CancellationToken);
+        var watershed = await db.WatershedAsync(watershedId, context.Caller(), writing: false, ct);
         var stored = await db.Dhis2Mappings.AsNoTracking().SingleOrDefaultAsync(m => m.WatershedId == watershed.Id, ct);
         var mapping = Dhis2Export.RequireMapping(stored?.Mapping, watershed.Id);
         var codes = mapping.Elements.Select(e => e.IndicatorCode).ToHashSet(StringComparer.Ordinal);
@@ -127,7 +127,7 @@ public sealed class AggregateGrpcService(IndicatorsDbContext db, AreaFigures fig
 
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
-        var watershed = await db.WatershedAsync(watershedId, context.Caller(), writing: false, context.CancellationToken);
+        var watershed = await db.WatershedAsync(watershedId, context.Caller(), writing: false, ct);
         var all = await db.IndicatorsAsync(watershed.Id, ct);
         foreach (var (i, code) in request.IndicatorCodes.Index().Where(p => all.All(x => x.Code != p.Item)))
         {

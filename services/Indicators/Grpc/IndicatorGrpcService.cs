@@ -23,7 +23,7 @@ public sealed class IndicatorGrpcService(IndicatorsDbContext db, TimeProvider cl
         var watershedId = v.Id(request.WatershedId, "watershed_id");
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
-        var watershed = await db.WatershedAsync(watershedId, context.Caller(), writing: false, context.CancellationToken);
+        var watershed = await db.WatershedAsync(watershedId, context.Caller(), writing: false, ct);
         var customs = await db.CustomIndicatorsAsync(watershed.Id, ct);
         var response = new ListIndicatorsResponse();
         response.Indicators.AddRange(HouseholdScorer.Indicators.Select(i => i.ToContract()));
@@ -38,7 +38,7 @@ public sealed class IndicatorGrpcService(IndicatorsDbContext db, TimeProvider cl
         var code = v.Text(request.IndicatorCode, "indicator_code", 32);
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
-        var watershed = await db.WatershedAsync(watershedId, context.Caller(), writing: false, context.CancellationToken);
+        var watershed = await db.WatershedAsync(watershedId, context.Caller(), writing: false, ct);
         var custom = await db.CustomIndicators.AsNoTracking().SingleOrDefaultAsync(c => c.WatershedId == watershed.Id && c.Code == code, ct);
         var indicator = custom?.ToContract() ?? HouseholdScorer.Find(code)?.ToContract() ?? throw new NotFoundException("indicator", code);
         return new GetIndicatorResponse { Indicator = indicator };
@@ -64,7 +64,7 @@ public sealed class IndicatorGrpcService(IndicatorsDbContext db, TimeProvider cl
         v.ThrowIfInvalid();
 
         var ct = context.CancellationToken;
-        var watershed = await db.WatershedAsync(watershedId, context.Caller(), writing: true, context.CancellationToken);
+        var watershed = await db.WatershedAsync(watershedId, context.Caller(), writing: true, ct);
         var created = await db.InTransactionAsync(async token =>
         {
             // Exclusive against ingests into the watershed (they hold its row's share lock): every household is
