@@ -6,8 +6,16 @@ using Watershed.ServiceDefaults.Data;
 namespace Watershed.Consultation.Data;
 
 /// <summary>The consultation database; the domain classes are its entities, mapped here and nowhere else.</summary>
-public sealed class ConsultationDbContext(DbContextOptions<ConsultationDbContext> options) : DbContext(options)
+public sealed class ConsultationDbContext : DbContext
 {
+    public ConsultationDbContext(DbContextOptions<ConsultationDbContext> options)
+        : base(options)
+    {
+        // A transaction here is one call's unit of work and a failed save abandons it, so the savepoint EF would
+        // set around each save inside it is a round trip (taken under a row lock) that nothing rolls back to.
+        Database.AutoSavepointsEnabled = false;
+    }
+
     public DbSet<WatershedEntity> Watersheds => Set<WatershedEntity>();
 
     public DbSet<Organization> Organizations => Set<Organization>();
