@@ -169,6 +169,7 @@ public sealed class ConsultationDbContext : DbContext
             e.Property(b => b.HeadHash).HasMaxLength(64);
             e.Property(b => b.Explanation).HasMaxLength(500);
             e.Ignore(b => b.Tally);
+            e.Ignore(b => b.NotYetVoted);
         });
 
         model.Entity<BallotElector>(e =>

@@ -102,6 +102,9 @@ public sealed class Ballot
 
     public Tally Tally => new(Yes, No, Abstain, Block);
 
+    /// <summary>Electors who have not voted yet (each elector votes once).</summary>
+    public int NotYetVoted => Eligible - Tally.Cast;
+
     private string Subject => $"ballots/{Id}";
 
     /// <summary>

@@ -343,7 +343,7 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         var response = new ListBallotParticipantsResponse
         {
             Page = page.Next(rows),
-            NotYetVoted = ballot.Eligible - (int)ballot.LogLength,
+            NotYetVoted = ballot.NotYetVoted,
         };
         response.Participants.AddRange(rows.Select(x => new BallotParticipant
         {

@@ -22,11 +22,6 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
         context.Caller().RequireAdmin();
 
         var ct = context.CancellationToken;
-        if (await db.Watersheds.AnyAsync(w => w.Code == code, ct))
-        {
-            throw WatershedExists(code);
-        }
-
         var watershed = WatershedEntity.Create(request.Code, request.Name, request.Region, request.District, clock.GetUtcNow());
         db.Watersheds.Add(watershed);
         try
@@ -35,7 +30,7 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
-            // A concurrent request created it between the look and the insert: the same answer as coming second.
+            // The unique key on the code decides, so a request that races another gets the same answer as one that came second.
             throw WatershedExists(code);
         }
 
@@ -80,11 +75,6 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
         var ct = context.CancellationToken;
         var watershed = await db.WatershedAsync(watershedId, ct);
         context.Caller().Require(watershed.Code, Roles.Facilitator);
-        if (await db.Organizations.AnyAsync(o => o.WatershedId == watershedId && o.Name == name, ct))
-        {
-            throw OrganizationExists(name);
-        }
-
         var organization = Organization.Create(watershedId, request.Name, request.Kind.ToDomain<V1.OrganizationKind, Domain.OrganizationKind>(), clock.GetUtcNow());
         db.Organizations.Add(organization);
         try
@@ -93,7 +83,7 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
-            // A concurrent request created it between the look and the insert: the same answer as coming second.
+            // The unique key on (watershed, name) decides, whether the other request came first or raced this one.
             throw OrganizationExists(name);
         }
 
