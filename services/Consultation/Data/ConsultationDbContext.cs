@@ -104,6 +104,8 @@ public sealed class ConsultationDbContext : DbContext
             e.HasOne<Organization>().WithMany().HasForeignKey(m => m.OrganizationId).OnDelete(DeleteBehavior.Restrict);
             // One active membership per person and space, however many times they joined and left.
             e.HasIndex(m => new { m.SpaceId, m.PersonId }).IsUnique().HasFilter("\"LeftAt\" IS NULL");
+            // The acta lists everyone who was on the roll, including those who left since.
+            e.HasIndex(m => m.SpaceId);
             e.Ignore(m => m.HasVote);
             e.Ignore(m => m.IsActive);
         });

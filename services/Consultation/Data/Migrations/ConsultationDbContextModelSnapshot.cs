@@ -313,6 +313,8 @@ namespace Watershed.Consultation.Data.Migrations
 
                     b.HasIndex("PersonId");
 
+                    b.HasIndex("SpaceId");
+
                     b.HasIndex("SpaceId", "PersonId")
                         .IsUnique()
                         .HasFilter("\"LeftAt\" IS NULL");

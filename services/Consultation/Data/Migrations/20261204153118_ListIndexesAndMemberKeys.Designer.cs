@@ -13,7 +13,7 @@ using Watershed.Consultation.Data;
 namespace Watershed.Consultation.Data.Migrations
 {
     [DbContext(typeof(ConsultationDbContext))]
-    [Migration("20261204150112_ListIndexesAndMemberKeys")]
+    [Migration("20261204153118_ListIndexesAndMemberKeys")]
     partial class ListIndexesAndMemberKeys
     {
         /// <inheritdoc />
@@ -315,6 +315,8 @@ namespace Watershed.Consultation.Data.Migrations
                     b.HasIndex("OrganizationId");
 
                     b.HasIndex("PersonId");
+
+                    b.HasIndex("SpaceId");
 
                     b.HasIndex("SpaceId", "PersonId")
                         .IsUnique()

@@ -61,6 +61,11 @@ namespace Watershed.Consultation.Data.Migrations
                 columns: new[] { "WatershedId", "FullName", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_members_SpaceId",
+                table: "members",
+                column: "SpaceId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ballot_participations_MemberId",
                 table: "ballot_participations",
                 column: "MemberId");
@@ -163,6 +168,10 @@ namespace Watershed.Consultation.Data.Migrations
             migrationBuilder.DropIndex(
                 name: "IX_persons_WatershedId_FullName_Id",
                 table: "persons");
+
+            migrationBuilder.DropIndex(
+                name: "IX_members_SpaceId",
+                table: "members");
 
             migrationBuilder.DropIndex(
                 name: "IX_ballot_participations_MemberId",
