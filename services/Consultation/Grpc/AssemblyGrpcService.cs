@@ -1,3 +1,4 @@
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Watershed.Consultation.Data;
@@ -22,7 +23,7 @@ public sealed class AssemblyGrpcService(ConsultationDbContext db, TimeProvider c
     {
         var v = new Validation();
         var spaceId = v.Id(request.SpaceId, "space_id");
-        var scheduledAt = request.ScheduledAt?.ToDateTimeOffset();
+        var scheduledAt = Instant(v, request.ScheduledAt, "scheduled_at");
         Assembly.Check(v, request.Title, request.Place, scheduledAt, request.Agenda);
         v.ThrowIfInvalid();
 
@@ -33,6 +34,25 @@ public sealed class AssemblyGrpcService(ConsultationDbContext db, TimeProvider c
         db.Assemblies.Add(assembly);
         await db.SaveChangesAsync(ct);
         return new ConveneAssemblyResponse { Assembly = assembly.ToContract() };
+    }
+
+    /// <summary>A timestamp as an instant; one out of the representable range (or with bad nanos) is a violation, not a crash.</summary>
+    private static DateTimeOffset? Instant(Validation v, Timestamp? given, string field)
+    {
+        if (given is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return given.ToDateTimeOffset();
+        }
+        catch (InvalidOperationException)
+        {
+            v.Add(field, "must be an instant between years 1 and 9999");
+            return DateTimeOffset.MinValue;
+        }
     }
 
     public override async Task<GetAssemblyResponse> GetAssembly(GetAssemblyRequest request, ServerCallContext context)

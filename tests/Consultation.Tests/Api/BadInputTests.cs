@@ -57,6 +57,13 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
                 DecisionRules = { new DecisionRuleOverride { ProposalType = ProposalType.LandUseChange, Rule = DecisionRule.SimpleMajority } },
             },
         }).ResponseAsync, ["name", "kind", "rules.first_call_quorum.percent", "rules.second_call_quorum.more_than", "rules.decision_rules[0].rule"]),
+        ["CreateSpace quorum not a number"] = (f => f.Scenario.Facilitator.Spaces.CreateSpaceAsync(new CreateSpaceRequest
+        {
+            WatershedId = f.Scenario.Watershed.Id,
+            Name = "Mesa",
+            Kind = SpaceKind.RoundTable,
+            Rules = new SpaceRules { FirstCallQuorum = new V1.QuorumThreshold { Percent = double.NaN } },
+        }).ResponseAsync, ["rules.first_call_quorum.percent"]),
         ["GetSpace"] = (f => f.Scenario.Facilitator.Spaces.GetSpaceAsync(new GetSpaceRequest { SpaceId = NotAnId }).ResponseAsync, ["space_id"]),
         ["ListSpaces"] = (f => f.Scenario.Facilitator.Spaces.ListSpacesAsync(new ListSpacesRequest()).ResponseAsync, ["watershed_id"]),
         ["AddMember delegate without organisation"] = (f => f.Scenario.Facilitator.Spaces.AddMemberAsync(new AddMemberRequest { SpaceId = f.Scenario.Space.Id, PersonId = f.Scenario.Voters[0].PersonId, Role = MemberRole.Delegate }).ResponseAsync, ["organization_id"]),
@@ -64,6 +71,7 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         ["RemoveMember"] = (f => f.Scenario.Facilitator.Spaces.RemoveMemberAsync(new RemoveMemberRequest { MemberId = NotAnId }).ResponseAsync, ["member_id"]),
         ["ListMembers"] = (f => f.Scenario.Facilitator.Spaces.ListMembersAsync(new ListMembersRequest()).ResponseAsync, ["space_id"]),
         ["ConveneAssembly"] = (f => f.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest { SpaceId = f.Scenario.Space.Id, Agenda = { "" } }).ResponseAsync, ["title", "place", "scheduled_at", "agenda[0]"]),
+        ["ConveneAssembly instant out of range"] = (f => f.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest { SpaceId = f.Scenario.Space.Id, Title = "T", Place = "P", ScheduledAt = new Timestamp { Seconds = long.MaxValue } }).ResponseAsync, ["scheduled_at"]),
         ["GetAssembly"] = (f => f.Scenario.Facilitator.Assemblies.GetAssemblyAsync(new GetAssemblyRequest()).ResponseAsync, ["assembly_id"]),
         ["ListAssemblies"] = (f => f.Scenario.Facilitator.Assemblies.ListAssembliesAsync(new ListAssembliesRequest { SpaceId = NotAnId }).ResponseAsync, ["space_id"]),
         ["RecordAttendance"] = (f => f.Scenario.Facilitator.Assemblies.RecordAttendanceAsync(new RecordAttendanceRequest { AssemblyId = NotAnId, MemberId = "" }).ResponseAsync, ["assembly_id", "member_id"]),
