@@ -65,6 +65,7 @@ public sealed class AssemblyVotingTests : PostgresApiTest
         Assert.Contains("Aprobar el plan de uso de suelo 2027–2036 — APROBADA", minutes.Text, StringComparison.Ordinal);
         Assert.Contains("Hubo quórum.", minutes.Text, StringComparison.Ordinal);
         Assert.Equal(AssemblyState.Closed, minutes.Minutes.Assembly.State);
+        Assert.Equal(["Informe de la directiva", "Plan de uso del suelo"], minutes.Minutes.Assembly.Agenda);
     }
 
     [Fact]
