@@ -10,9 +10,7 @@ namespace Watershed.Indicators.Grpc;
 /// </summary>
 internal static class Access
 {
-    private static readonly string[] Readers = [Roles.Facilitator, Roles.Member, Roles.Viewer];
-
-    public static void RequireReader(this Caller caller, string watershedCode) => caller.Require(watershedCode, Readers);
+    public static void RequireReader(this Caller caller, string watershedCode) => caller.RequireRead(watershedCode);
 
     public static void RequireWriter(this Caller caller, string watershedCode) => caller.Require(watershedCode, Roles.Facilitator);
 

@@ -38,7 +38,7 @@ public static class WatershedClaims
 /// <summary>The authenticated caller of one RPC, read from validated token claims.</summary>
 public sealed class Caller
 {
-    private static readonly string[] KnownRoles = [Roles.Admin, Roles.Facilitator, Roles.Member, Roles.Viewer];
+    private static readonly string[] KnownRoles = [Roles.Admin, Roles.Facilitator, Roles.Member, Roles.Viewer, Roles.Service];
 
     private readonly HashSet<string> _roles;
     private readonly HashSet<string> _watersheds;
@@ -72,7 +72,7 @@ public sealed class Caller
     /// <summary>Reading needs access to the watershed and a known role.</summary>
     public bool CanRead(string watershedCode) => HasKnownRole && CanAccess(watershedCode);
 
-    /// <summary>Reading needs access to the watershed and a known role (admin, facilitator, member or viewer).</summary>
+    /// <summary>Reading needs access to the watershed and a known role (admin, facilitator, member, viewer, or a service's identity).</summary>
     public void RequireRead(string watershedCode)
     {
         if (!CanAccess(watershedCode))
@@ -83,6 +83,15 @@ public sealed class Caller
         if (!HasKnownRole)
         {
             throw new PermissionDeniedException($"Reading watershed '{watershedCode}' needs the role admin, facilitator, member or viewer.");
+        }
+    }
+
+    /// <summary>For lists across watersheds, before they are narrowed to the caller's: a known role.</summary>
+    public void RequireKnownRole()
+    {
+        if (!HasKnownRole)
+        {
+            throw new PermissionDeniedException("Reading needs the role admin, facilitator, member or viewer.");
         }
     }
 
