@@ -13,8 +13,11 @@ using Status = Dapr.AppCallback.Autogen.Grpc.v1.TopicEventResponse.Types.TopicEv
 
 namespace Watershed.ServiceDefaults.Events;
 
-/// <summary>What a handler knows of the event besides its message.</summary>
-public sealed record EventContext(string EventId, string Subject, DateTimeOffset? Time, string Source);
+/// <summary>
+/// What a handler knows of the event besides its message: the CloudEvent's attributes, and its data exactly as
+/// delivered (a consumer that forwards the event keeps fields newer than its own contracts).
+/// </summary>
+public sealed record EventContext(string EventId, string Subject, DateTimeOffset? Time, string Source, string Type = "", string DataJson = "");
 
 /// <summary>
 /// Reacts to one event type. It runs in the consumer's transaction: what it changes through the service's
@@ -128,7 +131,7 @@ public sealed partial class EventCallbackService<TContext>(
             return Reply(Status.Drop);
         }
 
-        var eventContext = new EventContext(delivered.Id, delivered.Subject ?? string.Empty, delivered.Time, delivered.Source);
+        var eventContext = new EventContext(delivered.Id, delivered.Subject ?? string.Empty, delivered.Time, delivered.Source, delivered.Type, delivered.DataJson);
         try
         {
             var effect = await HandleOnceAsync(subscription, message, eventContext, context.CancellationToken);
