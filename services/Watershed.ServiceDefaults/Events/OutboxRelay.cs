@@ -172,7 +172,7 @@ public sealed partial class OutboxRelay<TContext>(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.RelayEnabled)
+        if (!options.Value.RelayEnabled || !HasOutbox())
         {
             return;
         }
@@ -200,6 +200,13 @@ public sealed partial class OutboxRelay<TContext>(
                 return;
             }
         }
+    }
+
+    /// <summary>A service that only consumes events maps no outbox: there is nothing to relay.</summary>
+    private bool HasOutbox()
+    {
+        using var scope = scopes.CreateScope();
+        return scope.ServiceProvider.GetRequiredService<TContext>().Model.FindEntityType(typeof(OutboxMessage)) is not null;
     }
 
     /// <summary>Publishes one batch; returns how many rows were sent (0 when nothing was ready).</summary>
