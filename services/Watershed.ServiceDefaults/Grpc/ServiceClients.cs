@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Watershed.ServiceDefaults.Errors;
+using Watershed.ServiceDefaults.Security;
 
 namespace Watershed.ServiceDefaults.Grpc;
 
@@ -103,16 +104,22 @@ public static class ServiceClients
                 services.GetRequiredService<IOptionsMonitor<ServiceClientOptions>>().Get(serviceName),
                 services.GetRequiredKeyedService<ResiliencePipeline>(serviceName),
                 services.GetRequiredService<IHttpContextAccessor>(),
-                services.GetRequiredService<TimeProvider>()));
+                services.GetRequiredService<TimeProvider>(),
+                services.GetService<IServiceTokenProvider>()));
     }
 
-    /// <summary>Deadline, token forwarding, circuit breaker and failure translation for unary calls.</summary>
+    /// <summary>
+    /// Deadline, token forwarding, circuit breaker and failure translation for unary calls. A call made without a
+    /// user's token (an event handler, background work) carries the service's own token when the service has one
+    /// (<see cref="ServiceTokens.AddServiceToken"/>).
+    /// </summary>
     private sealed class DependencyInterceptor(
         string serviceName,
         ServiceClientOptions options,
         ResiliencePipeline breaker,
         IHttpContextAccessor http,
-        TimeProvider clock) : Interceptor
+        TimeProvider clock,
+        IServiceTokenProvider? serviceToken) : Interceptor
     {
         public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(
             TRequest request, ClientInterceptorContext<TRequest, TResponse> context,
@@ -136,7 +143,15 @@ public static class ServiceClients
 
             var callOptions = context.Options.WithDeadline(deadline).WithCancellationToken(cancellation).WithHeaders(headers);
             var call = new ClientInterceptorContext<TRequest, TResponse>(context.Method, context.Host, callOptions);
-            var response = Guard(() => continuation(request, call).ResponseAsync);
+            var response = Guard(async () =>
+            {
+                if (serviceToken is not null && headers.Get("authorization") is null)
+                {
+                    headers.Add("authorization", $"Bearer {await serviceToken.GetTokenAsync(cancellation)}");
+                }
+
+                return await continuation(request, call).ResponseAsync;
+            });
             return new AsyncUnaryCall<TResponse>(response, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
         }
 

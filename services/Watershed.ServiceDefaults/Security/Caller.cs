@@ -18,6 +18,9 @@ public static class Roles
 
     /// <summary>Reads only.</summary>
     public const string Viewer = "viewer";
+
+    /// <summary>Another Watershed service acting on its own behalf (event handlers, background work), never a person.</summary>
+    public const string Service = "service";
 }
 
 /// <summary>Claim names beyond the registered ones.</summary>
