@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Polly;
 using Watershed.Notifications.Events;
 using Watershed.Notifications.Sending;
 
@@ -31,19 +32,33 @@ internal static class NotificationsHosting
 
         // One pipeline per endpoint (scheme, host and port), so one failing receiver opens only its own breaker.
         builder.Services.AddHttpClient(WebhookSender.HttpClientName)
-            .AddStandardResilienceHandler()
-            .Configure((HttpStandardResilienceOptions resilience, IServiceProvider services) =>
+            .AddResilienceHandler("webhook", (pipeline, context) =>
             {
-                var webhook = services.GetRequiredService<IOptions<NotificationOptions>>().Value.Webhook;
-                resilience.AttemptTimeout.Timeout = webhook.AttemptTimeout;
-                resilience.Retry.MaxRetryAttempts = webhook.Retries;
-                resilience.Retry.Delay = webhook.RetryDelay;
-                resilience.Retry.UseJitter = true;
-                resilience.TotalRequestTimeout.Timeout = (webhook.AttemptTimeout + webhook.RetryDelay) * (webhook.Retries + 2);
-                resilience.CircuitBreaker.FailureRatio = webhook.BreakerFailureRatio;
-                resilience.CircuitBreaker.MinimumThroughput = webhook.BreakerMinimumThroughput;
-                resilience.CircuitBreaker.SamplingDuration = webhook.AttemptTimeout * 6;
-                resilience.CircuitBreaker.BreakDuration = webhook.BreakerDuration;
+                var webhook = context.ServiceProvider.GetRequiredService<IOptions<NotificationOptions>>().Value.Webhook;
+
+                // Transport waits (timeouts, quick retries, the breaker's pause) run on the machine's clock, not on the
+                // service's clock of deliveries and quiet hours.
+                pipeline.TimeProvider = TimeProvider.System;
+                pipeline.AddTimeout((webhook.AttemptTimeout + webhook.RetryDelay) * (webhook.Retries + 2));
+                if (webhook.Retries > 0)
+                {
+                    pipeline.AddRetry(new HttpRetryStrategyOptions
+                    {
+                        MaxRetryAttempts = webhook.Retries,
+                        Delay = webhook.RetryDelay,
+                        BackoffType = DelayBackoffType.Exponential,
+                        UseJitter = true,
+                    });
+                }
+
+                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                {
+                    FailureRatio = webhook.BreakerFailureRatio,
+                    MinimumThroughput = webhook.BreakerMinimumThroughput,
+                    SamplingDuration = webhook.AttemptTimeout * 6,
+                    BreakDuration = webhook.BreakerDuration,
+                });
+                pipeline.AddTimeout(new HttpTimeoutStrategyOptions { Timeout = webhook.AttemptTimeout });
             })
             .SelectPipelineByAuthority();
         return builder;

@@ -4,6 +4,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -35,6 +36,10 @@ public sealed class ContactStandIn : IAsyncDisposable
     public static async Task<ContactStandIn> StartAsync(IReadOnlyList<Contact> contacts)
     {
         var builder = WebApplication.CreateBuilder();
+
+        // The test's output folder holds the service's appsettings.json (its Kestrel endpoint): not this host's.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(e => e.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
