@@ -183,7 +183,7 @@ public sealed class DispatcherTests
         await app.WithDbAsync(async db =>
         {
             var delivery = db.Deliveries.Single();
-            delivery.StartAttempt(clock.GetUtcNow(), new Domain.Messages.MessageTemplates(TimeZoneInfo.Utc));
+            delivery.StartAttempt(clock.GetUtcNow(), new Watershed.Notifications.Domain.Messages.MessageTemplates(TimeZoneInfo.Utc));
             return await db.SaveChangesAsync();
         });
 
