@@ -79,7 +79,9 @@ public sealed class PreferenceGrpcService(NotificationsDbContext db, TimeProvide
         }
         else
         {
+            // A blind replace: the whole row is written, so two sets at once leave one of them, never a mix of both.
             stored.Replace(choices, now);
+            db.Entry(stored).State = EntityState.Modified;
         }
 
         await db.SaveChangesAsync(ct);
