@@ -1,4 +1,5 @@
 using Watershed.Consultation.V1;
+using Watershed.LandUse;
 using Watershed.LandUse.Data;
 using Watershed.LandUse.Grpc;
 using Watershed.ServiceDefaults;
@@ -8,6 +9,7 @@ using Watershed.ServiceDefaults.Grpc;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("watershed-landuse");
 builder.AddServiceDatabase<LandUseDbContext>();
+builder.AddServiceTelemetry<LandUseTelemetry>();
 builder.AddServiceClient<ProposalService.ProposalServiceClient>("consultation");
 builder.Services.AddScoped<ConsultationDecisions>();
 

@@ -53,8 +53,11 @@ public sealed class ServiceProcess : IAsyncDisposable
         return dir?.FullName ?? throw new InvalidOperationException("Watershed.sln not found above " + AppContext.BaseDirectory);
     }
 
-    /// <summary>Starts services/&lt;name&gt; from its build output (same configuration as the tests) and waits until it is healthy.</summary>
-    public static async Task<ServiceProcess> StartAsync(string name, IDictionary<string, string> settings)
+    /// <summary>
+    /// Starts services/&lt;name&gt; from its build output (same configuration as the tests) and waits until it is healthy.
+    /// Given a <paramref name="port"/> (a restart where the service was), it must bind that one.
+    /// </summary>
+    public static async Task<ServiceProcess> StartAsync(string name, IDictionary<string, string> settings, int? port = null)
     {
         var root = RepositoryRoot();
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
@@ -67,13 +70,13 @@ public sealed class ServiceProcess : IAsyncDisposable
         // A port found free can be taken before the service binds it: then the service exits and we try another.
         for (var attempt = 1; ; attempt++)
         {
-            var service = Start(root, name, dll, FreePort(), settings);
+            var service = Start(root, name, dll, port ?? FreePort(), settings);
             try
             {
                 await service.WaitHealthyAsync(TimeSpan.FromSeconds(60));
                 return service;
             }
-            catch (InvalidOperationException) when (attempt < 3 && service._process.HasExited)
+            catch (InvalidOperationException) when (attempt < 3 && port is null && service._process.HasExited)
             {
                 await service.DisposeAsync();
             }
@@ -136,7 +139,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the service the way an orchestrator does and waits for it to go.</summary>
+    public int Port => Address.Port;
+
+    /// <summary>Kills the process at once (SIGKILL): no shutdown code runs, as in a crash or an OOM kill.</summary>
     public async Task StopAsync()
     {
         if (!_process.HasExited)
@@ -145,6 +150,19 @@ public sealed class ServiceProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
     }
+
+    /// <summary>Asks the process to stop (SIGTERM) as an orchestrator does, and waits until it has drained and exited.</summary>
+    public async Task TerminateAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _ = SendSignal(_process.Id, 15);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     public async ValueTask DisposeAsync()
     {
@@ -165,7 +183,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

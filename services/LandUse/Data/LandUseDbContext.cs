@@ -11,7 +11,8 @@ using Watershed.ServiceDefaults.Data;
 namespace Watershed.LandUse.Data;
 
 /// <summary>
-/// Plans are stored as aggregates: a plan, its versions and each version's zones load and save together.
+/// Plans are stored as aggregates: a plan, its versions and each version's zones save together, and each
+/// call loads only the part it needs (<see cref="PlanQueries"/>).
 /// Geometry is stored as WKB (the same on PostgreSQL and SQLite); all geometry work happens in process
 /// with NetTopologySuite, so the store needs no spatial extension.
 /// </summary>
@@ -19,6 +20,9 @@ public sealed class LandUseDbContext(DbContextOptions<LandUseDbContext> options)
 {
     /// <summary>Bumped on every change of a plan, so two concurrent changes cannot both win.</summary>
     public const string PlanRevision = "Revision";
+
+    /// <summary>A zone's version, a shadow key: the domain's zone belongs to its version's list.</summary>
+    public const string ZoneVersionId = "PlanVersionId";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -68,7 +72,9 @@ public sealed class LandUseDbContext(DbContextOptions<LandUseDbContext> options)
             e.HasOne<WatershedUnit>().WithMany().HasForeignKey(p => p.WatershedId).OnDelete(DeleteBehavior.Restrict);
             e.HasMany(p => p.Versions).WithOne().HasForeignKey(v => v.PlanId).OnDelete(DeleteBehavior.Cascade);
             e.Navigation(p => p.Versions).UsePropertyAccessMode(PropertyAccessMode.Field);
-            e.HasIndex(p => new { p.WatershedId, p.CreatedAt });
+            // ListPlans of one watershed, and of several, oldest first with the id as tie-breaker.
+            e.HasIndex(p => new { p.WatershedId, p.CreatedAt, p.Id });
+            e.HasIndex(p => new { p.CreatedAt, p.Id });
             e.Ignore(p => p.ApprovedVersion);
             e.Ignore(p => p.OpenVersion);
             e.Ignore(p => p.Latest);
@@ -93,7 +99,7 @@ public sealed class LandUseDbContext(DbContextOptions<LandUseDbContext> options)
                     g => g.Aggregate(0, (h, x) => HashCode.Combine(h, x)),
                     g => g.ToList()));
             e.Property(v => v.WithdrawalReason).HasMaxLength(1000);
-            e.HasMany(v => v.Zones).WithOne().HasForeignKey("PlanVersionId").OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(v => v.Zones).WithOne().HasForeignKey(ZoneVersionId).IsRequired().OnDelete(DeleteBehavior.Cascade);
             e.Navigation(v => v.Zones).UsePropertyAccessMode(PropertyAccessMode.Field);
             e.Ignore(v => v.AreaHectares);
         });
@@ -117,7 +123,7 @@ public sealed class LandUseDbContext(DbContextOptions<LandUseDbContext> options)
                     (a, b) => a == null ? b == null : b != null && a.SequenceEqual(b),
                     u => u.Aggregate(0, (h, x) => HashCode.Combine(h, x)),
                     u => u.ToList()));
-            e.HasIndex("PlanVersionId", nameof(Zone.Code)).IsUnique();
+            e.HasIndex(ZoneVersionId, nameof(Zone.Code)).IsUnique();
             e.Ignore(z => z.Label);
             e.Ignore(z => z.Content);
         });

@@ -40,25 +40,25 @@ public sealed class Plan
     public PlanVersion? OpenVersion =>
         _versions.SingleOrDefault(v => v.State is PlanVersionState.Draft or PlanVersionState.InConsultation);
 
-    public PlanVersion Latest => _versions[^1];
+    public PlanVersion Latest => _versions.MaxBy(v => v.Number)!;
 
     private string Subject => $"plans/{Id}";
 
     /// <summary>A plan with version 1 as an empty draft.</summary>
-    /// <exception cref="InvalidContentException">The title, horizon or a goal breaks a rule.</exception>
+    /// <exception cref="InvalidArgumentException">The title, horizon or a goal breaks a rule.</exception>
     public static Plan Create(Guid id, WatershedUnit watershed, string title, PlanHorizon horizon,
         IReadOnlyList<string> goals, Guid firstVersionId, DateTimeOffset now)
     {
-        // Every fault at once, the title's and the content's, so the form is fixed in one pass.
-        var faults = PlanVersion.ContentFaults(horizon, goals);
-        if (TitleFault(title) is { } titleFault)
+        // Every violation at once, the title's and the content's, so the form is fixed in one pass.
+        var violations = PlanVersion.ContentViolations(horizon, goals);
+        if (TitleViolation(title) is { } titleViolation)
         {
-            faults.Insert(0, titleFault);
+            violations.Insert(0, titleViolation);
         }
 
-        if (faults.Count > 0)
+        if (violations.Count > 0)
         {
-            throw new InvalidContentException(faults);
+            throw new InvalidArgumentException(violations);
         }
 
         var plan = new Plan(id, watershed.Id, title.Trim(), now);
@@ -75,7 +75,8 @@ public sealed class Plan
 
     /// <summary>
     /// A new draft numbered after the latest version, holding a copy of the latest version's horizon,
-    /// goals and zones (so a withdrawn version can be revised and consulted again).
+    /// goals and zones (so a withdrawn version can be revised and consulted again). The latest version's
+    /// zones must be loaded.
     /// </summary>
     /// <exception cref="PlanRuleException">A draft or a version in consultation exists.</exception>
     public PlanVersion StartNewVersion(Guid versionId, DateTimeOffset now)
@@ -118,10 +119,10 @@ public sealed class Plan
     }
 
     private static string CheckTitle(string title) =>
-        TitleFault(title) is { } fault ? throw new InvalidContentException([fault]) : title.Trim();
+        TitleViolation(title) is { } violation ? throw new InvalidArgumentException([violation]) : title.Trim();
 
-    private static Fault? TitleFault(string title) =>
+    private static FieldViolation? TitleViolation(string title) =>
         string.IsNullOrWhiteSpace(title) || title.Trim().Length > MaxTitleLength
-            ? new Fault(FaultKind.InvalidValue, "title", $"A plan's title has 1–{MaxTitleLength} characters.")
+            ? new FieldViolation("title", $"A plan's title has 1–{MaxTitleLength} characters.")
             : null;
 }

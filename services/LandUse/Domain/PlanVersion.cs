@@ -1,3 +1,4 @@
+using Watershed.LandUse.Domain.Exchange;
 using Watershed.LandUse.Domain.Spatial;
 using Watershed.ServiceDefaults.Errors;
 
@@ -19,8 +20,8 @@ public sealed record PlanHorizon(int FromYear, int ToYear)
     public const int EarliestYear = 2000;
     public const int LatestYear = 2100;
 
-    internal Fault? Check() => FromYear < EarliestYear || ToYear > LatestYear || FromYear > ToYear
-        ? new Fault(FaultKind.InvalidValue, "horizon", $"The horizon runs from one year to a later or equal one, within {EarliestYear}–{LatestYear}.")
+    internal FieldViolation? Check() => FromYear < EarliestYear || ToYear > LatestYear || FromYear > ToYear
+        ? new FieldViolation("horizon", $"The horizon runs from one year to a later or equal one, within {EarliestYear}–{LatestYear}.")
         : null;
 }
 
@@ -93,7 +94,7 @@ public sealed class PlanVersion
 
     private string Subject => $"plans/{PlanId}/versions/{Number}";
 
-    /// <exception cref="InvalidContentException">The horizon or a goal breaks a rule.</exception>
+    /// <exception cref="InvalidArgumentException">The horizon or a goal breaks a rule.</exception>
     public void Revise(PlanHorizon horizon, IReadOnlyList<string> goals)
     {
         RequireDraft("revised");
@@ -102,20 +103,24 @@ public sealed class PlanVersion
         Goals = clean;
     }
 
-    /// <summary>Adds the zone, or replaces the zone with the same code.</summary>
-    /// <exception cref="InvalidContentException">The zone overlaps another or reaches outside the boundary.</exception>
-    public void PutZone(Zone zone, WatershedUnit watershed)
+    /// <summary>Adds a zone with this content, or replaces the zone with the same code.</summary>
+    /// <exception cref="InvalidArgumentException">
+    /// The content breaks a zone's rules, or the zone overlaps another or reaches outside the boundary.
+    /// </exception>
+    public Zone PutZone(Guid zoneId, ZoneContent content, WatershedUnit watershed)
     {
         RequireDraft("edited");
+        var zone = Zone.Create(zoneId, content);
         var zones = _zones.Where(z => z.Code != zone.Code).Append(zone).ToList();
         var report = ZoneLayout.Check(zones, watershed.Boundary).Involving(zone.Code);
         if (!report.IsClean)
         {
-            throw new InvalidContentException(report.ToFaults());
+            throw new InvalidArgumentException(report.ToViolations());
         }
 
         _zones.Clear();
         _zones.AddRange(zones);
+        return zone;
     }
 
     public void RemoveZone(string code)
@@ -127,54 +132,57 @@ public sealed class PlanVersion
         }
     }
 
-    /// <summary>Replaces every zone at once (a file import): all of them or none.</summary>
-    /// <exception cref="InvalidContentException">Codes repeat, zones overlap or reach outside the boundary.</exception>
-    public void ReplaceZones(IReadOnlyList<Zone> zones, WatershedUnit watershed)
+    /// <summary>
+    /// Replaces every zone with the features of a GeoJSON FeatureCollection (see <see cref="ZoneGeoJson"/>):
+    /// all of them or none.
+    /// </summary>
+    /// <exception cref="InvalidArgumentException">
+    /// Every fault of the file, named by its path in the file ("features[3].geometry"; "" for the file as a whole).
+    /// </exception>
+    /// <returns>The zones imported.</returns>
+    public IReadOnlyList<Zone> ImportZones(ReadOnlyMemory<byte> geoJson, WatershedUnit watershed)
     {
         RequireDraft("edited");
-        var faults = DuplicateCodes(zones).Concat(ZoneLayout.Check(zones, watershed.Boundary).ToFaults()).ToList();
-        if (faults.Count > 0)
+        var import = ZoneGeoJson.Read(geoJson, watershed);
+        if (!import.Succeeded)
         {
-            throw new InvalidContentException(faults);
+            throw new InvalidArgumentException(import.Faults);
         }
 
         _zones.Clear();
-        _zones.AddRange(zones);
+        _zones.AddRange(import.Zones);
+        return import.Zones;
     }
 
     internal static IReadOnlyList<string> CheckContent(PlanHorizon horizon, IReadOnlyList<string> goals)
     {
-        var faults = ContentFaults(horizon, goals);
-        return faults.Count > 0 ? throw new InvalidContentException(faults) : [.. goals.Select(g => g.Trim())];
+        var violations = ContentViolations(horizon, goals);
+        return violations.Count > 0 ? throw new InvalidArgumentException(violations) : [.. goals.Select(g => g.Trim())];
     }
 
-    internal static List<Fault> ContentFaults(PlanHorizon horizon, IReadOnlyList<string> goals)
+    internal static List<FieldViolation> ContentViolations(PlanHorizon horizon, IReadOnlyList<string> goals)
     {
-        var faults = new List<Fault>();
-        if (horizon.Check() is { } fault)
+        var violations = new List<FieldViolation>();
+        if (horizon.Check() is { } violation)
         {
-            faults.Add(fault);
+            violations.Add(violation);
         }
 
         if (goals.Count > MaxGoals)
         {
-            faults.Add(new(FaultKind.InvalidValue, "goals", $"A plan states at most {MaxGoals} goals."));
+            violations.Add(new("goals", $"A plan states at most {MaxGoals} goals."));
         }
 
         for (var i = 0; i < goals.Count; i++)
         {
             if (goals[i].Trim().Length is 0 or > MaxGoalLength)
             {
-                faults.Add(new(FaultKind.InvalidValue, $"goals[{i}]", $"A goal is stated in 1–{MaxGoalLength} characters."));
+                violations.Add(new($"goals[{i}]", $"A goal is stated in 1–{MaxGoalLength} characters."));
             }
         }
 
-        return faults;
+        return violations;
     }
-
-    internal static IEnumerable<Fault> DuplicateCodes(IEnumerable<Zone> zones) =>
-        zones.GroupBy(z => z.Code).Where(g => g.Count() > 1).Select(g =>
-            new Fault(FaultKind.DuplicateZoneCode, "zone_code", $"zone_code {g.Key} is used by {g.Count()} zones; it must be unique in a version."));
 
     /// <exception cref="PlanRuleException">Not a draft, no zones, or the zones break the layout rules.</exception>
     internal void Submit(WatershedUnit watershed, DateTimeOffset now)
@@ -189,7 +197,7 @@ public sealed class PlanVersion
         var report = ZoneLayout.Check(_zones, watershed.Boundary);
         if (!report.IsClean)
         {
-            throw new PlanRuleException("ZONE_LAYOUT", Subject, string.Join(" ", report.ToFaults().Select(f => f.Message)));
+            throw new PlanRuleException("ZONE_LAYOUT", Subject, string.Join(" ", report.ToViolations().Select(v => v.Description)));
         }
 
         SubmittedAt = now;

@@ -1,19 +1,20 @@
+using Watershed.ServiceDefaults.Errors;
+
 namespace Watershed.LandUse.Domain;
 
 /// <summary>What changed in a zone kept from one version to another (matched by zone code).</summary>
-[Flags]
-public enum ZoneChanges
+public enum ZoneChangeKind
 {
-    None = 0,
     Category = 1,
     Subcategory = 2,
-    Geometry = 4,
-    Uses = 8,
-    Name = 16,
-    Notes = 32,
+    Geometry = 3,
+    Uses = 4,
+    Name = 5,
+    Notes = 6,
 }
 
-public sealed record ZoneChange(string Code, ZoneChanges Changes, Zone Before, Zone After)
+/// <param name="Changes">What changed, in <see cref="ZoneChangeKind"/> order; never empty.</param>
+public sealed record ZoneChange(string Code, IReadOnlyList<ZoneChangeKind> Changes, Zone Before, Zone After)
 {
     public double AreaDeltaHectares => After.AreaHectares - Before.AreaHectares;
 }
@@ -31,14 +32,20 @@ public sealed record PlanVersionDiff(
     /// </summary>
     public const double GeometryToleranceDegrees = 1e-7;
 
+    /// <exception cref="InvalidArgumentException"><paramref name="to"/> is a version of another plan: zone codes are keys within one plan only.</exception>
     public static PlanVersionDiff Between(PlanVersion from, PlanVersion to)
     {
+        if (to.PlanId != from.PlanId)
+        {
+            throw new InvalidArgumentException("to_plan_version_id", "must be a version of the same plan as from_plan_version_id");
+        }
+
         var before = from.Zones.ToDictionary(z => z.Code);
         var after = to.Zones.ToDictionary(z => z.Code);
         var changed = new List<ZoneChange>();
         foreach (var zone in to.Zones)
         {
-            if (before.TryGetValue(zone.Code, out var old) && Compare(old, zone) is var changes and not ZoneChanges.None)
+            if (before.TryGetValue(zone.Code, out var old) && Compare(old, zone) is { Count: > 0 } changes)
             {
                 changed.Add(new ZoneChange(zone.Code, changes, old, zone));
             }
@@ -55,38 +62,38 @@ public sealed record PlanVersionDiff(
             delta);
     }
 
-    private static ZoneChanges Compare(Zone a, Zone b)
+    private static List<ZoneChangeKind> Compare(Zone a, Zone b)
     {
-        var changes = ZoneChanges.None;
+        var changes = new List<ZoneChangeKind>();
         if (a.Category != b.Category)
         {
-            changes |= ZoneChanges.Category;
+            changes.Add(ZoneChangeKind.Category);
         }
 
         if (a.Subcategory != b.Subcategory)
         {
-            changes |= ZoneChanges.Subcategory;
+            changes.Add(ZoneChangeKind.Subcategory);
         }
 
         if (!a.Geometry.Normalized().EqualsExact(b.Geometry.Normalized(), GeometryToleranceDegrees))
         {
-            changes |= ZoneChanges.Geometry;
+            changes.Add(ZoneChangeKind.Geometry);
         }
 
         // Order of uses carries no meaning; a zone never lists one use twice.
         if (a.Uses.Count != b.Uses.Count || a.Uses.Except(b.Uses).Any())
         {
-            changes |= ZoneChanges.Uses;
+            changes.Add(ZoneChangeKind.Uses);
         }
 
         if (a.Name != b.Name)
         {
-            changes |= ZoneChanges.Name;
+            changes.Add(ZoneChangeKind.Name);
         }
 
         if (a.Notes != b.Notes)
         {
-            changes |= ZoneChanges.Notes;
+            changes.Add(ZoneChangeKind.Notes);
         }
 
         return changes;

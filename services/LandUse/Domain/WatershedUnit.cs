@@ -1,11 +1,13 @@
 using NetTopologySuite.Geometries;
 using Watershed.LandUse.Domain.Spatial;
+using Watershed.ServiceDefaults.Errors;
 
 namespace Watershed.LandUse.Domain;
 
 /// <summary>
 /// A watershed (cuenca) and its boundary; every zone of its plans must lie inside the boundary.
 /// Named as ANA names a delimited watershed, unidad hidrográfica, and because "Watershed" is the root namespace.
+/// Violations name the contract's fields: code, name, boundary_geojson (the boundary travels as GeoJSON text).
 /// </summary>
 public sealed class WatershedUnit
 {
@@ -35,16 +37,16 @@ public sealed class WatershedUnit
 
     public double AreaHectares { get; private set; }
 
-    /// <exception cref="InvalidContentException">The name or boundary breaks a rule.</exception>
+    /// <exception cref="InvalidArgumentException">The name or boundary breaks a rule.</exception>
     public static WatershedUnit Create(Guid id, string code, string name, Geometry boundary)
     {
-        var faults = Validate(name, boundary);
+        var violations = Validate(name, boundary);
         if (!IsValidCode(code))
         {
-            faults.Insert(0, new(FaultKind.InvalidValue, "code", "A watershed code is 2–40 lower-case letters, digits or '-', starting with a letter (e.g. pomacanchi)."));
+            violations.Insert(0, new("code", "A watershed code is 2–40 lower-case letters, digits or '-', starting with a letter (e.g. pomacanchi)."));
         }
 
-        Throw(faults);
+        Throw(violations);
         return new WatershedUnit(id, code, name.Trim(), PolygonalGeometry.Normalise(boundary));
     }
 
@@ -70,27 +72,27 @@ public sealed class WatershedUnit
         AreaHectares = GeodesicArea.Hectares(Boundary);
     }
 
-    private static List<Fault> Validate(string name, Geometry? boundary)
+    private static List<FieldViolation> Validate(string name, Geometry? boundary)
     {
-        var faults = new List<Fault>();
+        var violations = new List<FieldViolation>();
         if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > MaxNameLength)
         {
-            faults.Add(new(FaultKind.InvalidValue, "name", $"A watershed is named in 1–{MaxNameLength} characters."));
+            violations.Add(new("name", $"A watershed is named in 1–{MaxNameLength} characters."));
         }
 
-        if (boundary is not null && PolygonalGeometry.Check(boundary, "boundary") is { } fault)
+        if (boundary is not null && PolygonalGeometry.Check(boundary, "boundary_geojson") is { } violation)
         {
-            faults.Add(fault);
+            violations.Add(violation);
         }
 
-        return faults;
+        return violations;
     }
 
-    private static void Throw(List<Fault> faults)
+    private static void Throw(List<FieldViolation> violations)
     {
-        if (faults.Count > 0)
+        if (violations.Count > 0)
         {
-            throw new InvalidContentException(faults);
+            throw new InvalidArgumentException(violations);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using NetTopologySuite.Geometries;
 using Watershed.LandUse.Domain.Spatial;
+using Watershed.ServiceDefaults.Errors;
 
 namespace Watershed.LandUse.Domain;
 
@@ -18,9 +19,16 @@ public sealed record ZoneContent(
     string Notes,
     Geometry Geometry);
 
-/// <summary>A zone of one plan version: valid content, geometry normalised to RFC 7946, area computed once.</summary>
+/// <summary>
+/// A zone of one plan version: valid content, geometry normalised to RFC 7946, area computed once.
+/// Violations name the zone's attributes as the contract's ZoneContent does (zone_code, uses[1].rating,
+/// geometry_geojson); a handler that passed the request's nested message prefixes them.
+/// </summary>
 public sealed partial class Zone
 {
+    /// <summary>The zone's geometry as the contract names it: it travels as GeoJSON text.</summary>
+    public const string GeometryField = "geometry_geojson";
+
     public const int MaxNameLength = 200;
     public const int MaxNotesLength = 4000;
     public const int MaxUses = 50;
@@ -72,47 +80,57 @@ public sealed partial class Zone
 
     public ZoneContent Content => new(Code, Name, Category, Subcategory, Uses, Notes, Geometry);
 
-    /// <summary>Every fault of the content at once, so a user fixes a zone in one pass.</summary>
-    public static IReadOnlyList<Fault> Validate(ZoneContent content)
+    /// <summary>Every violation of the content at once, so a user fixes a zone in one pass.</summary>
+    public static IReadOnlyList<FieldViolation> Validate(ZoneContent content)
     {
-        var faults = new List<Fault>();
+        var violations = AttributeViolations(content);
+        if (PolygonalGeometry.Check(content.Geometry, GeometryField) is { } geometry)
+        {
+            violations.Add(geometry);
+        }
+
+        return violations;
+    }
+
+    /// <summary>
+    /// The violations of everything but the geometry, for a reader (a file format) that reads and names the
+    /// geometry itself.
+    /// </summary>
+    internal static List<FieldViolation> AttributeViolations(ZoneContent content)
+    {
+        var violations = new List<FieldViolation>();
         if (string.IsNullOrWhiteSpace(content.Code))
         {
-            faults.Add(new(FaultKind.MissingValue, "zone_code", "A zone needs a zone_code, its key across plan versions."));
+            violations.Add(new("zone_code", "A zone needs a zone_code, its key across plan versions."));
         }
         else if (!CodePattern().IsMatch(content.Code.Trim()))
         {
-            faults.Add(new(FaultKind.InvalidValue, "zone_code",
+            violations.Add(new("zone_code",
                 $"zone_code '{content.Code}' must be 1–40 letters, digits, '.', '_' or '-', starting with a letter or digit."));
         }
 
         if (content.Name.Length > MaxNameLength)
         {
-            faults.Add(new(FaultKind.InvalidValue, "name", $"The name is longer than {MaxNameLength} characters."));
+            violations.Add(new("name", $"The name is longer than {MaxNameLength} characters."));
         }
 
         if (content.Notes.Length > MaxNotesLength)
         {
-            faults.Add(new(FaultKind.InvalidValue, "notes", $"The notes are longer than {MaxNotesLength} characters."));
+            violations.Add(new("notes", $"The notes are longer than {MaxNotesLength} characters."));
         }
 
-        ValidateCategory(content, faults);
-        ValidateUses(content.Uses, faults);
-        if (PolygonalGeometry.Check(content.Geometry) is { } geometryFault)
-        {
-            faults.Add(geometryFault);
-        }
-
-        return faults;
+        ValidateCategory(content, violations);
+        ValidateUses(content.Uses, violations);
+        return violations;
     }
 
-    /// <exception cref="InvalidContentException">The content breaks a rule of <see cref="Validate"/>.</exception>
+    /// <exception cref="InvalidArgumentException">The content breaks a rule of <see cref="Validate"/>.</exception>
     public static Zone Create(Guid id, ZoneContent content)
     {
-        var faults = Validate(content);
-        if (faults.Count > 0)
+        var violations = Validate(content);
+        if (violations.Count > 0)
         {
-            throw new InvalidContentException(faults);
+            throw new InvalidArgumentException(violations);
         }
 
         var geometry = PolygonalGeometry.Normalise(content.Geometry);
@@ -129,30 +147,30 @@ public sealed partial class Zone
     /// <summary>The same zone in a new draft version: same content and code, its own id.</summary>
     internal Zone CopyAs(Guid id) => new(id, Content, Geometry.Copy(), AreaHectares);
 
-    private static void ValidateCategory(ZoneContent content, List<Fault> faults)
+    private static void ValidateCategory(ZoneContent content, List<FieldViolation> violations)
     {
         if (!Enum.IsDefined(content.Category))
         {
-            faults.Add(new(FaultKind.UnknownCategory, "category",
+            violations.Add(new("category",
                 $"Unknown ZEE category; expected one of {string.Join(", ", Zee.Names<ZeeCategory>())}."));
         }
         else if (!Enum.IsDefined(content.Subcategory))
         {
-            faults.Add(new(FaultKind.UnknownSubcategory, "subcategory",
+            violations.Add(new("subcategory",
                 $"Unknown subcategory; {Zee.Name(content.Category)} has {string.Join(", ", Zee.SubcategoriesOf(content.Category).Select(Zee.Name))}."));
         }
         else if (Zee.CategoryOf(content.Subcategory) != content.Category)
         {
-            faults.Add(new(FaultKind.SubcategoryNotInCategory, "subcategory",
+            violations.Add(new("subcategory",
                 $"Subcategory {Zee.Name(content.Subcategory)} belongs to {Zee.Name(Zee.CategoryOf(content.Subcategory))}, not to {Zee.Name(content.Category)}."));
         }
     }
 
-    private static void ValidateUses(IReadOnlyList<AllowedUse> uses, List<Fault> faults)
+    private static void ValidateUses(IReadOnlyList<AllowedUse> uses, List<FieldViolation> violations)
     {
         if (uses.Count > MaxUses)
         {
-            faults.Add(new(FaultKind.InvalidValue, "uses", $"A zone lists at most {MaxUses} uses."));
+            violations.Add(new("uses", $"A zone lists at most {MaxUses} uses."));
         }
 
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -161,16 +179,16 @@ public sealed partial class Zone
             var use = uses[i].Use.Trim();
             if (use.Length is 0 or > MaxUseLength)
             {
-                faults.Add(new(FaultKind.InvalidValue, $"uses[{i}].use", $"A use is named in 1–{MaxUseLength} characters."));
+                violations.Add(new($"uses[{i}].use", $"A use is named in 1–{MaxUseLength} characters."));
             }
             else if (!seen.Add(use))
             {
-                faults.Add(new(FaultKind.InvalidValue, $"uses[{i}].use", $"Use '{use}' is listed twice."));
+                violations.Add(new($"uses[{i}].use", $"Use '{use}' is listed twice."));
             }
 
             if (!Enum.IsDefined(uses[i].Rating))
             {
-                faults.Add(new(FaultKind.BadUseRating, $"uses[{i}].rating",
+                violations.Add(new($"uses[{i}].rating",
                     $"A use is rated {string.Join(", ", Zee.Names<UseRating>())}."));
             }
         }

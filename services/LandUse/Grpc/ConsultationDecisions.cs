@@ -8,7 +8,8 @@ namespace Watershed.LandUse.Grpc;
 /// <summary>
 /// Asks the consultation service what an assembly decided. The typed client carries the deadline,
 /// retries, circuit breaker and the caller's token (ServiceClients); consultation enforces its own
-/// scope, so a caller can only cite decisions they may read.
+/// scope, so a caller can only cite decisions they may read. A consultation that cannot be reached reaches
+/// here as <see cref="DependencyUnavailableException"/> (from the client's interceptor) with its error inside.
 /// </summary>
 public sealed class ConsultationDecisions(ProposalService.ProposalServiceClient proposals)
 {
@@ -31,6 +32,11 @@ public sealed class ConsultationDecisions(ProposalService.ProposalServiceClient 
         catch (RpcException ex) when (ex.StatusCode is StatusCode.PermissionDenied or StatusCode.Unauthenticated)
         {
             throw new PermissionDeniedException($"The consultation service does not let this caller read proposal {proposalId}.");
+        }
+        catch (RpcException ex) when (ex.StatusCode is not StatusCode.Cancelled)
+        {
+            // Any other answer means consultation cannot give the decision now; its error goes to the log with ours.
+            throw new DependencyUnavailableException("consultation", $"The consultation service could not answer about proposal {proposalId} ({ex.StatusCode}).", ex);
         }
     }
 }

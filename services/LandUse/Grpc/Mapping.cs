@@ -1,21 +1,24 @@
 using Google.Protobuf.WellKnownTypes;
+using NetTopologySuite.Geometries;
+using Watershed.LandUse.Data;
 using Watershed.LandUse.Domain;
 using Watershed.LandUse.Domain.Exchange;
+using Watershed.ServiceDefaults.Grpc;
 using V1 = Watershed.LandUse.V1;
 
 namespace Watershed.LandUse.Grpc;
 
-/// <summary>Domain ↔ contract mapping; enum numbers are equal on both sides.</summary>
+/// <summary>Proto ⇄ domain conversions; each domain enum is its proto enum's twin.</summary>
 internal static class Mapping
 {
     public static Timestamp? ToTimestamp(this DateTimeOffset? value) => value is null ? null : Timestamp.FromDateTimeOffset(value.Value);
 
-    public static V1.WatershedUnit ToContract(this WatershedUnit w, bool withBoundary = true) => new()
+    public static V1.WatershedUnit ToContract(this WatershedUnit w) => new()
     {
         Id = w.Id.ToString(),
         Code = w.Code,
         Name = w.Name,
-        BoundaryGeojson = withBoundary ? GeometryJson.Write(w.Boundary) : string.Empty,
+        BoundaryGeojson = GeometryJson.Write(w.Boundary),
         AreaHa = w.AreaHectares,
     };
 
@@ -29,7 +32,16 @@ internal static class Mapping
         OpenVersionId = p.OpenVersion?.Id.ToString() ?? string.Empty,
     };
 
-    public static V1.PlanVersion ToContract(this PlanVersion v, bool withZones = true)
+    /// <summary>The version with its zones, which must have been loaded.</summary>
+    public static V1.PlanVersion ToContract(this PlanVersion v)
+    {
+        var contract = v.ToContract(new ZoneTotals(v.Zones.Count, v.AreaHectares));
+        contract.Zones.AddRange(v.Zones.OrderBy(z => z.Code, StringComparer.Ordinal).Select(z => z.ToContract()));
+        return contract;
+    }
+
+    /// <summary>The version without zones, as lists answer it.</summary>
+    public static V1.PlanVersion ToContract(this PlanVersion v, ZoneTotals zones)
     {
         var contract = new V1.PlanVersion
         {
@@ -37,10 +49,10 @@ internal static class Mapping
             PlanId = v.PlanId.ToString(),
             Number = v.Number,
             BasedOnVersionId = v.BasedOnVersionId?.ToString() ?? string.Empty,
-            State = (V1.PlanVersionState)v.State,
+            State = v.State.ToContract<PlanVersionState, V1.PlanVersionState>(),
             Horizon = new V1.PlanHorizon { FromYear = v.Horizon.FromYear, ToYear = v.Horizon.ToYear },
-            ZoneCount = v.Zones.Count,
-            AreaHa = v.AreaHectares,
+            ZoneCount = zones.Count,
+            AreaHa = zones.AreaHectares,
             CreatedAt = Timestamp.FromDateTimeOffset(v.CreatedAt),
             SubmittedAt = v.SubmittedAt.ToTimestamp(),
             DecidedAt = v.DecidedAt.ToTimestamp(),
@@ -48,11 +60,6 @@ internal static class Mapping
             ApprovedByProposalId = v.ApprovedByProposalId?.ToString() ?? string.Empty,
         };
         contract.Goals.AddRange(v.Goals);
-        if (withZones)
-        {
-            contract.Zones.AddRange(v.Zones.OrderBy(z => z.Code, StringComparer.Ordinal).Select(z => z.ToContract()));
-        }
-
         return contract;
     }
 
@@ -62,12 +69,31 @@ internal static class Mapping
         {
             ZoneCode = z.Code,
             Name = z.Name,
-            Category = (V1.ZeeCategory)z.Category,
-            Subcategory = (V1.ZeeSubcategory)z.Subcategory,
+            Category = z.Category.ToContract<ZeeCategory, V1.ZeeCategory>(),
+            Subcategory = z.Subcategory.ToContract<ZeeSubcategory, V1.ZeeSubcategory>(),
             Notes = z.Notes,
             GeometryGeojson = GeometryJson.Write(z.Geometry),
         };
-        content.Uses.AddRange(z.Uses.Select(u => new V1.AllowedUse { Use = u.Use, Rating = (V1.UseRating)u.Rating }));
+        content.Uses.AddRange(z.Uses.Select(u => new V1.AllowedUse { Use = u.Use, Rating = u.Rating.ToContract<UseRating, V1.UseRating>() }));
         return new V1.Zone { Id = z.Id.ToString(), Content = content, AreaHa = z.AreaHectares };
     }
+
+    public static V1.ZoneChange ToContract(this ZoneChange c)
+    {
+        var change = new V1.ZoneChange { ZoneCode = c.Code, Before = c.Before.ToContract(), After = c.After.ToContract(), AreaDeltaHa = c.AreaDeltaHectares };
+        change.Changes.AddRange(c.Changes.Select(k => k.ToContract<ZoneChangeKind, V1.ZoneChangeKind>()));
+        return change;
+    }
+
+    public static PlanHorizon ToDomain(this V1.PlanHorizon horizon) => new(horizon.FromYear, horizon.ToYear);
+
+    /// <summary>The zone's content; its enums and geometry were validated before.</summary>
+    public static ZoneContent ToDomain(this V1.ZoneContent zone, Geometry geometry) => new(
+        zone.ZoneCode,
+        zone.Name,
+        zone.Category.ToDomain<V1.ZeeCategory, ZeeCategory>(),
+        zone.Subcategory.ToDomain<V1.ZeeSubcategory, ZeeSubcategory>(),
+        [.. zone.Uses.Select(u => new AllowedUse(u.Use, u.Rating.ToDomain<V1.UseRating, UseRating>()))],
+        zone.Notes,
+        geometry);
 }

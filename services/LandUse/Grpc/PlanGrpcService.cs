@@ -1,23 +1,31 @@
-using System.Text;
+using System.Diagnostics;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Watershed.LandUse.Data;
 using Watershed.LandUse.Domain;
 using Watershed.LandUse.Domain.Exchange;
+using Watershed.LandUse.Domain.Spatial;
 using Watershed.LandUse.V1;
+using Watershed.ServiceDefaults.Data;
 using Watershed.ServiceDefaults.Errors;
 using Watershed.ServiceDefaults.Grpc;
 using Watershed.ServiceDefaults.Security;
 using Plan = Watershed.LandUse.Domain.Plan;
-using PlanHorizon = Watershed.LandUse.Domain.PlanHorizon;
 using PlanVersion = Watershed.LandUse.Domain.PlanVersion;
 using WatershedUnit = Watershed.LandUse.Domain.WatershedUnit;
-using Zone = Watershed.LandUse.Domain.Zone;
-using ZoneContent = Watershed.LandUse.Domain.ZoneContent;
 
 namespace Watershed.LandUse.Grpc;
 
-public sealed class PlanGrpcService(LandUseDbContext db, ConsultationDecisions consultation, TimeProvider clock) : PlanService.PlanServiceBase
+/// <summary>
+/// Plans and their versions. Reads load what they answer with; commands run in one transaction that locks
+/// the plan first (<see cref="ChangeVersionAsync{T}"/>), so two commands on one plan never decide on the same state.
+/// </summary>
+public sealed partial class PlanGrpcService(
+    LandUseDbContext db,
+    ConsultationDecisions consultation,
+    LandUseTelemetry telemetry,
+    TimeProvider clock,
+    ILogger<PlanGrpcService> logger) : PlanService.PlanServiceBase
 {
     public override async Task<CreatePlanResponse> CreatePlan(CreatePlanRequest request, ServerCallContext context)
     {
@@ -26,11 +34,11 @@ public sealed class PlanGrpcService(LandUseDbContext db, ConsultationDecisions c
         v.Check(request.Horizon is not null, "horizon", "is required");
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
-        var watershed = await db.WatershedUnits.SingleOrDefaultAsync(w => w.Id == watershedId, ct)
+        var watershed = await db.WatershedUnits.AsNoTracking().SingleOrDefaultAsync(w => w.Id == watershedId, ct)
             ?? throw new NotFoundException("watershed_unit", watershedId.ToString());
-        context.Caller().Require(watershed.Code, Roles.Facilitator);
+        context.Caller().RequireWriter(watershed.Code);
         var now = clock.GetUtcNow();
-        var plan = Plan.Create(Guid.CreateVersion7(now), watershed, request.Title, Horizon(request.Horizon!), [.. request.Goals], Guid.CreateVersion7(now), now);
+        var plan = Plan.Create(Guid.CreateVersion7(now), watershed, request.Title, request.Horizon!.ToDomain(), [.. request.Goals], Guid.CreateVersion7(now), now);
         db.Plans.Add(plan);
         await db.SaveChangesAsync(ct);
         return new CreatePlanResponse { Plan = plan.ToContract(), FirstVersion = plan.Latest.ToContract() };
@@ -38,8 +46,10 @@ public sealed class PlanGrpcService(LandUseDbContext db, ConsultationDecisions c
 
     public override async Task<GetPlanResponse> GetPlan(GetPlanRequest request, ServerCallContext context)
     {
-        var (plan, watershed) = await PlanAsync(request.PlanId, "plan_id", context);
-        context.Caller().RequireRead(watershed.Code);
+        var planId = RequiredId(request.PlanId, "plan_id");
+        var ct = context.CancellationToken;
+        var plan = await db.PlanAsync(planId, ct);
+        context.Caller().RequireReader(await db.WatershedCodeAsync(plan.WatershedId, ct));
         return new GetPlanResponse { Plan = plan.ToContract() };
     }
 
@@ -51,20 +61,18 @@ public sealed class PlanGrpcService(LandUseDbContext db, ConsultationDecisions c
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var caller = context.Caller();
-        var units = await db.WatershedUnits.AsNoTracking()
+        caller.RequireReadingRole();
+        var units = await db.WatershedUnits
             .Where(w => watershedId == null || w.Id == watershedId)
             .Select(w => new { w.Id, w.Code }).ToListAsync(ct);
         if (watershedId is { } id)
         {
             var unit = units.SingleOrDefault() ?? throw new NotFoundException("watershed_unit", id.ToString());
-            caller.RequireRead(unit.Code);
+            caller.RequireReader(unit.Code);
         }
 
         var visible = units.Where(u => caller.CanAccess(u.Code)).Select(u => u.Id).ToList();
-        var plans = await db.Plans.AsNoTracking().AsSplitQuery().Include(p => p.Versions)
-            .Where(p => visible.Contains(p.WatershedId))
-            .OrderBy(p => p.CreatedAt).ThenBy(p => p.Id)
-            .Skip(page.Offset).Take(page.Take).ToListAsync(ct);
+        var plans = await db.PlansPageAsync(visible, page, ct);
         var response = new ListPlansResponse { Page = page.Next(plans) };
         response.Plans.AddRange(plans.Select(p => p.ToContract()));
         return response;
@@ -72,151 +80,176 @@ public sealed class PlanGrpcService(LandUseDbContext db, ConsultationDecisions c
 
     public override async Task<RetitlePlanResponse> RetitlePlan(RetitlePlanRequest request, ServerCallContext context)
     {
-        var (plan, watershed) = await PlanAsync(request.PlanId, "plan_id", context);
-        context.Caller().Require(watershed.Code, Roles.Facilitator);
-        plan.Retitle(request.Title);
-        await SaveAsync(plan, context.CancellationToken);
+        var planId = RequiredId(request.PlanId, "plan_id");
+        var plan = await ChangePlanAsync(planId, context, (plan, _) =>
+        {
+            plan.Retitle(request.Title);
+            return Task.FromResult(plan);
+        });
         return new RetitlePlanResponse { Plan = plan.ToContract() };
     }
 
     public override async Task<StartPlanVersionResponse> StartPlanVersion(StartPlanVersionRequest request, ServerCallContext context)
     {
-        var (plan, watershed) = await PlanAsync(request.PlanId, "plan_id", context);
-        context.Caller().Require(watershed.Code, Roles.Facilitator);
-        var now = clock.GetUtcNow();
-        var draft = plan.StartNewVersion(Guid.CreateVersion7(now), now);
-        await SaveAsync(plan, context.CancellationToken);
+        var planId = RequiredId(request.PlanId, "plan_id");
+        var draft = await ChangePlanAsync(planId, context, async (plan, ct) =>
+        {
+            // The draft copies the latest version's zones.
+            await db.LoadZonesAsync(plan.Latest, ct);
+            var now = clock.GetUtcNow();
+            return plan.StartNewVersion(Guid.CreateVersion7(now), now);
+        });
         return new StartPlanVersionResponse { PlanVersion = draft.ToContract() };
     }
 
     public override async Task<GetPlanVersionResponse> GetPlanVersion(GetPlanVersionRequest request, ServerCallContext context)
     {
-        var (_, version, watershed) = await VersionAsync(request.PlanVersionId, "plan_version_id", context);
-        context.Caller().RequireRead(watershed.Code);
+        var versionId = RequiredId(request.PlanVersionId, "plan_version_id");
+        var (version, watershed) = await ReadVersionAsync(versionId, context.CancellationToken);
+        context.Caller().RequireReader(watershed.Code);
         return new GetPlanVersionResponse { PlanVersion = version.ToContract() };
     }
 
     public override async Task<ListPlanVersionsResponse> ListPlanVersions(ListPlanVersionsRequest request, ServerCallContext context)
     {
         var v = new Validation();
-        v.Id(request.PlanId, "plan_id");
+        var planId = v.Id(request.PlanId, "plan_id");
         var page = Page.From(request.Page, v);
         v.ThrowIfInvalid();
-        var (plan, watershed) = await PlanAsync(request.PlanId, "plan_id", context);
-        context.Caller().RequireRead(watershed.Code);
-        var versions = plan.Versions.OrderBy(x => x.Number).Skip(page.Offset).Take(page.Take).ToList();
+        var ct = context.CancellationToken;
+        var watershedId = await db.WatershedIdOfPlanAsync(planId, ct);
+        context.Caller().RequireReader(await db.WatershedCodeAsync(watershedId, ct));
+        var versions = await db.VersionsPageAsync(planId, page, ct);
         var response = new ListPlanVersionsResponse { Page = page.Next(versions) };
-        response.PlanVersions.AddRange(versions.Select(x => x.ToContract(withZones: false)));
+        var totals = await db.ZoneTotalsAsync([.. versions.Select(x => x.Id)], ct);
+        response.PlanVersions.AddRange(versions.Select(x => x.ToContract(totals.GetValueOrDefault(x.Id, ZoneTotals.None))));
         return response;
     }
 
     public override async Task<RevisePlanVersionResponse> RevisePlanVersion(RevisePlanVersionRequest request, ServerCallContext context)
     {
         var v = new Validation();
-        v.Id(request.PlanVersionId, "plan_version_id");
+        var versionId = v.Id(request.PlanVersionId, "plan_version_id");
         v.Check(request.Horizon is not null, "horizon", "is required");
         v.ThrowIfInvalid();
-        var (plan, version, watershed) = await VersionAsync(request.PlanVersionId, "plan_version_id", context);
-        context.Caller().Require(watershed.Code, Roles.Facilitator);
-        version.Revise(Horizon(request.Horizon!), [.. request.Goals]);
-        await SaveAsync(plan, context.CancellationToken);
+        var version = await ChangeVersionAsync(versionId, context, (_, version, _) =>
+        {
+            version.Revise(request.Horizon!.ToDomain(), [.. request.Goals]);
+            return version;
+        });
         return new RevisePlanVersionResponse { PlanVersion = version.ToContract() };
     }
 
     public override async Task<PutZoneResponse> PutZone(PutZoneRequest request, ServerCallContext context)
     {
         var v = new Validation();
-        v.Id(request.PlanVersionId, "plan_version_id");
-        v.Check(request.Zone is not null, "zone", "is required");
+        var versionId = v.Id(request.PlanVersionId, "plan_version_id");
+        NetTopologySuite.Geometries.Geometry? geometry = null;
+        if (request.Zone is not { } zone)
+        {
+            v.Add("zone", "is required");
+        }
+        else
+        {
+            v.Enum(zone.Category, "zone.category");
+            v.Enum(zone.Subcategory, "zone.subcategory");
+            for (var i = 0; i < zone.Uses.Count; i++)
+            {
+                v.Enum(zone.Uses[i].Rating, $"zone.uses[{i}].rating");
+            }
+
+            geometry = Geometry(zone.GeometryGeojson, "zone.geometry_geojson", v);
+        }
+
         v.ThrowIfInvalid();
-        var (geometry, fault) = GeometryJson.Parse(request.Zone!.GeometryGeojson, "zone.geometry_geojson");
-        var content = new ZoneContent(
-            request.Zone.ZoneCode, request.Zone.Name, (Domain.ZeeCategory)request.Zone.Category, (Domain.ZeeSubcategory)request.Zone.Subcategory,
-            [.. request.Zone.Uses.Select(u => new Domain.AllowedUse(u.Use, (Domain.UseRating)u.Rating))], request.Zone.Notes,
-            geometry ?? PolygonalGeometryPlaceholder);
-        var faults = Zone.Validate(content).Where(f => geometry is not null || f.Field != "geometry").Select(f => new FieldViolation(ZoneField(f.Field), f.Message)).ToList();
-        if (fault is not null)
+        var content = request.Zone!.ToDomain(geometry!);
+        var stored = await ChangeVersionAsync(versionId, context, (_, version, watershed) =>
         {
-            faults.Insert(0, new FieldViolation(fault.Field, fault.Message));
-        }
-
-        if (faults.Count > 0)
-        {
-            throw new InvalidArgumentException(faults);
-        }
-
-        var (plan, version, watershed) = await VersionAsync(request.PlanVersionId, "plan_version_id", context);
-        context.Caller().Require(watershed.Code, Roles.Facilitator);
-        var zone = Zone.Create(Guid.CreateVersion7(clock.GetUtcNow()), content);
-        Rethrow(() => version.PutZone(zone, watershed), ZoneField);
-        await SaveAsync(plan, context.CancellationToken);
-        return new PutZoneResponse { Zone = zone.ToContract() };
+            try
+            {
+                return version.PutZone(Guid.CreateVersion7(clock.GetUtcNow()), content, watershed);
+            }
+            catch (InvalidArgumentException ex)
+            {
+                throw ex.Under("zone");
+            }
+        });
+        return new PutZoneResponse { Zone = stored.ToContract() };
     }
 
     public override async Task<RemoveZoneResponse> RemoveZone(RemoveZoneRequest request, ServerCallContext context)
     {
         var v = new Validation();
-        v.Id(request.PlanVersionId, "plan_version_id");
+        var versionId = v.Id(request.PlanVersionId, "plan_version_id");
         var code = v.Text(request.ZoneCode, "zone_code", 40);
         v.ThrowIfInvalid();
-        var (plan, version, watershed) = await VersionAsync(request.PlanVersionId, "plan_version_id", context);
-        context.Caller().Require(watershed.Code, Roles.Facilitator);
-        version.RemoveZone(code);
-        await SaveAsync(plan, context.CancellationToken);
+        await ChangeVersionAsync(versionId, context, (_, version, _) =>
+        {
+            version.RemoveZone(code);
+            return version;
+        });
         return new RemoveZoneResponse();
     }
 
     public override async Task<ImportPlanVersionZonesResponse> ImportPlanVersionZones(ImportPlanVersionZonesRequest request, ServerCallContext context)
     {
         var v = new Validation();
-        v.Id(request.PlanVersionId, "plan_version_id");
+        var versionId = v.Id(request.PlanVersionId, "plan_version_id");
         v.Check(!request.Geojson.IsEmpty, "geojson", "is required: a GeoJSON FeatureCollection");
         v.ThrowIfInvalid();
-        var (plan, version, watershed) = await VersionAsync(request.PlanVersionId, "plan_version_id", context);
-        context.Caller().Require(watershed.Code, Roles.Facilitator);
-        var import = ZoneGeoJson.Read(request.Geojson.Memory, watershed);
-        if (!import.Succeeded)
+        using var span = telemetry.StartImport(versionId);
+        var (version, watershed, zones) = await ChangeVersionAsync(versionId, context, (plan, version, watershed) =>
         {
-            // Name the feature and the fault for every problem, so the file is fixed in one pass.
-            throw new InvalidArgumentException([.. import.Faults.Select(f => new FieldViolation(
-                f.FeatureIndex is { } i ? $"geojson.features[{i}].{f.Field}" : "geojson",
-                f.FeatureLabel is null ? f.Message : $"{f.FeatureLabel}: {f.Message}"))]);
-        }
-
-        Rethrow(() => version.ReplaceZones(import.Zones, watershed), field => "geojson." + field);
-        await SaveAsync(plan, context.CancellationToken);
+            span?.SetTag("plan.id", plan.Id.ToString());
+            try
+            {
+                return (version, watershed, version.ImportZones(request.Geojson.Memory, watershed).Count);
+            }
+            catch (InvalidArgumentException ex)
+            {
+                throw ex.Under("geojson");
+            }
+        });
+        span?.SetTag("zone.count", zones);
+        telemetry.ZonesImported(zones, watershed.Code);
         return new ImportPlanVersionZonesResponse { PlanVersion = version.ToContract() };
     }
 
     public override async Task<ExportPlanVersionResponse> ExportPlanVersion(ExportPlanVersionRequest request, ServerCallContext context)
     {
         var v = new Validation();
-        v.Id(request.PlanVersionId, "plan_version_id");
+        var versionId = v.Id(request.PlanVersionId, "plan_version_id");
         v.OptionalEnum(request.Format, "format");
         v.ThrowIfInvalid();
-        var (plan, version, watershed) = await VersionAsync(request.PlanVersionId, "plan_version_id", context);
-        context.Caller().RequireRead(watershed.Code);
+        var ct = context.CancellationToken;
+        var (version, watershed) = await ReadVersionAsync(versionId, ct);
+        context.Caller().RequireReader(watershed.Code);
         var name = $"{watershed.Code}-plan-v{version.Number}";
-        return request.Format == ExportFormat.Kml
-            ? new ExportPlanVersionResponse
-            {
-                Content = Google.Protobuf.ByteString.CopyFrom(ZoneKml.Write(version, $"{plan.Title} — v{version.Number}")),
-                MediaType = "application/vnd.google-earth.kml+xml",
-                FileName = name + ".kml",
-            }
-            : new ExportPlanVersionResponse
+        if (request.Format != ExportFormat.Kml)
+        {
+            return new ExportPlanVersionResponse
             {
                 Content = Google.Protobuf.ByteString.CopyFrom(ZoneGeoJson.Write(version)),
                 MediaType = "application/geo+json",
                 FileName = name + ".geojson",
             };
+        }
+
+        var title = await db.Plans.Where(p => p.Id == version.PlanId).Select(p => p.Title).SingleAsync(ct);
+        return new ExportPlanVersionResponse
+        {
+            Content = Google.Protobuf.ByteString.CopyFrom(ZoneKml.Write(version, $"{title} — v{version.Number}")),
+            MediaType = "application/vnd.google-earth.kml+xml",
+            FileName = name + ".kml",
+        };
     }
 
     public override async Task<CheckPlanVersionLayoutResponse> CheckPlanVersionLayout(CheckPlanVersionLayoutRequest request, ServerCallContext context)
     {
-        var (_, version, watershed) = await VersionAsync(request.PlanVersionId, "plan_version_id", context);
-        context.Caller().RequireRead(watershed.Code);
-        var report = Domain.Spatial.ZoneLayout.Check(version.Zones, watershed.Boundary);
+        var versionId = RequiredId(request.PlanVersionId, "plan_version_id");
+        var (version, watershed) = await ReadVersionAsync(versionId, context.CancellationToken);
+        context.Caller().RequireReader(watershed.Code);
+        var report = ZoneLayout.Check(version.Zones, watershed.Boundary);
         var response = new CheckPlanVersionLayoutResponse();
         response.Overlaps.AddRange(report.Overlaps.Select(o => new V1.ZoneOverlap
         {
@@ -242,131 +275,162 @@ public sealed class PlanGrpcService(LandUseDbContext db, ConsultationDecisions c
         var fromId = v.Id(request.FromPlanVersionId, "from_plan_version_id");
         var toId = v.Id(request.ToPlanVersionId, "to_plan_version_id");
         v.ThrowIfInvalid();
-        var (fromPlan, from, watershed) = await VersionAsync(request.FromPlanVersionId, "from_plan_version_id", context);
-        var to = fromPlan.Versions.SingleOrDefault(x => x.Id == toId)
-            ?? (await VersionAsync(request.ToPlanVersionId, "to_plan_version_id", context)).Version;
-        context.Caller().RequireRead(watershed.Code);
-        if (to.PlanId != from.PlanId)
-        {
-            throw new InvalidArgumentException("to_plan_version_id", "must be a version of the same plan");
-        }
+        var ct = context.CancellationToken;
+        var caller = context.Caller();
+        // Each version is authorised on its own, so naming another watershed's version is denied like any read of it.
+        var from = await db.VersionWithZonesAsync(fromId, ct);
+        caller.RequireReader(await db.WatershedCodeAsync(await db.WatershedIdOfPlanAsync(from.PlanId, ct), ct));
+        var to = await db.VersionWithZonesAsync(toId, ct);
+        caller.RequireReader(await db.WatershedCodeAsync(await db.WatershedIdOfPlanAsync(to.PlanId, ct), ct));
 
         var diff = PlanVersionDiff.Between(from, to);
         var response = new DiffPlanVersionsResponse();
         response.Added.AddRange(diff.Added.Select(z => z.ToContract()));
         response.Removed.AddRange(diff.Removed.Select(z => z.ToContract()));
-        response.Changed.AddRange(diff.Changed.Select(c =>
+        response.Changed.AddRange(diff.Changed.Select(c => c.ToContract()));
+        response.AreaDeltas.AddRange(diff.AreaDeltaHectares.OrderBy(d => d.Key).Select(d => new CategoryAreaDelta
         {
-            var change = new V1.ZoneChange { ZoneCode = c.Code, Before = c.Before.ToContract(), After = c.After.ToContract(), AreaDeltaHa = c.AreaDeltaHectares };
-            change.Changes.AddRange(Enum.GetValues<ZoneChanges>().Where(f => f != ZoneChanges.None && c.Changes.HasFlag(f)).Select(ChangeKind));
-            return change;
+            Category = d.Key.ToContract<Domain.ZeeCategory, V1.ZeeCategory>(),
+            AreaDeltaHa = d.Value,
         }));
-        response.AreaDeltas.AddRange(diff.AreaDeltaHectares.OrderBy(d => d.Key).Select(d => new CategoryAreaDelta { Category = (V1.ZeeCategory)d.Key, AreaDeltaHa = d.Value }));
         return response;
     }
 
     public override async Task<SubmitPlanVersionResponse> SubmitPlanVersion(SubmitPlanVersionRequest request, ServerCallContext context)
     {
-        var (plan, version, watershed) = await VersionAsync(request.PlanVersionId, "plan_version_id", context);
-        context.Caller().Require(watershed.Code, Roles.Facilitator);
-        plan.SubmitForConsultation(version.Id, watershed, clock.GetUtcNow());
-        await SaveAsync(plan, context.CancellationToken);
+        var versionId = RequiredId(request.PlanVersionId, "plan_version_id");
+        var (version, code) = await ChangeVersionAsync(versionId, context, (plan, version, watershed) =>
+        {
+            plan.SubmitForConsultation(version.Id, watershed, clock.GetUtcNow());
+            return (version, watershed.Code);
+        });
+        telemetry.Submitted(code);
         return new SubmitPlanVersionResponse { PlanVersion = version.ToContract() };
     }
 
     public override async Task<ApprovePlanVersionResponse> ApprovePlanVersion(ApprovePlanVersionRequest request, ServerCallContext context)
     {
         var v = new Validation();
-        v.Id(request.PlanVersionId, "plan_version_id");
+        var versionId = v.Id(request.PlanVersionId, "plan_version_id");
         var proposalId = v.Id(request.ProposalId, "proposal_id");
         v.ThrowIfInvalid();
-        var (plan, version, watershed) = await VersionAsync(request.PlanVersionId, "plan_version_id", context);
-        context.Caller().Require(watershed.Code, Roles.Facilitator);
+        var ct = context.CancellationToken;
+        var planId = await db.PlanIdOfVersionAsync(versionId, ct);
+        var code = await db.WatershedCodeAsync(await db.WatershedIdOfPlanAsync(planId, ct), ct);
+        context.Caller().RequireWriter(code);
 
-        // Nothing changes here unless consultation answers; UNAVAILABLE if it cannot.
-        var proposal = await consultation.FindProposalAsync(proposalId, context.CancellationToken);
-        var approval = PlanApprovalRule.Evaluate(version, watershed, proposalId, proposal);
-        var superseded = plan.Approve(approval, clock.GetUtcNow());
-        await SaveAsync(plan, context.CancellationToken);
+        using var span = telemetry.StartApproval(planId, versionId, proposalId);
+        // Consultation is asked before the plan is locked: no lock waits on another service.
+        ConsultationProposal? proposal;
+        try
+        {
+            proposal = await consultation.FindProposalAsync(proposalId, ct);
+        }
+        catch (DependencyUnavailableException)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, LandUseTelemetry.Outcome.Unavailable);
+            telemetry.Approval(LandUseTelemetry.Outcome.Unavailable, code);
+            throw;
+        }
+
+        PlanVersion version;
+        PlanVersion? superseded;
+        try
+        {
+            (version, superseded) = await ChangeVersionAsync(versionId, context, (plan, version, watershed) =>
+            {
+                var approval = PlanApprovalRule.Evaluate(version, watershed, proposalId, proposal);
+                return (version, plan.Approve(approval, clock.GetUtcNow()));
+            });
+        }
+        catch (PreconditionFailedException)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, LandUseTelemetry.Outcome.Refused);
+            telemetry.Approval(LandUseTelemetry.Outcome.Refused, code);
+            throw;
+        }
+
+        telemetry.Approval(LandUseTelemetry.Outcome.Approved, code);
+        LogApproved(logger, planId, versionId, proposalId, superseded?.Id);
         return new ApprovePlanVersionResponse { PlanVersion = version.ToContract(), SupersededVersionId = superseded?.Id.ToString() ?? string.Empty };
     }
 
     public override async Task<WithdrawPlanVersionResponse> WithdrawPlanVersion(WithdrawPlanVersionRequest request, ServerCallContext context)
     {
         var v = new Validation();
-        v.Id(request.PlanVersionId, "plan_version_id");
+        var versionId = v.Id(request.PlanVersionId, "plan_version_id");
         v.Text(request.Reason, "reason", 1000);
         v.ThrowIfInvalid();
-        var (plan, version, watershed) = await VersionAsync(request.PlanVersionId, "plan_version_id", context);
-        context.Caller().Require(watershed.Code, Roles.Facilitator);
-        plan.Withdraw(version.Id, request.Reason, clock.GetUtcNow());
-        await SaveAsync(plan, context.CancellationToken);
+        var (version, code) = await ChangeVersionAsync(versionId, context, (plan, version, watershed) =>
+        {
+            plan.Withdraw(version.Id, request.Reason, clock.GetUtcNow());
+            return (version, watershed.Code);
+        });
+        telemetry.Withdrawn(code);
         return new WithdrawPlanVersionResponse { PlanVersion = version.ToContract() };
     }
 
-    // Stands in for a missing geometry so the rest of the zone can still be checked in the same pass.
-    private static readonly NetTopologySuite.Geometries.Geometry PolygonalGeometryPlaceholder =
-        Domain.Spatial.PolygonalGeometry.Factory.CreatePolygon();
+    [LoggerMessage(Level = LogLevel.Information, Message = "Plan {PlanId} version {PlanVersionId} approved by proposal {ProposalId}; superseded version {SupersededVersionId}")]
+    private static partial void LogApproved(ILogger logger, Guid planId, Guid planVersionId, Guid proposalId, Guid? supersededVersionId);
 
-    private static PlanHorizon Horizon(V1.PlanHorizon horizon) => new(horizon.FromYear, horizon.ToYear);
-
-    private static string ZoneField(string field) => field switch
-    {
-        "geometry" => "zone.geometry_geojson",
-        _ => "zone." + field,
-    };
-
-    /// <summary>Runs a domain change and names its faults by the request's fields.</summary>
-    private static void Rethrow(Action change, Func<string, string> requestField)
-    {
-        try
-        {
-            change();
-        }
-        catch (InvalidContentException ex)
-        {
-            throw new InvalidArgumentException([.. ex.Faults.Select(f => new FieldViolation(requestField(f.Field), f.Message))]);
-        }
-    }
-
-    private static ZoneChangeKind ChangeKind(ZoneChanges change) => change switch
-    {
-        ZoneChanges.Category => ZoneChangeKind.Category,
-        ZoneChanges.Subcategory => ZoneChangeKind.Subcategory,
-        ZoneChanges.Geometry => ZoneChangeKind.Geometry,
-        ZoneChanges.Uses => ZoneChangeKind.Uses,
-        ZoneChanges.Name => ZoneChangeKind.Name,
-        _ => ZoneChangeKind.Notes,
-    };
-
-    private IQueryable<Plan> Plans => db.Plans.AsSplitQuery().Include(p => p.Versions).ThenInclude(x => x.Zones);
-
-    private async Task<(Plan Plan, WatershedUnit Watershed)> PlanAsync(string rawId, string field, ServerCallContext context)
+    private static Guid RequiredId(string raw, string field)
     {
         var v = new Validation();
-        var id = v.Id(rawId, field);
+        var id = v.Id(raw, field);
         v.ThrowIfInvalid();
-        var ct = context.CancellationToken;
-        var plan = await Plans.SingleOrDefaultAsync(p => p.Id == id, ct) ?? throw new NotFoundException("plan", id.ToString());
-        return (plan, await db.WatershedUnits.SingleAsync(w => w.Id == plan.WatershedId, ct));
+        return id;
     }
 
-    private async Task<(Plan Plan, PlanVersion Version, WatershedUnit Watershed)> VersionAsync(string rawId, string field, ServerCallContext context)
+    private static NetTopologySuite.Geometries.Geometry? Geometry(string json, string field, Validation v)
     {
-        var v = new Validation();
-        var id = v.Id(rawId, field);
-        v.ThrowIfInvalid();
-        var ct = context.CancellationToken;
-        var plan = await Plans.SingleOrDefaultAsync(p => p.Versions.Any(x => x.Id == id), ct)
-            ?? throw new NotFoundException("plan_version", id.ToString());
-        return (plan, plan.Version(id), await db.WatershedUnits.SingleAsync(w => w.Id == plan.WatershedId, ct));
+        var (geometry, violation) = GeometryJson.Parse(json, field);
+        if (violation is not null)
+        {
+            v.Add(violation.Field, violation.Description);
+        }
+
+        return geometry;
     }
 
-    /// <summary>Saves the whole plan; its revision makes a concurrent change of the same plan fail with ABORTED.</summary>
-    private async Task SaveAsync(Plan plan, CancellationToken ct)
+    /// <summary>A version with its zones and its plan's watershed, for reading.</summary>
+    private async Task<(PlanVersion Version, WatershedUnit Watershed)> ReadVersionAsync(Guid versionId, CancellationToken ct)
     {
-        var revision = db.Entry(plan).Property<int>(LandUseDbContext.PlanRevision);
-        revision.CurrentValue++;
-        await db.SaveChangesAsync(ct);
+        var version = await db.VersionWithZonesAsync(versionId, ct);
+        var watershedId = await db.WatershedIdOfPlanAsync(version.PlanId, ct);
+        return (version, await db.WatershedUnits.AsNoTracking().SingleAsync(w => w.Id == watershedId, ct));
+    }
+
+    /// <summary>
+    /// The unit of work of a command on a plan: in one transaction, the plan locked with its versions (no zones),
+    /// the caller authorised as the watershed's writer, the domain's change, the plan saved with its revision bumped.
+    /// </summary>
+    private Task<T> ChangePlanAsync<T>(Guid planId, ServerCallContext context, Func<Plan, CancellationToken, Task<T>> change) =>
+        db.InTransactionAsync(async ct =>
+        {
+            var plan = await db.LockPlanAsync(planId, ct);
+            context.Caller().RequireWriter(await db.WatershedCodeAsync(plan.WatershedId, ct));
+            var result = await change(plan, ct);
+            await db.SavePlanAsync(plan, ct);
+            return result;
+        }, context.CancellationToken);
+
+    /// <summary>
+    /// <see cref="ChangePlanAsync{T}"/> for a command on
+    /// one version: the version's zones are loaded (only its own) and the change gets the watershed with its boundary.
+    /// </summary>
+    private async Task<T> ChangeVersionAsync<T>(Guid versionId, ServerCallContext context, Func<Plan, PlanVersion, WatershedUnit, T> change)
+    {
+        var planId = await db.PlanIdOfVersionAsync(versionId, context.CancellationToken);
+        return await db.InTransactionAsync(async ct =>
+        {
+            var plan = await db.LockPlanAsync(planId, ct);
+            var watershed = await db.WatershedUnits.AsNoTracking().SingleAsync(w => w.Id == plan.WatershedId, ct);
+            context.Caller().RequireWriter(watershed.Code);
+            var version = plan.Version(versionId);
+            await db.LoadZonesAsync(version, ct);
+            var result = change(plan, version, watershed);
+            await db.SavePlanAsync(plan, ct);
+            return result;
+        }, context.CancellationToken);
     }
 }

@@ -28,7 +28,10 @@ public static class CloudEvents
         };
         if (message.TraceParent is { } traceParent)
         {
+            // Dapr keeps a structured event's trace context only when it also carries traceid; with traceparent
+            // alone it substitutes the publish call's own context (components-contrib pubsub/envelope.go).
             envelope["traceparent"] = traceParent;
+            envelope["traceid"] = traceParent;
             if (!string.IsNullOrEmpty(message.TraceState))
             {
                 envelope["tracestate"] = message.TraceState;

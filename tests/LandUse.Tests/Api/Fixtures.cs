@@ -81,3 +81,29 @@ internal static class Sample
         return (watershed, created.Plan, draft);
     }
 }
+
+/// <summary>
+/// Zone areas from GeographicLib 2.0 (Karney's geodesic polygon area on WGS84, Debian's python3-geographiclib),
+/// independent of the service's own computation; see GeodesicAreaTests for the command.
+/// </summary>
+internal static class Hectares
+{
+    /// <summary>The zones of Data/pomacanchi_zones.geojson (and the service's Samples copy).</summary>
+    public static readonly IReadOnlyDictionary<string, double> SampleZones = new Dictionary<string, double>
+    {
+        ["PROD-AGR-01"] = 1_000_320.1504 / 10_000,
+        ["REC-01"] = 1_075_613.0652 / 10_000,
+        ["PROT-HUM-01"] = 4_481_352.4892 / 10_000,
+        ["PROT-CAB-01"] = 2_390_611.5622 / 10_000,
+    };
+
+    /// <summary>The box lon −71.61..−71.60, lat −14.07..−14.06.</summary>
+    public const double Pasture = 1_194_950.1185 / 10_000;
+
+    /// <summary>The domain tests' tolerance: the measured difference to GeographicLib is at most 1.2e-7.</summary>
+    public static void AssertClose(double expected, double actual)
+    {
+        var relative = Math.Abs(actual - expected) / expected;
+        Assert.True(relative < 1e-6, $"{actual:F6} ha differs from GeographicLib's {expected:F6} ha by {relative:E2}.");
+    }
+}

@@ -1,6 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Watershed.LandUse.Data;
+using Microsoft.Extensions.Logging;
 using Watershed.LandUse.V1;
 using Watershed.Testing;
 
@@ -19,10 +18,14 @@ public sealed class LandUseApp : WatershedApp<Program>
     {
     }
 
-    public static async Task<LandUseApp> OnPostgresAsync(Uri consultation)
+    /// <param name="logs">Receives what the host logs, for tests of logging.</param>
+    public static async Task<LandUseApp> OnPostgresAsync(Uri consultation, LogCapture? logs = null)
     {
         var postgres = await PostgresServer.GetAsync();
-        return new LandUseApp("Postgres", await postgres.CreateDatabaseAsync("landuse"), kestrel: false, consultation);
+        return new LandUseApp("Postgres", await postgres.CreateDatabaseAsync("landuse"), kestrel: false, consultation)
+        {
+            ConfigureTestServices = logs is null ? null : services => services.AddSingleton<ILoggerProvider>(logs),
+        };
     }
 
     public static LandUseApp OnSqliteSocket(string file, Uri consultation) => new("Sqlite", $"Data Source={file}", kestrel: true, consultation);
@@ -30,13 +33,4 @@ public sealed class LandUseApp : WatershedApp<Program>
     public WatershedUnitService.WatershedUnitServiceClient Watersheds(string? token) => new(Invoker(token));
 
     public PlanService.PlanServiceClient Plans(string? token) => new(Invoker(token));
-
-    public async Task<string> RowCountsAsync()
-    {
-        await using var scope = Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<LandUseDbContext>();
-        var versions = await db.PlanVersions.Select(v => new { v.State, v.Number }).ToListAsync();
-        return string.Join(",", await db.WatershedUnits.CountAsync(), await db.Plans.CountAsync(), await db.Zones.CountAsync(),
-            string.Join("/", versions.OrderBy(v => v.Number).Select(v => v.State)));
-    }
 }

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.Extensions.Logging;
 using Watershed.LandUse.V1;
 using Watershed.Testing;
 
@@ -10,10 +11,11 @@ namespace Watershed.LandUse.Tests.Api;
 /// </summary>
 public sealed class PlanApprovalAcrossServicesTests(ConsultationProcess consultation) : IClassFixture<ConsultationProcess>, IAsyncLifetime
 {
-    private LandUseApp _app = null!;
+    private readonly LogCapture _logs = new();
     private readonly string _code = $"pomacanchi-{Guid.NewGuid():N}"[..20];
+    private LandUseApp _app = null!;
 
-    public async Task InitializeAsync() => _app = await LandUseApp.OnPostgresAsync(consultation.Service.Address);
+    public async Task InitializeAsync() => _app = await LandUseApp.OnPostgresAsync(consultation.Service.Address, _logs);
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
@@ -54,16 +56,37 @@ public sealed class PlanApprovalAcrossServicesTests(ConsultationProcess consulta
     }
 
     [Fact]
+    public async Task An_approval_is_seen_as_a_span_with_its_ids_a_counted_outcome_and_a_log_of_ids()
+    {
+        var (plan, version) = await InConsultationAsync();
+        var decision = await new AssemblyDecision(consultation.Service.Address).DecideAsync(_code, version.Id, approve: true);
+        using var telemetry = new TelemetryCapture("watershed-landuse");
+
+        await Plans.ApprovePlanVersionAsync(new ApprovePlanVersionRequest { PlanVersionId = version.Id, ProposalId = decision.Id });
+
+        var span = Assert.Single(telemetry.Spans, s => (string?)s.GetTagItem("plan_version.id") == version.Id);
+        Assert.Equal("ApprovePlanVersion", span.OperationName);
+        Assert.Equal((plan.Id, decision.Id), ((string?)span.GetTagItem("plan.id"), (string?)span.GetTagItem("proposal.id")));
+        var counted = Assert.Single(telemetry.Measurements, m => m.Instrument == "watershed.landuse.approvals" && m.Tags["watershed.code"] == _code);
+        Assert.Equal((1, "approved"), (counted.Value, counted.Tags["outcome"]));
+        var logged = Assert.Single(_logs.Entries, e => e.Level == LogLevel.Information && e.Category.EndsWith("PlanGrpcService", StringComparison.Ordinal));
+        Assert.Equal($"Plan {plan.Id} version {version.Id} approved by proposal {decision.Id}; superseded version (null)", logged.Message);
+    }
+
+    [Fact]
     public async Task A_rejected_proposal_does_not_approve_and_nothing_changes()
     {
         var (_, version) = await InConsultationAsync();
         var decision = await new AssemblyDecision(consultation.Service.Address).DecideAsync(_code, version.Id, approve: false);
-        var before = await _app.RowCountsAsync();
+        var before = await _app.SnapshotAsync();
+        using var telemetry = new TelemetryCapture("watershed-landuse");
 
         var ex = await GrpcStatusAssert.ThrowsAsync(StatusCode.FailedPrecondition, () =>
             Plans.ApprovePlanVersionAsync(new ApprovePlanVersionRequest { PlanVersionId = version.Id, ProposalId = decision.Id }).ResponseAsync);
         Assert.Contains("has not approved", ex.Status.Detail, StringComparison.Ordinal);
-        Assert.Equal(before, await _app.RowCountsAsync());
+        Assert.Equal(before, await _app.SnapshotAsync());
+        var counted = Assert.Single(telemetry.Measurements, m => m.Instrument == "watershed.landuse.approvals" && m.Tags["watershed.code"] == _code);
+        Assert.Equal((1, "refused"), (counted.Value, counted.Tags["outcome"]));
     }
 
     [Fact]
@@ -105,27 +128,35 @@ public sealed class PlanApprovalAcrossServicesTests(ConsultationProcess consulta
     }
 }
 
-/// <summary>With consultation unreachable, approval answers UNAVAILABLE and nothing changes.</summary>
+/// <summary>With consultation unreachable, approval answers UNAVAILABLE, changes nothing and logs consultation's error.</summary>
 public sealed class PlanApprovalWithConsultationDownTests : IAsyncLifetime
 {
+    private readonly LogCapture _logs = new();
     private LandUseApp _app = null!;
 
-    public async Task InitializeAsync() => _app = await LandUseApp.OnPostgresAsync(Sample.ClosedPort());
+    public async Task InitializeAsync() => _app = await LandUseApp.OnPostgresAsync(Sample.ClosedPort(), _logs);
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task Approval_is_unavailable_and_changes_nothing()
     {
-        var (_, _, draft) = await Sample.PlanWithZonesAsync(_app);
-        var plans = _app.Plans(TestTokens.Facilitator("pomacanchi"));
+        var code = $"down-{Guid.NewGuid():N}"[..17];
+        var (_, _, draft) = await Sample.PlanWithZonesAsync(_app, code);
+        var plans = _app.Plans(TestTokens.Facilitator(code));
         await plans.SubmitPlanVersionAsync(new SubmitPlanVersionRequest { PlanVersionId = draft.Id });
-        var before = await _app.RowCountsAsync();
+        var before = await _app.SnapshotAsync();
+        using var telemetry = new TelemetryCapture("watershed-landuse");
 
         var ex = await GrpcStatusAssert.ThrowsAsync(StatusCode.Unavailable, () =>
             plans.ApprovePlanVersionAsync(new ApprovePlanVersionRequest { PlanVersionId = draft.Id, ProposalId = Guid.NewGuid().ToString() }).ResponseAsync);
         Assert.Contains("consultation", ex.Status.Detail, StringComparison.Ordinal);
-        Assert.Equal(before, await _app.RowCountsAsync());
+        Assert.Equal(before, await _app.SnapshotAsync());
+        var counted = Assert.Single(telemetry.Measurements, m => m.Instrument == "watershed.landuse.approvals" && m.Tags["watershed.code"] == code);
+        Assert.Equal((1, "unavailable"), (counted.Value, counted.Tags["outcome"]));
+        // The interceptor logs consultation's own error, kept as the inner exception, as a warning.
+        var warning = Assert.Single(_logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("ApprovePlanVersion", StringComparison.Ordinal));
+        Assert.Equal(StatusCode.Unavailable, Assert.IsType<RpcException>(warning.Exception).StatusCode);
         var still = (await plans.GetPlanVersionAsync(new GetPlanVersionRequest { PlanVersionId = draft.Id })).PlanVersion;
         Assert.Equal(PlanVersionState.InConsultation, still.State);
     }

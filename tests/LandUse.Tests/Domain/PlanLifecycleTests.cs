@@ -1,4 +1,5 @@
 using Watershed.LandUse.Domain;
+using Watershed.ServiceDefaults.Errors;
 using static Watershed.LandUse.Tests.Domain.Geo;
 
 namespace Watershed.LandUse.Tests.Domain;
@@ -22,10 +23,10 @@ public sealed class PlanLifecycleTests
     [Fact]
     public void Plan_with_reversed_horizon_and_blank_goal_is_refused_listing_both()
     {
-        var error = Assert.Throws<InvalidContentException>(() => Plan.Create(Guid.NewGuid(), _watershed, "Plan",
+        var error = Assert.Throws<InvalidArgumentException>(() => Plan.Create(Guid.NewGuid(), _watershed, "Plan",
             new PlanHorizon(2036, 2026), ["Protect the headwaters", " "], Guid.NewGuid(), Now));
 
-        Assert.Equal(["horizon", "goals[1]"], error.Faults.Select(f => f.Field));
+        Assert.Equal(["horizon", "goals[1]"], error.Violations.Select(f => f.Field));
     }
 
     [Fact]
@@ -34,8 +35,8 @@ public sealed class PlanLifecycleTests
         var plan = NewPlan();
         var draft = plan.Latest;
 
-        draft.PutZone(NewZone("AGR-1", Box(-71.5750, -14.0350, -71.5657, -14.0260)), _watershed);
-        draft.PutZone(NewZone("AGR-1", Box(-71.5750, -14.0350, -71.5700, -14.0260), ZeeSubcategory.Pasture), _watershed);
+        draft.PutZone(Guid.NewGuid(), Content("AGR-1", Box(-71.5750, -14.0350, -71.5657, -14.0260)), _watershed);
+        draft.PutZone(Guid.NewGuid(), Content("AGR-1", Box(-71.5750, -14.0350, -71.5700, -14.0260), ZeeSubcategory.Pasture), _watershed);
         draft.Revise(new PlanHorizon(2027, 2037), ["Restore wetlands"]);
 
         var zone = Assert.Single(draft.Zones);
@@ -47,26 +48,78 @@ public sealed class PlanLifecycleTests
     public void Draft_refuses_a_zone_overlapping_another_and_keeps_its_zones()
     {
         var draft = NewPlan().Latest;
-        draft.PutZone(NewZone("AGR-1", Box(-71.60, -14.05, -71.59, -14.04)), _watershed);
+        draft.PutZone(Guid.NewGuid(), Content("AGR-1", Box(-71.60, -14.05, -71.59, -14.04)), _watershed);
 
-        var error = Assert.Throws<InvalidContentException>(() =>
-            draft.PutZone(NewZone("AGR-2", Box(-71.595, -14.045, -71.585, -14.035)), _watershed));
+        var error = Assert.Throws<InvalidArgumentException>(() =>
+            draft.PutZone(Guid.NewGuid(), Content("AGR-2", Box(-71.595, -14.045, -71.585, -14.035)), _watershed));
 
-        Assert.Equal(FaultKind.Overlap, Assert.Single(error.Faults).Kind);
+        var violation = Assert.Single(error.Violations);
+        Assert.Equal("geometry_geojson", violation.Field);
+        // GeographicLib: the shared box lon −71.595..−71.59, lat −14.045..−14.04 has 298,766.1571 m².
+        Assert.StartsWith("Zones AGR-1 and AGR-2 overlap by 29.8766 ha near", violation.Description, StringComparison.Ordinal);
         Assert.Equal(["AGR-1"], draft.Zones.Select(z => z.Code));
     }
 
     [Fact]
-    public void Replacing_all_zones_refuses_a_repeated_code()
+    public void A_zone_put_into_a_draft_is_checked_naming_every_fault_by_the_zones_fields()
     {
         var draft = NewPlan().Latest;
+        var content = Content("bad code!", Box(-71.60, -14.05, -71.59, -14.04)) with
+        {
+            Subcategory = ZeeSubcategory.Wetlands,
+            Uses = [new AllowedUse("grazing", UseRating.Recommended), new AllowedUse(" Grazing ", UseRating.NotRecommended)],
+        };
 
-        var error = Assert.Throws<InvalidContentException>(() => draft.ReplaceZones(
-            [NewZone("AGR-1", Box(-71.60, -14.05, -71.59, -14.04)), NewZone("AGR-1", Box(-71.58, -14.05, -71.57, -14.04))],
-            _watershed));
+        var error = Assert.Throws<InvalidArgumentException>(() => draft.PutZone(Guid.NewGuid(), content, _watershed));
 
-        Assert.Equal(FaultKind.DuplicateZoneCode, Assert.Single(error.Faults).Kind);
+        Assert.Equal(["zone_code", "subcategory", "uses[1].use"], error.Violations.Select(v => v.Field));
         Assert.Empty(draft.Zones);
+    }
+
+    [Fact]
+    public void A_zone_put_into_a_frozen_version_is_refused_for_the_state_before_its_content_is_read()
+    {
+        var version = Submitted(NewPlan());
+
+        AssertState(() => version.PutZone(Guid.NewGuid(), Content("bad code!", Box(-71.58, -14.05, -71.57, -14.04)), _watershed));
+    }
+
+    [Fact]
+    public void A_zone_put_again_under_its_code_replaces_the_zone()
+    {
+        var draft = NewPlan().Latest;
+        var first = draft.PutZone(Guid.NewGuid(), Content("AGR-1", Box(-71.60, -14.05, -71.59, -14.04)), _watershed);
+
+        var second = draft.PutZone(Guid.NewGuid(), Content("AGR-1", Box(-71.58, -14.05, -71.57, -14.04), ZeeSubcategory.Pasture), _watershed);
+
+        Assert.Equal([second], draft.Zones);
+        Assert.NotEqual(first.Id, second.Id);
+    }
+
+    [Fact]
+    public void An_import_with_a_repeated_code_replaces_nothing()
+    {
+        var draft = NewPlan().Latest;
+        draft.PutZone(Guid.NewGuid(), Content("KEEP-1", Box(-71.56, -14.05, -71.55, -14.04)), _watershed);
+
+        var error = Assert.Throws<InvalidArgumentException>(() => draft.ImportZones(TwoZonesFile("AGR-1", "AGR-1"), _watershed));
+
+        var violation = Assert.Single(error.Violations);
+        Assert.Equal(("features[1].zone_code", "AGR-1: zone_code AGR-1 is already used by feature 0; it must be unique in a version."),
+            (violation.Field, violation.Description));
+        Assert.Equal(["KEEP-1"], draft.Zones.Select(z => z.Code));
+    }
+
+    [Fact]
+    public void An_import_replaces_every_zone()
+    {
+        var draft = NewPlan().Latest;
+        draft.PutZone(Guid.NewGuid(), Content("GONE-1", Box(-71.56, -14.05, -71.55, -14.04)), _watershed);
+
+        var imported = draft.ImportZones(TwoZonesFile("AGR-1", "AGR-2"), _watershed);
+
+        Assert.Equal(["AGR-1", "AGR-2"], imported.Select(z => z.Code));
+        Assert.Equal(["AGR-1", "AGR-2"], draft.Zones.Select(z => z.Code));
     }
 
     [Fact]
@@ -77,9 +130,9 @@ public sealed class PlanLifecycleTests
 
         Assert.Equal(PlanVersionState.InConsultation, version.State);
         Assert.Equal(Now, version.SubmittedAt);
-        AssertState(() => version.PutZone(NewZone("NEW", Box(-71.58, -14.05, -71.57, -14.04)), _watershed));
+        AssertState(() => version.PutZone(Guid.NewGuid(), Content("NEW", Box(-71.58, -14.05, -71.57, -14.04)), _watershed));
         AssertState(() => version.RemoveZone("AGR-1"));
-        AssertState(() => version.ReplaceZones([], _watershed));
+        AssertState(() => version.ImportZones(TwoZonesFile("NEW-1", "NEW-2"), _watershed));
         AssertState(() => version.Revise(new PlanHorizon(2026, 2040), []));
         Assert.Single(version.Zones);
     }
@@ -98,7 +151,7 @@ public sealed class PlanLifecycleTests
     public void Version_whose_zones_fell_outside_a_changed_boundary_cannot_go_to_consultation()
     {
         var plan = NewPlan();
-        plan.Latest.PutZone(NewZone("AGR-1", Box(-71.60, -14.05, -71.59, -14.04)), _watershed);
+        plan.Latest.PutZone(Guid.NewGuid(), Content("AGR-1", Box(-71.60, -14.05, -71.59, -14.04)), _watershed);
         _watershed.ChangeBoundary(Box(-71.62, -14.08, -71.595, -13.98));
 
         var error = Assert.Throws<PlanRuleException>(() => plan.SubmitForConsultation(plan.Latest.Id, _watershed, Now));
@@ -130,7 +183,7 @@ public sealed class PlanLifecycleTests
         var plan = NewPlan();
         var first = Approved(plan, Submitted(plan));
         var second = plan.StartNewVersion(Guid.NewGuid(), Now);
-        second.PutZone(NewZone("PROT-1", Box(-71.58, -14.05, -71.57, -14.04), ZeeSubcategory.Headwaters), _watershed);
+        second.PutZone(Guid.NewGuid(), Content("PROT-1", Box(-71.58, -14.05, -71.57, -14.04), ZeeSubcategory.Headwaters), _watershed);
         plan.SubmitForConsultation(second.Id, _watershed, Now);
 
         var proposalId = Guid.NewGuid();
@@ -213,7 +266,7 @@ public sealed class PlanLifecycleTests
     public void Submitting_against_another_watershed_is_refused()
     {
         var plan = NewPlan();
-        plan.Latest.PutZone(NewZone("AGR-1", Box(-71.60, -14.05, -71.59, -14.04)), _watershed);
+        plan.Latest.PutZone(Guid.NewGuid(), Content("AGR-1", Box(-71.60, -14.05, -71.59, -14.04)), _watershed);
 
         var error = Assert.Throws<PlanRuleException>(() => plan.SubmitForConsultation(plan.Latest.Id, Pomacanchi(), Now));
 
@@ -226,7 +279,7 @@ public sealed class PlanLifecycleTests
     private PlanVersion Submitted(Plan plan)
     {
         var version = plan.Latest;
-        version.PutZone(NewZone("AGR-1", Box(-71.60, -14.05, -71.59, -14.04)), _watershed);
+        version.PutZone(Guid.NewGuid(), Content("AGR-1", Box(-71.60, -14.05, -71.59, -14.04)), _watershed);
         plan.SubmitForConsultation(version.Id, _watershed, Now);
         return version;
     }
@@ -241,6 +294,15 @@ public sealed class PlanLifecycleTests
     private static ConsultationProposal Approving(Guid proposalId, PlanVersion version) =>
         new(proposalId, "pomacanchi", IsPlanApproval: true, IsApproved: true,
             [new ExternalReference(PlanApprovalRule.VersionReferenceKind, version.Id.ToString())]);
+
+    /// <summary>Two 0.01° boxes side by side inside the Pomacanchi boundary.</summary>
+    private static byte[] TwoZonesFile(string firstCode, string secondCode) => System.Text.Encoding.UTF8.GetBytes($$$"""
+        {"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"zone_code":"{{{firstCode}}}","category":"productive","subcategory":"agriculture"},
+           "geometry":{"type":"Polygon","coordinates":[[[-71.60,-14.05],[-71.59,-14.05],[-71.59,-14.04],[-71.60,-14.04],[-71.60,-14.05]]]}},
+          {"type":"Feature","properties":{"zone_code":"{{{secondCode}}}","category":"productive","subcategory":"agriculture"},
+           "geometry":{"type":"Polygon","coordinates":[[[-71.58,-14.05],[-71.57,-14.05],[-71.57,-14.04],[-71.58,-14.04],[-71.58,-14.05]]]}}]}
+        """);
 
     private static void AssertState(Action action) =>
         Assert.Equal("PLAN_VERSION_STATE", Assert.Throws<PlanRuleException>(action).Type);

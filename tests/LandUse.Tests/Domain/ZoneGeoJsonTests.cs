@@ -33,8 +33,8 @@ public sealed class ZoneGeoJsonTests
     [Fact]
     public void Import_export_import_gives_the_same_zones_and_areas()
     {
-        var first = ZoneGeoJson.Read(DataFile("pomacanchi_zones.geojson"), _watershed).Zones;
-        var version = Draft(first);
+        var version = Draft("pomacanchi_zones.geojson");
+        var first = version.Zones;
 
         var second = ZoneGeoJson.Read(ZoneGeoJson.Write(version), _watershed);
 
@@ -54,7 +54,7 @@ public sealed class ZoneGeoJsonTests
     [Fact]
     public void Export_carries_zone_id_code_category_uses_and_area_per_feature()
     {
-        var version = Draft(ZoneGeoJson.Read(DataFile("pomacanchi_zones.geojson"), _watershed).Zones);
+        var version = Draft("pomacanchi_zones.geojson");
 
         using var json = JsonDocument.Parse(ZoneGeoJson.Write(version));
 
@@ -69,57 +69,42 @@ public sealed class ZoneGeoJsonTests
     }
 
     [Fact]
-    public void Bad_file_lists_every_faulty_feature_and_imports_nothing()
+    public void Bad_file_lists_every_faulty_feature_by_its_path_and_imports_nothing()
     {
         var import = ZoneGeoJson.Read(DataFile("bad_zones.geojson"), _watershed);
 
         Assert.Empty(import.Zones);
         Assert.Equal(
         [
-            (1, FaultKind.MissingGeometry),
-            (2, FaultKind.WrongGeometryType),
-            (3, FaultKind.InvalidGeometry),
-            (4, FaultKind.UnknownCategory),
-            (5, FaultKind.BadUseRating),
-            (6, FaultKind.SubcategoryNotInCategory),
-            (7, FaultKind.MissingValue),
-            (8, FaultKind.MalformedGeometry),
-            (9, FaultKind.CoordinatesOutOfRange),
-            (10, FaultKind.NotAFeature),
-            (11, FaultKind.DuplicateZoneCode),
-            (12, FaultKind.Overlap),
-            (13, FaultKind.OutsideBoundary),
-        ], import.Faults.Select(f => (f.FeatureIndex!.Value, f.Kind)));
-    }
-
-    [Fact]
-    public void Faults_name_the_feature_and_say_what_is_wrong()
-    {
-        var faults = ZoneGeoJson.Read(DataFile("bad_zones.geojson"), _watershed).Faults.ToDictionary(f => f.FeatureIndex!.Value);
-
-        Assert.Equal("feature 3 (BOWTIE): geometry: Self-intersection at lon -71.575000, lat -14.045000.", faults[3].ToString());
-        Assert.Equal("uses[1].rating", faults[5].Field);
-        Assert.Contains("'maybe'", faults[5].Message, StringComparison.Ordinal);
-        Assert.Equal("Sin código", faults[7].FeatureLabel);
-        Assert.Equal("zone_code", faults[7].Field);
-        Assert.Contains("not closed", faults[8].Message, StringComparison.Ordinal);
-        Assert.Contains("projected metres", faults[9].Message, StringComparison.Ordinal);
-        Assert.Contains("feature 0", faults[11].Message, StringComparison.Ordinal);
-        Assert.Contains("Overlaps feature 0: Zones OK-1 and OVL-1 overlap by", faults[12].Message, StringComparison.Ordinal);
-        Assert.Contains("(50.0 %) outside the watershed boundary", faults[13].Message, StringComparison.Ordinal);
+            ("features[1].geometry", "NOGEOM: The feature has no geometry."),
+            ("features[2].geometry", "POINT: A zone must be a Polygon or MultiPolygon, not Point."),
+            ("features[3].geometry", "BOWTIE: Self-intersection at lon -71.575000, lat -14.045000."),
+            ("features[4].category", "CAT: Unknown category 'agricola'; expected one of productive, protection_and_conservation, special_treatment, recovery, urban_industrial."),
+            ("features[5].uses[1].rating", "RATING: Rating 'maybe' is not one of recommended, recommended_with_restrictions, not_recommended."),
+            ("features[6].subcategory", "MISMATCH: Subcategory headwaters belongs to protection_and_conservation, not to productive."),
+            ("features[7].zone_code", "Sin código: Missing property zone_code, the zone's key across plan versions."),
+            ("features[8].geometry", "OPEN: A ring is not closed: its last position must repeat the first."),
+            ("features[9].geometry", "UTM: Position [812000, 8455000] looks like projected metres (for example UTM easting/northing), not degrees. GeoJSON must be WGS84 longitude/latitude (EPSG:4326): reproject the layer before export."),
+            ("features[10].type", "Not a GeoJSON Feature (an object with \"type\": \"Feature\")."),
+            ("features[11].zone_code", "OK-1: zone_code OK-1 is already used by feature 0; it must be unique in a version."),
+        ], import.Faults.Take(11).Select(f => (f.Field, f.Description)));
+        Assert.Equal(["features[12].geometry", "features[13].geometry"], import.Faults.Skip(11).Select(f => f.Field));
+        Assert.StartsWith("OVL-1: Overlaps feature 0: Zones OK-1 and OVL-1 overlap by", import.Faults[11].Description, StringComparison.Ordinal);
+        Assert.EndsWith("(50.0 %) outside the watershed boundary.", import.Faults[12].Description, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("""{"type":"Feature","properties":{},"geometry":null}""", FaultKind.NotAFeatureCollection)]
-    [InlineData("""[1, 2]""", FaultKind.NotAFeatureCollection)]
-    [InlineData("""{"type":"FeatureCollection","features":[]}""", FaultKind.NoZones)]
-    [InlineData("""{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32719"}},"features":[]}""", FaultKind.UnsupportedCrs)]
-    [InlineData("""{"type":"FeatureCollection","features":[""", FaultKind.InvalidJson)]
-    public void File_that_is_not_a_usable_FeatureCollection_gets_one_fault_for_the_whole_file(string json, FaultKind expected)
+    [InlineData("""{"type":"Feature","properties":{},"geometry":null}""", "Expected a GeoJSON FeatureCollection, found Feature.")]
+    [InlineData("""[1, 2]""", "Expected a GeoJSON FeatureCollection, found Array.")]
+    [InlineData("""{"type":"FeatureCollection","features":[]}""", "The FeatureCollection has no features.")]
+    [InlineData("""{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32719"}},"features":[]}""", "The file declares CRS urn:ogc:def:crs:EPSG::32719;")]
+    [InlineData("""{"type":"FeatureCollection","features":[""", "The file is not JSON:")]
+    public void File_that_is_not_a_usable_FeatureCollection_gets_one_fault_for_the_whole_file(string json, string description)
     {
         var fault = Assert.Single(ZoneGeoJson.Read(Encoding.UTF8.GetBytes(json), _watershed).Faults);
 
-        Assert.Equal((null, expected), (fault.FeatureIndex, fault.Kind));
+        Assert.Equal("", fault.Field);
+        Assert.StartsWith(description, fault.Description, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -137,10 +122,10 @@ public sealed class ZoneGeoJsonTests
         Assert.Equal("7", Assert.Single(import.Zones).Code);
     }
 
-    private PlanVersion Draft(IReadOnlyList<Zone> zones)
+    private PlanVersion Draft(string file)
     {
         var plan = Plan.Create(Guid.NewGuid(), _watershed, "Pomacanchi", new PlanHorizon(2026, 2036), [], Guid.NewGuid(), Now);
-        plan.Latest.ReplaceZones(zones, _watershed);
+        plan.Latest.ImportZones(DataFile(file), _watershed);
         return plan.Latest;
     }
 

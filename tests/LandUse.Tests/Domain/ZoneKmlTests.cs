@@ -18,7 +18,7 @@ public sealed class ZoneKmlTests
     {
         var watershed = Pomacanchi();
         var plan = Plan.Create(Guid.NewGuid(), watershed, "Pomacanchi", new PlanHorizon(2026, 2036), [], Guid.NewGuid(), Now);
-        plan.Latest.ReplaceZones(ZoneGeoJson.Read(ZoneGeoJsonTests.DataFile("pomacanchi_zones.geojson"), watershed).Zones, watershed);
+        plan.Latest.ImportZones(ZoneGeoJsonTests.DataFile("pomacanchi_zones.geojson"), watershed);
         _version = plan.Latest;
     }
 

@@ -22,7 +22,7 @@ public sealed class ZoneLayoutTests
         // Shared box lon −71.61..−71.60, lat −13.91..−13.90: GeographicLib 1,195,760.4938 m².
         Assert.Equal(119.5760, overlap.AreaHectares, 3);
         Assert.True(Box(-71.61, -13.91, -71.60, -13.90).Contains(PolygonalGeometry.Factory.CreatePoint(overlap.Location)));
-        Assert.Contains("Zones A and B overlap by 119.576", Assert.Single(report.ToFaults()).Message, StringComparison.Ordinal);
+        Assert.Contains("Zones A and B overlap by 119.576", Assert.Single(report.ToViolations()).Description, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using NetTopologySuite.Algorithm;
 using NetTopologySuite.Geometries;
 using Watershed.LandUse.Domain;
 using Watershed.LandUse.Domain.Spatial;
+using Watershed.ServiceDefaults.Errors;
 using static Watershed.LandUse.Tests.Domain.Geo;
 
 namespace Watershed.LandUse.Tests.Domain;
@@ -22,13 +23,10 @@ public sealed class ZoneTests
     {
         var bowtie = Polygon((-71.61, -13.91), (-71.60, -13.90), (-71.60, -13.91), (-71.61, -13.90));
 
-        var error = Assert.Throws<InvalidContentException>(() => Zone.Create(Guid.NewGuid(), Content("Z-1", bowtie)));
+        var error = Assert.Throws<InvalidArgumentException>(() => Zone.Create(Guid.NewGuid(), Content("Z-1", bowtie)));
 
-        var fault = Assert.Single(error.Faults);
-        Assert.Equal(FaultKind.InvalidGeometry, fault.Kind);
-        Assert.Equal("geometry", fault.Field);
-        Assert.Contains("Self-intersection", fault.Message, StringComparison.Ordinal);
-        Assert.Contains("lon -71.605000, lat -13.905000", fault.Message, StringComparison.Ordinal);
+        var violation = Assert.Single(error.Violations);
+        Assert.Equal(("geometry_geojson", "Self-intersection at lon -71.605000, lat -13.905000."), (violation.Field, violation.Description));
     }
 
     [Fact]
@@ -63,12 +61,12 @@ public sealed class ZoneTests
     {
         var utm = Box(812_000, 8_455_000, 813_000, 8_456_000);
 
-        var error = Assert.Throws<InvalidContentException>(() => Zone.Create(Guid.NewGuid(), Content("Z-1", utm)));
+        var error = Assert.Throws<InvalidArgumentException>(() => Zone.Create(Guid.NewGuid(), Content("Z-1", utm)));
 
-        var fault = Assert.Single(error.Faults);
-        Assert.Equal(FaultKind.CoordinatesOutOfRange, fault.Kind);
-        Assert.Contains("projected metres", fault.Message, StringComparison.Ordinal);
-        Assert.Contains("EPSG:4326", fault.Message, StringComparison.Ordinal);
+        var violation = Assert.Single(error.Violations);
+        Assert.Equal("geometry_geojson", violation.Field);
+        Assert.Contains("projected metres", violation.Description, StringComparison.Ordinal);
+        Assert.Contains("EPSG:4326", violation.Description, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -78,9 +76,9 @@ public sealed class ZoneTests
         // in Peru the boundary check does (ZoneLayoutTests).
         var swapped = Box(-13.52, -100.02, -13.50, -100.00);
 
-        var error = Assert.Throws<InvalidContentException>(() => Zone.Create(Guid.NewGuid(), Content("Z-1", swapped)));
+        var error = Assert.Throws<InvalidArgumentException>(() => Zone.Create(Guid.NewGuid(), Content("Z-1", swapped)));
 
-        Assert.Contains("look swapped", Assert.Single(error.Faults).Message, StringComparison.Ordinal);
+        Assert.Contains("look swapped", Assert.Single(error.Violations).Description, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -88,9 +86,10 @@ public sealed class ZoneTests
     {
         var point = PolygonalGeometry.Factory.CreatePoint(new Coordinate(-71.6, -13.9));
 
-        var error = Assert.Throws<InvalidContentException>(() => Zone.Create(Guid.NewGuid(), Content("Z-1", point)));
+        var error = Assert.Throws<InvalidArgumentException>(() => Zone.Create(Guid.NewGuid(), Content("Z-1", point)));
 
-        Assert.Equal(FaultKind.WrongGeometryType, Assert.Single(error.Faults).Kind);
+        Assert.Equal(("geometry_geojson", "A zone must be a Polygon or MultiPolygon, not a Point."),
+            (Assert.Single(error.Violations).Field, error.Violations[0].Description));
     }
 
     [Fact]
@@ -116,10 +115,10 @@ public sealed class ZoneTests
             Subcategory = ZeeSubcategory.Headwaters,
         };
 
-        var fault = Assert.Single(Zone.Validate(content));
+        var violation = Assert.Single(Zone.Validate(content));
 
-        Assert.Equal(FaultKind.SubcategoryNotInCategory, fault.Kind);
-        Assert.Equal("subcategory", fault.Field);
+        Assert.Equal(("subcategory", "Subcategory headwaters belongs to protection_and_conservation, not to productive."),
+            (violation.Field, violation.Description));
     }
 
     [Fact]
@@ -131,7 +130,7 @@ public sealed class ZoneTests
 
         var faults = Zone.Validate(content);
 
-        Assert.Equal(["zone_code", "uses[1].use", "uses[1].rating", "geometry"], faults.Select(f => f.Field));
+        Assert.Equal(["zone_code", "uses[1].use", "uses[1].rating", "geometry_geojson"], faults.Select(f => f.Field));
     }
 
     [Theory]

@@ -45,7 +45,9 @@ namespace Watershed.LandUse.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WatershedId", "CreatedAt");
+                    b.HasIndex("CreatedAt", "Id");
+
+                    b.HasIndex("WatershedId", "CreatedAt", "Id");
 
                     b.ToTable("plans", (string)null);
                 });
@@ -169,7 +171,7 @@ namespace Watershed.LandUse.Data.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
-                    b.Property<Guid?>("PlanVersionId")
+                    b.Property<Guid>("PlanVersionId")
                         .HasColumnType("uuid");
 
                     b.Property<int>("Subcategory")
@@ -210,7 +212,8 @@ namespace Watershed.LandUse.Data.Migrations
                     b.HasOne("Watershed.LandUse.Domain.PlanVersion", null)
                         .WithMany("Zones")
                         .HasForeignKey("PlanVersionId")
-                        .OnDelete(DeleteBehavior.Cascade);
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Watershed.LandUse.Domain.Plan", b =>

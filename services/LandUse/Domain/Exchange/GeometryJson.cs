@@ -2,6 +2,7 @@ using System.Text.Json;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
 using Watershed.LandUse.Domain.Spatial;
+using Watershed.ServiceDefaults.Errors;
 
 namespace Watershed.LandUse.Domain.Exchange;
 
@@ -13,24 +14,27 @@ public static class GeometryJson
         Converters = { new GeoJsonConverterFactory(PolygonalGeometry.Factory) },
     };
 
-    /// <summary>The geometry, or a fault naming <paramref name="field"/> when the text is not a GeoJSON geometry.</summary>
-    public static (Geometry? Geometry, Fault? Fault) Parse(string? json, string field)
+    /// <summary>
+    /// The geometry, or the violation naming <paramref name="field"/> when the text is not a GeoJSON geometry a
+    /// boundary or zone may have (see <see cref="PolygonalGeometry.Check"/>).
+    /// </summary>
+    public static (Geometry? Geometry, FieldViolation? Violation) Parse(string? json, string field)
     {
         if (string.IsNullOrWhiteSpace(json))
         {
-            return (null, new Fault(FaultKind.MissingGeometry, field, "A GeoJSON Polygon or MultiPolygon geometry is required."));
+            return (null, new FieldViolation(field, "A GeoJSON Polygon or MultiPolygon geometry is required."));
         }
 
         try
         {
             var geometry = JsonSerializer.Deserialize<Geometry>(json, Options);
             return geometry is null
-                ? (null, new Fault(FaultKind.MissingGeometry, field, "A GeoJSON Polygon or MultiPolygon geometry is required."))
+                ? (null, new FieldViolation(field, "A GeoJSON Polygon or MultiPolygon geometry is required."))
                 : (geometry, PolygonalGeometry.Check(geometry, field));
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or NotSupportedException)
         {
-            return (null, new Fault(FaultKind.MalformedGeometry, field, $"Not a GeoJSON geometry: {ex.Message}"));
+            return (null, new FieldViolation(field, $"Not a GeoJSON geometry: {ex.Message}"));
         }
     }
 

@@ -3,24 +3,17 @@ using System.Text.Json;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
 using Watershed.LandUse.Domain.Spatial;
+using Watershed.ServiceDefaults.Errors;
 
 namespace Watershed.LandUse.Domain.Exchange;
 
-/// <summary>One fault of an imported file; <see cref="FeatureIndex"/> is null for faults of the whole file.</summary>
-/// <param name="FeatureIndex">0-based position in "features".</param>
-/// <param name="FeatureLabel">The feature's id, zone_code or name, when it has one.</param>
-public sealed record ImportFault(int? FeatureIndex, string? FeatureLabel, FaultKind Kind, string Field, string Message)
-{
-    public override string ToString() => FeatureIndex is null
-        ? Message
-        : $"feature {FeatureIndex}{(FeatureLabel is null ? "" : $" ({FeatureLabel})")}: {Field}: {Message}";
-}
-
 /// <summary>
 /// The zones of a file, all valid and clean against each other and the boundary, or the faults that
-/// stop the import: a service writes nothing unless <see cref="Faults"/> is empty.
+/// stop the import: a service writes nothing unless <see cref="Faults"/> is empty. A fault names its
+/// path in the file ("features[3].geometry", "features[5].uses[1].rating"), or "" for the file as a
+/// whole, and its description starts with the feature's id, zone_code or name when it has one.
 /// </summary>
-public sealed record ZoneImport(IReadOnlyList<Zone> Zones, IReadOnlyList<ImportFault> Faults)
+public sealed record ZoneImport(IReadOnlyList<Zone> Zones, IReadOnlyList<FieldViolation> Faults)
 {
     public bool Succeeded => Faults.Count == 0;
 }
@@ -52,7 +45,7 @@ public static class ZoneGeoJson
         }
         catch (JsonException ex)
         {
-            return Failed(FaultKind.InvalidJson, $"The file is not JSON: {ex.Message}");
+            return Failed($"The file is not JSON: {ex.Message}");
         }
 
         using (document)
@@ -62,23 +55,23 @@ public static class ZoneGeoJson
                 || !root.TryGetProperty("features", out var features) || features.ValueKind != JsonValueKind.Array)
             {
                 var found = root.ValueKind == JsonValueKind.Object ? Text(root, "type") ?? "an object without type" : root.ValueKind.ToString();
-                return Failed(FaultKind.NotAFeatureCollection, $"Expected a GeoJSON FeatureCollection, found {found}.");
+                return Failed($"Expected a GeoJSON FeatureCollection, found {found}.");
             }
 
             if (DeclaredCrs(root) is { } crs && !Wgs84Names.Contains(crs, StringComparer.OrdinalIgnoreCase))
             {
-                return Failed(FaultKind.UnsupportedCrs, $"The file declares CRS {crs}; GeoJSON must be WGS84 longitude/latitude (EPSG:4326): reproject it before export.");
+                return Failed($"The file declares CRS {crs}; GeoJSON must be WGS84 longitude/latitude (EPSG:4326): reproject it before export.");
             }
 
             var count = features.GetArrayLength();
             if (count == 0)
             {
-                return Failed(FaultKind.NoZones, "The FeatureCollection has no features.");
+                return Failed("The FeatureCollection has no features.");
             }
 
             if (count > MaxFeatures)
             {
-                return Failed(FaultKind.TooManyFeatures, $"The file has {count} features; a version holds at most {MaxFeatures} zones.");
+                return Failed($"The file has {count} features; a version holds at most {MaxFeatures} zones.");
             }
 
             return ReadFeatures(features, watershed);
@@ -107,14 +100,14 @@ public static class ZoneGeoJson
 
     private static ZoneImport ReadFeatures(JsonElement features, WatershedUnit watershed)
     {
-        var faults = new List<ImportFault>();
+        var faults = new List<(int Index, FieldViolation Fault)>();
         var zones = new List<(int Index, string? Label, Zone Zone)>();
         var index = 0;
         foreach (var feature in features.EnumerateArray())
         {
             var label = Label(feature);
             var featureFaults = ReadFeature(feature, out var content);
-            faults.AddRange(featureFaults.Select(f => new ImportFault(index, label, f.Kind, f.Field, f.Message)));
+            faults.AddRange(featureFaults.Select(f => (index, Feature(index, label, f.Field, f.Description))));
             if (featureFaults.Count == 0 && content is not null)
             {
                 zones.Add((index, label, Zone.Create(Guid.CreateVersion7(), content)));
@@ -128,8 +121,8 @@ public static class ZoneGeoJson
         {
             if (!firstByCode.TryAdd(zone.Code, i))
             {
-                faults.Add(new ImportFault(i, label, FaultKind.DuplicateZoneCode, "zone_code",
-                    $"zone_code {zone.Code} is already used by feature {firstByCode[zone.Code]}; it must be unique in a version."));
+                faults.Add((i, Feature(i, label, "zone_code",
+                    $"zone_code {zone.Code} is already used by feature {firstByCode[zone.Code]}; it must be unique in a version.")));
             }
         }
 
@@ -138,48 +131,54 @@ public static class ZoneGeoJson
         foreach (var overlap in layout.Overlaps)
         {
             var (i, label) = featureOf[overlap.Second];
-            faults.Add(new ImportFault(i, label, FaultKind.Overlap, "geometry",
-                $"Overlaps feature {featureOf[overlap.First].Index}: {ZoneLayout.Describe(overlap)}"));
+            faults.Add((i, Feature(i, label, "geometry", $"Overlaps feature {featureOf[overlap.First].Index}: {ZoneLayout.Describe(overlap)}")));
         }
 
         foreach (var outside in layout.OutsideBoundary)
         {
             var (i, label) = featureOf[outside.Zone];
-            faults.Add(new ImportFault(i, label, FaultKind.OutsideBoundary, "geometry", ZoneLayout.Describe(outside)));
+            faults.Add((i, Feature(i, label, "geometry", ZoneLayout.Describe(outside))));
         }
 
-        faults.Sort((a, b) => (a.FeatureIndex ?? -1).CompareTo(b.FeatureIndex ?? -1));
-        return faults.Count == 0 ? new ZoneImport([.. zones.Select(z => z.Zone)], []) : new ZoneImport([], faults);
+        return faults.Count == 0
+            ? new ZoneImport([.. zones.Select(z => z.Zone)], [])
+            : new ZoneImport([], [.. faults.OrderBy(f => f.Index).Select(f => f.Fault)]);
     }
 
-    /// <summary>The feature's faults; <paramref name="content"/> is set when the geometry and every property could be read.</summary>
-    private static List<Fault> ReadFeature(JsonElement feature, out ZoneContent? content)
+    private static FieldViolation Feature(int index, string? label, string field, string description) =>
+        new($"features[{index}].{field}", label is null ? description : $"{label}: {description}");
+
+    /// <summary>
+    /// The feature's faults, named by property (the geometry as "geometry", its GeoJSON member);
+    /// <paramref name="content"/> is set when the geometry and every property could be read.
+    /// </summary>
+    private static List<FieldViolation> ReadFeature(JsonElement feature, out ZoneContent? content)
     {
         content = null;
         if (feature.ValueKind != JsonValueKind.Object || Text(feature, "type") != "Feature")
         {
-            return [new(FaultKind.NotAFeature, "type", "Not a GeoJSON Feature (an object with \"type\": \"Feature\").")];
+            return [new("type", "Not a GeoJSON Feature (an object with \"type\": \"Feature\").")];
         }
 
-        var faults = new List<Fault>();
+        var faults = new List<FieldViolation>();
         var geometry = ReadGeometry(feature, faults);
         var properties = feature.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
 
         var code = Scalar(properties, "zone_code");
         if (code is null)
         {
-            faults.Add(new(FaultKind.MissingValue, "zone_code", "Missing property zone_code, the zone's key across plan versions."));
+            faults.Add(new("zone_code", "Missing property zone_code, the zone's key across plan versions."));
         }
 
-        var category = ReadName<ZeeCategory>(properties, "category", FaultKind.UnknownCategory, Zee.TryParse, faults);
-        var subcategory = ReadName<ZeeSubcategory>(properties, "subcategory", FaultKind.UnknownSubcategory, Zee.TryParse, faults);
+        var category = ReadName<ZeeCategory>(properties, "category", Zee.TryParse, faults);
+        var subcategory = ReadName<ZeeSubcategory>(properties, "subcategory", Zee.TryParse, faults);
         var uses = ReadUses(properties, faults);
         var name = ReadOptionalText(properties, "name", faults);
         var notes = ReadOptionalText(properties, "notes", faults);
 
         var candidate = new ZoneContent(code ?? "", name, category, subcategory, uses, notes, geometry ?? Polygon.Empty);
         var reported = faults.Select(f => f.Field).ToHashSet();
-        faults.AddRange(Zone.Validate(candidate).Where(f => !reported.Contains(f.Field)));
+        faults.AddRange(Zone.AttributeViolations(candidate).Where(f => !reported.Contains(f.Field)));
         if (faults.Count == 0)
         {
             content = candidate;
@@ -188,24 +187,25 @@ public static class ZoneGeoJson
         return faults;
     }
 
-    private static Geometry? ReadGeometry(JsonElement feature, List<Fault> faults)
+    private static Geometry? ReadGeometry(JsonElement feature, List<FieldViolation> faults)
     {
         if (!feature.TryGetProperty("geometry", out var element) || element.ValueKind == JsonValueKind.Null)
         {
-            faults.Add(new(FaultKind.MissingGeometry, "geometry", "The feature has no geometry."));
+            faults.Add(new("geometry", "The feature has no geometry."));
             return null;
         }
 
         var type = element.ValueKind == JsonValueKind.Object ? Text(element, "type") : null;
         if (type is not ("Polygon" or "MultiPolygon"))
         {
-            faults.Add(new(FaultKind.WrongGeometryType, "geometry", $"A zone must be a Polygon or MultiPolygon, not {type ?? "an untyped geometry"}."));
+            faults.Add(new("geometry", $"A zone must be a Polygon or MultiPolygon, not {type ?? "an untyped geometry"}."));
             return null;
         }
 
+        Geometry geometry;
         try
         {
-            return element.Deserialize<Geometry>(GeometryJson)
+            geometry = element.Deserialize<Geometry>(GeometryJson)
                 ?? throw new JsonException("The geometry is null.");
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or InvalidCastException or IndexOutOfRangeException)
@@ -214,24 +214,32 @@ public static class ZoneGeoJson
             var message = ex.Message.Contains("closed", StringComparison.OrdinalIgnoreCase)
                 ? "A ring is not closed: its last position must repeat the first."
                 : $"The coordinates cannot be read as a {type}: {ex.Message}";
-            faults.Add(new(FaultKind.MalformedGeometry, "geometry", message));
+            faults.Add(new("geometry", message));
             return null;
         }
+
+        if (PolygonalGeometry.Check(geometry, "geometry") is { } invalid)
+        {
+            faults.Add(invalid);
+            return null;
+        }
+
+        return geometry;
     }
 
     private delegate bool NameParser<T>(string? name, out T value);
 
-    private static T ReadName<T>(JsonElement properties, string field, FaultKind unknown, NameParser<T> parse, List<Fault> faults)
+    private static T ReadName<T>(JsonElement properties, string field, NameParser<T> parse, List<FieldViolation> faults)
         where T : struct, Enum
     {
         var text = Scalar(properties, field);
         if (text is null)
         {
-            faults.Add(new(FaultKind.MissingValue, field, $"Missing property {field}."));
+            faults.Add(new(field, $"Missing property {field}."));
         }
         else if (!parse(text, out var value))
         {
-            faults.Add(new(unknown, field, $"Unknown {field} '{text}'; expected one of {string.Join(", ", Zee.Names<T>())}."));
+            faults.Add(new(field, $"Unknown {field} '{text}'; expected one of {string.Join(", ", Zee.Names<T>())}."));
         }
         else
         {
@@ -241,7 +249,7 @@ public static class ZoneGeoJson
         return default;
     }
 
-    private static List<AllowedUse> ReadUses(JsonElement properties, List<Fault> faults)
+    private static List<AllowedUse> ReadUses(JsonElement properties, List<FieldViolation> faults)
     {
         var uses = new List<AllowedUse>();
         if (properties.ValueKind != JsonValueKind.Object || !properties.TryGetProperty("uses", out var array) || array.ValueKind == JsonValueKind.Null)
@@ -251,7 +259,7 @@ public static class ZoneGeoJson
 
         if (array.ValueKind != JsonValueKind.Array)
         {
-            faults.Add(new(FaultKind.InvalidValue, "uses", "uses must be an array of {\"use\", \"rating\"} objects."));
+            faults.Add(new("uses", "uses must be an array of {\"use\", \"rating\"} objects."));
             return uses;
         }
 
@@ -262,12 +270,12 @@ public static class ZoneGeoJson
             var rating = Scalar(item, "rating");
             if (use is null)
             {
-                faults.Add(new(FaultKind.MissingValue, $"uses[{i}].use", "Each use needs a use name."));
+                faults.Add(new($"uses[{i}].use", "Each use needs a use name."));
             }
 
             if (!Zee.TryParse(rating, out UseRating parsed))
             {
-                faults.Add(new(FaultKind.BadUseRating, $"uses[{i}].rating",
+                faults.Add(new($"uses[{i}].rating",
                     $"Rating '{rating}' is not one of {string.Join(", ", Zee.Names<UseRating>())}."));
             }
 
@@ -278,7 +286,7 @@ public static class ZoneGeoJson
         return uses;
     }
 
-    private static string ReadOptionalText(JsonElement properties, string field, List<Fault> faults)
+    private static string ReadOptionalText(JsonElement properties, string field, List<FieldViolation> faults)
     {
         if (properties.ValueKind != JsonValueKind.Object || !properties.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -287,7 +295,7 @@ public static class ZoneGeoJson
 
         if (value.ValueKind != JsonValueKind.String)
         {
-            faults.Add(new(FaultKind.InvalidValue, field, $"{field} must be text."));
+            faults.Add(new(field, $"{field} must be text."));
             return "";
         }
 
@@ -323,7 +331,7 @@ public static class ZoneGeoJson
         json.WriteEndObject();
     }
 
-    private static ZoneImport Failed(FaultKind kind, string message) => new([], [new ImportFault(null, null, kind, "", message)]);
+    private static ZoneImport Failed(string message) => new([], [new FieldViolation("", message)]);
 
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

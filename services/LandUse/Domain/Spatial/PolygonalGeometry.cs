@@ -2,6 +2,7 @@ using System.Globalization;
 using NetTopologySuite.Algorithm;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Operation.Valid;
+using Watershed.ServiceDefaults.Errors;
 
 namespace Watershed.LandUse.Domain.Spatial;
 
@@ -11,28 +12,28 @@ public static class PolygonalGeometry
     /// <summary>WGS84 longitude/latitude (RFC 7946), full double precision.</summary>
     public static GeometryFactory Factory { get; } = new(new PrecisionModel(), 4326);
 
-    /// <summary>The first thing wrong with the geometry, or null when it can be stored.</summary>
-    public static Fault? Check(Geometry geometry, string field = "geometry")
+    /// <summary>The first thing wrong with the geometry, named <paramref name="field"/>, or null when it can be stored.</summary>
+    public static FieldViolation? Check(Geometry geometry, string field)
     {
         if (geometry is not (Polygon or MultiPolygon))
         {
-            return new(FaultKind.WrongGeometryType, field, $"A zone must be a Polygon or MultiPolygon, not a {geometry.GeometryType}.");
+            return new(field, $"A zone must be a Polygon or MultiPolygon, not a {geometry.GeometryType}.");
         }
 
         if (geometry.IsEmpty)
         {
-            return new(FaultKind.MalformedGeometry, field, "The geometry is empty.");
+            return new(field, "The geometry is empty.");
         }
 
         if (CheckCoordinates(geometry.Coordinates) is { } outOfRange)
         {
-            return new(FaultKind.CoordinatesOutOfRange, field, outOfRange);
+            return new(field, outOfRange);
         }
 
         var error = new IsValidOp(geometry).ValidationError;
         return error is null
             ? null
-            : new(FaultKind.InvalidGeometry, field, $"{error.Message} at {Describe(error.Coordinate)}.");
+            : new(field, $"{error.Message} at {Describe(error.Coordinate)}.");
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using NetTopologySuite.Geometries.Prepared;
 using NetTopologySuite.Index.Strtree;
 using NetTopologySuite.Operation.Overlay;
 using NetTopologySuite.Operation.OverlayNG;
+using Watershed.ServiceDefaults.Errors;
 
 namespace Watershed.LandUse.Domain.Spatial;
 
@@ -25,10 +26,11 @@ public sealed record LayoutReport(IReadOnlyList<ZoneOverlap> Overlaps, IReadOnly
         [.. Overlaps.Where(o => o.First.Code == zoneCode || o.Second.Code == zoneCode)],
         [.. OutsideBoundary.Where(o => o.Zone.Code == zoneCode)]);
 
-    public IReadOnlyList<Fault> ToFaults() =>
+    /// <summary>Each finding as a violation of the zone's geometry.</summary>
+    public IReadOnlyList<FieldViolation> ToViolations() =>
     [
-        .. Overlaps.Select(o => new Fault(FaultKind.Overlap, "geometry", ZoneLayout.Describe(o))),
-        .. OutsideBoundary.Select(o => new Fault(FaultKind.OutsideBoundary, "geometry", ZoneLayout.Describe(o))),
+        .. Overlaps.Select(o => new FieldViolation(Zone.GeometryField, ZoneLayout.Describe(o))),
+        .. OutsideBoundary.Select(o => new FieldViolation(Zone.GeometryField, ZoneLayout.Describe(o))),
     ];
 }
 
