@@ -154,4 +154,58 @@ public sealed class EventHandlingTests : IAsyncLifetime
         Assert.Equal(EventStatus.Retry, reply.Status);
         Assert.Empty(await app.StoredDeliveriesAsync());
     }
+
+    [Fact]
+    public async Task Watchers_hear_of_what_they_follow_and_members_only_of_their_space()
+    {
+        var watchers = _app.Watchers(TestTokens.Facilitator(Sample.Watershed));
+        var alerts = Sample.Watcher("Mesa de alertas");
+        alerts.Kinds.Clear();
+        alerts.Kinds.Add(EventKind.Alerts);
+        var plans = Sample.Watcher("Agencia Agraria");
+        plans.Kinds.Clear();
+        plans.Kinds.Add(EventKind.PlanChanges);
+        plans.Kinds.Add(EventKind.Decisions);
+        plans.Language = Watershed.Notifications.V1.Language.En;
+        var alertsId = (await watchers.CreateWatcherAsync(alerts)).Watcher.Id;
+        var plansId = (await watchers.CreateWatcherAsync(plans)).Watcher.Id;
+
+        var decided = new Watershed.Consultation.V1.ProposalDecided
+        {
+            ProposalId = "0193a1b2-0000-7000-8000-00000000c001", Scope = Sample.Scope(), Title = "Aprobación del plan de uso 2027",
+            Type = Watershed.Consultation.V1.ProposalType.PlanApproval, State = Watershed.Consultation.V1.ProposalState.Approved,
+        };
+        var callback = _app.Callback();
+        Assert.Equal(EventStatus.Success, (await callback.OnTopicEventAsync(Sample.Delivered(Sample.AlertRaised(), "evt-w-alert", "alert_rules/e001/areas/e002"))).Status);
+        Assert.Equal(EventStatus.Success, (await callback.OnTopicEventAsync(Sample.Delivered(Sample.PlanApproved(), "evt-w-plan", "plans/a001/versions/a002"))).Status);
+        Assert.Equal(EventStatus.Success, (await callback.OnTopicEventAsync(Sample.Delivered(decided, "evt-w-decided", "proposals/c001"))).Status);
+
+        var deliveries = await _app.StoredDeliveriesAsync();
+        Assert.Equal(
+            [("evt-w-alert", alertsId), ("evt-w-decided", plansId), ("evt-w-plan", plansId)],
+            deliveries.Select(d => (d.EventId, d.RecipientId.ToString())).Order());
+        Assert.Equal("Plan approved: Plan de uso de la cuenca Pomacanchi, version 2", deliveries.Single(d => d.EventId == "evt-w-plan").Subject);
+        Assert.Equal("Assembly decision: Aprobación del plan de uso 2027 — approved", deliveries.Single(d => d.EventId == "evt-w-decided").Subject);
+
+        // Watcher events never ask consultation for a roll.
+        Assert.Empty(_consultation.Calls);
+    }
+
+    [Fact]
+    public async Task The_subscriptions_daprd_learns_name_every_event_and_the_dead_letter_topic()
+    {
+        var subscriptions = (await _app.Callback().ListTopicSubscriptionsAsync()).Subscriptions;
+        Assert.Equal(
+        [
+            ("consultation.assembly_convened.v1", "notifications.dead_letter.v1"),
+            ("consultation.ballot_closed.v1", "notifications.dead_letter.v1"),
+            ("consultation.proposal_decided.v1", "notifications.dead_letter.v1"),
+            ("indicators.alert_cleared.v1", "notifications.dead_letter.v1"),
+            ("indicators.alert_raised.v1", "notifications.dead_letter.v1"),
+            ("indicators.submissions_imported.v1", "notifications.dead_letter.v1"),
+            ("landuse.plan_version_approved.v1", "notifications.dead_letter.v1"),
+            ("landuse.plan_version_submitted.v1", "notifications.dead_letter.v1"),
+            ("notifications.dead_letter.v1", ""),
+        ], subscriptions.Select(s => (s.Topic, s.DeadLetterTopic)));
+    }
 }
