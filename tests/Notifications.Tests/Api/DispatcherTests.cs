@@ -94,6 +94,23 @@ public sealed class DispatcherTests
     }
 
     [Fact]
+    public async Task A_blip_at_the_endpoint_is_retried_within_the_attempt_with_the_same_event_and_signature()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.AnswerNext(503, 502);
+        await using var app = await NotificationsApp.OnPostgresAsync(clock: new FakeTimeProvider(Evening));
+        await WatcherAsync(app, "Mesa de alertas", receiver.Url(), Channel.Webhook);
+        await RaiseAsync(app, "evt-blip");
+
+        Assert.Equal(1, await app.DispatchAsync());
+        var posts = receiver.Posts.ToList();
+        Assert.Equal(3, posts.Count);
+        Assert.Single(posts.Select(p => (p.Signature, p.Body)).Distinct());
+        var delivery = Assert.Single(await app.StoredDeliveriesAsync());
+        Assert.Equal((DeliveryState.Sent, 1), (delivery.State, delivery.Attempts));
+    }
+
+    [Fact]
     public async Task An_endpoint_that_refuses_with_a_4xx_is_not_retried()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
