@@ -47,6 +47,9 @@ public sealed class NotificationOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan BindingTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Local runs and tests only: webhooks may be plain http to this machine (in a pod that would reach the sidecar's API).</summary>
+    public bool AllowLoopbackWebhooks { get; set; }
+
     /// <summary>False where nothing should be sent (API tests); deliveries then wait in the log.</summary>
     public bool DispatcherEnabled { get; set; } = true;
 

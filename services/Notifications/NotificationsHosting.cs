@@ -32,6 +32,7 @@ internal static class NotificationsHosting
 
         // One pipeline per endpoint (scheme, host and port), so one failing receiver opens only its own breaker.
         builder.Services.AddHttpClient(WebhookSender.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .AddResilienceHandler("webhook", (pipeline, context) =>
             {
                 var webhook = context.ServiceProvider.GetRequiredService<IOptions<NotificationOptions>>().Value.Webhook;

@@ -21,7 +21,8 @@ public sealed partial record WatcherDetails(
     public const int MaxUrlLength = 2000;
 
     /// <summary>Every fault, named by its contract field.</summary>
-    public IReadOnlyList<FieldViolation> Validate()
+    /// <param name="allowLoopbackHttp">Local runs and tests: plain http to this machine is accepted.</param>
+    public IReadOnlyList<FieldViolation> Validate(bool allowLoopbackHttp)
     {
         var v = new List<FieldViolation>();
         if (string.IsNullOrWhiteSpace(Name))
@@ -68,9 +69,9 @@ public sealed partial record WatcherDetails(
             v.Add(new("email", "is required for the e-mail channel"));
         }
 
-        if (WebhookUrl.Length > 0 && !Contacts.IsWebhookUrl(WebhookUrl))
+        if (WebhookUrl.Length > 0 && !Contacts.IsWebhookUrl(WebhookUrl, allowLoopbackHttp))
         {
-            v.Add(new("webhook_url", "must be an https URL (http only to a loopback address), at most 2000 characters, without credentials"));
+            v.Add(new("webhook_url", "must be an https URL of at most 2000 characters, without credentials"));
         }
         else if (WebhookUrl.Length == 0 && Channels.Contains(Channel.Webhook))
         {
@@ -100,13 +101,16 @@ public static partial class Contacts
     public static bool IsEmail(string text) =>
         text.Length <= WatcherDetails.MaxEmailLength && MailAddress.TryCreate(text, out var address) && address.Address == text && address.DisplayName.Length == 0;
 
-    /// <summary>https anywhere; http only to this machine (local runs and tests), never with credentials in the URL.</summary>
-    public static bool IsWebhookUrl(string text) =>
+    /// <summary>
+    /// https, never with credentials in the URL. Plain http only to this machine and only where allowed (local runs
+    /// and tests): in a pod, http to loopback would reach the Dapr sidecar's own API.
+    /// </summary>
+    public static bool IsWebhookUrl(string text, bool allowLoopbackHttp) =>
         text.Length <= WatcherDetails.MaxUrlLength
         && Uri.TryCreate(text, UriKind.Absolute, out var uri)
         && string.IsNullOrEmpty(uri.UserInfo)
         && string.IsNullOrEmpty(uri.Fragment)
-        && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback));
+        && (uri.Scheme == Uri.UriSchemeHttps || (allowLoopbackHttp && uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback));
 
     [GeneratedRegex(@"^\+[1-9][0-9]{7,14}$")]
     private static partial Regex E164();
@@ -153,10 +157,10 @@ public sealed class Watcher
     public DateTimeOffset UpdatedAt { get; private set; }
 
     /// <summary>Creates a watcher; returns the webhook secret issued for it, if it has the webhook channel.</summary>
-    public static (Watcher Watcher, string? Secret) Create(Guid id, string watershedCode, WatcherDetails details, DateTimeOffset now, Func<string> newSecret)
+    public static (Watcher Watcher, string? Secret) Create(Guid id, string watershedCode, WatcherDetails details, bool allowLoopbackHttp, DateTimeOffset now, Func<string> newSecret)
     {
         var watcher = new Watcher(id, watershedCode, now);
-        var secret = watcher.Apply(details, rotateSecret: false, newSecret);
+        var secret = watcher.Apply(details, rotateSecret: false, allowLoopbackHttp, newSecret);
         watcher.Revision = 1;
         return (watcher, secret);
     }
@@ -165,22 +169,22 @@ public sealed class Watcher
     /// Replaces the editable fields. <paramref name="expectedRevision"/> (when not 0) is the revision the caller read:
     /// a different one means someone else changed the watcher since. Returns a newly issued secret, if any.
     /// </summary>
-    public string? Update(int expectedRevision, WatcherDetails details, bool rotateSecret, DateTimeOffset now, Func<string> newSecret)
+    public string? Update(int expectedRevision, WatcherDetails details, bool rotateSecret, bool allowLoopbackHttp, DateTimeOffset now, Func<string> newSecret)
     {
         if (expectedRevision != 0 && expectedRevision != Revision)
         {
             throw new ConcurrencyConflictException("watcher", Id.ToString());
         }
 
-        var secret = Apply(details, rotateSecret, newSecret);
+        var secret = Apply(details, rotateSecret, allowLoopbackHttp, newSecret);
         Revision++;
         UpdatedAt = now;
         return secret;
     }
 
-    private string? Apply(WatcherDetails details, bool rotateSecret, Func<string> newSecret)
+    private string? Apply(WatcherDetails details, bool rotateSecret, bool allowLoopbackHttp, Func<string> newSecret)
     {
-        var violations = details.Validate().ToList();
+        var violations = details.Validate(allowLoopbackHttp).ToList();
         if (rotateSecret && !details.Channels.Contains(Channel.Webhook))
         {
             violations.Add(new FieldViolation("rotate_webhook_secret", "needs the webhook channel"));

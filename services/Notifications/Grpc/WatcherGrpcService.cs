@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Watershed.Notifications.Data;
 using Watershed.Notifications.Domain;
 using Watershed.Notifications.Domain.Messages;
@@ -15,13 +16,15 @@ using Watcher = Watershed.Notifications.Domain.Watcher;
 
 namespace Watershed.Notifications.Grpc;
 
-public sealed class WatcherGrpcService(NotificationsDbContext db, TimeProvider clock) : WatcherService.WatcherServiceBase
+public sealed class WatcherGrpcService(NotificationsDbContext db, IOptions<NotificationOptions> options, TimeProvider clock) : WatcherService.WatcherServiceBase
 {
+    private bool LoopbackHttp => options.Value.AllowLoopbackWebhooks;
+
     public override async Task<CreateWatcherResponse> CreateWatcher(CreateWatcherRequest request, ServerCallContext context)
     {
         var v = new Validation();
         var watershed = v.Text(request.WatershedCode, "watershed_code", 40);
-        var details = Details(v, request.Name, request.Organization, request.PhoneNumber, request.Email, request.WebhookUrl,
+        var details = Details(v, LoopbackHttp, request.Name, request.Organization, request.PhoneNumber, request.Email, request.WebhookUrl,
             request.Language, request.Kinds, request.Channels);
         var ct = context.CancellationToken;
         context.Caller().RequireWatcherManager(watershed);
@@ -31,7 +34,7 @@ public sealed class WatcherGrpcService(NotificationsDbContext db, TimeProvider c
         }
 
         var now = clock.GetUtcNow();
-        var (watcher, secret) = Watcher.Create(Guid.CreateVersion7(now), watershed, details, now, Webhook.NewSecret);
+        var (watcher, secret) = Watcher.Create(Guid.CreateVersion7(now), watershed, details, LoopbackHttp, now, Webhook.NewSecret);
         db.Watchers.Add(watcher);
         await db.SaveChangesAsync(ct);
         return new CreateWatcherResponse { Watcher = watcher.ToContract(), WebhookSecret = secret ?? string.Empty };
@@ -65,11 +68,11 @@ public sealed class WatcherGrpcService(NotificationsDbContext db, TimeProvider c
         var v = new Validation();
         v.Id(request.WatcherId, "watcher_id");
         v.Check(request.Revision >= 0, "revision", "must not be negative");
-        var details = Details(v, request.Name, request.Organization, request.PhoneNumber, request.Email, request.WebhookUrl,
+        var details = Details(v, LoopbackHttp, request.Name, request.Organization, request.PhoneNumber, request.Email, request.WebhookUrl,
             request.Language, request.Kinds, request.Channels);
         var watcher = await LoadAsync(request.WatcherId, tracked: true, context);
         context.Caller().RequireWatcherManager(watcher.WatershedCode);
-        var secret = watcher.Update(request.Revision, details, request.RotateWebhookSecret, clock.GetUtcNow(), Webhook.NewSecret);
+        var secret = watcher.Update(request.Revision, details, request.RotateWebhookSecret, LoopbackHttp, clock.GetUtcNow(), Webhook.NewSecret);
         await db.SaveChangesAsync(context.CancellationToken);
         return new UpdateWatcherResponse { Watcher = watcher.ToContract(), WebhookSecret = secret ?? string.Empty };
     }
@@ -97,7 +100,7 @@ public sealed class WatcherGrpcService(NotificationsDbContext db, TimeProvider c
     }
 
     /// <summary>The request's shape first (ids, enums); the watcher's own rules once the shape is right.</summary>
-    private static WatcherDetails Details(Validation v, string name, string organization, string phone, string email, string url,
+    private static WatcherDetails Details(Validation v, bool loopbackHttp, string name, string organization, string phone, string email, string url,
         V1.Language language, IList<V1.EventKind> kinds, IList<V1.Channel> channels)
     {
         v.OptionalEnum(language, "language");
@@ -115,7 +118,7 @@ public sealed class WatcherGrpcService(NotificationsDbContext db, TimeProvider c
         var details = new WatcherDetails(name ?? string.Empty, organization ?? string.Empty, (phone ?? string.Empty).Trim(), (email ?? string.Empty).Trim(),
             (url ?? string.Empty).Trim(), language.ToDomainOrNull<V1.Language, Language>(),
             [.. kinds.Select(k => k.ToDomain<V1.EventKind, EventKind>())], [.. channels.Select(c => c.ToDomain<V1.Channel, Channel>())]);
-        var faults = details.Validate();
+        var faults = details.Validate(loopbackHttp);
         if (faults.Count > 0)
         {
             throw new InvalidArgumentException(faults);

@@ -102,11 +102,12 @@ public sealed class WebhookSender(IHttpClientFactory http, Data.NotificationsDbC
         {
             using var response = await http.CreateClient(HttpClientName).SendAsync(request, ct);
             var status = (int)response.StatusCode;
+            // Redirects are not followed (they could lead anywhere), so a 3xx is as final as a 4xx.
             return response.IsSuccessStatusCode
                 ? SendOutcome.Ok
-                : status is >= 400 and < 500 && response.StatusCode is not (HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
-                    ? SendOutcome.Final($"the endpoint refused it (HTTP {status})")
-                    : SendOutcome.Retry($"the endpoint answered HTTP {status}");
+                : status >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
+                    ? SendOutcome.Retry($"the endpoint answered HTTP {status}")
+                    : SendOutcome.Final($"the endpoint refused it (HTTP {status})");
         }
         catch (BrokenCircuitException)
         {

@@ -35,6 +35,7 @@ public sealed class NotificationsApp : WatershedApp<Program>
             ["Services:consultation:MaxAttempts"] = "2",
             ["Notifications:DispatcherEnabled"] = "false",
             ["Notifications:Webhook:RetryDelay"] = "00:00:00.050",
+            ["Notifications:AllowLoopbackWebhooks"] = "true",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
