@@ -14,8 +14,8 @@ namespace Watershed.Notifications.Tests.Api;
 /// </summary>
 public sealed class NotificationsApp : WatershedApp<Program>
 {
-    private NotificationsApp(string connectionString, IDictionary<string, string?> settings)
-        : base("Postgres", connectionString, kestrel: false, settings)
+    private NotificationsApp(string provider, string connectionString, IDictionary<string, string?> settings)
+        : base(provider, connectionString, kestrel: false, settings)
     {
     }
 
@@ -42,7 +42,7 @@ public sealed class NotificationsApp : WatershedApp<Program>
             all[key] = value;
         }
 
-        return new NotificationsApp(await postgres.CreateDatabaseAsync("notifications"), all)
+        return new NotificationsApp("Postgres", await postgres.CreateDatabaseAsync("notifications"), all)
         {
             ConfigureTestServices = s =>
             {
@@ -55,6 +55,22 @@ public sealed class NotificationsApp : WatershedApp<Program>
             },
         };
     }
+
+    /// <summary>The local default: a SQLite file, its schema created from the model.</summary>
+    public static NotificationsApp OnSqlite(string file, TimeProvider clock, Action<IServiceCollection> services) =>
+        new("Sqlite", $"Data Source={file}", new Dictionary<string, string?>
+        {
+            ["Services:consultation:Address"] = Sample.ClosedPort().ToString(),
+            ["Notifications:DispatcherEnabled"] = "false",
+            ["Notifications:AllowLoopbackWebhooks"] = "true",
+        })
+        {
+            ConfigureTestServices = s =>
+            {
+                s.AddSingleton(clock);
+                services(s);
+            },
+        };
 
     public WatcherService.WatcherServiceClient Watchers(string? token) => new(Invoker(token));
 
