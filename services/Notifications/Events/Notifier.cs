@@ -11,12 +11,13 @@ namespace Watershed.Notifications.Events;
 /// Records what an event must send: one delivery per (event, recipient, channel), written in the event handler's
 /// transaction with the inbox entry, so a redelivered event adds nothing. Sending is the dispatcher's job.
 /// </summary>
-public sealed class Notifier(
+public sealed partial class Notifier(
     NotificationsDbContext db,
     ContactDirectory contacts,
     IOptions<NotificationOptions> options,
     TimeProvider clock,
-    NotificationsTelemetry telemetry)
+    NotificationsTelemetry telemetry,
+    ILogger<Notifier> logger)
 {
     /// <param name="spaceId">The space whose members are told, or null for watchers only.</param>
     public async Task NotifyAsync(Notice notice, EventContext context, Guid? spaceId, bool watchers, CancellationToken ct)
@@ -64,6 +65,7 @@ public sealed class Notifier(
         }
 
         activity?.SetTag("deliveries", plans.Count);
+        LogPlanned(logger, context.EventId, notice.Kind, plans.Count, recipients.Count);
     }
 
     private async Task<Dictionary<RecipientRef, PreferenceChoices>> PreferencesAsync(string watershed, List<Recipient> recipients, CancellationToken ct)
@@ -109,4 +111,7 @@ public sealed class Notifier(
             return;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} ({Kind}): {Deliveries} deliveries for {Recipients} recipients")]
+    private static partial void LogPlanned(ILogger logger, string eventId, EventKind kind, int deliveries, int recipients);
 }

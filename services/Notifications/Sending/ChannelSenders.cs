@@ -3,6 +3,7 @@ using System.Text;
 using Dapr;
 using Dapr.Client;
 using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -27,11 +28,26 @@ public interface IDeliverySender
     Task<SendOutcome> SendAsync(Delivery delivery, CancellationToken ct);
 }
 
-/// <summary>Routes a delivery to its channel: SMS and e-mail through Dapr output bindings, webhooks over HTTP.</summary>
-public sealed class DeliverySender(BindingSender bindings, WebhookSender webhooks) : IDeliverySender
+/// <summary>
+/// Routes a delivery to its channel: SMS and e-mail through Dapr output bindings, webhooks over HTTP. A watcher
+/// deleted since the event was processed is not written to any more.
+/// </summary>
+public sealed class DeliverySender(Data.NotificationsDbContext db, BindingSender bindings, WebhookSender webhooks) : IDeliverySender
 {
-    public Task<SendOutcome> SendAsync(Delivery delivery, CancellationToken ct) =>
-        delivery.Channel == Channel.Webhook ? webhooks.SendAsync(delivery, ct) : bindings.SendAsync(delivery, ct);
+    public async Task<SendOutcome> SendAsync(Delivery delivery, CancellationToken ct)
+    {
+        Watcher? watcher = null;
+        if (delivery.RecipientKind == RecipientKind.Watcher)
+        {
+            watcher = await db.Watchers.AsNoTracking().SingleOrDefaultAsync(w => w.Id == delivery.RecipientId, ct);
+            if (watcher is null || !watcher.Channels.Contains(delivery.Channel))
+            {
+                return SendOutcome.Final("the watcher was deleted or no longer takes this channel");
+            }
+        }
+
+        return delivery.Channel == Channel.Webhook ? await webhooks.SendAsync(delivery, watcher!, ct) : await bindings.SendAsync(delivery, ct);
+    }
 }
 
 /// <summary>
@@ -81,18 +97,12 @@ public sealed class BindingSender(DaprClient dapr, IOptions<NotificationOptions>
 /// retries timeouts and 5xx quickly and keeps a circuit breaker per endpoint (Program.cs); what is still failing
 /// after that fails this attempt, and the dispatcher tries again later.
 /// </summary>
-public sealed class WebhookSender(IHttpClientFactory http, Data.NotificationsDbContext db, TimeProvider clock)
+public sealed class WebhookSender(IHttpClientFactory http, TimeProvider clock)
 {
     public const string HttpClientName = "webhooks";
 
-    public async Task<SendOutcome> SendAsync(Delivery delivery, CancellationToken ct)
+    public async Task<SendOutcome> SendAsync(Delivery delivery, Watcher watcher, CancellationToken ct)
     {
-        var watcher = await db.Watchers.FindAsync([delivery.RecipientId], ct);
-        if (watcher is null || !watcher.Channels.Contains(Channel.Webhook))
-        {
-            return SendOutcome.Final("the watcher was deleted or no longer takes webhooks");
-        }
-
         using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Address)
         {
             Content = new StringContent(delivery.Body, Encoding.UTF8, Webhook.ContentType),

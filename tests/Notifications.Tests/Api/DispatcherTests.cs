@@ -238,6 +238,21 @@ public sealed class DispatcherTests
     }
 
     [Fact]
+    public async Task Messages_queued_for_a_watcher_deleted_since_are_not_sent()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var app = await NotificationsApp.OnPostgresAsync(clock: new FakeTimeProvider(Evening));
+        var (watcher, _) = await WatcherAsync(app, "Mesa de alertas", receiver.Url(), Channel.Webhook, Channel.Email);
+        await RaiseAsync(app, "evt-deleted");
+        await app.Watchers(TestTokens.Facilitator(Sample.Watershed)).DeleteWatcherAsync(new DeleteWatcherRequest { WatcherId = watcher });
+
+        Assert.Equal(2, await app.DispatchAsync());
+        Assert.Empty(receiver.Posts);
+        Assert.All(await app.StoredDeliveriesAsync(), d =>
+            Assert.Equal((DeliveryState.Failed, "the watcher was deleted or no longer takes this channel", (DateTimeOffset?)null), (d.State, d.FailureReason, d.NextAttemptAt)));
+    }
+
+    [Fact]
     public async Task A_commit_wakes_the_running_dispatcher()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
