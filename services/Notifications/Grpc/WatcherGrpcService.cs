@@ -84,7 +84,7 @@ public sealed class WatcherGrpcService(NotificationsDbContext db, IOptions<Notif
         var ct = context.CancellationToken;
         db.Watchers.Remove(watcher);
         db.Preferences.RemoveRange(await db.Preferences
-            .Where(p => p.RecipientKind == RecipientKind.Watcher && p.RecipientId == watcher.Id).ToListAsync(ct));
+            .Where(p => p.WatershedCode == watcher.WatershedCode && p.RecipientKind == RecipientKind.Watcher && p.RecipientId == watcher.Id).ToListAsync(ct));
         await db.SaveChangesAsync(ct);
         return new DeleteWatcherResponse();
     }
