@@ -1,3 +1,4 @@
+using Watershed.Consultation;
 using Watershed.Consultation.Data;
 using Watershed.Consultation.Grpc;
 using Watershed.ServiceDefaults;
@@ -6,7 +7,7 @@ using Watershed.ServiceDefaults.Data;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("watershed-consultation");
 builder.AddServiceDatabase<ConsultationDbContext>();
-builder.Services.AddScoped<BallotBox>();
+builder.AddServiceTelemetry<ConsultationTelemetry>();
 
 var app = builder.Build();
 app.MapServiceDefaults();

@@ -1,3 +1,4 @@
+using Watershed.Indicators;
 using Watershed.Indicators.Data;
 using Watershed.Indicators.Demo;
 using Watershed.Indicators.Grpc;
@@ -6,10 +7,10 @@ using Watershed.ServiceDefaults.Data;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("watershed-indicators");
+builder.AddServiceTelemetry<IndicatorsTelemetry>();
 builder.AddServiceDatabase<IndicatorsDbContext>();
 builder.Services.AddScoped<AreaFigures>();
-builder.Services.AddScoped<AlertEvaluator>();
-builder.Services.AddScoped<SurveyIngest>();
+builder.Services.AddScoped<SubmissionIngest>();
 builder.Services.AddScoped<DemoSeeder>();
 builder.Services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));
 

@@ -138,6 +138,21 @@ public sealed class SidecarProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The subscriptions the sidecar has learnt, as its /dev page lists them (JSON).</summary>
+    public Task<string> SubscriptionsAsync() => GetTextAsync("/dev/subscriptions");
+
+    /// <summary>Deliveries still waiting for their app (JSON).</summary>
+    public Task<string> PendingDeliveriesAsync() => GetTextAsync("/dev/deliveries?state=pending");
+
+    /// <summary>Deliveries given up and sent to a dead-letter topic or dropped (JSON).</summary>
+    public Task<string> DeadDeliveriesAsync() => GetTextAsync("/dev/deliveries?state=dead");
+
+    private async Task<string> GetTextAsync(string path)
+    {
+        using var client = new HttpClient { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(5) };
+        return await client.GetStringAsync(path);
+    }
+
     /// <summary>The files the SMS binding wrote, oldest first, with their text.</summary>
     public IReadOnlyList<string> SmsTexts() => Texts(SmsDirectory);
 

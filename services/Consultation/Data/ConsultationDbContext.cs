@@ -5,10 +5,16 @@ using Watershed.ServiceDefaults.Data;
 
 namespace Watershed.Consultation.Data;
 
-public sealed class ConsultationDbContext(DbContextOptions<ConsultationDbContext> options) : DbContext(options)
+/// <summary>The consultation database; the domain classes are its entities, mapped here and nowhere else.</summary>
+public sealed class ConsultationDbContext : DbContext
 {
-    /// <summary>Shadow column bumped to take a ballot's row lock before appending to its log.</summary>
-    public const string BallotLockVersion = "LockVersion";
+    public ConsultationDbContext(DbContextOptions<ConsultationDbContext> options)
+        : base(options)
+    {
+        // A transaction here is one call's unit of work and a failed save abandons it, so the savepoint EF would
+        // set around each save inside it is a round trip (taken under a row lock) that nothing rolls back to.
+        Database.AutoSavepointsEnabled = false;
+    }
 
     public DbSet<WatershedEntity> Watersheds => Set<WatershedEntity>();
 
@@ -69,7 +75,8 @@ public sealed class ConsultationDbContext(DbContextOptions<ConsultationDbContext
             e.HasKey(p => p.Id);
             e.HasOne<WatershedEntity>().WithMany().HasForeignKey(p => p.WatershedId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Organization>().WithMany().HasForeignKey(p => p.OrganizationId).OnDelete(DeleteBehavior.Restrict);
-            e.HasIndex(p => new { p.WatershedId, p.CreatedAt });
+            // ListPersons: by name within a watershed.
+            e.HasIndex(p => new { p.WatershedId, p.FullName, p.Id });
             e.Property(p => p.FullName).HasMaxLength(200);
             e.Property(p => p.PhoneNumber).HasMaxLength(16);
             e.Property(p => p.PreferredLanguage).HasMaxLength(10);
@@ -80,9 +87,12 @@ public sealed class ConsultationDbContext(DbContextOptions<ConsultationDbContext
             e.ToTable("spaces");
             e.HasKey(s => s.Id);
             e.HasOne<WatershedEntity>().WithMany().HasForeignKey(s => s.WatershedId).OnDelete(DeleteBehavior.Restrict);
+            // ListSpaces: by name within a watershed.
+            e.HasIndex(s => new { s.WatershedId, s.Name, s.Id });
             e.Property(s => s.Name).HasMaxLength(200);
             e.ComplexProperty(s => s.FirstCallQuorum, q => q.Property(x => x.Percent).HasPrecision(5, 2));
             e.ComplexProperty(s => s.SecondCallQuorum, q => q.Property(x => x.Percent).HasPrecision(5, 2));
+            e.Ignore(s => s.SecretBallotsByDefault);
         });
 
         model.Entity<Member>(e =>
@@ -94,6 +104,8 @@ public sealed class ConsultationDbContext(DbContextOptions<ConsultationDbContext
             e.HasOne<Organization>().WithMany().HasForeignKey(m => m.OrganizationId).OnDelete(DeleteBehavior.Restrict);
             // One active membership per person and space, however many times they joined and left.
             e.HasIndex(m => new { m.SpaceId, m.PersonId }).IsUnique().HasFilter("\"LeftAt\" IS NULL");
+            // The acta lists everyone who was on the roll, including those who left since.
+            e.HasIndex(m => m.SpaceId);
             e.Ignore(m => m.HasVote);
             e.Ignore(m => m.IsActive);
         });
@@ -103,10 +115,13 @@ public sealed class ConsultationDbContext(DbContextOptions<ConsultationDbContext
             e.ToTable("assemblies");
             e.HasKey(a => a.Id);
             e.HasOne<Space>().WithMany().HasForeignKey(a => a.SpaceId).OnDelete(DeleteBehavior.Restrict);
-            e.HasIndex(a => new { a.SpaceId, a.ScheduledAt });
+            // ListAssemblies: latest first, then by id.
+            e.HasIndex(a => new { a.SpaceId, a.ScheduledAt, a.Id }).IsDescending(false, true, false);
             e.Property(a => a.Title).HasMaxLength(200);
             e.Property(a => a.Place).HasMaxLength(200);
+            e.PrimitiveCollection(a => a.Agenda).HasField("_agenda");
             e.Ignore(a => a.AcceptsAttendance);
+            e.Ignore(a => a.CallInEffect);
         });
 
         model.Entity<AttendanceRecord>(e =>
@@ -124,8 +139,13 @@ public sealed class ConsultationDbContext(DbContextOptions<ConsultationDbContext
             e.HasKey(p => p.Id);
             e.HasOne<Space>().WithMany().HasForeignKey(p => p.SpaceId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Assembly>().WithMany().HasForeignKey(p => p.AssemblyId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Organization>().WithMany().HasForeignKey(p => p.SubmittedByOrganizationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Person>().WithMany().HasForeignKey(p => p.SubmittedByPersonId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Ballot>().WithMany().HasForeignKey(p => p.BallotId).OnDelete(DeleteBehavior.Restrict);
             e.HasMany(p => p.References).WithOne().HasForeignKey(r => r.ProposalId).OnDelete(DeleteBehavior.Cascade);
-            e.HasIndex(p => new { p.SpaceId, p.CreatedAt });
+            e.Navigation(p => p.References).HasField("_references");
+            // ListProposals: oldest first within a space, then by id.
+            e.HasIndex(p => new { p.SpaceId, p.CreatedAt, p.Id });
             e.Property(p => p.Title).HasMaxLength(200);
             e.Property(p => p.Description).HasMaxLength(4000);
             e.Property(p => p.Revision).IsConcurrencyToken();
@@ -150,8 +170,8 @@ public sealed class ConsultationDbContext(DbContextOptions<ConsultationDbContext
             e.HasIndex(b => b.AssemblyId);
             e.Property(b => b.HeadHash).HasMaxLength(64);
             e.Property(b => b.Explanation).HasMaxLength(500);
-            e.Property<long>(BallotLockVersion);
             e.Ignore(b => b.Tally);
+            e.Ignore(b => b.NotYetVoted);
         });
 
         model.Entity<BallotElector>(e =>
@@ -159,6 +179,7 @@ public sealed class ConsultationDbContext(DbContextOptions<ConsultationDbContext
             e.ToTable("ballot_electors");
             e.HasKey(x => new { x.BallotId, x.MemberId });
             e.HasOne<Ballot>().WithMany().HasForeignKey(x => x.BallotId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Restrict);
         });
 
         model.Entity<BallotParticipation>(e =>
@@ -167,6 +188,7 @@ public sealed class ConsultationDbContext(DbContextOptions<ConsultationDbContext
             e.HasKey(x => new { x.BallotId, x.MemberId });
             e.HasIndex(x => new { x.BallotId, x.ClientRequestId }).IsUnique();
             e.HasOne<Ballot>().WithMany().HasForeignKey(x => x.BallotId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Restrict);
             e.Property(x => x.ClientRequestId).HasMaxLength(64);
             e.Property(x => x.RequestFingerprint).HasMaxLength(64);
             e.Property(x => x.ReceiptCode).HasMaxLength(16);

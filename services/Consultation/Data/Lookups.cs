@@ -5,12 +5,29 @@ using WatershedEntity = Watershed.Consultation.Domain.Watershed;
 
 namespace Watershed.Consultation.Data;
 
-/// <summary>Loads an object with the watershed it belongs to (the scope tokens are checked against), or answers NOT_FOUND.</summary>
+/// <summary>
+/// The queries the handlers load through: an object with the watershed it belongs to (the scope tokens are
+/// checked against), or NOT_FOUND; and the facts a domain decision needs. Loading only; nothing here decides.
+/// </summary>
 internal static class Lookups
 {
     public static async Task<WatershedEntity> WatershedAsync(this ConsultationDbContext db, Guid id, CancellationToken ct) =>
         await db.Watersheds.SingleOrDefaultAsync(w => w.Id == id, ct)
         ?? throw new NotFoundException("watershed", id.ToString());
+
+    public static async Task<Organization> OrganizationAsync(this ConsultationDbContext db, Guid id, CancellationToken ct) =>
+        await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == id, ct)
+        ?? throw new NotFoundException("organization", id.ToString());
+
+    public static async Task<Person> PersonAsync(this ConsultationDbContext db, Guid id, CancellationToken ct) =>
+        await db.Persons.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, ct)
+        ?? throw new NotFoundException("person", id.ToString());
+
+    public static async Task<Organization?> OptionalOrganizationAsync(this ConsultationDbContext db, Guid? id, CancellationToken ct) =>
+        id is { } organizationId ? await db.OrganizationAsync(organizationId, ct) : null;
+
+    public static async Task<Person?> OptionalPersonAsync(this ConsultationDbContext db, Guid? id, CancellationToken ct) =>
+        id is { } personId ? await db.PersonAsync(personId, ct) : null;
 
     public static async Task<(Space Space, WatershedEntity Watershed)> SpaceAsync(this ConsultationDbContext db, Guid id, CancellationToken ct)
     {
@@ -18,6 +35,14 @@ internal static class Lookups
             ?? throw new NotFoundException("space", id.ToString());
         return (space, await db.WatershedAsync(space.WatershedId, ct));
     }
+
+    /// <summary>A member of the given space (another space's member is not found there).</summary>
+    public static async Task<Member> MemberAsync(this ConsultationDbContext db, Guid spaceId, Guid memberId, CancellationToken ct) =>
+        await db.Members.SingleOrDefaultAsync(m => m.Id == memberId && m.SpaceId == spaceId, ct)
+        ?? throw new NotFoundException("member", memberId.ToString());
+
+    public static Task<bool> IsOnRollAsync(this ConsultationDbContext db, Guid spaceId, Guid personId, CancellationToken ct) =>
+        db.Members.AnyAsync(m => m.SpaceId == spaceId && m.PersonId == personId && m.LeftAt == null, ct);
 
     public static async Task<(Assembly Assembly, Space Space, WatershedEntity Watershed)> AssemblyAsync(this ConsultationDbContext db, Guid id, CancellationToken ct)
     {
@@ -44,27 +69,87 @@ internal static class Lookups
             join s in db.Spaces on a.SpaceId equals s.Id
             join w in db.Watersheds on s.WatershedId equals w.Id
             where b.Id == id
-            select new { Ballot = b, Space = s, Watershed = w }).SingleOrDefaultAsync(ct)
+            select new { Ballot = b, Space = s, Watershed = w }).AsNoTracking().SingleOrDefaultAsync(ct)
             ?? throw new NotFoundException("ballot", id.ToString());
         return (row.Ballot, row.Space, row.Watershed);
     }
 
-    /// <summary>Voting members on the roll now and those of them present in the assembly now.</summary>
-    public static async Task<(int OnRoll, List<Guid> PresentVoters)> VotersAsync(this ConsultationDbContext db, Guid spaceId, Guid assemblyId, CancellationToken ct)
+    /// <summary>
+    /// In one round trip, what a vote needs before the ballot's lock: the member (of the ballot's space), whether
+    /// they are of the ballot's electorate, and the participation already recorded under the request id, if any.
+    /// </summary>
+    public static async Task<(Member Member, bool IsElector, BallotParticipation? Earlier)> VoterAsync(
+        this ConsultationDbContext db, Guid ballotId, Guid spaceId, Guid memberId, string clientRequestId, CancellationToken ct)
     {
-        var voting = db.Members.Where(m => m.SpaceId == spaceId && m.LeftAt == null
-            && (m.Role == MemberRole.VotingMember || m.Role == MemberRole.Delegate));
-        var onRoll = await voting.CountAsync(ct);
-        var present = await voting
-            .Where(m => db.Attendance.Any(a => a.AssemblyId == assemblyId && a.MemberId == m.Id && a.Present))
-            .Select(m => m.Id)
-            .ToListAsync(ct);
-        return (onRoll, present);
+        // The unique key on (ballot, request id) makes the left join yield at most one row; it is not
+        // correlated with the member, so SQLite (which has no APPLY) can run it too.
+        var row = await (
+            from m in db.Members.AsNoTracking()
+            where m.Id == memberId && m.SpaceId == spaceId
+            from p in db.BallotParticipations.AsNoTracking().Where(p => p.BallotId == ballotId && p.ClientRequestId == clientRequestId).DefaultIfEmpty()
+            select new
+            {
+                Member = m,
+                IsElector = db.BallotElectors.Any(e => e.BallotId == ballotId && e.MemberId == m.Id),
+                Earlier = p,
+            })
+            .SingleOrDefaultAsync(ct)
+            ?? throw new NotFoundException("member", memberId.ToString());
+        return (row.Member, row.IsElector, row.Earlier);
     }
 
-    public static async Task<QuorumCount> QuorumAsync(this ConsultationDbContext db, Space space, Assembly assembly, AssemblyCall call, CancellationToken ct)
+    /// <summary>A ballot's participations under a request id or by a member: what a vote refused by a unique key collided with.</summary>
+    public static Task<List<BallotParticipation>> ParticipationsAsync(this ConsultationDbContext db, Guid ballotId, string clientRequestId, Guid memberId, CancellationToken ct) =>
+        db.BallotParticipations.AsNoTracking()
+            .Where(p => p.BallotId == ballotId && (p.ClientRequestId == clientRequestId || p.MemberId == memberId))
+            .ToListAsync(ct);
+
+    public static Task<bool> AnyBallotOpenAsync(this ConsultationDbContext db, Guid assemblyId, CancellationToken ct) =>
+        db.Ballots.AnyAsync(b => b.AssemblyId == assemblyId && b.State == BallotState.Open, ct);
+
+    public static Task<AttendanceRecord?> AttendanceAsync(this ConsultationDbContext db, Guid assemblyId, Guid memberId, CancellationToken ct) =>
+        db.Attendance.SingleOrDefaultAsync(a => a.AssemblyId == assemblyId && a.MemberId == memberId, ct);
+
+    /// <summary>The space's roll now (members who have not left), each with whether they are present in the assembly.</summary>
+    public static async Task<Electorate> ElectorateAsync(this ConsultationDbContext db, Guid spaceId, Guid assemblyId, CancellationToken ct)
     {
-        var (onRoll, present) = await db.VotersAsync(space.Id, assembly.Id, ct);
-        return space.QuorumFor(call).Evaluate(call, onRoll, present.Count);
+        var roll = await db.Members.AsNoTracking()
+            .Where(m => m.SpaceId == spaceId && m.LeftAt == null)
+            .Select(m => new RollEntry(m.Id, m.Role, db.Attendance.Any(a => a.AssemblyId == assemblyId && a.MemberId == m.Id && a.Present)))
+            .ToListAsync(ct);
+        return Electorate.Of(roll);
+    }
+
+    /// <summary>What the acta of an assembly records.</summary>
+    public static async Task<MinutesData> MinutesAsync(this ConsultationDbContext db, Assembly assembly, string spaceName, string watershedName, CancellationToken ct)
+    {
+        // Everyone on the roll at the assembly (still active, or who left after it was convened) plus anyone recorded.
+        var attendance = await db.Members.AsNoTracking()
+            .Where(m => m.SpaceId == assembly.SpaceId
+                && (m.LeftAt == null || db.Attendance.Any(a => a.AssemblyId == assembly.Id && a.MemberId == m.Id)))
+            .Join(db.Persons, m => m.PersonId, p => p.Id, (m, p) => new { Member = m, p.FullName })
+            .Select(x => new
+            {
+                x.Member,
+                x.FullName,
+                Record = db.Attendance.FirstOrDefault(a => a.AssemblyId == assembly.Id && a.MemberId == x.Member.Id),
+            })
+            .ToListAsync(ct);
+
+        var decisions = await db.Ballots.AsNoTracking()
+            .Where(b => b.AssemblyId == assembly.Id && b.State == BallotState.Closed)
+            .Join(db.Proposals, b => b.ProposalId, p => p.Id, (b, p) => new { Ballot = b, p.Title, p.Type })
+            .ToListAsync(ct);
+
+        return new MinutesData(
+            assembly,
+            spaceName,
+            watershedName,
+            [.. attendance.Select(x => new MinutesAttendee(
+                x.Member.Id, x.Member.PersonId, x.FullName, x.Member.Role, x.Member.HasVote,
+                x.Record?.Present ?? false, x.Record?.RecordedAt))],
+            [.. decisions.OrderBy(d => d.Ballot.ClosedAt).Select(d => new MinutesDecision(
+                d.Ballot.ProposalId, d.Title, d.Type, d.Ballot.Rule, d.Ballot.Secret, d.Ballot.Tally,
+                d.Ballot.Eligible, d.Ballot.Roll, d.Ballot.RequiredYes ?? 0, d.Ballot.Approved ?? false, d.Ballot.HeadHash))]);
     }
 }

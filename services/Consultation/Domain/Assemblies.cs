@@ -5,17 +5,25 @@ namespace Watershed.Consultation.Domain;
 /// <summary>An assembly of a space: convened → open → closed.</summary>
 public sealed class Assembly
 {
-    public Guid Id { get; init; }
+    public const int MaxAgendaItems = 50;
 
-    public Guid SpaceId { get; init; }
+    private readonly List<string> _agenda = [];
 
-    public required string Title { get; set; }
+    private Assembly()
+    {
+    }
 
-    public List<string> Agenda { get; set; } = [];
+    public Guid Id { get; private set; }
 
-    public string Place { get; set; } = string.Empty;
+    public Guid SpaceId { get; private set; }
 
-    public DateTimeOffset ScheduledAt { get; set; }
+    public string Title { get; private set; } = string.Empty;
+
+    public IReadOnlyList<string> Agenda => _agenda;
+
+    public string Place { get; private set; } = string.Empty;
+
+    public DateTimeOffset ScheduledAt { get; private set; }
 
     public AssemblyState State { get; private set; } = AssemblyState.Convened;
 
@@ -34,54 +42,124 @@ public sealed class Assembly
 
     public bool AcceptsAttendance => State is AssemblyState.Convened or AssemblyState.Open;
 
-    public void EnsureAcceptsAttendance()
+    /// <summary>The call quorum is measured at: the one the assembly opened at, or the first call before it opens.</summary>
+    public AssemblyCall CallInEffect => Call ?? AssemblyCall.First;
+
+    private string Subject => $"assemblies/{Id}";
+
+    /// <param name="scheduledAt">Null when the request gave none (a violation).</param>
+    /// <exception cref="InvalidArgumentException">Any detail breaks a rule (all of them are named).</exception>
+    public static Assembly Convene(Space space, string title, string place, DateTimeOffset? scheduledAt, IReadOnlyList<string> agenda)
     {
+        var v = new Validation();
+        var details = Check(v, title, place, scheduledAt, agenda);
+        v.ThrowIfInvalid();
+        var assembly = new Assembly
+        {
+            Id = Guid.CreateVersion7(),
+            SpaceId = space.Id,
+            Title = details.Title,
+            Place = details.Place,
+            ScheduledAt = scheduledAt!.Value,
+        };
+        assembly._agenda.AddRange(details.Agenda);
+        return assembly;
+    }
+
+    /// <summary>The rules on a new assembly's details, added to <paramref name="v"/>.</summary>
+    /// <returns>The details as stored (trimmed).</returns>
+    public static (string Title, string Place, IReadOnlyList<string> Agenda) Check(Validation v, string title, string place, DateTimeOffset? scheduledAt, IReadOnlyList<string> agenda)
+    {
+        var cleanTitle = v.Text(title, "title");
+        var cleanPlace = v.Text(place, "place");
+        v.Check(scheduledAt is not null, "scheduled_at", "is required");
+        v.Check(agenda.Count <= MaxAgendaItems, "agenda", $"must have at most {MaxAgendaItems} items");
+        IReadOnlyList<string> items = [.. agenda.Select((item, i) => v.Text(item, $"agenda[{i}]", 500))];
+        return (cleanTitle, cleanPlace, items);
+    }
+
+    /// <summary>The quorum now, at the call in effect.</summary>
+    public QuorumCount QuorumNow(Space space, Electorate electorate) => electorate.Quorum(space, CallInEffect);
+
+    /// <summary>
+    /// Records a member arriving or leaving. The caller holds the assembly's row lock, so attendance cannot
+    /// change under a ballot opening (whose electorate is who is present) or an assembly closing.
+    /// </summary>
+    /// <param name="current">The member's attendance record in this assembly, if one exists.</param>
+    /// <returns>The record: <paramref name="current"/> updated, or a new one to add.</returns>
+    /// <exception cref="NotFoundException">The member is of another space.</exception>
+    /// <exception cref="PreconditionFailedException">The member has left the roll, or the assembly is closed.</exception>
+    public AttendanceRecord RecordAttendance(Member member, AttendanceRecord? current, bool present, string recordedBy, DateTimeOffset now)
+    {
+        if (member.SpaceId != SpaceId)
+        {
+            throw new NotFoundException("member", member.Id.ToString());
+        }
+
+        member.EnsureActive();
         if (!AcceptsAttendance)
         {
-            throw new PreconditionFailedException("ASSEMBLY_STATE", $"assemblies/{Id}", "Attendance can only be recorded while the assembly is convened or open.");
+            throw new PreconditionFailedException("ASSEMBLY_STATE", Subject, "Attendance can only be recorded while the assembly is convened or open.");
         }
+
+        var record = current ?? new AttendanceRecord(Id, member.Id);
+        record.Set(present, recordedBy, now);
+        return record;
     }
 
     /// <summary>Opens at a call. Opening without quorum is allowed (the acta says so); voting is not.</summary>
-    public void Open(QuorumCount quorum, DateTimeOffset now)
+    /// <returns>The quorum at opening, which the assembly keeps for the acta.</returns>
+    public QuorumCount Open(Space space, AssemblyCall call, Electorate electorate, DateTimeOffset now)
     {
         if (State != AssemblyState.Convened)
         {
-            throw new PreconditionFailedException("ASSEMBLY_STATE", $"assemblies/{Id}", $"Only a convened assembly can be opened; this one is {State.ToString().ToLowerInvariant()}.");
+            throw new PreconditionFailedException("ASSEMBLY_STATE", Subject, $"Only a convened assembly can be opened; this one is {State.ToString().ToLowerInvariant()}.");
         }
 
+        var quorum = electorate.Quorum(space, call);
         State = AssemblyState.Open;
-        Call = quorum.Call;
+        Call = call;
         OpenedAt = now;
         QuorumOnRollAtOpen = quorum.OnRoll;
         QuorumPresentAtOpen = quorum.Present;
         QuorumRequiredAtOpen = quorum.Required;
+        return quorum;
+    }
+
+    /// <summary>Whether a proposal may join the agenda: only a convened or open assembly takes items.</summary>
+    public void EnsureTakesAgendaItems()
+    {
+        if (!AcceptsAttendance)
+        {
+            throw new PreconditionFailedException("ASSEMBLY_STATE", Subject, "Only a convened or open assembly takes agenda items.");
+        }
     }
 
     public void EnsureOpenForVoting(QuorumCount quorum)
     {
         if (State != AssemblyState.Open)
         {
-            throw new PreconditionFailedException("ASSEMBLY_STATE", $"assemblies/{Id}", "Voting needs an open assembly.");
+            throw new PreconditionFailedException("ASSEMBLY_STATE", Subject, "Voting needs an open assembly.");
         }
 
         if (!quorum.Reached)
         {
-            throw new PreconditionFailedException("QUORUM", $"assemblies/{Id}",
+            throw new PreconditionFailedException("QUORUM", Subject,
                 $"No quorum: {quorum.Present} voting members present, {quorum.Required} required at the {(quorum.Call == AssemblyCall.First ? "first" : "second")} call.");
         }
     }
 
+    /// <param name="anyBallotOpen">Whether a ballot of this assembly is open, read under this assembly's row lock.</param>
     public void Close(bool anyBallotOpen, DateTimeOffset now)
     {
         if (State != AssemblyState.Open)
         {
-            throw new PreconditionFailedException("ASSEMBLY_STATE", $"assemblies/{Id}", "Only an open assembly can be closed.");
+            throw new PreconditionFailedException("ASSEMBLY_STATE", Subject, "Only an open assembly can be closed.");
         }
 
         if (anyBallotOpen)
         {
-            throw new PreconditionFailedException("BALLOT_OPEN", $"assemblies/{Id}", "Close every open ballot before closing the assembly.");
+            throw new PreconditionFailedException("BALLOT_OPEN", Subject, "Close every open ballot before closing the assembly.");
         }
 
         State = AssemblyState.Closed;
@@ -92,13 +170,30 @@ public sealed class Assembly
 /// <summary>Whether a member is in the room now; one row per member and assembly, updated on arrival and departure.</summary>
 public sealed class AttendanceRecord
 {
-    public Guid AssemblyId { get; init; }
+    private AttendanceRecord()
+    {
+    }
 
-    public Guid MemberId { get; init; }
+    internal AttendanceRecord(Guid assemblyId, Guid memberId)
+    {
+        AssemblyId = assemblyId;
+        MemberId = memberId;
+    }
 
-    public bool Present { get; set; }
+    public Guid AssemblyId { get; private set; }
 
-    public DateTimeOffset RecordedAt { get; set; }
+    public Guid MemberId { get; private set; }
 
-    public string RecordedBy { get; set; } = string.Empty;
+    public bool Present { get; private set; }
+
+    public DateTimeOffset RecordedAt { get; private set; }
+
+    public string RecordedBy { get; private set; } = string.Empty;
+
+    internal void Set(bool present, string recordedBy, DateTimeOffset now)
+    {
+        Present = present;
+        RecordedBy = recordedBy;
+        RecordedAt = now;
+    }
 }

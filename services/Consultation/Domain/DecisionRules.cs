@@ -40,6 +40,19 @@ public static class DecisionRules
     public static bool IsAllowedFor(ProposalType type, DecisionRule rule) =>
         type != ProposalType.LandUseChange || rule == DecisionRule.TwoThirdsOfRoll;
 
+    public const string LegalFloorViolation = "a land-use change needs two thirds of all members on the roll (Ley 26505 art. 11)";
+
+    /// <summary>
+    /// The rule a ballot on a proposal of <paramref name="type"/> is decided by: the one the facilitator asks for,
+    /// else the space's override, else the default; whichever it is, never below the legal floor.
+    /// </summary>
+    /// <exception cref="InvalidArgumentException">The rule (asked for or set by the space) is below the legal floor.</exception>
+    public static DecisionRule For(ProposalType type, DecisionRule? requested, Space space)
+    {
+        var rule = requested ?? space.RuleFor(type);
+        return IsAllowedFor(type, rule) ? rule : throw new InvalidArgumentException("rule", LegalFloorViolation);
+    }
+
     public static bool AllowsChoice(DecisionRule rule, VoteChoice choice) =>
         choice != VoteChoice.Block || rule == DecisionRule.Consensus;
 

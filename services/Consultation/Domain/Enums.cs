@@ -1,7 +1,7 @@
 namespace Watershed.Consultation.Domain;
 
-// Domain enums mirror the contract's values one to one (without the UNSPECIFIED zero),
-// so the mapping is a cast guarded by validation at the edge.
+// Each domain enum is its proto enum's twin: the same members and numbers, without the UNSPECIFIED zero
+// (EnumMapping maps them by number; EnumTwinsTests holds them together). Stored as these numbers.
 
 public enum OrganizationKind
 {
@@ -88,4 +88,11 @@ public enum VoteChannel
     Direct = 1,
     RecordedByFacilitator = 2,
     Proxy = 3,
+}
+
+/// <summary>Whether a ballot publishes who voted what; a space sets the default.</summary>
+public enum BallotSecrecy
+{
+    Secret = 1,
+    Public = 2,
 }

@@ -1,3 +1,5 @@
+using Watershed.ServiceDefaults.Errors;
+
 namespace Watershed.Consultation.Domain;
 
 /// <summary>
@@ -12,7 +14,28 @@ public sealed record QuorumThreshold(decimal Percent, bool MoreThan)
     /// <summary>A common second-call floor; each statute sets its own, so spaces override it.</summary>
     public static QuorumThreshold DefaultSecondCall { get; } = new(30m, MoreThan: false);
 
-    public bool IsValid => Percent > 0m && Percent <= 100m;
+    /// <summary>A threshold as a request gives it, rounded to two decimals; its violations are added to <paramref name="v"/>.</summary>
+    /// <param name="field">The threshold's contract path, e.g. <c>rules.first_call_quorum</c>.</param>
+    public static QuorumThreshold? From(double percent, bool moreThan, Validation v, string field)
+    {
+        // Checked on the double first: NaN and infinities have no decimal.
+        if (!double.IsFinite(percent) || percent <= 0 || percent > 100)
+        {
+            v.Add($"{field}.percent", "must be greater than 0 and at most 100");
+            return null;
+        }
+
+        var threshold = new QuorumThreshold((decimal)Math.Round(percent, 2), moreThan);
+        threshold.Check(v, field);
+        return threshold;
+    }
+
+    /// <summary>Adds this threshold's violations under <paramref name="field"/>.</summary>
+    public void Check(Validation v, string field)
+    {
+        v.Check(Percent > 0m && Percent <= 100m, $"{field}.percent", "must be greater than 0 and at most 100");
+        v.Check(!(MoreThan && Percent >= 100m), $"{field}.more_than", "more than 100 % can never be reached");
+    }
 
     /// <summary>
     /// Voting members who must be present. Never less than one: an empty roll can hold no assembly.
@@ -32,3 +55,23 @@ public sealed record QuorumThreshold(decimal Percent, bool MoreThan)
 }
 
 public sealed record QuorumCount(AssemblyCall Call, int OnRoll, int Present, int Required, bool Reached);
+
+/// <summary>A member on a space's roll now, as an assembly sees them: their role and whether they are in the room.</summary>
+public sealed record RollEntry(Guid MemberId, MemberRole Role, bool Present);
+
+/// <summary>
+/// Who counts in an assembly: the voting members on the roll, and those of them present. Quorum is
+/// measured on it, and a ballot's electorate is its present voters at the moment the ballot opens.
+/// </summary>
+public sealed record Electorate(int OnRoll, IReadOnlyList<Guid> Present)
+{
+    /// <param name="roll">The space's active members (those who have not left).</param>
+    public static Electorate Of(IEnumerable<RollEntry> roll)
+    {
+        var voters = roll.Where(m => Member.HasVoteFor(m.Role)).ToList();
+        return new Electorate(voters.Count, [.. voters.Where(m => m.Present).Select(m => m.MemberId)]);
+    }
+
+    public QuorumCount Quorum(Space space, AssemblyCall call) =>
+        space.QuorumFor(call).Evaluate(call, OnRoll, Present.Count);
+}

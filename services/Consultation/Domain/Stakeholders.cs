@@ -1,19 +1,55 @@
+using Watershed.ServiceDefaults.Errors;
+
 namespace Watershed.Consultation.Domain;
 
+/// <summary>A watershed (cuenca): the scope tokens grant access by its code.</summary>
 public sealed class Watershed
 {
-    public Guid Id { get; init; }
+    private Watershed()
+    {
+    }
+
+    public Guid Id { get; private set; }
 
     /// <summary>Lower-case slug; tokens name the watersheds a caller may act in by this code.</summary>
-    public required string Code { get; init; }
+    public string Code { get; private set; } = string.Empty;
 
-    public required string Name { get; set; }
+    public string Name { get; private set; } = string.Empty;
 
-    public string Region { get; set; } = string.Empty;
+    public string Region { get; private set; } = string.Empty;
 
-    public string District { get; set; } = string.Empty;
+    public string District { get; private set; } = string.Empty;
 
-    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    /// <exception cref="InvalidArgumentException">Any detail breaks a rule (all of them are named).</exception>
+    public static Watershed Create(string code, string name, string region, string district, DateTimeOffset now)
+    {
+        var v = new Validation();
+        var details = Check(v, code, name, region, district);
+        v.ThrowIfInvalid();
+        return new Watershed
+        {
+            Id = Guid.CreateVersion7(),
+            Code = details.Code,
+            Name = details.Name,
+            Region = details.Region,
+            District = details.District,
+            CreatedAt = now,
+        };
+    }
+
+    /// <summary>
+    /// The rules on a new watershed's details, added to <paramref name="v"/>; a handler calls it while it
+    /// collects a request's violations, <see cref="Create"/> calls it again before it builds one.
+    /// </summary>
+    /// <returns>The details as stored: trimmed, the code in lower case.</returns>
+    public static (string Code, string Name, string Region, string District) Check(Validation v, string code, string name, string region, string district)
+    {
+        var cleanCode = v.Text(code, "code", 40).ToLowerInvariant();
+        v.Check(cleanCode.Length == 0 || IsValidCode(cleanCode), "code", "must be 2–40 lower-case letters, digits or '-', starting with a letter");
+        return (cleanCode, v.Text(name, "name"), v.OptionalText(region, "region", 200), v.OptionalText(district, "district", 200));
+    }
 
     public static bool IsValidCode(string code) =>
         code.Length is >= 2 and <= 40
@@ -21,36 +57,95 @@ public sealed class Watershed
         && code.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
 }
 
+/// <summary>An organisation of a watershed: a comunidad campesina, an association, a local government, an NGO.</summary>
 public sealed class Organization
 {
-    public Guid Id { get; init; }
+    private Organization()
+    {
+    }
 
-    public Guid WatershedId { get; init; }
+    public Guid Id { get; private set; }
 
-    public required string Name { get; set; }
+    public Guid WatershedId { get; private set; }
 
-    public OrganizationKind Kind { get; set; }
+    /// <summary>Unique within the watershed.</summary>
+    public string Name { get; private set; } = string.Empty;
 
-    public DateTimeOffset CreatedAt { get; init; }
+    public OrganizationKind Kind { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    /// <exception cref="InvalidArgumentException">The name breaks a rule.</exception>
+    public static Organization Create(Guid watershedId, string name, OrganizationKind kind, DateTimeOffset now)
+    {
+        var v = new Validation();
+        var cleanName = CheckName(v, name);
+        v.ThrowIfInvalid();
+        return new Organization { Id = Guid.CreateVersion7(), WatershedId = watershedId, Name = cleanName, Kind = kind, CreatedAt = now };
+    }
+
+    /// <returns>The name as stored (trimmed).</returns>
+    public static string CheckName(Validation v, string name) => v.Text(name, "name");
 }
 
+/// <summary>A person of a watershed, who may sit on spaces' rolls and submit proposals.</summary>
 public sealed class Person
 {
-    public Guid Id { get; init; }
+    private Person()
+    {
+    }
 
-    public Guid WatershedId { get; init; }
+    public Guid Id { get; private set; }
 
-    public required string FullName { get; set; }
+    public Guid WatershedId { get; private set; }
 
-    public Guid? OrganizationId { get; set; }
+    public string FullName { get; private set; } = string.Empty;
+
+    public Guid? OrganizationId { get; private set; }
 
     /// <summary>E.164, e.g. +51984123456; many comuneros have a phone but no e-mail.</summary>
-    public string PhoneNumber { get; set; } = string.Empty;
+    public string PhoneNumber { get; private set; } = string.Empty;
 
     /// <summary>BCP 47: es-PE or qu-PE (Southern Quechua; "quz" is accepted and stored as qu-PE).</summary>
-    public string PreferredLanguage { get; set; } = "es-PE";
+    public string PreferredLanguage { get; private set; } = "es-PE";
 
-    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    /// <param name="organization">The organisation the person belongs to, if any; it must be of the same watershed.</param>
+    /// <exception cref="InvalidArgumentException">Any detail breaks a rule (all of them are named).</exception>
+    public static Person Create(Guid watershedId, string fullName, Organization? organization, string phoneNumber, string preferredLanguage, DateTimeOffset now)
+    {
+        var v = new Validation();
+        var details = Check(v, fullName, phoneNumber, preferredLanguage);
+        v.ThrowIfInvalid();
+        if (organization is not null && organization.WatershedId != watershedId)
+        {
+            throw new NotFoundException("organization", organization.Id.ToString());
+        }
+
+        return new Person
+        {
+            Id = Guid.CreateVersion7(),
+            WatershedId = watershedId,
+            FullName = details.FullName,
+            OrganizationId = organization?.Id,
+            PhoneNumber = details.PhoneNumber,
+            PreferredLanguage = details.PreferredLanguage,
+            CreatedAt = now,
+        };
+    }
+
+    /// <summary>The rules on a new person's details, added to <paramref name="v"/>.</summary>
+    /// <returns>The details as stored: trimmed, the language tag normalised.</returns>
+    public static (string FullName, string PhoneNumber, string PreferredLanguage) Check(Validation v, string fullName, string phoneNumber, string preferredLanguage)
+    {
+        var name = v.Text(fullName, "full_name");
+        var phone = v.OptionalText(phoneNumber, "phone_number", 16);
+        v.Check(phone.Length == 0 || IsValidPhoneNumber(phone), "phone_number", "must be in E.164 form, e.g. +51984123456");
+        var language = NormaliseLanguage(preferredLanguage ?? string.Empty);
+        v.Check(language is not null, "preferred_language", "must be es-PE, qu-PE (or quz) or en");
+        return (name, phone, language ?? string.Empty);
+    }
 
     public static bool IsValidPhoneNumber(string phone) =>
         phone.Length is >= 8 and <= 16 && phone[0] == '+' && phone.Skip(1).All(char.IsAsciiDigit) && phone[1] != '0';

@@ -1,14 +1,24 @@
 using Google.Protobuf.WellKnownTypes;
 using Watershed.Common.V1;
 using Watershed.Consultation.Domain;
+using Watershed.ServiceDefaults.Grpc;
 using V1 = Watershed.Consultation.V1;
 using WatershedEntity = Watershed.Consultation.Domain.Watershed;
 
 namespace Watershed.Consultation.Grpc;
 
-/// <summary>Domain ↔ contract mapping. Enum numbers are kept equal on both sides, so enum mapping is a cast.</summary>
+/// <summary>Domain ↔ contract mapping. Enums map by number to their twins through <see cref="EnumMapping"/>.</summary>
 internal static class Mapping
 {
+    /// <summary>
+    /// The domain twin of a proto enum value while a request is being validated: null for zero or an undefined
+    /// number, whose violation <see cref="ServiceDefaults.Errors.Validation"/> names, so rules can skip it.
+    /// </summary>
+    public static TDomain? DefinedOrNull<TProto, TDomain>(this TProto value)
+        where TProto : struct, System.Enum
+        where TDomain : struct, System.Enum =>
+        System.Enum.IsDefined(value) ? value.ToDomainOrNull<TProto, TDomain>() : null;
+
     public static Timestamp? ToTimestamp(this DateTimeOffset? value) =>
         value is null ? null : Timestamp.FromDateTimeOffset(value.Value);
 
@@ -31,7 +41,7 @@ internal static class Mapping
         Id = o.Id.ToString(),
         WatershedId = o.WatershedId.ToString(),
         Name = o.Name,
-        Kind = (V1.OrganizationKind)o.Kind,
+        Kind = o.Kind.ToContract<OrganizationKind, V1.OrganizationKind>(),
         CreatedAt = o.CreatedAt.ToTimestamp(),
     };
 
@@ -64,7 +74,7 @@ internal static class Mapping
         {
             if (s.OverrideFor(type) is { } rule)
             {
-                rules.DecisionRules.Add(new V1.DecisionRuleOverride { ProposalType = (V1.ProposalType)type, Rule = (V1.DecisionRule)rule });
+                rules.DecisionRules.Add(new V1.DecisionRuleOverride { ProposalType = type.ToContract<ProposalType, V1.ProposalType>(), Rule = rule.ToContract<DecisionRule, V1.DecisionRule>() });
             }
         }
 
@@ -73,7 +83,7 @@ internal static class Mapping
             Id = s.Id.ToString(),
             WatershedId = s.WatershedId.ToString(),
             Name = s.Name,
-            Kind = (V1.SpaceKind)s.Kind,
+            Kind = s.Kind.ToContract<SpaceKind, V1.SpaceKind>(),
             Rules = rules,
             CreatedAt = s.CreatedAt.ToTimestamp(),
         };
@@ -85,7 +95,7 @@ internal static class Mapping
         SpaceId = m.SpaceId.ToString(),
         PersonId = m.PersonId.ToString(),
         FullName = fullName,
-        Role = (V1.MemberRole)m.Role,
+        Role = m.Role.ToContract<MemberRole, V1.MemberRole>(),
         OrganizationId = m.OrganizationId.ToText(),
         HasVote = m.HasVote,
         JoinedAt = m.JoinedAt.ToTimestamp(),
@@ -93,7 +103,7 @@ internal static class Mapping
 
     public static V1.Quorum ToContract(this QuorumCount q) => new()
     {
-        Call = (V1.AssemblyCall)q.Call,
+        Call = q.Call.ToContract<AssemblyCall, V1.AssemblyCall>(),
         VotingMembersOnRoll = q.OnRoll,
         VotingMembersPresent = q.Present,
         Required = q.Required,
@@ -109,8 +119,8 @@ internal static class Mapping
             Title = a.Title,
             Place = a.Place,
             ScheduledAt = a.ScheduledAt.ToTimestamp(),
-            State = (V1.AssemblyState)a.State,
-            Call = a.Call is { } call ? (V1.AssemblyCall)call : V1.AssemblyCall.Unspecified,
+            State = a.State.ToContract<AssemblyState, V1.AssemblyState>(),
+            Call = a.Call is { } call ? call.ToContract<AssemblyCall, V1.AssemblyCall>() : V1.AssemblyCall.Unspecified,
             OpenedAt = a.OpenedAt.ToTimestamp(),
             ClosedAt = a.ClosedAt.ToTimestamp(),
             Quorum = quorum?.ToContract(),
@@ -129,8 +139,8 @@ internal static class Mapping
             SpaceId = p.SpaceId.ToString(),
             Title = p.Title,
             Description = p.Description,
-            Type = (V1.ProposalType)p.Type,
-            State = (V1.ProposalState)p.State,
+            Type = p.Type.ToContract<ProposalType, V1.ProposalType>(),
+            State = p.State.ToContract<ProposalState, V1.ProposalState>(),
             SubmittedByOrganizationId = p.SubmittedByOrganizationId.ToText(),
             SubmittedByPersonId = p.SubmittedByPersonId.ToText(),
             AssemblyId = p.AssemblyId.ToText(),
@@ -149,9 +159,9 @@ internal static class Mapping
         Id = b.Id.ToString(),
         ProposalId = b.ProposalId.ToString(),
         AssemblyId = b.AssemblyId.ToString(),
-        Rule = (V1.DecisionRule)b.Rule,
+        Rule = b.Rule.ToContract<DecisionRule, V1.DecisionRule>(),
         Secret = b.Secret,
-        State = (V1.BallotState)b.State,
+        State = b.State.ToContract<BallotState, V1.BallotState>(),
         Eligible = b.Eligible,
         Roll = b.Roll,
         Tally = new V1.Tally { Yes = b.Yes, No = b.No, Abstain = b.Abstain, Block = b.Block, Cast = b.Tally.Cast },
@@ -167,9 +177,51 @@ internal static class Mapping
     {
         Sequence = e.Sequence,
         ReceiptCode = e.ReceiptCode,
-        Choice = (V1.VoteChoice)e.Choice,
+        Choice = e.Choice.ToContract<VoteChoice, V1.VoteChoice>(),
         MemberId = e.MemberId ?? string.Empty,
         PreviousHash = e.PreviousHash,
         EntryHash = e.EntryHash,
     };
+
+    public static V1.Attendance ToContract(this MinutesAttendee a) => new()
+    {
+        MemberId = a.MemberId.ToString(),
+        PersonId = a.PersonId.ToString(),
+        FullName = a.FullName,
+        Role = a.Role.ToContract<MemberRole, V1.MemberRole>(),
+        HasVote = a.HasVote,
+        Present = a.Present,
+        RecordedAt = a.RecordedAt.ToTimestamp(),
+    };
+
+    public static V1.Decision ToContract(this MinutesDecision d) => new()
+    {
+        ProposalId = d.ProposalId.ToString(),
+        ProposalTitle = d.Title,
+        ProposalType = d.Type.ToContract<ProposalType, V1.ProposalType>(),
+        Rule = d.Rule.ToContract<DecisionRule, V1.DecisionRule>(),
+        Secret = d.Secret,
+        Yes = d.Tally.Yes,
+        No = d.Tally.No,
+        Abstain = d.Tally.Abstain,
+        Block = d.Tally.Block,
+        Eligible = d.Eligible,
+        Roll = d.Roll,
+        RequiredYes = d.RequiredYes,
+        Approved = d.Approved,
+        LogHeadHash = d.LogHeadHash,
+    };
+
+    public static V1.Minutes ToContract(this MinutesData m)
+    {
+        var minutes = new V1.Minutes
+        {
+            Assembly = m.Assembly.ToContract(),
+            SpaceName = m.SpaceName,
+            WatershedName = m.WatershedName,
+        };
+        minutes.Attendance.AddRange(m.Attendance.Select(a => a.ToContract()));
+        minutes.Decisions.AddRange(m.Decisions.Select(d => d.ToContract()));
+        return minutes;
+    }
 }

@@ -2,92 +2,41 @@ using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Watershed.Common.V1;
 using Watershed.Consultation.Data;
-using Watershed.Consultation.Domain;
 using Watershed.Consultation.V1;
 using Watershed.ServiceDefaults.Data;
 using Watershed.ServiceDefaults.Errors;
 using Watershed.ServiceDefaults.Grpc;
 using Watershed.ServiceDefaults.Security;
+using Actor = Watershed.Consultation.Domain.Actor;
+using Assembly = Watershed.Consultation.Domain.Assembly;
 using Ballot = Watershed.Consultation.Domain.Ballot;
-using BallotElector = Watershed.Consultation.Domain.BallotElector;
-using DecisionRule = Watershed.Consultation.Domain.DecisionRule;
+using CastReceipt = Watershed.Consultation.Domain.CastReceipt;
 using Proposal = Watershed.Consultation.Domain.Proposal;
-using ProposalState = Watershed.Consultation.Domain.ProposalState;
-using ProposalType = Watershed.Consultation.Domain.ProposalType;
-using VoteChannel = Watershed.Consultation.Domain.VoteChannel;
-using VoteChoice = Watershed.Consultation.Domain.VoteChoice;
+using ReceiptCode = Watershed.Consultation.Domain.ReceiptCode;
+using Vote = Watershed.Consultation.Domain.Vote;
+using VoteChannels = Watershed.Consultation.Domain.VoteChannels;
 
 namespace Watershed.Consultation.Grpc;
 
-public sealed class ProposalGrpcService(ConsultationDbContext db, BallotBox ballotBox, TimeProvider clock) : ProposalService.ProposalServiceBase
+public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimeProvider clock, ConsultationTelemetry telemetry, ILogger<ProposalGrpcService> logger)
+    : ProposalService.ProposalServiceBase
 {
-    private const int MaxReferences = 50;
-
     public override async Task<CreateProposalResponse> CreateProposal(CreateProposalRequest request, ServerCallContext context)
     {
         var v = new Validation();
         var spaceId = v.Id(request.SpaceId, "space_id");
-        var title = v.Text(request.Title, "title");
-        var description = v.OptionalText(request.Description, "description", 4000);
-        v.Enum(request.Type, "type");
+        var type = v.Enum(request.Type, "type").DefinedOrNull<V1.ProposalType, Domain.ProposalType>();
         var byOrganization = v.OptionalId(request.SubmittedByOrganizationId, "submitted_by_organization_id");
         var byPerson = v.OptionalId(request.SubmittedByPersonId, "submitted_by_person_id");
-        v.Check(string.IsNullOrEmpty(request.SubmittedByOrganizationId) != string.IsNullOrEmpty(request.SubmittedByPersonId),
-            "submitted_by_person_id", "give exactly one submitter: an organisation or a person");
-        v.Check(request.References.Count <= MaxReferences, "references", $"must have at most {MaxReferences} items");
-        var references = new List<ProposalReference>();
-        for (var i = 0; i < request.References.Count; i++)
-        {
-            var kind = v.Text(request.References[i].Kind, $"references[{i}].kind", 80);
-            v.Check(kind.Length == 0 || ProposalReference.IsValidKind(kind), $"references[{i}].kind", "must look like \"landuse.plan_version\"");
-            var externalId = v.Text(request.References[i].Id, $"references[{i}].id", 100);
-            if (references.Any(r => r.Kind == kind && r.ExternalId == externalId))
-            {
-                v.Add($"references[{i}]", "is given more than once");
-            }
-
-            references.Add(new ProposalReference { Kind = kind, ExternalId = externalId });
-        }
-
-        v.Check((ProposalType)request.Type != ProposalType.PlanApproval || references.Any(r => r.Kind == "landuse.plan_version"),
-            "references", "a plan approval must reference the plan version it approves (kind \"landuse.plan_version\")");
+        List<(string Kind, string Id)> references = [.. request.References.Select(r => (r.Kind, r.Id))];
+        Proposal.Check(v, request.Title, request.Description, type, byOrganization is not null, byPerson is not null, references);
         v.ThrowIfInvalid();
 
         var ct = context.CancellationToken;
         var (space, watershed) = await db.SpaceAsync(spaceId, ct);
-        var caller = context.Caller();
-        if (byPerson is { } personId && caller.PersonId == personId)
-        {
-            caller.Require(watershed.Code, Roles.Facilitator, Roles.Member);
-        }
-        else
-        {
-            caller.Require(watershed.Code, Roles.Facilitator);
-        }
-
-        if (byOrganization is { } orgId && !await db.Organizations.AnyAsync(o => o.Id == orgId && o.WatershedId == space.WatershedId, ct))
-        {
-            throw new NotFoundException("organization", orgId.ToString());
-        }
-
-        if (byPerson is { } pid && !await db.Persons.AnyAsync(p => p.Id == pid && p.WatershedId == space.WatershedId, ct))
-        {
-            throw new NotFoundException("person", pid.ToString());
-        }
-
-        var id = Guid.CreateVersion7();
-        var proposal = new Proposal
-        {
-            Id = id,
-            SpaceId = spaceId,
-            Title = title,
-            Description = description,
-            Type = (ProposalType)request.Type,
-            SubmittedByOrganizationId = byOrganization,
-            SubmittedByPersonId = byPerson,
-            References = references.Select(r => new ProposalReference { ProposalId = id, Kind = r.Kind, ExternalId = r.ExternalId }).ToList(),
-            CreatedAt = clock.GetUtcNow(),
-        };
+        var actor = context.Caller().Actor(watershed.Code, Roles.Facilitator, Roles.Member);
+        var proposal = Proposal.Create(space, request.Title, request.Description, type!.Value,
+            await db.OptionalOrganizationAsync(byOrganization, ct), await db.OptionalPersonAsync(byPerson, ct), references, actor, clock.GetUtcNow());
         db.Proposals.Add(proposal);
         await db.SaveChangesAsync(ct);
         return new CreateProposalResponse { Proposal = proposal.ToContract(watershed) };
@@ -95,14 +44,27 @@ public sealed class ProposalGrpcService(ConsultationDbContext db, BallotBox ball
 
     public override async Task<SubmitProposalResponse> SubmitProposal(SubmitProposalRequest request, ServerCallContext context)
     {
-        var (proposal, watershed) = await ChangeAsync(request.ProposalId, context, allowSubmitter: true, p => p.Submit());
+        var (proposal, watershed) = await ChangeAsync(request.ProposalId, context, (p, actor) => p.Submit(actor));
         return new SubmitProposalResponse { Proposal = proposal.ToContract(watershed) };
     }
 
     public override async Task<WithdrawProposalResponse> WithdrawProposal(WithdrawProposalRequest request, ServerCallContext context)
     {
-        var (proposal, watershed) = await ChangeAsync(request.ProposalId, context, allowSubmitter: true, p => p.Withdraw());
+        var (proposal, watershed) = await ChangeAsync(request.ProposalId, context, (p, actor) => p.Withdraw(actor));
         return new WithdrawProposalResponse { Proposal = proposal.ToContract(watershed) };
+    }
+
+    /// <summary>A change its submitter may make too: members pass the role check, the proposal decides whether it is theirs.</summary>
+    private async Task<(Proposal Proposal, Domain.Watershed Watershed)> ChangeAsync(string rawId, ServerCallContext context, Action<Proposal, Actor> change)
+    {
+        var v = new Validation();
+        var id = v.Id(rawId, "proposal_id");
+        v.ThrowIfInvalid();
+        var ct = context.CancellationToken;
+        var (proposal, _, watershed) = await db.ProposalAsync(id, ct);
+        change(proposal, context.Caller().Actor(watershed.Code, Roles.Facilitator, Roles.Member));
+        await db.SaveChangesAsync(ct);
+        return (proposal, watershed);
     }
 
     public override async Task<PlaceOnAgendaResponse> PlaceOnAgenda(PlaceOnAgendaRequest request, ServerCallContext context)
@@ -114,33 +76,13 @@ public sealed class ProposalGrpcService(ConsultationDbContext db, BallotBox ball
         var ct = context.CancellationToken;
         var (proposal, _, watershed) = await db.ProposalAsync(proposalId, ct);
         context.Caller().Require(watershed.Code, Roles.Facilitator);
-        var assembly = await db.Assemblies.AsNoTracking().SingleOrDefaultAsync(a => a.Id == assemblyId, ct)
-            ?? throw new NotFoundException("assembly", assemblyId.ToString());
-        proposal.PlaceOnAgenda(assembly);
-        await db.SaveChangesAsync(ct);
+        await db.InTransactionAsync(async token =>
+        {
+            // Under the assembly's lock: it cannot close while the item joins its agenda.
+            proposal.PlaceOnAgenda(await db.LoadForUpdateAsync<Assembly>(assemblyId, "assembly", token));
+            await db.SaveChangesAsync(token);
+        }, ct);
         return new PlaceOnAgendaResponse { Proposal = proposal.ToContract(watershed) };
-    }
-
-    private async Task<(Proposal Proposal, Domain.Watershed Watershed)> ChangeAsync(string rawId, ServerCallContext context, bool allowSubmitter, Action<Proposal> change)
-    {
-        var v = new Validation();
-        var id = v.Id(rawId, "proposal_id");
-        v.ThrowIfInvalid();
-        var ct = context.CancellationToken;
-        var (proposal, _, watershed) = await db.ProposalAsync(id, ct);
-        var caller = context.Caller();
-        if (allowSubmitter && proposal.SubmittedByPersonId is { } submitter && caller.PersonId == submitter)
-        {
-            caller.Require(watershed.Code, Roles.Facilitator, Roles.Member);
-        }
-        else
-        {
-            caller.Require(watershed.Code, Roles.Facilitator);
-        }
-
-        change(proposal);
-        await db.SaveChangesAsync(ct);
-        return (proposal, watershed);
     }
 
     public override async Task<GetProposalResponse> GetProposal(GetProposalRequest request, ServerCallContext context)
@@ -158,16 +100,12 @@ public sealed class ProposalGrpcService(ConsultationDbContext db, BallotBox ball
         var v = new Validation();
         var spaceId = v.OptionalId(request.SpaceId, "space_id");
         var watershedId = v.OptionalId(request.WatershedId, "watershed_id");
-        v.Check(!string.IsNullOrEmpty(request.SpaceId) || !string.IsNullOrEmpty(request.WatershedId), "space_id", "give a space_id or a watershed_id");
-        v.OptionalEnum(request.State, "state");
-        v.OptionalEnum(request.Type, "type");
-        ExternalReference? reference = request.Reference;
-        if (reference is not null)
-        {
-            v.Text(reference.Kind, "reference.kind", 80);
-            v.Text(reference.Id, "reference.id", 100);
-        }
-
+        v.Check(spaceId is not null || watershedId is not null, "space_id", "give a space_id or a watershed_id");
+        var state = v.OptionalEnum(request.State, "state").DefinedOrNull<V1.ProposalState, Domain.ProposalState>();
+        var type = v.OptionalEnum(request.Type, "type").DefinedOrNull<V1.ProposalType, Domain.ProposalType>();
+        var reference = request.Reference is { } given
+            ? (Kind: v.Text(given.Kind, "reference.kind", 80), Id: v.Text(given.Id, "reference.id", 100))
+            : ((string Kind, string Id)?)null;
         var page = Page.From(request.Page, v);
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
@@ -191,21 +129,18 @@ public sealed class ProposalGrpcService(ConsultationDbContext db, BallotBox ball
             query = query.Where(p => db.Spaces.Any(s => s.Id == p.SpaceId && s.WatershedId == watershed.Id));
         }
 
-        if (request.State != V1.ProposalState.Unspecified)
+        if (state is { } wantedState)
         {
-            var state = (ProposalState)request.State;
-            query = query.Where(p => p.State == state);
+            query = query.Where(p => p.State == wantedState);
         }
 
-        if (request.Type != V1.ProposalType.Unspecified)
+        if (type is { } wantedType)
         {
-            var type = (ProposalType)request.Type;
-            query = query.Where(p => p.Type == type);
+            query = query.Where(p => p.Type == wantedType);
         }
 
-        if (reference is not null)
+        if (reference is ({ } kind, { } externalId))
         {
-            var (kind, externalId) = (reference.Kind.Trim(), reference.Id.Trim());
             query = query.Where(p => p.References.Any(r => r.Kind == kind && r.ExternalId == externalId));
         }
 
@@ -219,58 +154,36 @@ public sealed class ProposalGrpcService(ConsultationDbContext db, BallotBox ball
     {
         var v = new Validation();
         var proposalId = v.Id(request.ProposalId, "proposal_id");
-        v.OptionalEnum(request.Rule, "rule");
-        v.OptionalEnum(request.Secrecy, "secrecy");
+        var rule = v.OptionalEnum(request.Rule, "rule").DefinedOrNull<V1.DecisionRule, Domain.DecisionRule>();
+        var secrecy = v.OptionalEnum(request.Secrecy, "secrecy").DefinedOrNull<V1.BallotSecrecy, Domain.BallotSecrecy>();
         v.ThrowIfInvalid();
 
         var ct = context.CancellationToken;
         var (proposal, space, watershed) = await db.ProposalAsync(proposalId, ct);
         context.Caller().Require(watershed.Code, Roles.Facilitator);
-        var rule = request.Rule == V1.DecisionRule.Unspecified ? space.RuleFor(proposal.Type) : (DecisionRule)request.Rule;
-        if (!DecisionRules.IsAllowedFor(proposal.Type, rule))
+        var assemblyId = proposal.AgendaAssemblyId();
+        using var span = telemetry.StartForAssembly("OpenBallot", assemblyId);
+        var ballot = await db.InTransactionAsync(async token =>
         {
-            throw new InvalidArgumentException("rule", "a land-use change needs two thirds of all members on the roll (Ley 26505 art. 11)");
-        }
-
-        if (proposal.AssemblyId is not { } assemblyId)
-        {
-            throw new PreconditionFailedException("PROPOSAL_STATE", $"proposals/{proposal.Id}", "Put the proposal on an assembly's agenda first.");
-        }
-
-        var assembly = await db.Assemblies.AsNoTracking().SingleAsync(a => a.Id == assemblyId, ct);
-        var (onRoll, present) = await db.VotersAsync(space.Id, assembly.Id, ct);
-        var call = assembly.Call ?? Domain.AssemblyCall.First;
-        var quorum = space.QuorumFor(call).Evaluate(call, onRoll, present.Count);
-        assembly.EnsureOpenForVoting(quorum);
-
-        var ballot = new Ballot
-        {
-            Id = Guid.CreateVersion7(),
-            ProposalId = proposal.Id,
-            AssemblyId = assembly.Id,
-            Rule = rule,
-            Secret = request.Secrecy switch
+            // The assembly's lock: it cannot close, nor attendance (the electorate) change, while the ballot opens.
+            var assembly = await db.LoadForUpdateAsync<Assembly>(assemblyId, "assembly", token);
+            var electorate = await db.ElectorateAsync(space.Id, assemblyId, token);
+            var (ballot, electors) = Ballot.Open(proposal, assembly, space, electorate, rule, secrecy, clock.GetUtcNow());
+            db.Ballots.Add(ballot);
+            db.BallotElectors.AddRange(electors);
+            try
             {
-                BallotSecrecy.Secret => true,
-                BallotSecrecy.Public => false,
-                _ => !space.PublicBallots,
-            },
-            Eligible = present.Count,
-            Roll = onRoll,
-            OpenedAt = clock.GetUtcNow(),
-        };
-        proposal.StartVoting(ballot.Id);
-        db.Ballots.Add(ballot);
-        db.BallotElectors.AddRange(present.Select(m => new BallotElector { BallotId = ballot.Id, MemberId = m }));
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
-        {
-            throw new AlreadyExistsException("ballot", $"proposals/{proposal.Id}", "A ballot was opened on this proposal already.");
-        }
+                await db.SaveChangesAsync(token);
+            }
+            catch (DbUpdateException ex) when (ex.IsUniqueViolation())
+            {
+                throw new AlreadyExistsException("ballot", $"proposals/{proposal.Id}", "A ballot was opened on this proposal already.");
+            }
 
+            return ballot;
+        }, ct);
+        span?.SetTag("ballot.id", ballot.Id.ToString());
+        telemetry.BallotOpened(ballot.Rule);
         return new OpenBallotResponse { Ballot = ballot.ToContract(), Proposal = proposal.ToContract(watershed) };
     }
 
@@ -279,55 +192,68 @@ public sealed class ProposalGrpcService(ConsultationDbContext db, BallotBox ball
         var v = new Validation();
         var ballotId = v.Id(request.BallotId, "ballot_id");
         var memberId = v.Id(request.MemberId, "member_id");
-        v.Enum(request.Choice, "choice");
+        var choice = v.Enum(request.Choice, "choice").DefinedOrNull<V1.VoteChoice, Domain.VoteChoice>();
         var requestId = v.Text(request.ClientRequestId, "client_request_id", 64);
         v.Check(requestId.Length is 0 or >= 8, "client_request_id", "must be 8 to 64 characters");
-        v.OptionalEnum(request.Channel, "channel");
+        var requestedChannel = v.OptionalEnum(request.Channel, "channel").DefinedOrNull<V1.VoteChannel, Domain.VoteChannel>();
         v.ThrowIfInvalid();
 
+        using var span = telemetry.StartForBallot("CastVote", ballotId);
         var ct = context.CancellationToken;
         var (ballot, space, watershed) = await db.BallotAsync(ballotId, ct);
-        var member = await db.Members.AsNoTracking().SingleOrDefaultAsync(m => m.Id == memberId && m.SpaceId == space.Id, ct)
-            ?? throw new NotFoundException("member", memberId.ToString());
+        var (member, isElector, earlier) = await db.VoterAsync(ballotId, space.Id, memberId, requestId, ct);
+        var actor = context.Caller().Actor(watershed.Code, Roles.Member, Roles.Facilitator);
+        var vote = new Vote(memberId, choice!.Value, VoteChannels.Decide(actor, member, requestedChannel), requestId, actor.Subject);
 
-        // A member votes for themselves; a facilitator enters votes from the room, paper ballots or proxies.
-        var caller = context.Caller();
-        var ownVote = caller.PersonId == member.PersonId;
-        VoteChannel channel;
-        if (ownVote && request.Channel is V1.VoteChannel.Unspecified or V1.VoteChannel.Direct)
+        var receipt = ballot.Admit(vote, earlier, isElector) ?? await AppendAsync(ballot, vote, ct);
+        span?.SetTag("vote.replayed", receipt.Replayed);
+        if (receipt.Replayed)
         {
-            caller.Require(watershed.Code, Roles.Member, Roles.Facilitator);
-            channel = VoteChannel.Direct;
+            telemetry.VoteReplayed();
         }
         else
         {
-            caller.Require(watershed.Code, Roles.Facilitator);
-            if (request.Channel == V1.VoteChannel.Direct)
-            {
-                throw new InvalidArgumentException("channel", "a direct vote must be cast by the member themselves");
-            }
-
-            channel = request.Channel == V1.VoteChannel.Proxy ? VoteChannel.Proxy : VoteChannel.RecordedByFacilitator;
+            telemetry.VoteCast(vote.Channel);
         }
 
-        var choice = (VoteChoice)request.Choice;
-        if (!DecisionRules.AllowsChoice(ballot.Rule, choice))
-        {
-            throw new InvalidArgumentException("choice", "block is only a choice under the consensus rule");
-        }
-
-        var result = await ballotBox.CastAsync(new CastVote(ballotId, memberId, choice, requestId, channel, caller.Subject), ct);
         return new CastVoteResponse
         {
             Receipt = new VoteReceipt
             {
                 BallotId = ballotId.ToString(),
-                ReceiptCode = result.ReceiptCode,
-                Sequence = result.Sequence,
-                EntryHash = result.EntryHash,
+                ReceiptCode = receipt.ReceiptCode,
+                Sequence = receipt.Sequence,
+                EntryHash = receipt.EntryHash,
             },
-            Replayed = result.Replayed,
+            Replayed = receipt.Replayed,
         };
+    }
+
+    /// <summary>
+    /// Appends under the ballot's row lock, so concurrent votes on one ballot are serialised: the log stays a
+    /// chain and the counts stay exact. Lock, save, commit: the lock is held for as few round trips as that.
+    /// </summary>
+    /// <param name="ballot">The ballot as read before the lock, to resolve a duplicate with.</param>
+    private async Task<CastReceipt> AppendAsync(Ballot ballot, Vote vote, CancellationToken ct)
+    {
+        try
+        {
+            return await db.InTransactionAsync(async token =>
+            {
+                var locked = await db.LoadForUpdateAsync<Ballot>(ballot.Id, "ballot", token);
+                var (entry, participation) = locked.Cast(vote, ReceiptCode.New(), clock.GetUtcNow());
+                db.BallotLog.Add(entry);
+                db.BallotParticipations.Add(participation);
+                await db.SaveChangesAsync(token);
+                return participation.Receipt(replayed: false);
+            }, ct);
+        }
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
+        {
+            // A vote under this request id, or by this member, committed while this one waited for the lock.
+            db.ChangeTracker.Clear();
+            return ballot.Resolve(vote, await db.ParticipationsAsync(ballot.Id, vote.ClientRequestId, vote.MemberId, ct));
+        }
     }
 
     public override async Task<CloseBallotResponse> CloseBallot(CloseBallotRequest request, ServerCallContext context)
@@ -335,23 +261,25 @@ public sealed class ProposalGrpcService(ConsultationDbContext db, BallotBox ball
         var v = new Validation();
         var ballotId = v.Id(request.BallotId, "ballot_id");
         v.ThrowIfInvalid();
+        using var span = telemetry.StartForBallot("CloseBallot", ballotId);
         var ct = context.CancellationToken;
         var (_, _, watershed) = await db.BallotAsync(ballotId, ct);
         context.Caller().Require(watershed.Code, Roles.Facilitator);
 
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
+        var (ballot, proposal) = await db.InTransactionAsync(async token =>
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var ballot = await BallotBox.LockedBallotAsync(db, ballotId, ct);
-            var proposal = await db.Proposals.Include(p => p.References).SingleAsync(p => p.Id == ballot.ProposalId, ct);
-            var now = clock.GetUtcNow();
-            var outcome = ballot.Close(now);
-            proposal.Decide(outcome.Approved, now);
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-            return new CloseBallotResponse { Ballot = ballot.ToContract(), Proposal = proposal.ToContract(watershed) };
-        });
+            var ballot = await db.LoadForUpdateAsync<Ballot>(ballotId, "ballot", token);
+            var proposal = await db.Proposals.Include(p => p.References).SingleAsync(p => p.Id == ballot.ProposalId, token);
+            ballot.Close(proposal, clock.GetUtcNow());
+            await db.SaveChangesAsync(token);
+            return (ballot, proposal);
+        }, ct);
+
+        span?.SetTag("assembly.id", ballot.AssemblyId.ToString());
+        telemetry.BallotClosed(ballot.Approved == true);
+        LogBallotClosed(logger, ballot.Id, ballot.ProposalId, ballot.AssemblyId, ConsultationTelemetry.RuleTag(ballot.Rule),
+            ballot.Approved == true ? "approved" : "rejected", ballot.Yes, ballot.No, ballot.Abstain, ballot.Block, ballot.Eligible, ballot.Roll, ballot.RequiredYes ?? 0);
+        return new CloseBallotResponse { Ballot = ballot.ToContract(), Proposal = proposal.ToContract(watershed) };
     }
 
     public override async Task<GetBallotResponse> GetBallot(GetBallotRequest request, ServerCallContext context)
@@ -415,15 +343,20 @@ public sealed class ProposalGrpcService(ConsultationDbContext db, BallotBox ball
         var response = new ListBallotParticipantsResponse
         {
             Page = page.Next(rows),
-            NotYetVoted = ballot.Eligible - (int)ballot.LogLength,
+            NotYetVoted = ballot.NotYetVoted,
         };
         response.Participants.AddRange(rows.Select(x => new BallotParticipant
         {
             MemberId = x.Participation.MemberId.ToString(),
             FullName = x.FullName,
-            Channel = (V1.VoteChannel)x.Participation.Channel,
+            Channel = x.Participation.Channel.ToContract<Domain.VoteChannel, V1.VoteChannel>(),
             RecordedBy = x.Participation.RecordedBy,
         }));
         return response;
     }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Ballot {BallotId} on proposal {ProposalId} in assembly {AssemblyId} closed under {Rule}: {Outcome} with {Yes} yes, {No} no, {Abstain} abstain, {Block} block; {Eligible} eligible, {Roll} on the roll, {RequiredYes} yes required")]
+    private static partial void LogBallotClosed(ILogger logger, Guid ballotId, Guid proposalId, Guid assemblyId, string rule, string outcome,
+        int yes, int no, int abstain, int block, int eligible, int roll, int requiredYes);
 }

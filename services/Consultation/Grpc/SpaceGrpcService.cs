@@ -1,19 +1,15 @@
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Watershed.Consultation.Data;
-using Watershed.Consultation.Domain;
 using Watershed.Consultation.V1;
 using Watershed.ServiceDefaults.Data;
 using Watershed.ServiceDefaults.Errors;
 using Watershed.ServiceDefaults.Grpc;
 using Watershed.ServiceDefaults.Security;
-using DecisionRule = Watershed.Consultation.Domain.DecisionRule;
+using DecisionRuleOverride = Watershed.Consultation.Domain.DecisionRuleOverride;
 using Member = Watershed.Consultation.Domain.Member;
-using MemberRole = Watershed.Consultation.Domain.MemberRole;
-using ProposalType = Watershed.Consultation.Domain.ProposalType;
 using QuorumThreshold = Watershed.Consultation.Domain.QuorumThreshold;
 using Space = Watershed.Consultation.Domain.Space;
-using SpaceKind = Watershed.Consultation.Domain.SpaceKind;
 
 namespace Watershed.Consultation.Grpc;
 
@@ -23,73 +19,29 @@ public sealed class SpaceGrpcService(ConsultationDbContext db, TimeProvider cloc
     {
         var v = new Validation();
         var watershedId = v.Id(request.WatershedId, "watershed_id");
-        var name = v.Text(request.Name, "name");
+        Space.CheckName(v, request.Name);
         v.Enum(request.Kind, "kind");
         var rules = request.Rules ?? new SpaceRules();
-        var first = Threshold(v, rules.FirstCallQuorum, "rules.first_call_quorum") ?? QuorumThreshold.DefaultFirstCall;
-        var second = Threshold(v, rules.SecondCallQuorum, "rules.second_call_quorum") ?? QuorumThreshold.DefaultSecondCall;
-        var overrides = new Dictionary<ProposalType, DecisionRule>();
-        for (var i = 0; i < rules.DecisionRules.Count; i++)
-        {
-            var o = rules.DecisionRules[i];
-            var field = $"rules.decision_rules[{i}]";
-            v.Enum(o.ProposalType, $"{field}.proposal_type");
-            v.Enum(o.Rule, $"{field}.rule");
-            var type = (ProposalType)o.ProposalType;
-            var rule = (DecisionRule)o.Rule;
-            if (!Enum.IsDefined(type) || !Enum.IsDefined(rule))
-            {
-                continue;
-            }
-
-            if (!overrides.TryAdd(type, rule))
-            {
-                v.Add($"{field}.proposal_type", "is given more than once");
-            }
-            else if (!DecisionRules.IsAllowedFor(type, rule))
-            {
-                v.Add($"{field}.rule", "a land-use change needs two thirds of all members on the roll (Ley 26505 art. 11)");
-            }
-        }
-
+        var first = Threshold(v, rules.FirstCallQuorum, "rules.first_call_quorum");
+        var second = Threshold(v, rules.SecondCallQuorum, "rules.second_call_quorum");
+        var overrides = rules.DecisionRules.Select((o, i) => (
+            Type: v.Enum(o.ProposalType, $"rules.decision_rules[{i}].proposal_type").DefinedOrNull<V1.ProposalType, Domain.ProposalType>(),
+            Rule: v.Enum(o.Rule, $"rules.decision_rules[{i}].rule").DefinedOrNull<V1.DecisionRule, Domain.DecisionRule>())).ToList();
+        Space.CheckOverrides(v, overrides);
         v.ThrowIfInvalid();
+
         var ct = context.CancellationToken;
         var watershed = await db.WatershedAsync(watershedId, ct);
         context.Caller().Require(watershed.Code, Roles.Facilitator);
-
-        var space = new Space
-        {
-            Id = Guid.CreateVersion7(),
-            WatershedId = watershedId,
-            Name = name,
-            Kind = (SpaceKind)request.Kind,
-            FirstCallQuorum = first,
-            SecondCallQuorum = second,
-            PublicBallots = rules.PublicBallots,
-            CreatedAt = clock.GetUtcNow(),
-        };
-        foreach (var (type, rule) in overrides)
-        {
-            space.SetOverride(type, rule);
-        }
-
+        var space = Space.Create(watershedId, request.Name, request.Kind.ToDomain<V1.SpaceKind, Domain.SpaceKind>(), first, second, rules.PublicBallots,
+            [.. overrides.Select(o => new DecisionRuleOverride(o.Type!.Value, o.Rule!.Value))], clock.GetUtcNow());
         db.Spaces.Add(space);
         await db.SaveChangesAsync(ct);
         return new CreateSpaceResponse { Space = space.ToContract() };
     }
 
-    private static QuorumThreshold? Threshold(Validation v, V1.QuorumThreshold? given, string field)
-    {
-        if (given is null)
-        {
-            return null;
-        }
-
-        var threshold = new QuorumThreshold((decimal)Math.Round(given.Percent, 2), given.MoreThan);
-        v.Check(double.IsFinite(given.Percent) && threshold.IsValid, $"{field}.percent", "must be greater than 0 and at most 100");
-        v.Check(!(given.MoreThan && given.Percent >= 100), $"{field}.more_than", "more than 100 % can never be reached");
-        return threshold;
-    }
+    private static QuorumThreshold? Threshold(Validation v, V1.QuorumThreshold? given, string field) =>
+        given is null ? null : QuorumThreshold.From(given.Percent, given.MoreThan, v, field);
 
     public override async Task<GetSpaceResponse> GetSpace(GetSpaceRequest request, ServerCallContext context)
     {
@@ -121,37 +73,17 @@ public sealed class SpaceGrpcService(ConsultationDbContext db, TimeProvider cloc
         var v = new Validation();
         var spaceId = v.Id(request.SpaceId, "space_id");
         var personId = v.Id(request.PersonId, "person_id");
-        v.Enum(request.Role, "role");
+        var role = v.Enum(request.Role, "role").DefinedOrNull<V1.MemberRole, Domain.MemberRole>();
         var organizationId = v.OptionalId(request.OrganizationId, "organization_id");
-        var role = (MemberRole)request.Role;
-        v.Check(role != MemberRole.Delegate || !string.IsNullOrEmpty(request.OrganizationId),
-            "organization_id", "is required for a delegate: the organisation the delegate votes for");
+        Member.CheckRole(v, role, organizationId is not null);
         v.ThrowIfInvalid();
 
         var ct = context.CancellationToken;
         var (space, watershed) = await db.SpaceAsync(spaceId, ct);
         context.Caller().Require(watershed.Code, Roles.Facilitator);
-        var person = await db.Persons.AsNoTracking().SingleOrDefaultAsync(p => p.Id == personId && p.WatershedId == space.WatershedId, ct)
-            ?? throw new NotFoundException("person", personId.ToString());
-        if (organizationId is { } orgId && !await db.Organizations.AnyAsync(o => o.Id == orgId && o.WatershedId == space.WatershedId, ct))
-        {
-            throw new NotFoundException("organization", orgId.ToString());
-        }
-
-        if (await db.Members.AnyAsync(m => m.SpaceId == spaceId && m.PersonId == personId && m.LeftAt == null, ct))
-        {
-            throw new AlreadyExistsException("member", personId.ToString(), $"{person.FullName} is on this space's roll already.");
-        }
-
-        var member = new Member
-        {
-            Id = Guid.CreateVersion7(),
-            SpaceId = spaceId,
-            PersonId = personId,
-            Role = role,
-            OrganizationId = organizationId,
-            JoinedAt = clock.GetUtcNow(),
-        };
+        var person = await db.PersonAsync(personId, ct);
+        var organization = await db.OptionalOrganizationAsync(organizationId, ct);
+        var member = Member.Join(space, person, role!.Value, organization, await db.IsOnRollAsync(spaceId, personId, ct), clock.GetUtcNow());
         db.Members.Add(member);
         try
         {
@@ -159,7 +91,8 @@ public sealed class SpaceGrpcService(ConsultationDbContext db, TimeProvider cloc
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
-            throw new AlreadyExistsException("member", personId.ToString(), $"{person.FullName} is on this space's roll already.");
+            // The person joined concurrently: the filtered unique key allows one active membership.
+            throw Member.AlreadyOnRoll(personId);
         }
 
         return new AddMemberResponse { Member = member.ToContract(person.FullName) };
@@ -175,15 +108,10 @@ public sealed class SpaceGrpcService(ConsultationDbContext db, TimeProvider cloc
             ?? throw new NotFoundException("member", memberId.ToString());
         var (_, watershed) = await db.SpaceAsync(member.SpaceId, ct);
         context.Caller().Require(watershed.Code, Roles.Facilitator);
-        if (!member.IsActive)
-        {
-            throw new PreconditionFailedException("MEMBER_STATE", $"members/{memberId}", "The member has left the roll already.");
-        }
-
-        member.LeftAt = clock.GetUtcNow();
+        member.Leave(clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
-        var name = await db.Persons.Where(p => p.Id == member.PersonId).Select(p => p.FullName).SingleAsync(ct);
-        return new RemoveMemberResponse { Member = member.ToContract(name) };
+        var person = await db.PersonAsync(member.PersonId, ct);
+        return new RemoveMemberResponse { Member = member.ToContract(person.FullName) };
     }
 
     public override async Task<ListMembersResponse> ListMembers(ListMembersRequest request, ServerCallContext context)
@@ -200,8 +128,8 @@ public sealed class SpaceGrpcService(ConsultationDbContext db, TimeProvider cloc
             .Join(db.Persons, m => m.PersonId, p => p.Id, (m, p) => new { Member = m, p.FullName })
             .OrderBy(x => x.FullName).ThenBy(x => x.Member.Id)
             .Skip(page.Offset).Take(page.Take).ToListAsync(ct);
-        var votingMembers = await active.CountAsync(m => m.Role == MemberRole.VotingMember || m.Role == MemberRole.Delegate, ct);
-        var response = new ListMembersResponse { Page = page.Next(rows), VotingMembers = votingMembers };
+        var roles = await active.Select(m => m.Role).ToListAsync(ct);
+        var response = new ListMembersResponse { Page = page.Next(rows), VotingMembers = roles.Count(Member.HasVoteFor) };
         response.Members.AddRange(rows.Select(x => x.Member.ToContract(x.FullName)));
         return response;
     }

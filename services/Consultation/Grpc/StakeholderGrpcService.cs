@@ -1,13 +1,12 @@
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Watershed.Consultation.Data;
-using Watershed.Consultation.Domain;
 using Watershed.Consultation.V1;
+using Watershed.ServiceDefaults.Data;
 using Watershed.ServiceDefaults.Errors;
 using Watershed.ServiceDefaults.Grpc;
 using Watershed.ServiceDefaults.Security;
 using Organization = Watershed.Consultation.Domain.Organization;
-using OrganizationKind = Watershed.Consultation.Domain.OrganizationKind;
 using Person = Watershed.Consultation.Domain.Person;
 using WatershedEntity = Watershed.Consultation.Domain.Watershed;
 
@@ -18,33 +17,28 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
     public override async Task<CreateWatershedResponse> CreateWatershed(CreateWatershedRequest request, ServerCallContext context)
     {
         var v = new Validation();
-        var code = v.Text(request.Code, "code", 40).ToLowerInvariant();
-        v.Check(code.Length == 0 || WatershedEntity.IsValidCode(code), "code", "must be 2–40 lower-case letters, digits or '-', starting with a letter");
-        var name = v.Text(request.Name, "name");
-        var region = v.OptionalText(request.Region, "region", 200);
-        var district = v.OptionalText(request.District, "district", 200);
+        var (code, _, _, _) = WatershedEntity.Check(v, request.Code, request.Name, request.Region, request.District);
         v.ThrowIfInvalid();
         context.Caller().RequireAdmin();
 
         var ct = context.CancellationToken;
-        if (await db.Watersheds.AnyAsync(w => w.Code == code, ct))
+        var watershed = WatershedEntity.Create(request.Code, request.Name, request.Region, request.District, clock.GetUtcNow());
+        db.Watersheds.Add(watershed);
+        try
         {
-            throw new AlreadyExistsException("watershed", code, $"A watershed with code '{code}' exists already.");
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
+        {
+            // The unique key on the code decides, so a request that races another gets the same answer as one that came second.
+            throw WatershedExists(code);
         }
 
-        var watershed = new WatershedEntity
-        {
-            Id = Guid.CreateVersion7(),
-            Code = code,
-            Name = name,
-            Region = region,
-            District = district,
-            CreatedAt = clock.GetUtcNow(),
-        };
-        db.Watersheds.Add(watershed);
-        await db.SaveChangesAsync(ct);
         return new CreateWatershedResponse { Watershed = watershed.ToContract() };
     }
+
+    private static AlreadyExistsException WatershedExists(string code) =>
+        new("watershed", code, $"A watershed with code '{code}' exists already.");
 
     public override async Task<GetWatershedResponse> GetWatershed(GetWatershedRequest request, ServerCallContext context)
     {
@@ -64,7 +58,7 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
         var caller = context.Caller();
         // Scope is by code and codes are few: filter in memory after the ordered read.
         var all = await db.Watersheds.AsNoTracking().OrderBy(w => w.Code).ToListAsync(context.CancellationToken);
-        var visible = all.Where(w => caller.CanAccess(w.Code)).Skip(page.Offset).Take(page.Take).ToList();
+        var visible = all.Where(w => caller.CanRead(w.Code)).Skip(page.Offset).Take(page.Take).ToList();
         var response = new ListWatershedsResponse { Page = page.Next(visible) };
         response.Watersheds.AddRange(visible.Select(w => w.ToContract()));
         return response;
@@ -74,30 +68,30 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
     {
         var v = new Validation();
         var watershedId = v.Id(request.WatershedId, "watershed_id");
-        var name = v.Text(request.Name, "name");
+        var name = Organization.CheckName(v, request.Name);
         v.Enum(request.Kind, "kind");
         v.ThrowIfInvalid();
 
         var ct = context.CancellationToken;
         var watershed = await db.WatershedAsync(watershedId, ct);
         context.Caller().Require(watershed.Code, Roles.Facilitator);
-        if (await db.Organizations.AnyAsync(o => o.WatershedId == watershedId && o.Name == name, ct))
+        var organization = Organization.Create(watershedId, request.Name, request.Kind.ToDomain<V1.OrganizationKind, Domain.OrganizationKind>(), clock.GetUtcNow());
+        db.Organizations.Add(organization);
+        try
         {
-            throw new AlreadyExistsException("organization", name, $"An organisation named '{name}' exists already in this watershed.");
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
+        {
+            // The unique key on (watershed, name) decides, whether the other request came first or raced this one.
+            throw OrganizationExists(name);
         }
 
-        var organization = new Organization
-        {
-            Id = Guid.CreateVersion7(),
-            WatershedId = watershedId,
-            Name = name,
-            Kind = (OrganizationKind)request.Kind,
-            CreatedAt = clock.GetUtcNow(),
-        };
-        db.Organizations.Add(organization);
-        await db.SaveChangesAsync(ct);
         return new CreateOrganizationResponse { Organization = organization.ToContract() };
     }
+
+    private static AlreadyExistsException OrganizationExists(string name) =>
+        new("organization", name, $"An organisation named '{name}' exists already in this watershed.");
 
     public override async Task<GetOrganizationResponse> GetOrganization(GetOrganizationRequest request, ServerCallContext context)
     {
@@ -105,8 +99,7 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
         var id = v.Id(request.OrganizationId, "organization_id");
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
-        var organization = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == id, ct)
-            ?? throw new NotFoundException("organization", id.ToString());
+        var organization = await db.OrganizationAsync(id, ct);
         context.Caller().RequireRead((await db.WatershedAsync(organization.WatershedId, ct)).Code);
         return new GetOrganizationResponse { Organization = organization.ToContract() };
     }
@@ -130,32 +123,15 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
     {
         var v = new Validation();
         var watershedId = v.Id(request.WatershedId, "watershed_id");
-        var name = v.Text(request.FullName, "full_name");
         var organizationId = v.OptionalId(request.OrganizationId, "organization_id");
-        var phone = v.OptionalText(request.PhoneNumber, "phone_number", 16);
-        v.Check(phone.Length == 0 || Person.IsValidPhoneNumber(phone), "phone_number", "must be in E.164 form, e.g. +51984123456");
-        var language = Person.NormaliseLanguage(request.PreferredLanguage);
-        v.Check(language is not null, "preferred_language", "must be es-PE, qu-PE (or quz) or en");
+        Person.Check(v, request.FullName, request.PhoneNumber, request.PreferredLanguage);
         v.ThrowIfInvalid();
 
         var ct = context.CancellationToken;
         var watershed = await db.WatershedAsync(watershedId, ct);
         context.Caller().Require(watershed.Code, Roles.Facilitator);
-        if (organizationId is { } orgId && !await db.Organizations.AnyAsync(o => o.Id == orgId && o.WatershedId == watershedId, ct))
-        {
-            throw new NotFoundException("organization", orgId.ToString());
-        }
-
-        var person = new Person
-        {
-            Id = Guid.CreateVersion7(),
-            WatershedId = watershedId,
-            FullName = name,
-            OrganizationId = organizationId,
-            PhoneNumber = phone,
-            PreferredLanguage = language!,
-            CreatedAt = clock.GetUtcNow(),
-        };
+        var organization = await db.OptionalOrganizationAsync(organizationId, ct);
+        var person = Person.Create(watershedId, request.FullName, organization, request.PhoneNumber, request.PreferredLanguage, clock.GetUtcNow());
         db.Persons.Add(person);
         await db.SaveChangesAsync(ct);
         return new CreatePersonResponse { Person = person.ToContract() };
@@ -167,8 +143,7 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
         var id = v.Id(request.PersonId, "person_id");
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
-        var person = await db.Persons.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, ct)
-            ?? throw new NotFoundException("person", id.ToString());
+        var person = await db.PersonAsync(id, ct);
         context.Caller().RequireRead((await db.WatershedAsync(person.WatershedId, ct)).Code);
         return new GetPersonResponse { Person = person.ToContract() };
     }

@@ -1,27 +1,40 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Watershed.Indicators.Domain.Aggregation;
+using Watershed.Indicators.Domain.Areas;
+using Watershed.Indicators.Domain.Custom;
+using Watershed.Indicators.Domain.Export;
+using Watershed.Indicators.Domain.Ingest;
+using Watershed.Indicators.Domain.Tracking;
 using Watershed.ServiceDefaults.Data;
 
 namespace Watershed.Indicators.Data;
 
+/// <summary>
+/// The domain types are the entities, mapped here. Values without a column type of their own (a period, a metric,
+/// a column mapping, a submission's answers) are stored as the text they are written as.
+/// </summary>
 public sealed class IndicatorsDbContext(DbContextOptions<IndicatorsDbContext> options) : DbContext(options)
 {
-    public DbSet<AreaRow> Areas => Set<AreaRow>();
+    public DbSet<Area> Areas => Set<Area>();
 
-    public DbSet<SurveyRoundRow> SurveyRounds => Set<SurveyRoundRow>();
+    public DbSet<SurveyRound> SurveyRounds => Set<SurveyRound>();
 
-    public DbSet<SubmissionRow> Submissions => Set<SubmissionRow>();
+    public DbSet<Submission> Submissions => Set<Submission>();
 
-    public DbSet<HouseholdScoreRow> HouseholdScores => Set<HouseholdScoreRow>();
+    public DbSet<HouseholdScore> HouseholdScores => Set<HouseholdScore>();
 
-    public DbSet<CustomIndicatorRow> CustomIndicators => Set<CustomIndicatorRow>();
+    public DbSet<CustomIndicator> CustomIndicators => Set<CustomIndicator>();
 
-    public DbSet<Dhis2MappingRow> Dhis2Mappings => Set<Dhis2MappingRow>();
+    public DbSet<WatershedDhis2Mapping> Dhis2Mappings => Set<WatershedDhis2Mapping>();
 
-    public DbSet<PlanTargetRow> PlanTargets => Set<PlanTargetRow>();
+    public DbSet<PlanTarget> PlanTargets => Set<PlanTarget>();
 
-    public DbSet<AlertRuleRow> AlertRules => Set<AlertRuleRow>();
+    public DbSet<AlertRule> AlertRules => Set<AlertRule>();
 
-    public DbSet<AlertRow> Alerts => Set<AlertRow>();
+    public DbSet<Alert> Alerts => Set<Alert>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -30,99 +43,216 @@ public sealed class IndicatorsDbContext(DbContextOptions<IndicatorsDbContext> op
 
     protected override void OnModelCreating(ModelBuilder model)
     {
-        model.Entity<AreaRow>(e =>
+        var period = new ValueConverter<Period, string>(p => p.ToString(), text => Period.Parse(text));
+        var metric = new ValueConverter<AggregateMetric, string>(m => m.ToString(), text => AggregateMetric.Parse(text));
+
+        model.Entity<Area>(e =>
         {
             e.ToTable("areas");
             e.HasKey(a => a.Id);
+            e.Property(a => a.Id).ValueGeneratedNever();
             // Codes are what forms record, so one code names one area of the watershed whatever its level.
             e.HasIndex(a => new { a.WatershedCode, a.Code }).IsUnique();
-            e.HasIndex(a => a.ParentId);
-            e.HasOne<AreaRow>().WithMany().HasForeignKey(a => a.ParentId).OnDelete(DeleteBehavior.Restrict);
+            // ListAreas: a watershed's areas (or a parent's) top down, then by name.
+            e.HasIndex(a => new { a.WatershedCode, a.Level, a.Name, a.Id });
+            e.HasIndex(a => new { a.ParentId, a.Level, a.Name, a.Id });
+            e.HasOne<Area>().WithMany().HasForeignKey(a => a.ParentId).OnDelete(DeleteBehavior.Restrict);
             e.Property(a => a.WatershedCode).HasMaxLength(40);
-            e.Property(a => a.Code).HasMaxLength(60);
-            e.Property(a => a.Name).HasMaxLength(200);
+            e.Property(a => a.Code).HasMaxLength(AreaRules.MaxCodeLength);
+            e.Property(a => a.Name).HasMaxLength(AreaRules.MaxNameLength);
         });
 
-        model.Entity<SurveyRoundRow>(e =>
+        model.Entity<SurveyRound>(e =>
         {
             e.ToTable("survey_rounds");
             e.HasKey(r => r.Id);
-            e.HasOne<AreaRow>().WithMany().HasForeignKey(r => r.WatershedAreaId).OnDelete(DeleteBehavior.Restrict);
-            e.HasIndex(r => new { r.WatershedAreaId, r.Name }).IsUnique();
-            e.Property(r => r.Name).HasMaxLength(200);
+            e.Property(r => r.Id).ValueGeneratedNever();
+            e.Property(r => r.WatershedId).HasColumnName("WatershedAreaId");
+            e.HasOne<Area>().WithMany().HasForeignKey(r => r.WatershedId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(r => new { r.WatershedId, r.Name }).IsUnique();
+            // ListSurveyRounds: a watershed's rounds by id (UUID v7: in creation order).
+            e.HasIndex(r => new { r.WatershedId, r.Id });
+            e.Property(r => r.Name).HasMaxLength(SurveyRound.MaxNameLength);
+            e.Property(r => r.ColumnMapping).HasColumnName("ColumnMappingJson")
+                .HasConversion(new ValueConverter<ColumnMapping?, string?>(m => ColumnMappingJson.Write(m), json => ColumnMappingJson.Read(json)))
+                .Metadata.SetValueComparer(new ValueComparer<ColumnMapping?>(
+                    (a, b) => ColumnMappingJson.Write(a) == ColumnMappingJson.Write(b),
+                    m => (ColumnMappingJson.Write(m) ?? "").GetHashCode(StringComparison.Ordinal),
+                    m => m));
         });
 
-        model.Entity<SubmissionRow>(e =>
+        model.Entity<Submission>(e =>
         {
             e.ToTable("submissions");
             e.HasKey(s => s.Id);
-            e.HasOne<SurveyRoundRow>().WithMany().HasForeignKey(s => s.SurveyRoundId).OnDelete(DeleteBehavior.Restrict);
-            e.HasOne<AreaRow>().WithMany().HasForeignKey(s => s.AreaId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(s => s.Id).ValueGeneratedNever();
+            e.HasOne<SurveyRound>().WithMany().HasForeignKey(s => s.SurveyRoundId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Area>().WithMany().HasForeignKey(s => s.AreaId).OnDelete(DeleteBehavior.Restrict);
             // Never stored twice, even when two imports of the same file race.
             e.HasIndex(s => new { s.SurveyRoundId, s.SubmissionId }).IsUnique();
             e.HasIndex(s => new { s.SurveyRoundId, s.AreaId });
+            // ListSubmissions and the export: a round's submissions in the order they were stored.
+            e.HasIndex(s => new { s.SurveyRoundId, s.StoredAt, s.Row, s.Id });
             e.Property(s => s.SubmissionId).HasMaxLength(100);
             e.Property(s => s.HouseholdId).HasMaxLength(100);
             e.Property(s => s.Fingerprint).HasMaxLength(64);
+            e.Property(s => s.Answers).HasColumnName("AnswersJson")
+                .HasConversion(new ValueConverter<IReadOnlyDictionary<string, string>, string>(a => AnswersJson.Write(a), json => AnswersJson.Read(json)))
+                .Metadata.SetValueComparer(new ValueComparer<IReadOnlyDictionary<string, string>>(
+                    (a, b) => a!.SequenceEqual(b!),
+                    a => a.Count,
+                    a => a));
+            e.HasMany(s => s.Scores).WithOne().HasForeignKey(h => h.SubmissionRowId).OnDelete(DeleteBehavior.Cascade);
+            e.Navigation(s => s.Scores).UsePropertyAccessMode(PropertyAccessMode.Field);
         });
 
-        model.Entity<HouseholdScoreRow>(e =>
+        model.Entity<HouseholdScore>(e =>
         {
             e.ToTable("household_scores");
             e.HasKey(s => new { s.SubmissionRowId, s.IndicatorCode });
-            e.HasOne<SubmissionRow>().WithMany().HasForeignKey(s => s.SubmissionRowId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<SurveyRound>().WithMany().HasForeignKey(s => s.SurveyRoundId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Area>().WithMany().HasForeignKey(s => s.AreaId).OnDelete(DeleteBehavior.Restrict);
+            // Aggregation: one indicator's households of some areas over a date range.
             e.HasIndex(s => new { s.IndicatorCode, s.AreaId, s.InterviewDate });
             e.Property(s => s.IndicatorCode).HasMaxLength(32);
             e.Property(s => s.Category).HasMaxLength(40);
+            e.Property(s => s.MissingFields)
+                .HasConversion(new ValueConverter<IReadOnlyList<string>, string>(f => string.Join(' ', f), text => text.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
+                .Metadata.SetValueComparer(new ValueComparer<IReadOnlyList<string>>(
+                    (a, b) => a!.SequenceEqual(b!),
+                    f => f.Count,
+                    f => f));
         });
 
-        model.Entity<CustomIndicatorRow>(e =>
+        model.Entity<CustomIndicator>(e =>
         {
             e.ToTable("custom_indicators");
             e.HasKey(c => c.Id);
-            e.HasOne<AreaRow>().WithMany().HasForeignKey(c => c.WatershedAreaId).OnDelete(DeleteBehavior.Restrict);
-            e.HasIndex(c => new { c.WatershedAreaId, c.Code }).IsUnique();
+            e.Property(c => c.Id).ValueGeneratedNever();
+            e.Property(c => c.WatershedId).HasColumnName("WatershedAreaId");
+            e.HasOne<Area>().WithMany().HasForeignKey(c => c.WatershedId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(c => new { c.WatershedId, c.Code }).IsUnique();
             e.Property(c => c.Code).HasMaxLength(32);
-            e.Property(c => c.Name).HasMaxLength(200);
-            e.Property(c => c.Unit).HasMaxLength(60);
+            e.Property(c => c.Name).HasMaxLength(CustomIndicator.MaxNameLength);
+            e.Property(c => c.Unit).HasMaxLength(CustomIndicator.MaxUnitLength);
             e.Property(c => c.AnswerField).HasMaxLength(100);
+            e.Property<CustomAggregation>("_aggregation").HasColumnName("Aggregation");
+            e.Property<Domain.ComparisonOperator?>("_conditionOperator").HasColumnName("ConditionOperator");
+            e.Property<decimal?>("_conditionThreshold").HasColumnName("ConditionThreshold");
         });
 
-        model.Entity<Dhis2MappingRow>(e =>
+        model.Entity<WatershedDhis2Mapping>(e =>
         {
             e.ToTable("dhis2_mappings");
-            e.HasKey(m => m.WatershedAreaId);
-            e.HasOne<AreaRow>().WithMany().HasForeignKey(m => m.WatershedAreaId).OnDelete(DeleteBehavior.Restrict);
+            e.HasKey(m => m.WatershedId);
+            e.Property(m => m.WatershedId).HasColumnName("WatershedAreaId").ValueGeneratedNever();
+            e.HasOne<Area>().WithMany().HasForeignKey(m => m.WatershedId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(m => m.Mapping).HasColumnName("MappingJson")
+                .HasConversion(new ValueConverter<Dhis2Mapping, string>(m => Dhis2MappingJson.Write(m), json => Dhis2MappingJson.Read(json)))
+                .Metadata.SetValueComparer(new ValueComparer<Dhis2Mapping>(
+                    (a, b) => Dhis2MappingJson.Write(a!) == Dhis2MappingJson.Write(b!),
+                    m => Dhis2MappingJson.Write(m).GetHashCode(StringComparison.Ordinal),
+                    m => m));
         });
 
-        model.Entity<PlanTargetRow>(e =>
+        model.Entity<PlanTarget>(e =>
         {
             e.ToTable("plan_targets");
             e.HasKey(t => t.Id);
-            e.HasOne<AreaRow>().WithMany().HasForeignKey(t => t.AreaId).OnDelete(DeleteBehavior.Restrict);
-            e.HasIndex(t => new { t.PlanId, t.CreatedAt });
+            e.Property(t => t.Id).ValueGeneratedNever();
+            e.HasOne<Area>().WithMany().HasForeignKey(t => t.AreaId).OnDelete(DeleteBehavior.Restrict);
+            // ListPlanTargets: a plan's targets in the order they were set.
+            e.HasIndex(t => new { t.PlanId, t.CreatedAt, t.Id });
             e.Property(t => t.IndicatorCode).HasMaxLength(32);
-            e.Property(t => t.Metric).HasMaxLength(80);
-            e.Property(t => t.BaselinePeriod).HasMaxLength(8);
+            e.Property(t => t.Metric).HasMaxLength(80).HasConversion(metric);
+            e.Property<decimal>("_baselineValue").HasColumnName("BaselineValue");
+            e.Property<Period>("_baselinePeriod").HasColumnName("BaselinePeriod").HasMaxLength(8).HasConversion(period);
+            e.Property<decimal>("_targetValue").HasColumnName("TargetValue");
+            e.Property<DateOnly>("_targetDate").HasColumnName("TargetDate");
         });
 
-        model.Entity<AlertRuleRow>(e =>
+        model.Entity<AlertRule>(e =>
         {
             e.ToTable("alert_rules");
             e.HasKey(r => r.Id);
-            e.HasOne<AreaRow>().WithMany().HasForeignKey(r => r.AreaId).OnDelete(DeleteBehavior.Restrict);
-            e.HasIndex(r => new { r.AreaId, r.CreatedAt });
+            e.Property(r => r.Id).ValueGeneratedNever();
+            e.HasOne<Area>().WithMany().HasForeignKey(r => r.AreaId).OnDelete(DeleteBehavior.Restrict);
+            // ListAlertRules and the rules an ingest evaluates: an area's rules in the order they were made.
+            e.HasIndex(r => new { r.AreaId, r.CreatedAt, r.Id });
             e.Property(r => r.IndicatorCode).HasMaxLength(32);
-            e.Property(r => r.Metric).HasMaxLength(80);
+            e.Property(r => r.Metric).HasMaxLength(80).HasConversion(metric);
+            e.Property<Domain.ComparisonOperator>("_operator").HasColumnName("Operator");
+            e.Property<decimal>("_threshold").HasColumnName("Threshold");
         });
 
-        model.Entity<AlertRow>(e =>
+        model.Entity<Alert>(e =>
         {
             e.ToTable("alerts");
             e.HasKey(a => a.Id);
-            e.HasOne<AlertRuleRow>().WithMany().HasForeignKey(a => a.RuleId).OnDelete(DeleteBehavior.Restrict);
-            e.HasIndex(a => new { a.RuleId, a.ChangedAt });
-            e.Property(a => a.Period).HasMaxLength(8);
+            e.Property(a => a.Id).ValueGeneratedNever();
+            e.HasOne<AlertRule>().WithMany().HasForeignKey(a => a.RuleId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Area>().WithMany().HasForeignKey(a => a.AreaId).OnDelete(DeleteBehavior.Restrict);
+            // One record per change of a rule's state: two evaluations that raced cannot both record the n-th.
+            e.HasIndex(a => new { a.RuleId, a.Sequence }).IsUnique();
+            // ListAlerts: an area's alerts (of one state or all) by period, then when they changed.
+            e.HasIndex(a => new { a.AreaId, a.PeriodStart, a.ChangedAt, a.Id });
+            e.HasIndex(a => new { a.AreaId, a.State, a.PeriodStart, a.ChangedAt, a.Id });
+            e.Property(a => a.Period).HasMaxLength(8).HasConversion(period);
         });
+    }
+}
+
+/// <summary>Answers stored as [column, value] pairs, so an export gives the columns back in the file's order.</summary>
+internal static class AnswersJson
+{
+    public static string Write(IReadOnlyDictionary<string, string> answers) =>
+        JsonSerializer.Serialize(answers.Select(p => new[] { p.Key, p.Value }));
+
+    public static IReadOnlyDictionary<string, string> Read(string json)
+    {
+        var pairs = JsonSerializer.Deserialize<string[][]>(json) ?? [];
+        var answers = new Dictionary<string, string>(pairs.Length, StringComparer.Ordinal);
+        foreach (var pair in pairs)
+        {
+            answers[pair[0]] = pair[1];
+        }
+
+        return answers;
+    }
+}
+
+/// <summary>A round's column mapping as stored; null for the default mapping.</summary>
+internal static class ColumnMappingJson
+{
+    private sealed record Stored(List<string> SubmissionIdColumns, string AreaColumn, string HouseholdColumn, string? WeightColumn, string InterviewDateColumn, List<string[]> AnswerColumns);
+
+    public static string? Write(ColumnMapping? mapping) => mapping is null ? null : JsonSerializer.Serialize(new Stored(
+        [.. mapping.SubmissionIdColumns], mapping.AreaColumn, mapping.HouseholdColumn, mapping.WeightColumn, mapping.InterviewDateColumn,
+        [.. mapping.AnswerColumns.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new[] { p.Key, p.Value })]));
+
+    public static ColumnMapping? Read(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        var stored = JsonSerializer.Deserialize<Stored>(json) ?? throw new InvalidOperationException("A stored column mapping is empty.");
+        return new ColumnMapping(stored.SubmissionIdColumns, stored.AreaColumn, stored.HouseholdColumn, stored.WeightColumn, stored.InterviewDateColumn,
+            stored.AnswerColumns.ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal));
+    }
+}
+
+/// <summary>A watershed's DHIS2 mapping as stored.</summary>
+internal static class Dhis2MappingJson
+{
+    private sealed record Stored(List<Dhis2ElementMapping> Elements, Dictionary<string, string> OrgUnits);
+
+    public static string Write(Dhis2Mapping mapping) => JsonSerializer.Serialize(new Stored([.. mapping.Elements], mapping.OrgUnits.ToDictionary()));
+
+    public static Dhis2Mapping Read(string json)
+    {
+        var stored = JsonSerializer.Deserialize<Stored>(json) ?? throw new InvalidOperationException("A stored DHIS2 mapping is empty.");
+        return new Dhis2Mapping(stored.Elements, stored.OrgUnits);
     }
 }

@@ -6,6 +6,8 @@ using Watershed.Indicators.Domain.Aggregation;
 using Watershed.Indicators.Domain.Areas;
 using Watershed.Indicators.Domain.Ingest;
 using Watershed.Indicators.Domain.Standard;
+using Watershed.Indicators.Domain.Tracking;
+using Watershed.Indicators.Grpc;
 
 namespace Watershed.Indicators.Demo;
 
@@ -37,7 +39,7 @@ public static class DemoSeeding
 /// poor food consumption and a plan target. Every step first looks for what it would create, so seeding again
 /// changes nothing.
 /// </summary>
-public sealed partial class DemoSeeder(IndicatorsDbContext db, SurveyIngest ingest, AreaFigures figures, TimeProvider clock, ILogger<DemoSeeder> logger)
+public sealed partial class DemoSeeder(IndicatorsDbContext db, SubmissionIngest ingest, AreaFigures figures, TimeProvider clock, ILogger<DemoSeeder> logger)
 {
     public const string WatershedCode = "pomacanchi";
     public const string BaselineRound = "Línea de base 2025Q4";
@@ -57,17 +59,8 @@ public sealed partial class DemoSeeder(IndicatorsDbContext db, SurveyIngest inge
         // The rule exists before the surveys arrive, so the imports raise (baseline) and clear (follow-up) it.
         if (!await db.AlertRules.AnyAsync(r => r.AreaId == district.Id && r.IndicatorCode == FoodConsumptionScore.Info.Code, ct))
         {
-            db.AlertRules.Add(new AlertRuleRow
-            {
-                Id = Guid.CreateVersion7(),
-                IndicatorCode = FoodConsumptionScore.Info.Code,
-                AreaId = district.Id,
-                Metric = AggregateMetric.Percent("poor").ToString(),
-                Operator = ComparisonOperator.GreaterThan,
-                Threshold = 20m,
-                PeriodType = PeriodType.Quarter,
-                CreatedAt = clock.GetUtcNow(),
-            });
+            db.AlertRules.Add(AlertRule.Create(FoodConsumptionScore.Info, district.Id, AggregateMetric.Percent("poor"),
+                new Condition(ComparisonOperator.GreaterThan, 20m), PeriodType.Quarter, clock.GetUtcNow()));
             await db.SaveChangesAsync(ct);
         }
 
@@ -77,7 +70,7 @@ public sealed partial class DemoSeeder(IndicatorsDbContext db, SurveyIngest inge
             foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Demo"), $"{prefix}-*.csv").Order(StringComparer.Ordinal))
             {
                 using var reader = new StreamReader(file);
-                var plan = await ingest.IngestAsync(round, watershed, KoboCsv.Read(reader), ImportMode.AllOrNothing, ct);
+                var plan = await ingest.IngestAsync(round, KoboCsv.Read(reader), ImportMode.AllOrNothing, ct);
                 if (plan.Errors.Count > 0)
                 {
                     throw new InvalidOperationException($"Demo file {file} has bad rows: {string.Join("; ", plan.Errors)}");
@@ -90,27 +83,14 @@ public sealed partial class DemoSeeder(IndicatorsDbContext db, SurveyIngest inge
         if (!await db.PlanTargets.AnyAsync(t => t.PlanId == PlanId, ct))
         {
             var baselinePeriod = Period.ForQuarter(2025, 4);
-            var baseline = await figures.ComputeOneAsync(WatershedCode, FoodConsumptionScore.Info, watershed.Id, baselinePeriod, ct);
-            db.PlanTargets.Add(new PlanTargetRow
-            {
-                Id = Guid.CreateVersion7(),
-                PlanId = PlanId,
-                GoalId = GoalId,
-                IndicatorCode = FoodConsumptionScore.Info.Code,
-                AreaId = watershed.Id,
-                Metric = AggregateMetric.Mean.ToString(),
-                Direction = Direction.HigherIsBetter,
-                BaselineValue = decimal.Round(baseline.Mean!.Value, 2),
-                BaselinePeriod = baselinePeriod.ToString(),
-                TargetValue = 50m,
-                TargetDate = new DateOnly(2028, 12, 31),
-                CreatedAt = clock.GetUtcNow(),
-            });
+            var figure = await figures.ComputeOneAsync(WatershedCode, FoodConsumptionScore.Info, watershed.Id, baselinePeriod, ct);
+            db.PlanTargets.Add(PlanTarget.Create(PlanId, GoalId, FoodConsumptionScore.Info, watershed.Id, AggregateMetric.Mean, Direction.HigherIsBetter,
+                new Baseline(decimal.Round(figure.Mean!.Value, 2), baselinePeriod), new Target(50m, new DateOnly(2028, 12, 31)), clock.GetUtcNow()));
             await db.SaveChangesAsync(ct);
         }
     }
 
-    private async Task<AreaRow> AreaAsync(AreaLevel level, AreaRow? parent, string code, string name, CancellationToken ct)
+    private async Task<Area> AreaAsync(AreaLevel level, Area? parent, string code, string name, CancellationToken ct)
     {
         var watershedCode = parent?.WatershedCode ?? code;
         var existing = await db.Areas.AsNoTracking().SingleOrDefaultAsync(a => a.WatershedCode == watershedCode && a.Code == code, ct);
@@ -119,38 +99,22 @@ public sealed partial class DemoSeeder(IndicatorsDbContext db, SurveyIngest inge
             return existing;
         }
 
-        var area = new AreaRow
-        {
-            Id = Guid.CreateVersion7(),
-            WatershedCode = watershedCode,
-            Level = level,
-            ParentId = parent?.Id,
-            Code = code,
-            Name = name,
-            CreatedAt = clock.GetUtcNow(),
-        };
+        var area = Area.Create(level, parent, code, name, null, clock.GetUtcNow());
         db.Areas.Add(area);
         await db.SaveChangesAsync(ct);
         return area;
     }
 
-    private async Task<SurveyRoundRow> RoundAsync(AreaRow watershed, string name, CancellationToken ct)
+    private async Task<SurveyRound> RoundAsync(Area watershed, string name, CancellationToken ct)
     {
-        var existing = await db.SurveyRounds.AsNoTracking().SingleOrDefaultAsync(r => r.WatershedAreaId == watershed.Id && r.Name == name, ct);
+        var existing = await db.SurveyRounds.AsNoTracking().SingleOrDefaultAsync(r => r.WatershedId == watershed.Id && r.Name == name, ct);
         if (existing is not null)
         {
             return existing;
         }
 
         // The exports follow the WFP-style default mapping, weights included.
-        var round = new SurveyRoundRow
-        {
-            Id = Guid.CreateVersion7(),
-            WatershedAreaId = watershed.Id,
-            Name = name,
-            FcsCutoffs = FcsCutoffs.Standard21And35,
-            CreatedAt = clock.GetUtcNow(),
-        };
+        var round = SurveyRound.Create(watershed, name, FcsCutoffs.Standard2135, null, clock.GetUtcNow());
         db.SurveyRounds.Add(round);
         await db.SaveChangesAsync(ct);
         return round;

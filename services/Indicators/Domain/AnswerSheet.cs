@@ -1,4 +1,5 @@
 using System.Globalization;
+using Watershed.ServiceDefaults.Errors;
 
 namespace Watershed.Indicators.Domain;
 
@@ -27,16 +28,16 @@ public sealed class AnswerSheet
 
     public string? this[string field] => _values.GetValueOrDefault(field);
 
-    /// <summary>Starts a read that collects every unreadable value as a <see cref="FieldError"/>.</summary>
+    /// <summary>Starts a read that collects every unreadable value as a <see cref="FieldViolation"/>.</summary>
     public AnswerReader Read() => new(this);
 }
 
 /// <summary>Reads typed values from an <see cref="AnswerSheet"/>; an unreadable value reads as missing and is recorded in <see cref="Errors"/>.</summary>
 public sealed class AnswerReader(AnswerSheet sheet)
 {
-    private readonly List<FieldError> _errors = [];
+    private readonly List<FieldViolation> _errors = [];
 
-    public IReadOnlyList<FieldError> Errors => _errors;
+    public IReadOnlyList<FieldViolation> Errors => _errors;
 
     public IEnumerable<string> FieldsStartingWith(string prefix) =>
         sheet.Fields.Where(f => f.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal);
@@ -57,7 +58,7 @@ public sealed class AnswerReader(AnswerSheet sheet)
             return value;
         }
 
-        _errors.Add(new FieldError(field, $"'{text}' is not a number"));
+        _errors.Add(new FieldViolation(field, $"'{text}' is not a number"));
         return null;
     }
 
@@ -71,7 +72,7 @@ public sealed class AnswerReader(AnswerSheet sheet)
 
         if (value != decimal.Truncate(value.Value) || value < int.MinValue || value > int.MaxValue)
         {
-            _errors.Add(new FieldError(field, $"'{sheet[field]}' is not a whole number"));
+            _errors.Add(new FieldViolation(field, $"'{sheet[field]}' is not a whole number"));
             return null;
         }
 
@@ -91,10 +92,10 @@ public sealed class AnswerReader(AnswerSheet sheet)
             case "NO" or "0" or "FALSE":
                 return false;
             default:
-                _errors.Add(new FieldError(field, $"'{text}' is not yes/no"));
+                _errors.Add(new FieldViolation(field, $"'{text}' is not yes/no"));
                 return null;
         }
     }
 
-    public void Reject(string field, string reason) => _errors.Add(new FieldError(field, reason));
+    public void Reject(string field, string reason) => _errors.Add(new FieldViolation(field, reason));
 }

@@ -1,13 +1,14 @@
 namespace Watershed.Indicators.Domain;
 
+/// <summary>The proto enum's twin (same names and numbers, no zero).</summary>
 public enum ComparisonOperator
 {
-    LessThan,
-    LessThanOrEqual,
-    GreaterThan,
-    GreaterThanOrEqual,
-    Equal,
-    NotEqual,
+    LessThan = 1,
+    LessThanOrEqual = 2,
+    GreaterThan = 3,
+    GreaterThanOrEqual = 4,
+    Equal = 5,
+    NotEqual = 6,
 }
 
 /// <summary>"value &lt;operator&gt; threshold", e.g. "≥ 30": used by custom share indicators and by alert rules.</summary>

@@ -1,9 +1,10 @@
 namespace Watershed.Indicators.Domain;
 
+/// <summary>Which way an indicator improves. The proto enum's twin (same names and numbers, no zero).</summary>
 public enum Direction
 {
-    HigherIsBetter,
-    LowerIsBetter,
+    HigherIsBetter = 1,
+    LowerIsBetter = 2,
 }
 
 /// <summary>A category households fall into, ordered from best (rank 1) to worst.</summary>

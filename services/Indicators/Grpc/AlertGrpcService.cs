@@ -1,14 +1,12 @@
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Watershed.Indicators.Data;
-using Watershed.Indicators.Domain.Aggregation;
 using Watershed.Indicators.V1;
 using Watershed.ServiceDefaults.Errors;
 using Watershed.ServiceDefaults.Grpc;
 using Watershed.ServiceDefaults.Security;
-using AlertRule = Watershed.Indicators.V1.AlertRule;
-using AlertState = Watershed.Indicators.V1.AlertState;
-using DomainAlertRule = Watershed.Indicators.Domain.Tracking.AlertRule;
+using AlertRule = Watershed.Indicators.Domain.Tracking.AlertRule;
+using AlertState = Watershed.Indicators.Domain.Tracking.AlertState;
 using PeriodType = Watershed.Indicators.Domain.Aggregation.PeriodType;
 
 namespace Watershed.Indicators.Grpc;
@@ -18,43 +16,34 @@ public sealed class AlertGrpcService(IndicatorsDbContext db, TimeProvider clock)
     public override async Task<CreateAlertRuleResponse> CreateAlertRule(CreateAlertRuleRequest request, ServerCallContext context)
     {
         var v = new Validation();
-        var r = request.Rule ?? new AlertRule();
+        var r = request.Rule ?? new V1.AlertRule();
         v.Check(request.Rule is not null, "rule", "is required");
         var code = v.Text(r.IndicatorCode, "rule.indicator_code", 32);
         var areaId = v.Id(r.AreaId, "rule.area_id");
-        var metricText = v.Text(r.Metric, "rule.metric", 80);
-        v.Check(metricText.Length == 0 || AggregateMetric.TryParse(metricText, out _), "rule.metric",
-            "must be mean, sum, sum_weights, n, n_missing, percent:<category>, weighted_count:<category> or count:<category>");
-        var condition = v.Condition(r.Condition, "rule.condition");
-        v.Enum(r.PeriodType, "rule.period_type");
+        var metric = v.Metric(r.Metric, "rule.metric");
+        v.Check(r.Condition is not null, "rule.condition", "is required");
+        var condition = r.Condition is null ? null : v.Condition(r.Condition, "rule.condition");
+        var periodType = v.Enum<V1.PeriodType, PeriodType>(r.PeriodType, "rule.period_type");
         v.ThrowIfInvalid();
 
         var ct = context.CancellationToken;
         var area = await db.AreaAsync(areaId, ct);
-        context.Caller().Require(area.WatershedCode, Roles.Facilitator);
+        context.Caller().RequireWriter(area.WatershedCode);
         var watershed = await db.WatershedOfAsync(area, ct);
         var indicator = await db.IndicatorAsync(watershed.Id, code, ct);
-        var metric = AggregateMetric.Parse(metricText);
-        foreach (var error in new DomainAlertRule("", indicator.Code, area.Id.ToString(), metric, condition!).Validate(indicator))
+        AlertRule rule;
+        try
         {
-            v.Add($"rule.{error.Field}", error.Reason);
+            rule = AlertRule.Create(indicator, area.Id, metric!, condition!, periodType!.Value, clock.GetUtcNow());
+        }
+        catch (InvalidArgumentException ex)
+        {
+            throw ex.Under("rule");
         }
 
-        v.ThrowIfInvalid();
-        var row = new AlertRuleRow
-        {
-            Id = Guid.CreateVersion7(),
-            IndicatorCode = indicator.Code,
-            AreaId = area.Id,
-            Metric = metric.ToString(),
-            Operator = condition!.Operator,
-            Threshold = condition.Threshold,
-            PeriodType = r.PeriodType.ToDomain<PeriodType>(),
-            CreatedAt = clock.GetUtcNow(),
-        };
-        db.AlertRules.Add(row);
+        db.AlertRules.Add(rule);
         await db.SaveChangesAsync(ct);
-        return new CreateAlertRuleResponse { Rule = row.ToContract() };
+        return new CreateAlertRuleResponse { Rule = rule.ToContract() };
     }
 
     public override async Task<ListAlertRulesResponse> ListAlertRules(ListAlertRulesRequest request, ServerCallContext context)
@@ -65,7 +54,7 @@ public sealed class AlertGrpcService(IndicatorsDbContext db, TimeProvider clock)
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var area = await db.AreaAsync(areaId, ct);
-        context.Caller().RequireRead(area.WatershedCode);
+        context.Caller().RequireReader(area.WatershedCode);
         var items = await db.AlertRules.AsNoTracking().Where(x => x.AreaId == area.Id && x.DeletedAt == null)
             .OrderBy(x => x.CreatedAt).ThenBy(x => x.Id).Skip(page.Offset).Take(page.Take).ToListAsync(ct);
         var response = new ListAlertRulesResponse { Page = page.Next(items) };
@@ -76,14 +65,14 @@ public sealed class AlertGrpcService(IndicatorsDbContext db, TimeProvider clock)
     public override async Task<DeleteAlertRuleResponse> DeleteAlertRule(DeleteAlertRuleRequest request, ServerCallContext context)
     {
         var v = new Validation();
-        var id = v.Id(request.Id, "id");
+        var id = v.Id(request.AlertRuleId, "alert_rule_id");
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var rule = await db.AlertRules.SingleOrDefaultAsync(x => x.Id == id && x.DeletedAt == null, ct)
             ?? throw new NotFoundException("alert_rule", id.ToString());
         var area = await db.AreaAsync(rule.AreaId, ct);
-        context.Caller().Require(area.WatershedCode, Roles.Facilitator);
-        rule.DeletedAt = clock.GetUtcNow();
+        context.Caller().RequireWriter(area.WatershedCode);
+        rule.Delete(clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         return new DeleteAlertRuleResponse();
     }
@@ -92,26 +81,24 @@ public sealed class AlertGrpcService(IndicatorsDbContext db, TimeProvider clock)
     {
         var v = new Validation();
         var areaId = v.Id(request.AreaId, "area_id");
-        v.OptionalEnum(request.State, "state");
+        var state = v.OptionalEnum<V1.AlertState, AlertState>(request.State, "state");
         var page = Page.From(request.Page, v);
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var area = await db.AreaAsync(areaId, ct);
-        context.Caller().RequireRead(area.WatershedCode);
-        var query =
-            from a in db.Alerts.AsNoTracking()
-            join rule in db.AlertRules.AsNoTracking() on a.RuleId equals rule.Id
-            where rule.AreaId == area.Id
-            select new { Alert = a, Rule = rule };
-        if (request.State != AlertState.Unspecified)
+        context.Caller().RequireReader(area.WatershedCode);
+        var alerts = db.Alerts.AsNoTracking().Where(a => a.AreaId == area.Id);
+        if (state is { } wanted)
         {
-            var state = (Data.AlertState)request.State;
-            query = query.Where(x => x.Alert.State == state);
+            alerts = alerts.Where(a => a.State == wanted);
         }
 
         // Oldest first: a rule's alerts read as its history, raised then cleared.
-        var items = await query.OrderBy(x => x.Alert.PeriodStart).ThenBy(x => x.Alert.ChangedAt).ThenBy(x => x.Alert.Id)
-            .Skip(page.Offset).Take(page.Take).ToListAsync(ct);
+        var items = await (
+            from a in alerts
+            join rule in db.AlertRules.AsNoTracking() on a.RuleId equals rule.Id
+            orderby a.PeriodStart, a.ChangedAt, a.Id
+            select new { Alert = a, Rule = rule }).Skip(page.Offset).Take(page.Take).ToListAsync(ct);
         var response = new ListAlertsResponse { Page = page.Next(items) };
         response.Alerts.AddRange(items.Select(x => x.Alert.ToContract(x.Rule)));
         return response;

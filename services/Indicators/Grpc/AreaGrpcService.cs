@@ -3,10 +3,10 @@ using Microsoft.EntityFrameworkCore;
 using Watershed.Indicators.Data;
 using Watershed.Indicators.Domain.Areas;
 using Watershed.Indicators.V1;
-using Watershed.ServiceDefaults.Data;
 using Watershed.ServiceDefaults.Errors;
 using Watershed.ServiceDefaults.Grpc;
 using Watershed.ServiceDefaults.Security;
+using Area = Watershed.Indicators.Domain.Areas.Area;
 using AreaLevel = Watershed.Indicators.Domain.Areas.AreaLevel;
 
 namespace Watershed.Indicators.Grpc;
@@ -16,75 +16,48 @@ public sealed class AreaGrpcService(IndicatorsDbContext db, TimeProvider clock) 
     public override async Task<CreateAreaResponse> CreateArea(CreateAreaRequest request, ServerCallContext context)
     {
         var v = new Validation();
-        v.Enum(request.Level, "level");
-        var level = (AreaLevel)request.Level;
+        var level = v.Enum<V1.AreaLevel, AreaLevel>(request.Level, "level");
         var parentId = v.OptionalId(request.ParentId, "parent_id");
-        var code = v.Text(request.Code, "code", 60).ToLowerInvariant();
-        var name = v.Text(request.Name, "name");
+        var code = v.Text(request.Code, "code", AreaRules.MaxCodeLength).ToLowerInvariant();
+        var name = v.Text(request.Name, "name", AreaRules.MaxNameLength);
         var organizationId = v.OptionalId(request.ConsultationOrganizationId, "consultation_organization_id");
-        if (System.Enum.IsDefined(level))
+        if (level is { } known)
         {
-            v.Check(code.Length == 0 || AreaRules.IsValidCode(level, code), "code", AreaRules.CodeRule(level));
-            v.Check(level == AreaLevel.Watershed ? request.ParentId.Length == 0 : request.ParentId.Length > 0, "parent_id",
-                level == AreaLevel.Watershed ? "must be empty: a watershed lies in no other area" : "is required: a district lies in a watershed, a community in a district");
+            // Checked before the caller is authorised: a parentless district would otherwise be authorised as a watershed.
+            v.Add(AreaRules.Violations(known, code, request.ParentId.Length > 0));
         }
 
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
-        string watershedCode;
+        Area? parent = null;
         if (parentId is { } pid)
         {
-            var parent = await db.AreaAsync(pid, ct);
-            context.Caller().Require(parent.WatershedCode, Roles.Facilitator);
-            if (parent.Level != AreaRules.ParentLevel(level))
-            {
-                throw new InvalidArgumentException("parent_id", $"is a {parent.Level.ToString().ToLowerInvariant()}; a {level.ToString().ToLowerInvariant()} lies in a {AreaRules.ParentLevel(level)!.Value.ToString().ToLowerInvariant()}");
-            }
-
-            watershedCode = parent.WatershedCode;
+            parent = await db.AreaAsync(pid, ct);
+            context.Caller().RequireWriter(parent.WatershedCode);
         }
         else
         {
-            context.Caller().Require(code, Roles.Facilitator);
-            watershedCode = code;
+            context.Caller().RequireWriter(code);
         }
 
-        if (await db.Areas.AnyAsync(a => a.WatershedCode == watershedCode && a.Code == code, ct))
+        var area = Area.Create(level!.Value, parent, code, name, organizationId, clock.GetUtcNow());
+        if (await db.Areas.AnyAsync(a => a.WatershedCode == area.WatershedCode && a.Code == area.Code, ct))
         {
-            throw Exists(code);
+            throw new AlreadyExistsException("area", code, $"An area with code '{code}' exists already in this watershed.");
         }
 
-        var area = new AreaRow
-        {
-            Id = Guid.CreateVersion7(),
-            WatershedCode = watershedCode,
-            Level = level,
-            ParentId = parentId,
-            Code = code,
-            Name = name,
-            ConsultationOrganizationId = organizationId,
-            CreatedAt = clock.GetUtcNow(),
-        };
         db.Areas.Add(area);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
-        {
-            throw Exists(code);
-        }
-
+        await db.SaveChangesAsync(ct);
         return new CreateAreaResponse { Area = area.ToContract() };
     }
 
     public override async Task<GetAreaResponse> GetArea(GetAreaRequest request, ServerCallContext context)
     {
         var v = new Validation();
-        var id = v.Id(request.Id, "id");
+        var id = v.Id(request.AreaId, "area_id");
         v.ThrowIfInvalid();
         var area = await db.AreaAsync(id, context.CancellationToken);
-        context.Caller().RequireRead(area.WatershedCode);
+        context.Caller().RequireReader(area.WatershedCode);
         return new GetAreaResponse { Area = area.ToContract() };
     }
 
@@ -95,7 +68,7 @@ public sealed class AreaGrpcService(IndicatorsDbContext db, TimeProvider clock) 
         var parentId = v.OptionalId(request.ParentId, "parent_id");
         var page = Page.From(request.Page, v);
         v.ThrowIfInvalid();
-        context.Caller().RequireRead(code);
+        context.Caller().RequireReader(code);
         var query = db.Areas.AsNoTracking().Where(a => a.WatershedCode == code);
         if (parentId is { } pid)
         {
@@ -108,7 +81,4 @@ public sealed class AreaGrpcService(IndicatorsDbContext db, TimeProvider clock) 
         response.Areas.AddRange(items.Select(a => a.ToContract()));
         return response;
     }
-
-    private static AlreadyExistsException Exists(string code) =>
-        new("area", code, $"An area with code '{code}' exists already in this watershed.");
 }

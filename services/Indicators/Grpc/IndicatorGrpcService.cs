@@ -1,15 +1,16 @@
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Watershed.Indicators.Data;
-using Watershed.Indicators.Domain;
 using Watershed.Indicators.Domain.Custom;
+using Watershed.Indicators.Domain.Standard;
 using Watershed.Indicators.V1;
 using Watershed.ServiceDefaults.Data;
 using Watershed.ServiceDefaults.Errors;
 using Watershed.ServiceDefaults.Security;
-using CustomAggregation = Watershed.Indicators.Domain.Custom.CustomAggregation;
-using ComparisonOperator = Watershed.Indicators.Domain.ComparisonOperator;
+using Area = Watershed.Indicators.Domain.Areas.Area;
 using Condition = Watershed.Indicators.Domain.Condition;
+using CustomAggregation = Watershed.Indicators.Domain.Custom.CustomAggregation;
+using CustomDefinition = Watershed.Indicators.Domain.Custom.CustomDefinition;
 using Direction = Watershed.Indicators.Domain.Direction;
 
 namespace Watershed.Indicators.Grpc;
@@ -22,12 +23,11 @@ public sealed class IndicatorGrpcService(IndicatorsDbContext db, TimeProvider cl
         var watershedId = v.Id(request.WatershedId, "watershed_id");
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
-        var watershed = await db.WatershedAsync(watershedId, ct);
-        context.Caller().RequireRead(watershed.WatershedCode);
+        var watershed = await db.WatershedAsync(watershedId, context.Caller(), writing: false, ct);
         var customs = await db.CustomIndicatorsAsync(watershed.Id, ct);
         var response = new ListIndicatorsResponse();
-        response.Indicators.AddRange(Domain.Standard.HouseholdScorer.Indicators.Select(i => i.ToContract(null)));
-        response.Indicators.AddRange(customs.Select(c => c.Info.ToContract(c)));
+        response.Indicators.AddRange(HouseholdScorer.Indicators.Select(i => i.ToContract()));
+        response.Indicators.AddRange(customs.Select(c => c.ToContract()));
         return response;
     }
 
@@ -35,107 +35,52 @@ public sealed class IndicatorGrpcService(IndicatorsDbContext db, TimeProvider cl
     {
         var v = new Validation();
         var watershedId = v.Id(request.WatershedId, "watershed_id");
-        var code = v.Text(request.Code, "code", 32);
+        var code = v.Text(request.IndicatorCode, "indicator_code", 32);
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
-        var watershed = await db.WatershedAsync(watershedId, ct);
-        context.Caller().RequireRead(watershed.WatershedCode);
-        var custom = (await db.CustomIndicatorsAsync(watershed.Id, ct)).FirstOrDefault(c => c.Code == code);
-        var info = custom?.Info ?? Domain.Standard.HouseholdScorer.Find(code) ?? throw new NotFoundException("indicator", code);
-        return new GetIndicatorResponse { Indicator = info.ToContract(custom) };
+        var watershed = await db.WatershedAsync(watershedId, context.Caller(), writing: false, ct);
+        var custom = await db.CustomIndicators.AsNoTracking().SingleOrDefaultAsync(c => c.WatershedId == watershed.Id && c.Code == code, ct);
+        var indicator = custom?.ToContract() ?? HouseholdScorer.Find(code)?.ToContract() ?? throw new NotFoundException("indicator", code);
+        return new GetIndicatorResponse { Indicator = indicator };
     }
 
     public override async Task<CreateCustomIndicatorResponse> CreateCustomIndicator(CreateCustomIndicatorRequest request, ServerCallContext context)
     {
         var v = new Validation();
         var watershedId = v.Id(request.WatershedId, "watershed_id");
+        var direction = v.Enum<V1.Direction, Direction>(request.Direction, "direction");
         v.Check(request.Definition is not null, "definition", "is required");
-        var definition = request.Definition ?? new CustomDefinition();
-        Condition? condition = null;
-        if (definition.Condition is { } c)
-        {
-            var threshold = v.Decimal(c.Threshold, "definition.condition.threshold");
-            condition = new Condition(c.Operator.ToDomain<ComparisonOperator>(), threshold ?? 0m);
-        }
-
-        // The domain names every problem of the definition; unset enums arrive as undefined values and are reported.
-        var created = new CustomIndicatorDefinition(
-            request.Code.Trim(), request.Name.Trim(), request.Unit.Trim(), request.Direction.ToDomain<Direction>(),
-            definition.Aggregation.ToDomain<CustomAggregation>(), condition, definition.AnswerField.Trim());
-        foreach (var error in created.Validate())
-        {
-            v.Add(error.Field is "code" or "name" or "unit" or "direction" ? error.Field : $"definition.{error.Field}", error.Reason);
-        }
-
-        v.OptionalText(created.Name, "name", 200);
-        v.OptionalText(created.Unit, "unit", 60);
+        var d = request.Definition ?? new V1.CustomDefinition();
+        var aggregation = v.Enum<V1.CustomAggregation, CustomAggregation>(d.Aggregation, "definition.aggregation");
+        var condition = d.Condition is null ? null : v.Condition(d.Condition, "definition.condition");
+        var code = v.Text(request.Code, "code", 32);
+        var name = v.Text(request.Name, "name", CustomIndicator.MaxNameLength);
+        var unit = v.Text(request.Unit, "unit", CustomIndicator.MaxUnitLength);
+        var answerField = v.Text(d.AnswerField, "definition.answer_field", 100);
         v.ThrowIfInvalid();
+        // The domain's rules, before the caller is authorised, so a request learns every mistake it can fix alone.
+        var definition = new CustomDefinition(aggregation!.Value, condition, answerField);
+        v.Add(CustomIndicator.Validate(code, name, unit, direction!.Value, definition));
+        v.ThrowIfInvalid();
+
         var ct = context.CancellationToken;
-        var watershed = await db.WatershedAsync(watershedId, ct);
-        context.Caller().Require(watershed.WatershedCode, Roles.Facilitator);
-        if (await db.CustomIndicators.AnyAsync(c => c.WatershedAreaId == watershed.Id && c.Code == created.Code, ct))
+        var watershed = await db.WatershedAsync(watershedId, context.Caller(), writing: true, ct);
+        var created = await db.InTransactionAsync(async token =>
         {
-            throw Exists(created.Code);
-        }
-
-        db.CustomIndicators.Add(new CustomIndicatorRow
-        {
-            Id = Guid.CreateVersion7(),
-            WatershedAreaId = watershed.Id,
-            Code = created.Code,
-            Name = created.Name,
-            Unit = created.Unit,
-            Direction = created.Direction,
-            Aggregation = created.Aggregation,
-            ConditionOperator = created.Condition?.Operator,
-            ConditionThreshold = created.Condition?.Threshold,
-            AnswerField = created.AnswerField,
-            CreatedAt = clock.GetUtcNow(),
-        });
-        await ScoreStoredHouseholdsAsync(watershed, created, ct);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
-        {
-            throw Exists(created.Code);
-        }
-
-        return new CreateCustomIndicatorResponse { Indicator = created.Info.ToContract(created) };
-    }
-
-    /// <summary>
-    /// Households already stored get their score on the new indicator now, in the same save, so aggregation keeps
-    /// reading stored scores only. An answer that cannot be read counts as missing: the row was accepted long ago.
-    /// </summary>
-    private async Task ScoreStoredHouseholdsAsync(AreaRow watershed, CustomIndicatorDefinition indicator, CancellationToken ct)
-    {
-        var rounds = await db.SurveyRounds.AsNoTracking().Where(r => r.WatershedAreaId == watershed.Id).ToListAsync(ct);
-        foreach (var round in rounds)
-        {
-            var mapping = SurveyIngest.MappingOf(round);
-            var submissions = await db.Submissions.AsNoTracking().Where(s => s.SurveyRoundId == round.Id).ToListAsync(ct);
-            foreach (var s in submissions)
+            // Exclusive against ingests into the watershed (they hold its row's share lock): every household is
+            // either stored before and scored here, or stored after and scored by its ingest.
+            await db.LoadForUpdateAsync<Area>(watershed.Id, "area", token);
+            var indicator = CustomIndicator.Define(watershed.Id, code, name, unit, direction.Value, definition, clock.GetUtcNow());
+            if (await db.CustomIndicators.AnyAsync(c => c.WatershedId == watershed.Id && c.Code == indicator.Code, token))
             {
-                var result = indicator.Read(mapping.ToAnswerSheet(AnswersJson.Read(s.AnswersJson)));
-                var score = indicator.ToStoredScore(result);
-                db.HouseholdScores.Add(new HouseholdScoreRow
-                {
-                    SubmissionRowId = s.Id,
-                    IndicatorCode = indicator.Code,
-                    SurveyRoundId = round.Id,
-                    AreaId = s.AreaId,
-                    InterviewDate = s.InterviewDate,
-                    Weight = s.Weight,
-                    Value = score.Value,
-                    Category = score.Category,
-                    MissingFields = result.IsRejected ? indicator.AnswerField : string.Join(' ', score.MissingFields),
-                });
+                throw new AlreadyExistsException("indicator", indicator.Code, $"The watershed has an indicator with code '{indicator.Code}' already.");
             }
-        }
-    }
 
-    private static AlreadyExistsException Exists(string code) =>
-        new("indicator", code, $"The watershed has an indicator with code '{code}' already.");
+            db.CustomIndicators.Add(indicator);
+            await db.SaveChangesAsync(token);
+            await db.ScoreStoredHouseholdsAsync(indicator, token);
+            return indicator;
+        }, ct);
+        return new CreateCustomIndicatorResponse { Indicator = created.ToContract() };
+    }
 }

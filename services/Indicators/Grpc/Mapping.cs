@@ -1,129 +1,37 @@
 using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
-using Watershed.Indicators.Data;
 using Watershed.Indicators.Domain;
 using Watershed.Indicators.Domain.Aggregation;
+using Watershed.Indicators.Domain.Areas;
 using Watershed.Indicators.Domain.Custom;
+using Watershed.Indicators.Domain.Export;
 using Watershed.Indicators.Domain.Ingest;
-using Watershed.ServiceDefaults.Errors;
-using V1 = Watershed.Indicators.V1;
+using Watershed.Indicators.Domain.Tracking;
+using Watershed.ServiceDefaults.Grpc;
 
 namespace Watershed.Indicators.Grpc;
 
-/// <summary>
-/// Domain ↔ contract mapping. Proto enums start with an UNSPECIFIED zero and the domain's enums do not, so a
-/// domain value is the proto number minus one (area levels and alert states keep the proto numbers).
-/// </summary>
+/// <summary>Domain ⇄ contract conversions. Enums are twins, mapped by number (<see cref="EnumMapping"/>).</summary>
 internal static class Mapping
 {
-    public const int MaxPeriods = 240;
-
     public static Timestamp ToTimestamp(this DateTimeOffset value) => Timestamp.FromDateTimeOffset(value);
 
+    /// <summary>Decimals travel as text, invariant culture, so thresholds and values stay exact.</summary>
     public static string Text(this decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
-    public static TDomain ToDomain<TDomain>(this System.Enum value)
-        where TDomain : struct, System.Enum =>
-        (TDomain)System.Enum.ToObject(typeof(TDomain), Convert.ToInt32(value, CultureInfo.InvariantCulture) - 1);
-
-    public static TProto ToProto<TProto>(this System.Enum value)
-        where TProto : struct, System.Enum =>
-        (TProto)System.Enum.ToObject(typeof(TProto), Convert.ToInt32(value, CultureInfo.InvariantCulture) + 1);
-
-    /// <summary>A decimal written with "." (invariant culture), as thresholds and values travel as text.</summary>
-    public static decimal? Decimal(this Validation v, string? text, string field, bool required = true)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            if (required)
-            {
-                v.Add(field, "is required");
-            }
-
-            return null;
-        }
-
-        if (decimal.TryParse(text.Trim(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
-        {
-            return value;
-        }
-
-        v.Add(field, $"'{text}' is not a decimal number such as 12.5");
-        return null;
-    }
-
-    public static Period? Period(this Validation v, string? text, string field, PeriodType? type = null)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            v.Add(field, "is required");
-            return null;
-        }
-
-        if (!Domain.Aggregation.Period.TryParse(text, out var period))
-        {
-            v.Add(field, $"'{text}' is not a period: use 2026, 2026Q1 or 202603");
-            return null;
-        }
-
-        if (type is { } t && period.Type != t)
-        {
-            v.Add(field, $"'{text}' is not a {t.ToString().ToLowerInvariant()}");
-            return null;
-        }
-
-        return period;
-    }
-
-    /// <summary>An inclusive range of periods of one type, bounded so a read stays small.</summary>
-    public static IReadOnlyList<Period> PeriodRange(this Validation v, V1.PeriodType type, string from, string to, string prefix = "")
-    {
-        v.Enum(type, prefix + "period_type");
-        if (type is V1.PeriodType.Unspecified || !System.Enum.IsDefined(type))
-        {
-            return [];
-        }
-
-        var domainType = type.ToDomain<PeriodType>();
-        var first = v.Period(from, prefix + "from_period", domainType);
-        var last = v.Period(to, prefix + "to_period", domainType);
-        if (first is null || last is null)
-        {
-            return [];
-        }
-
-        var periods = Domain.Aggregation.Period.Range(first, last);
-        v.Check(periods.Count > 0, prefix + "to_period", "must not come before from_period");
-        v.Check(periods.Count <= MaxPeriods, prefix + "to_period", $"the range may hold at most {MaxPeriods} periods");
-        return periods;
-    }
-
-    public static Condition? Condition(this Validation v, V1.Condition? condition, string field)
-    {
-        if (condition is null)
-        {
-            v.Add(field, "is required");
-            return null;
-        }
-
-        v.Enum(condition.Operator, field + ".operator");
-        var threshold = v.Decimal(condition.Threshold, field + ".threshold");
-        return condition.Operator is V1.ComparisonOperator.Unspecified || !System.Enum.IsDefined(condition.Operator) || threshold is null
-            ? null
-            : new Condition(condition.Operator.ToDomain<ComparisonOperator>(), threshold.Value);
-    }
+    public static string Text(this DateOnly value) => value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public static V1.Condition ToContract(this Condition c) => new()
     {
-        Operator = c.Operator.ToProto<V1.ComparisonOperator>(),
+        Operator = c.Operator.ToContract<ComparisonOperator, V1.ComparisonOperator>(),
         Threshold = c.Threshold.Text(),
     };
 
-    public static V1.Area ToContract(this AreaRow a) => new()
+    public static V1.Area ToContract(this Area a) => new()
     {
         Id = a.Id.ToString(),
         WatershedCode = a.WatershedCode,
-        Level = (V1.AreaLevel)a.Level,
+        Level = a.Level.ToContract<AreaLevel, V1.AreaLevel>(),
         ParentId = a.ParentId?.ToString() ?? "",
         Code = a.Code,
         Name = a.Name,
@@ -149,40 +57,21 @@ internal static class Mapping
         return contract;
     }
 
-    /// <summary>The contract's mapping as the domain's; the domain's checks are reported under the contract's field names.</summary>
-    public static ColumnMapping ToDomain(this V1.ColumnMapping m, Validation v, string prefix)
-    {
-        var mapping = new ColumnMapping(
-            [.. m.SubmissionIdColumns.Select(c => c.Trim())],
-            m.AreaColumn.Trim(),
-            m.HouseholdColumn.Trim(),
-            m.HasWeightColumn ? m.WeightColumn.Trim() : null,
-            m.InterviewDateColumn.Trim(),
-            m.AnswerColumns.ToDictionary(p => p.Key, p => p.Value.Trim(), StringComparer.Ordinal));
-        foreach (var error in mapping.Validate())
-        {
-            var field = error.Field switch
-            {
-                "submission_id" => "submission_id_columns",
-                "area" => "area_column",
-                "household" => "household_column",
-                "interview_date" => "interview_date_column",
-                "weight" => "weight_column",
-                _ => $"answer_columns[{error.Field}]",
-            };
-            v.Add($"{prefix}.{field}", error.Reason);
-        }
+    public static ColumnMapping ToDomain(this V1.ColumnMapping m) => new(
+        [.. m.SubmissionIdColumns.Select(c => c.Trim())],
+        m.AreaColumn.Trim(),
+        m.HouseholdColumn.Trim(),
+        m.HasWeightColumn ? m.WeightColumn.Trim() : null,
+        m.InterviewDateColumn.Trim(),
+        m.AnswerColumns.ToDictionary(p => p.Key, p => p.Value.Trim(), StringComparer.Ordinal));
 
-        return mapping;
-    }
-
-    public static V1.SurveyRound ToContract(this SurveyRoundRow r) => new()
+    public static V1.SurveyRound ToContract(this SurveyRound r) => new()
     {
         Id = r.Id.ToString(),
-        WatershedId = r.WatershedAreaId.ToString(),
+        WatershedId = r.WatershedId.ToString(),
         Name = r.Name,
-        FcsCutoffs = r.FcsCutoffs.ToProto<V1.FcsCutoffs>(),
-        ColumnMapping = SurveyIngest.MappingOf(r).ToContract(),
+        FcsCutoffs = r.FcsCutoffs.ToContract<Domain.Standard.FcsCutoffs, V1.FcsCutoffs>(),
+        ColumnMapping = r.Mapping.ToContract(),
         CreatedAt = r.CreatedAt.ToTimestamp(),
     };
 
@@ -199,26 +88,61 @@ internal static class Mapping
         return result;
     }
 
-    public static V1.Indicator ToContract(this IndicatorInfo info, CustomIndicatorDefinition? custom)
+    public static V1.Submission ToContract(this Submission s, string areaCode)
+    {
+        var submission = new V1.Submission
+        {
+            Id = s.SubmissionId,
+            SurveyRoundId = s.SurveyRoundId.ToString(),
+            AreaId = s.AreaId.ToString(),
+            AreaCode = areaCode,
+            HouseholdId = s.HouseholdId,
+            InterviewDate = s.InterviewDate.Text(),
+        };
+        if (s.Weight is { } weight)
+        {
+            submission.Weight = (double)weight;
+        }
+
+        submission.Answers.Add(s.Answers.ToDictionary());
+        return submission;
+    }
+
+    public static V1.HouseholdScore ToContract(this HouseholdScore s)
+    {
+        var score = new V1.HouseholdScore { IndicatorCode = s.IndicatorCode, Category = s.Category ?? "" };
+        if (s.Value is { } value)
+        {
+            score.Value = (double)value;
+        }
+
+        score.MissingFields.AddRange(s.MissingFields);
+        return score;
+    }
+
+    public static V1.Indicator ToContract(this IndicatorInfo info)
     {
         var indicator = new V1.Indicator
         {
             Code = info.Code,
             Name = info.Name,
             Unit = info.Unit,
-            Direction = info.Direction.ToProto<V1.Direction>(),
+            Direction = info.Direction.ToContract<Direction, V1.Direction>(),
         };
         indicator.Categories.AddRange(info.Categories.Select(c => new V1.IndicatorCategory { Code = c.Code, Label = c.Label, Rank = c.Rank }));
-        if (custom is not null)
-        {
-            indicator.Custom = new V1.CustomDefinition
-            {
-                Aggregation = custom.Aggregation.ToProto<V1.CustomAggregation>(),
-                Condition = custom.Condition?.ToContract(),
-                AnswerField = custom.AnswerField,
-            };
-        }
+        return indicator;
+    }
 
+    public static V1.Indicator ToContract(this CustomIndicator custom)
+    {
+        var indicator = custom.Info.ToContract();
+        var definition = custom.Definition;
+        indicator.Custom = new V1.CustomDefinition
+        {
+            Aggregation = definition.Aggregation.ToContract<CustomAggregation, V1.CustomAggregation>(),
+            Condition = definition.Condition?.ToContract(),
+            AnswerField = definition.AnswerField,
+        };
         return indicator;
     }
 
@@ -253,42 +177,61 @@ internal static class Mapping
         return aggregate;
     }
 
-    public static V1.PlanTarget ToContract(this PlanTargetRow t) => new()
+    public static Dhis2Mapping ToDomain(this V1.Dhis2Mapping m) => new(
+        [.. m.Elements.Select(e => new Dhis2ElementMapping(e.IndicatorCode.Trim(), e.Metric.Trim(), e.DataElement.Trim(),
+            string.IsNullOrWhiteSpace(e.CategoryOptionCombo) ? null : e.CategoryOptionCombo.Trim()))],
+        m.OrgUnits.ToDictionary(p => p.Key, p => p.Value.Trim(), StringComparer.Ordinal));
+
+    public static V1.Dhis2Mapping ToContract(this Dhis2Mapping m)
+    {
+        var contract = new V1.Dhis2Mapping();
+        contract.Elements.AddRange(m.Elements.Select(e => new V1.Dhis2ElementMapping
+        {
+            IndicatorCode = e.IndicatorCode,
+            Metric = e.Metric,
+            DataElement = e.DataElement,
+            CategoryOptionCombo = e.CategoryOptionCombo ?? "",
+        }));
+        contract.OrgUnits.Add(m.OrgUnits.ToDictionary());
+        return contract;
+    }
+
+    public static V1.PlanTarget ToContract(this PlanTarget t) => new()
     {
         Id = t.Id.ToString(),
         PlanId = t.PlanId.ToString(),
         GoalId = t.GoalId.ToString(),
         IndicatorCode = t.IndicatorCode,
         AreaId = t.AreaId.ToString(),
-        Metric = t.Metric,
-        Direction = t.Direction.ToProto<V1.Direction>(),
-        BaselineValue = t.BaselineValue.Text(),
-        BaselinePeriod = t.BaselinePeriod,
-        TargetValue = t.TargetValue.Text(),
-        TargetDate = t.TargetDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        Metric = t.Metric.ToString(),
+        Direction = t.Direction.ToContract<Direction, V1.Direction>(),
+        BaselineValue = t.Baseline.Value.Text(),
+        BaselinePeriod = t.Baseline.Period.ToString(),
+        TargetValue = t.Target.Value.Text(),
+        TargetDate = t.Target.Date.Text(),
     };
 
-    public static V1.AlertRule ToContract(this AlertRuleRow r) => new()
+    public static V1.AlertRule ToContract(this AlertRule r) => new()
     {
         Id = r.Id.ToString(),
         IndicatorCode = r.IndicatorCode,
         AreaId = r.AreaId.ToString(),
-        Metric = r.Metric,
-        Condition = new Condition(r.Operator, r.Threshold).ToContract(),
-        PeriodType = r.PeriodType.ToProto<V1.PeriodType>(),
+        Metric = r.Metric.ToString(),
+        Condition = r.Condition.ToContract(),
+        PeriodType = r.PeriodType.ToContract<PeriodType, V1.PeriodType>(),
     };
 
-    public static V1.Alert ToContract(this AlertRow a, AlertRuleRow rule) => new()
+    public static V1.Alert ToContract(this Alert a, AlertRule rule) => new()
     {
         Id = a.Id.ToString(),
         RuleId = a.RuleId.ToString(),
-        State = (V1.AlertState)a.State,
-        Period = a.Period,
-        ObservedValue = Domain.Export.Dhis2Export.FormatValue(a.ObservedValue),
+        State = a.State.ToContract<AlertState, V1.AlertState>(),
+        Period = a.Period.ToString(),
+        ObservedValue = Dhis2Export.FormatValue(a.ObservedValue),
         ChangedAt = a.ChangedAt.ToTimestamp(),
         IndicatorCode = rule.IndicatorCode,
         AreaId = rule.AreaId.ToString(),
-        Metric = rule.Metric,
+        Metric = rule.Metric.ToString(),
         N = a.N,
     };
 }

@@ -2,19 +2,21 @@ using System.Text;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Watershed.Indicators.Data;
+using Watershed.Indicators.Domain.Areas;
 using Watershed.Indicators.Domain.Ingest;
 using Watershed.Indicators.V1;
-using Watershed.ServiceDefaults.Data;
 using Watershed.ServiceDefaults.Errors;
 using Watershed.ServiceDefaults.Grpc;
 using Watershed.ServiceDefaults.Security;
 using DomainImportMode = Watershed.Indicators.Domain.Ingest.ImportMode;
 using FcsCutoffs = Watershed.Indicators.Domain.Standard.FcsCutoffs;
 using ImportMode = Watershed.Indicators.V1.ImportMode;
+using Submission = Watershed.Indicators.Domain.Ingest.Submission;
+using SurveyRound = Watershed.Indicators.Domain.Ingest.SurveyRound;
 
 namespace Watershed.Indicators.Grpc;
 
-public sealed class SurveyGrpcService(IndicatorsDbContext db, SurveyIngest ingest, TimeProvider clock) : SurveyService.SurveyServiceBase
+public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest ingest, TimeProvider clock) : SurveyService.SurveyServiceBase
 {
     /// <summary>One stream is one batch held in memory and stored in one transaction, so it is bounded.</summary>
     public const int MaxUploadSubmissions = 20_000;
@@ -25,47 +27,32 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SurveyIngest inges
     {
         var v = new Validation();
         var watershedId = v.Id(request.WatershedId, "watershed_id");
-        var name = v.Text(request.Name, "name");
-        v.Enum(request.FcsCutoffs, "fcs_cutoffs");
-        var mapping = request.ColumnMapping?.ToDomain(v, "column_mapping");
+        var name = v.Text(request.Name, "name", SurveyRound.MaxNameLength);
+        var cutoffs = v.Enum<V1.FcsCutoffs, FcsCutoffs>(request.FcsCutoffs, "fcs_cutoffs");
+        var mapping = request.ColumnMapping?.ToDomain();
+        v.Add(mapping?.Validate().Select(e => e.Under("column_mapping")) ?? []);
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
-        var watershed = await db.WatershedAsync(watershedId, ct);
-        context.Caller().Require(watershed.WatershedCode, Roles.Facilitator);
-        if (await db.SurveyRounds.AnyAsync(r => r.WatershedAreaId == watershed.Id && r.Name == name, ct))
+        var watershed = await db.AreaAsync(watershedId, ct);
+        context.Caller().RequireWriter(watershed.WatershedCode);
+        if (await db.SurveyRounds.AnyAsync(r => r.WatershedId == watershed.Id && r.Name == name, ct))
         {
             throw Exists(name);
         }
 
-        var round = new SurveyRoundRow
-        {
-            Id = Guid.CreateVersion7(),
-            WatershedAreaId = watershed.Id,
-            Name = name,
-            FcsCutoffs = request.FcsCutoffs.ToDomain<FcsCutoffs>(),
-            ColumnMappingJson = mapping is null ? null : ColumnMappingJson.Write(mapping),
-            CreatedAt = clock.GetUtcNow(),
-        };
+        var round = SurveyRound.Create(watershed, name, cutoffs!.Value, mapping, clock.GetUtcNow());
         db.SurveyRounds.Add(round);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
-        {
-            throw Exists(name);
-        }
-
+        await db.SaveChangesAsync(ct);
         return new CreateSurveyRoundResponse { SurveyRound = round.ToContract() };
     }
 
     public override async Task<GetSurveyRoundResponse> GetSurveyRound(GetSurveyRoundRequest request, ServerCallContext context)
     {
         var v = new Validation();
-        var id = v.Id(request.Id, "id");
+        var id = v.Id(request.SurveyRoundId, "survey_round_id");
         v.ThrowIfInvalid();
         var (round, watershed) = await db.RoundAsync(id, context.CancellationToken);
-        context.Caller().RequireRead(watershed.WatershedCode);
+        context.Caller().RequireReader(watershed.WatershedCode);
         return new GetSurveyRoundResponse { SurveyRound = round.ToContract() };
     }
 
@@ -76,9 +63,10 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SurveyIngest inges
         var page = Page.From(request.Page, v);
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
-        var watershed = await db.WatershedAsync(watershedId, ct);
-        context.Caller().RequireRead(watershed.WatershedCode);
-        var items = await db.SurveyRounds.AsNoTracking().Where(r => r.WatershedAreaId == watershed.Id)
+        var watershed = await db.AreaAsync(watershedId, ct);
+        context.Caller().RequireReader(watershed.WatershedCode);
+        watershed.AsWatershed("watershed_id");
+        var items = await db.SurveyRounds.AsNoTracking().Where(r => r.WatershedId == watershed.Id)
             .OrderBy(r => r.Id).Skip(page.Offset).Take(page.Take).ToListAsync(ct);
         var response = new ListSurveyRoundsResponse { Page = page.Next(items) };
         response.SurveyRounds.AddRange(items.Select(r => r.ToContract()));
@@ -89,8 +77,8 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SurveyIngest inges
     {
         var v = new Validation();
         var roundId = v.Id(request.SurveyRoundId, "survey_round_id");
-        v.OptionalEnum(request.Mode, "mode");
-        string text = "";
+        var mode = v.OptionalEnum<ImportMode, DomainImportMode>(request.Mode, "mode");
+        var text = "";
         if (request.Csv.IsEmpty)
         {
             v.Add("csv", "is required");
@@ -110,9 +98,9 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SurveyIngest inges
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var (round, watershed) = await db.RoundAsync(roundId, ct);
-        context.Caller().Require(watershed.WatershedCode, Roles.Facilitator);
+        context.Caller().RequireWriter(watershed.WatershedCode);
         var table = KoboCsv.Read(new StringReader(text));
-        var plan = await ingest.IngestAsync(round, watershed, table, Mode(request.Mode), ct);
+        var plan = await ingest.IngestAsync(round, table, mode ?? DomainImportMode.AllOrNothing, ct);
         return new ImportSubmissionsResponse { Result = plan.ToContract() };
     }
 
@@ -128,10 +116,10 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SurveyIngest inges
 
         var header = requestStream.Current.Header;
         var roundId = v.Id(header.SurveyRoundId, "header.survey_round_id");
-        v.OptionalEnum(header.Mode, "header.mode");
+        var mode = v.OptionalEnum<ImportMode, DomainImportMode>(header.Mode, "header.mode");
         v.ThrowIfInvalid();
         var (round, watershed) = await db.RoundAsync(roundId, ct);
-        context.Caller().Require(watershed.WatershedCode, Roles.Facilitator);
+        context.Caller().RequireWriter(watershed.WatershedCode);
 
         var submissions = new List<UploadedSubmission>();
         while (await requestStream.MoveNext(ct))
@@ -156,8 +144,8 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SurveyIngest inges
 
         v.Check(submissions.Count > 0 || !v.IsValid, "submissions", "the stream has no submission after the header");
         v.ThrowIfInvalid();
-        var table = UploadTable.Build(SurveyIngest.MappingOf(round), submissions);
-        var plan = await ingest.IngestAsync(round, watershed, table, Mode(header.Mode), ct);
+        var table = UploadTable.Build(round.Mapping, submissions);
+        var plan = await ingest.IngestAsync(round, table, mode ?? DomainImportMode.AllOrNothing, ct);
         return new UploadSubmissionsResponse { Result = plan.ToContract() };
     }
 
@@ -170,13 +158,11 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SurveyIngest inges
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var (round, watershed) = await db.RoundAsync(roundId, ct);
-        context.Caller().RequireRead(watershed.WatershedCode);
+        context.Caller().RequireReader(watershed.WatershedCode);
         var areas = await db.AreasOfAsync(watershed.WatershedCode, ct);
-        var query = await SubmissionsAsync(round, areas, areaId, ct);
-        var items = await query.Skip(page.Offset).Take(page.Take).ToListAsync(ct);
-        var codes = areas.ToDictionary(a => a.Id, a => a.Code);
+        var items = await (await SubmissionsAsync(round, areas, areaId, ct)).Skip(page.Offset).Take(page.Take).ToListAsync(ct);
         var response = new ListSubmissionsResponse { Page = page.Next(items) };
-        response.Submissions.AddRange(items.Select(s => ToContract(s, codes[s.AreaId])));
+        response.Submissions.AddRange(items.Select(s => s.ToContract(areas.CodeOf(s.AreaId))));
         return response;
     }
 
@@ -184,28 +170,18 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SurveyIngest inges
     {
         var v = new Validation();
         var roundId = v.Id(request.SurveyRoundId, "survey_round_id");
-        var id = v.Text(request.Id, "id", 100);
+        var submissionId = v.Text(request.SubmissionId, "submission_id", 100);
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var (round, watershed) = await db.RoundAsync(roundId, ct);
-        context.Caller().RequireRead(watershed.WatershedCode);
-        var submission = await db.Submissions.AsNoTracking().SingleOrDefaultAsync(s => s.SurveyRoundId == round.Id && s.SubmissionId == id, ct)
-            ?? throw new NotFoundException("submission", id);
+        context.Caller().RequireReader(watershed.WatershedCode);
+        var submission = await db.Submissions.AsNoTracking().Include(s => s.Scores)
+            .SingleOrDefaultAsync(s => s.SurveyRoundId == round.Id && s.SubmissionId == submissionId, ct)
+            ?? throw new NotFoundException("submission", submissionId);
         var area = await db.AreaAsync(submission.AreaId, ct);
-        var scores = await db.HouseholdScores.AsNoTracking().Where(s => s.SubmissionRowId == submission.Id).ToListAsync(ct);
         var order = (await db.IndicatorsAsync(watershed.Id, ct)).Select((indicator, i) => (indicator.Code, i)).ToDictionary(p => p.Code, p => p.i);
-        var response = new GetSubmissionResponse { Submission = ToContract(submission, area.Code) };
-        response.Scores.AddRange(scores.OrderBy(s => order.GetValueOrDefault(s.IndicatorCode, int.MaxValue)).Select(s =>
-        {
-            var score = new HouseholdScore { IndicatorCode = s.IndicatorCode, Category = s.Category ?? "" };
-            if (s.Value is { } value)
-            {
-                score.Value = (double)value;
-            }
-
-            score.MissingFields.AddRange(s.MissingFields.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-            return score;
-        }));
+        var response = new GetSubmissionResponse { Submission = submission.ToContract(area.Code) };
+        response.Scores.AddRange(submission.Scores.OrderBy(s => order.GetValueOrDefault(s.IndicatorCode, int.MaxValue)).Select(s => s.ToContract()));
         return response;
     }
 
@@ -217,57 +193,32 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SurveyIngest inges
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var (round, watershed) = await db.RoundAsync(roundId, ct);
-        context.Caller().RequireRead(watershed.WatershedCode);
+        context.Caller().RequireReader(watershed.WatershedCode);
         var areas = await db.AreasOfAsync(watershed.WatershedCode, ct);
-        var codes = areas.ToDictionary(a => a.Id, a => a.Code);
         var rows = await (await SubmissionsAsync(round, areas, areaId, ct)).ToListAsync(ct);
         var writer = new StringWriter();
-        KoboCsv.Write(writer, rows.Select(s => new HouseholdSubmission(
-            s.SubmissionId, round.Id.ToString(), codes[s.AreaId], s.HouseholdId, s.Weight, s.InterviewDate, AnswersJson.Read(s.AnswersJson))), SurveyIngest.MappingOf(round));
+        KoboCsv.Write(writer, rows.Select(s => s.AsExported(areas.CodeOf(s.AreaId))), round.Mapping);
         return new ExportSubmissionsCsvResponse { Csv = Google.Protobuf.ByteString.CopyFromUtf8(writer.ToString()) };
     }
 
     /// <summary>The round's submissions in the order they were stored, of one area and the areas inside it when asked.</summary>
-    private async Task<IQueryable<SubmissionRow>> SubmissionsAsync(SurveyRoundRow round, List<AreaRow> areas, Guid? areaId, CancellationToken ct)
+    private async Task<IQueryable<Submission>> SubmissionsAsync(SurveyRound round, WatershedAreas areas, Guid? areaId, CancellationToken ct)
     {
         var query = db.Submissions.AsNoTracking().Where(s => s.SurveyRoundId == round.Id);
         if (areaId is { } id)
         {
-            if (areas.All(a => a.Id != id))
+            if (!areas.Contains(id))
             {
                 await db.AreaAsync(id, ct);
                 throw new InvalidArgumentException("area_id", "is not an area of the round's watershed");
             }
 
-            var inside = Lookups.Hierarchy(areas).SelfAndDescendants(id.ToString()).Select(Guid.Parse).ToList();
+            var inside = areas.SelfAndDescendants(id);
             query = query.Where(s => inside.Contains(s.AreaId));
         }
 
-        return query.OrderBy(s => s.StoredAt).ThenBy(s => s.Row);
+        return query.OrderBy(s => s.StoredAt).ThenBy(s => s.Row).ThenBy(s => s.Id);
     }
-
-    private static Submission ToContract(SubmissionRow s, string areaCode)
-    {
-        var submission = new Submission
-        {
-            Id = s.SubmissionId,
-            SurveyRoundId = s.SurveyRoundId.ToString(),
-            AreaId = s.AreaId.ToString(),
-            AreaCode = areaCode,
-            HouseholdId = s.HouseholdId,
-            InterviewDate = s.InterviewDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-        };
-        if (s.Weight is { } weight)
-        {
-            submission.Weight = (double)weight;
-        }
-
-        submission.Answers.Add(AnswersJson.Read(s.AnswersJson).ToDictionary());
-        return submission;
-    }
-
-    private static DomainImportMode Mode(ImportMode mode) =>
-        mode == ImportMode.GoodRowsOnly ? DomainImportMode.GoodRowsOnly : DomainImportMode.AllOrNothing;
 
     private static AlreadyExistsException Exists(string name) =>
         new("survey_round", name, $"The watershed has a survey round named '{name}' already.");

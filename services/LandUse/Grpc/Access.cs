@@ -1,4 +1,3 @@
-using Watershed.ServiceDefaults.Errors;
 using Watershed.ServiceDefaults.Security;
 
 namespace Watershed.LandUse.Grpc;
@@ -9,18 +8,7 @@ namespace Watershed.LandUse.Grpc;
 /// </summary>
 internal static class Access
 {
-    private static readonly string[] Readers = [Roles.Facilitator, Roles.Member, Roles.Viewer];
-
     public static void RequireWriter(this Caller caller, string watershedCode) => caller.Require(watershedCode, Roles.Facilitator);
 
-    public static void RequireReader(this Caller caller, string watershedCode) => caller.Require(watershedCode, Readers);
-
-    /// <summary>For lists across watersheds: a reading role, before the list is narrowed to the caller's watersheds.</summary>
-    public static void RequireReadingRole(this Caller caller)
-    {
-        if (!Readers.Any(caller.HasRole))
-        {
-            throw new PermissionDeniedException($"Reading needs the role admin, {string.Join(", ", Readers)}.");
-        }
-    }
+    public static void RequireReader(this Caller caller, string watershedCode) => caller.RequireRead(watershedCode);
 }

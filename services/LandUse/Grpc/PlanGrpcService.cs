@@ -61,7 +61,7 @@ public sealed partial class PlanGrpcService(
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var caller = context.Caller();
-        caller.RequireReadingRole();
+        caller.RequireKnownRole();
         var units = await db.WatershedUnits
             .Where(w => watershedId == null || w.Id == watershedId)
             .Select(w => new { w.Id, w.Code }).ToListAsync(ct);

@@ -47,7 +47,7 @@ public sealed class WatershedUnitGrpcService(LandUseDbContext db, TimeProvider c
         var page = Page.From(request.Page, v);
         v.ThrowIfInvalid();
         var caller = context.Caller();
-        caller.RequireReadingRole();
+        caller.RequireKnownRole();
         var ct = context.CancellationToken;
         var codes = await db.WatershedUnits.Select(w => w.Code).ToListAsync(ct);
         var visible = codes.Where(caller.CanAccess).ToList();

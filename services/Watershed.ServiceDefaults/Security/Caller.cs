@@ -38,6 +38,8 @@ public static class WatershedClaims
 /// <summary>The authenticated caller of one RPC, read from validated token claims.</summary>
 public sealed class Caller
 {
+    private static readonly string[] KnownRoles = [Roles.Admin, Roles.Facilitator, Roles.Member, Roles.Viewer, Roles.Service];
+
     private readonly HashSet<string> _roles;
     private readonly HashSet<string> _watersheds;
 
@@ -64,12 +66,32 @@ public sealed class Caller
     public bool CanAccess(string watershedCode) =>
         IsAdmin || _watersheds.Contains("*") || _watersheds.Contains(watershedCode);
 
-    /// <summary>Reading needs any role in the watershed.</summary>
+    /// <summary>One of the roles this platform knows; a token with none (or only unknown ones) may do nothing.</summary>
+    public bool HasKnownRole => KnownRoles.Any(_roles.Contains);
+
+    /// <summary>Reading needs access to the watershed and a known role.</summary>
+    public bool CanRead(string watershedCode) => HasKnownRole && CanAccess(watershedCode);
+
+    /// <summary>Reading needs access to the watershed and a known role (admin, facilitator, member, viewer, or a service's identity).</summary>
     public void RequireRead(string watershedCode)
     {
         if (!CanAccess(watershedCode))
         {
             throw new PermissionDeniedException($"The caller has no access to watershed '{watershedCode}'.");
+        }
+
+        if (!HasKnownRole)
+        {
+            throw new PermissionDeniedException($"Reading watershed '{watershedCode}' needs the role admin, facilitator, member or viewer.");
+        }
+    }
+
+    /// <summary>For lists across watersheds, before they are narrowed to the caller's: a known role.</summary>
+    public void RequireKnownRole()
+    {
+        if (!HasKnownRole)
+        {
+            throw new PermissionDeniedException("Reading needs the role admin, facilitator, member or viewer.");
         }
     }
 

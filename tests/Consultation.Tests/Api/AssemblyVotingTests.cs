@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Watershed.Common.V1;
 using Watershed.Consultation.V1;
+using Watershed.ServiceDefaults.Grpc;
 using Watershed.Testing;
 
 namespace Watershed.Consultation.Tests.Api;
@@ -64,6 +65,7 @@ public sealed class AssemblyVotingTests : PostgresApiTest
         Assert.Contains("Aprobar el plan de uso de suelo 2027–2036 — APROBADA", minutes.Text, StringComparison.Ordinal);
         Assert.Contains("Hubo quórum.", minutes.Text, StringComparison.Ordinal);
         Assert.Equal(AssemblyState.Closed, minutes.Minutes.Assembly.State);
+        Assert.Equal(["Informe de la directiva", "Plan de uso del suelo"], minutes.Minutes.Assembly.Agenda);
     }
 
     [Fact]
@@ -171,7 +173,7 @@ public sealed class AssemblyVotingTests : PostgresApiTest
         foreach (var e in secretLog.Entries)
         {
             Assert.Equal(previous, e.PreviousHash);
-            Assert.Equal(e.EntryHash, Watershed.Consultation.Domain.BallotChain.Hash(previous, e.Sequence, Guid.Parse(secret.Id), e.ReceiptCode, (Watershed.Consultation.Domain.VoteChoice)e.Choice, null));
+            Assert.Equal(e.EntryHash, Watershed.Consultation.Domain.BallotChain.Hash(previous, e.Sequence, Guid.Parse(secret.Id), e.ReceiptCode, e.Choice.ToDomain<VoteChoice, Watershed.Consultation.Domain.VoteChoice>(), null));
             previous = e.EntryHash;
         }
 

@@ -35,22 +35,6 @@ public sealed class ConsultationApp : WatershedApp<Program>
     public static ConsultationApp OnSqliteSocket(string file) =>
         new("Sqlite", $"Data Source={file}", kestrel: true);
 
-    /// <summary>Row counts of every table, to prove a rejected call wrote nothing.</summary>
-    public async Task<string> RowCountsAsync()
-    {
-        await using var scope = Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ConsultationDbContext>();
-        var counts = new[]
-        {
-            await db.Watersheds.CountAsync(), await db.Organizations.CountAsync(), await db.Persons.CountAsync(),
-            await db.Spaces.CountAsync(), await db.Members.CountAsync(), await db.Assemblies.CountAsync(),
-            await db.Attendance.CountAsync(), await db.Proposals.CountAsync(), await db.ProposalReferences.CountAsync(),
-            await db.Ballots.CountAsync(), await db.BallotElectors.CountAsync(), await db.BallotParticipations.CountAsync(),
-            await db.BallotLog.CountAsync(),
-        };
-        return string.Join(",", counts);
-    }
-
     public Clients ClientsFor(string? token) => new(Channel(), token);
 }
 

@@ -15,6 +15,7 @@ public sealed class MigrationTests
         var db = scope.ServiceProvider.GetRequiredService<ConsultationDbContext>();
         Assert.False(db.Database.HasPendingModelChanges(), "The model has changes no migration captures: add a migration.");
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-        Assert.NotEmpty(await db.Database.GetAppliedMigrationsAsync());
+        Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync());
+        Assert.Equal(["20261123083635_Initial", "20261204153118_ListIndexesAndMemberKeys"], db.Database.GetMigrations());
     }
 }

@@ -1,4 +1,5 @@
 using Watershed.Consultation.Domain;
+using Watershed.ServiceDefaults.Errors;
 
 namespace Watershed.Consultation.Tests.Domain;
 
@@ -6,8 +7,8 @@ public sealed class BallotChainTests
 {
     private static (Ballot Ballot, List<BallotLogEntry> Log) Vote(bool secret, params VoteChoice[] choices)
     {
-        var ballot = new Ballot { Id = Guid.NewGuid(), Rule = DecisionRule.SimpleMajority, Secret = secret, Eligible = choices.Length, Roll = choices.Length };
-        var log = choices.Select(c => ballot.Append(c, ReceiptCode.New(), Guid.NewGuid())).ToList();
+        var (ballot, _, electors) = Samples.OpenBallot(choices.Length, DecisionRule.SimpleMajority, secret ? BallotSecrecy.Secret : BallotSecrecy.Public);
+        var log = choices.Select((c, i) => ballot.Cast(Samples.Vote(electors[i].MemberId, c, $"request-{i:0000}"), ReceiptCode.New(), Samples.Now).Entry).ToList();
         return (ballot, log);
     }
 
@@ -25,11 +26,7 @@ public sealed class BallotChainTests
     {
         var (ballot, log) = Vote(true, VoteChoice.Yes, VoteChoice.No, VoteChoice.No);
         var forged = log[1];
-        log[1] = new BallotLogEntry
-        {
-            BallotId = forged.BallotId, Sequence = forged.Sequence, ReceiptCode = forged.ReceiptCode,
-            Choice = VoteChoice.Yes, PreviousHash = forged.PreviousHash, EntryHash = forged.EntryHash,
-        };
+        log[1] = new BallotLogEntry(forged.BallotId, forged.Sequence, forged.ReceiptCode, VoteChoice.Yes, forged.MemberId, forged.PreviousHash, forged.EntryHash);
         Assert.Null(BallotChain.Verify(ballot.Id, log, ballot.HeadHash));
     }
 
@@ -51,11 +48,15 @@ public sealed class BallotChainTests
     [Fact]
     public void A_closed_ballot_takes_no_more_votes()
     {
-        var (ballot, _) = Vote(true, VoteChoice.Yes);
-        var outcome = ballot.Close(DateTimeOffset.UnixEpoch);
+        var (ballot, proposal, electors) = Samples.OpenBallot(2);
+        ballot.Cast(Samples.Vote(electors[0].MemberId, VoteChoice.Yes), ReceiptCode.New(), Samples.Now);
+        var outcome = ballot.Close(proposal, Samples.Now);
         Assert.True(outcome.Approved);
-        Assert.ThrowsAny<Exception>(() => ballot.Append(VoteChoice.No, ReceiptCode.New(), Guid.NewGuid()));
+        var refused = Assert.Throws<PreconditionFailedException>(() =>
+            ballot.Cast(Samples.Vote(electors[1].MemberId, VoteChoice.No, "request-0002"), ReceiptCode.New(), Samples.Now));
+        Assert.Equal(("BALLOT_STATE", $"ballots/{ballot.Id}"), (refused.Type, refused.Subject));
         Assert.Equal(1, ballot.LogLength);
+        Assert.Equal(new Tally(1, 0, 0, 0), ballot.Tally);
     }
 
     [Fact]

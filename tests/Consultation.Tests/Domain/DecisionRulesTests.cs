@@ -99,13 +99,7 @@ public sealed class DecisionRulesTests
     [Fact]
     public void A_space_override_replaces_the_default_rule_for_its_type_only()
     {
-        var space = new Space
-        {
-            Name = "Mesa de concertación",
-            FirstCallQuorum = QuorumThreshold.DefaultFirstCall,
-            SecondCallQuorum = QuorumThreshold.DefaultSecondCall,
-        };
-        space.SetOverride(ProposalType.General, DecisionRule.Consensus);
+        var space = Samples.Space(overrides: new DecisionRuleOverride(ProposalType.General, DecisionRule.Consensus));
         Assert.Equal(DecisionRule.Consensus, space.RuleFor(ProposalType.General));
         Assert.Equal(DecisionRule.AbsoluteMajorityOfPresent, space.RuleFor(ProposalType.BudgetItem));
     }

@@ -6,15 +6,11 @@ public sealed class MinutesRendererTests
 {
     private static MinutesData Sample()
     {
-        var assembly = new Assembly
-        {
-            Id = Guid.NewGuid(),
-            Title = "Asamblea extraordinaria",
-            Place = "Local comunal",
-            ScheduledAt = new DateTimeOffset(2026, 11, 28, 19, 0, 0, TimeSpan.Zero),
-            Agenda = ["Cambio de uso de suelo en Sallma"],
-        };
-        assembly.Open(new QuorumCount(AssemblyCall.Second, 12, 5, 4, true), new DateTimeOffset(2026, 11, 28, 19, 30, 0, TimeSpan.Zero));
+        var space = Samples.Space();
+        var assembly = Assembly.Convene(space, "Asamblea extraordinaria", "Local comunal",
+            new DateTimeOffset(2026, 11, 28, 19, 0, 0, TimeSpan.Zero), ["Cambio de uso de suelo en Sallma"]);
+        // At the second call at least 30 % of 12 must be present: ⌈3.6⌉ = 4.
+        assembly.Open(space, AssemblyCall.Second, Samples.Electorate(onRoll: 12, present: 5), new DateTimeOffset(2026, 11, 28, 19, 30, 0, TimeSpan.Zero));
         return new MinutesData(
             assembly,
             "Asamblea General",

@@ -1,4 +1,5 @@
 using Watershed.Consultation.Domain;
+using Watershed.ServiceDefaults.Errors;
 
 namespace Watershed.Consultation.Tests.Domain;
 
@@ -38,9 +39,25 @@ public sealed class QuorumTests
     [Theory]
     [InlineData(0, false)]
     [InlineData(-5, false)]
+    [InlineData(0.001, false)] // rounds to 0.00 %
     [InlineData(0.01, true)]
     [InlineData(100, true)]
     [InlineData(100.01, false)]
-    public void Thresholds_must_lie_in_zero_to_one_hundred_percent(double percent, bool valid) =>
-        Assert.Equal(valid, new QuorumThreshold((decimal)percent, false).IsValid);
+    [InlineData(double.NaN, false)]
+    [InlineData(double.PositiveInfinity, false)]
+    public void Thresholds_must_lie_in_zero_to_one_hundred_percent(double percent, bool valid)
+    {
+        var v = new Validation();
+        QuorumThreshold.From(percent, false, v, "rules.first_call_quorum");
+        Assert.Equal(valid, v.IsValid);
+    }
+
+    [Fact]
+    public void More_than_one_hundred_percent_can_never_be_reached()
+    {
+        var v = new Validation();
+        QuorumThreshold.From(100, moreThan: true, v, "rules.second_call_quorum");
+        var refused = Assert.Throws<InvalidArgumentException>(v.ThrowIfInvalid);
+        Assert.Equal(["rules.second_call_quorum.more_than"], refused.Violations.Select(x => x.Field));
+    }
 }

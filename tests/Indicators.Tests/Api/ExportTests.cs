@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Google.Protobuf;
 using Watershed.Indicators.Domain.Ingest;
 using Watershed.Indicators.V1;
 

@@ -1,6 +1,14 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Watershed.Indicators.Data;
+using Watershed.Indicators.Domain;
+using Watershed.Indicators.Domain.Aggregation;
+using Watershed.Indicators.Domain.Custom;
+using Watershed.Indicators.Domain.Standard;
+using Watershed.Indicators.Domain.Tracking;
+using Watershed.Testing;
 
 namespace Watershed.Indicators.Tests.Api;
 
@@ -15,6 +23,50 @@ public sealed class MigrationTests
         var db = scope.ServiceProvider.GetRequiredService<IndicatorsDbContext>();
         Assert.False(db.Database.HasPendingModelChanges(), "The model has changes no migration captures: add a migration.");
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-        Assert.NotEmpty(await db.Database.GetAppliedMigrationsAsync());
+        Assert.Equal(["20261123092527_Initial", "20261204145749_HouseStyle"], await db.Database.GetAppliedMigrationsAsync());
+    }
+
+    [Fact]
+    public async Task The_house_style_migration_keeps_stored_data_meaning_what_it_meant()
+    {
+        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("indicators");
+        await using var db = new IndicatorsDbContext(new DbContextOptionsBuilder<IndicatorsDbContext>()
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")).Options);
+        await db.GetService<IMigrator>().MigrateAsync("20261123092527_Initial");
+
+        // Rows as the first schema stored them: enums numbered from 0 (standard cut-offs, lower-is-better,
+        // share, ≤, higher-is-better, >, quarter), alerts without area or sequence.
+        var (watershed, community, round, custom, target, rule) =
+            (Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7());
+        var (raised, cleared) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO areas ("Id", "WatershedCode", "Level", "ParentId", "Code", "Name", "CreatedAt") VALUES
+              ({watershed}, 'pomacanchi', 1, NULL, 'pomacanchi', 'Pomacanchi', now()),
+              ({community}, 'pomacanchi', 3, {watershed}, 'manzanares', 'Manzanares', now());
+            INSERT INTO survey_rounds ("Id", "WatershedAreaId", "Name", "FcsCutoffs", "CreatedAt") VALUES ({round}, {watershed}, '2025Q4', 0, now());
+            INSERT INTO custom_indicators ("Id", "WatershedAreaId", "Code", "Name", "Unit", "Direction", "Aggregation", "ConditionOperator", "ConditionThreshold", "AnswerField", "CreatedAt")
+              VALUES ({custom}, {watershed}, 'WATER_30', 'Water', '%', 1, 2, 1, 30, 'custom.water_minutes', now());
+            INSERT INTO plan_targets ("Id", "PlanId", "GoalId", "IndicatorCode", "AreaId", "Metric", "Direction", "BaselineValue", "BaselinePeriod", "TargetValue", "TargetDate", "CreatedAt")
+              VALUES ({target}, {Guid.CreateVersion7()}, {Guid.CreateVersion7()}, 'FCS', {community}, 'mean', 0, 30, '2025Q4', 50, '2028-12-31', now());
+            INSERT INTO alert_rules ("Id", "IndicatorCode", "AreaId", "Metric", "Operator", "Threshold", "PeriodType", "CreatedAt")
+              VALUES ({rule}, 'FCS', {community}, 'percent:poor', 2, 20, 1, now());
+            INSERT INTO alerts ("Id", "RuleId", "State", "Period", "PeriodStart", "ObservedValue", "N", "ChangedAt") VALUES
+              ({cleared}, {rule}, 2, '2026Q3', '2026-07-01', 0, 2, now()),
+              ({raised}, {rule}, 1, '2025Q4', '2025-10-01', 33.3333, 3, now() - interval '1 day');
+            """);
+
+        await db.Database.MigrateAsync();
+
+        Assert.Equal(FcsCutoffs.Standard2135, (await db.SurveyRounds.SingleAsync()).FcsCutoffs);
+        var indicator = await db.CustomIndicators.SingleAsync();
+        Assert.Equal((Direction.LowerIsBetter, CustomAggregation.ShareMeetingCondition, new Condition(ComparisonOperator.LessThanOrEqual, 30m)),
+            (indicator.Direction, indicator.Aggregation, indicator.Condition));
+        Assert.Equal(Direction.HigherIsBetter, (await db.PlanTargets.SingleAsync()).Direction);
+        var storedRule = await db.AlertRules.SingleAsync();
+        Assert.Equal((new Condition(ComparisonOperator.GreaterThan, 20m), PeriodType.Quarter), (storedRule.Condition, storedRule.PeriodType));
+        Assert.Equal(
+            [(raised, 1, AlertState.Raised, community), (cleared, 2, AlertState.Cleared, community)],
+            (await db.Alerts.OrderBy(a => a.Sequence).ToListAsync()).Select(a => (a.Id, a.Sequence, a.State, a.AreaId)));
+        Assert.False(db.Database.HasPendingModelChanges());
     }
 }

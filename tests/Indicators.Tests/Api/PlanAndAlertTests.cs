@@ -55,12 +55,12 @@ public sealed class PlanAndAlertTests : PostgresApiTest
         })).Rule;
         Assert.Single((await S.Viewer.Alerts.ListAlertRulesAsync(new ListAlertRulesRequest { AreaId = S.District.Id })).Rules);
 
-        await S.Facilitator.Alerts.DeleteAlertRuleAsync(new DeleteAlertRuleRequest { Id = rule.Id });
+        await S.Facilitator.Alerts.DeleteAlertRuleAsync(new DeleteAlertRuleRequest { AlertRuleId = rule.Id });
         await S.ImportAsync(await S.FcsRoundAsync("2025Q4"), FcsCsv.Write(false, Households.Baseline()));
 
         Assert.Empty((await S.Viewer.Alerts.ListAlertRulesAsync(new ListAlertRulesRequest { AreaId = S.District.Id })).Rules);
         Assert.Empty((await S.Viewer.Alerts.ListAlertsAsync(new ListAlertsRequest { AreaId = S.District.Id })).Alerts);
-        await GrpcStatusAssert.ThrowsAsync(StatusCode.NotFound, () => S.Facilitator.Alerts.DeleteAlertRuleAsync(new DeleteAlertRuleRequest { Id = rule.Id }).ResponseAsync);
+        await GrpcStatusAssert.ThrowsAsync(StatusCode.NotFound, () => S.Facilitator.Alerts.DeleteAlertRuleAsync(new DeleteAlertRuleRequest { AlertRuleId = rule.Id }).ResponseAsync);
     }
 
     [Fact]
@@ -79,16 +79,16 @@ public sealed class PlanAndAlertTests : PostgresApiTest
         Assert.Equal(80m / 3, decimal.Parse(target.BaselineValue, System.Globalization.CultureInfo.InvariantCulture));
 
         await S.ImportAsync(await S.FcsRoundAsync("2026Q3"), FcsCsv.Write(false, FollowUp()));
-        var progress = await S.Viewer.Plans.GetPlanProgressAsync(new GetPlanProgressRequest { TargetId = target.Id, Period = "2026Q3" });
+        var progress = await S.Viewer.Plans.GetPlanProgressAsync(new GetPlanProgressRequest { PlanTargetId = target.Id, Period = "2026Q3" });
 
         // Mean (39 + 52) / 2 = 45.5; baseline 80/3; target 50.
         Assert.Equal("45.5", progress.CurrentValue);
         Assert.Equal((double)((45.5m - (80m / 3)) / (50m - (80m / 3)) * 100m), progress.Percent, 9);
         Assert.False(progress.TargetReached);
         Assert.Equal(2, progress.N);
-        Assert.Equal(target, (await S.Viewer.Plans.GetPlanTargetAsync(new GetPlanTargetRequest { Id = target.Id })).Target);
+        Assert.Equal(target, (await S.Viewer.Plans.GetPlanTargetAsync(new GetPlanTargetRequest { PlanTargetId = target.Id })).Target);
         Assert.Equal(target, Assert.Single((await S.Viewer.Plans.ListPlanTargetsAsync(new ListPlanTargetsRequest { PlanId = PlanId })).Targets));
         await GrpcStatusAssert.ThrowsAsync(StatusCode.FailedPrecondition, () =>
-            S.Viewer.Plans.GetPlanProgressAsync(new GetPlanProgressRequest { TargetId = target.Id, Period = "2027Q1" }).ResponseAsync);
+            S.Viewer.Plans.GetPlanProgressAsync(new GetPlanProgressRequest { PlanTargetId = target.Id, Period = "2027Q1" }).ResponseAsync);
     }
 }

@@ -35,6 +35,15 @@ public sealed class SqliteSocketSmokeTests : IAsyncLifetime
             WatershedId = watershed.Id, Name = "2025Q4", FcsCutoffs = FcsCutoffs.Standard2135, ColumnMapping = FcsCsv.Mapping(weighted: false),
         })).SurveyRound;
 
+        var rule = (await facilitator.Alerts.CreateAlertRuleAsync(new CreateAlertRuleRequest
+        {
+            Rule = new AlertRule
+            {
+                IndicatorCode = "FCS", AreaId = district.Id, Metric = "percent:poor", PeriodType = PeriodType.Quarter,
+                Condition = new Condition { Operator = ComparisonOperator.GreaterThan, Threshold = "30" },
+            },
+        })).Rule;
+
         var imported = await facilitator.Surveys.ImportSubmissionsAsync(new ImportSubmissionsRequest
         {
             SurveyRoundId = round.Id, Csv = ByteString.CopyFromUtf8(FcsCsv.Write(false, Households.Poor("q-1", "manzanares", "2025-11-03"), Households.Acceptable39("q-2", "manzanares", "2025-11-03"))),
@@ -45,6 +54,17 @@ public sealed class SqliteSocketSmokeTests : IAsyncLifetime
 
         var aggregate = (await facilitator.Aggregates.GetAggregateAsync(new GetAggregateRequest { IndicatorCode = "FCS", AreaId = district.Id, Period = "2025Q4" })).Aggregate;
         Assert.Equal((3, 80.0 / 3), (aggregate.N, aggregate.Mean));
-        Assert.Equal(community.Id, (await facilitator.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, Id = "q-3" })).Submission.AreaId);
+        Assert.Equal(community.Id, (await facilitator.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, SubmissionId = "q-3" })).Submission.AreaId);
+
+        // The rule's row lock and the watershed's lock take SQLite's write lock instead: the same outcomes.
+        var raised = Assert.Single((await facilitator.Alerts.ListAlertsAsync(new ListAlertsRequest { AreaId = district.Id })).Alerts);
+        Assert.Equal((rule.Id, AlertState.Raised, "50", 2), (raised.RuleId, raised.State, raised.ObservedValue, raised.N));
+        await facilitator.Indicators.CreateCustomIndicatorAsync(new CreateCustomIndicatorRequest
+        {
+            WatershedId = watershed.Id, Code = "WATER", Name = "Minutos al agua", Unit = "minutos", Direction = Direction.LowerIsBetter,
+            Definition = new CustomDefinition { Aggregation = CustomAggregation.Mean, AnswerField = "custom.water_minutes" },
+        });
+        var water = (await facilitator.Aggregates.GetAggregateAsync(new GetAggregateRequest { IndicatorCode = "WATER", AreaId = district.Id, Period = "2025Q4" })).Aggregate;
+        Assert.Equal((0, 3), (water.N, water.NMissing));
     }
 }

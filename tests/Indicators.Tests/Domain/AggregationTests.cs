@@ -93,11 +93,37 @@ public sealed class AggregationTests
     }
 
     [Fact]
-    public void Mixing_weighted_and_unweighted_households_is_refused()
+    public void Mixing_weighted_and_unweighted_households_is_a_failed_precondition_naming_the_figure()
     {
         HouseholdObservation[] mixed = [Fcs("h1", "c1", 2m, 20m, "poor"), Fcs("h2", "c1", null, 30m, "borderline")];
 
-        Assert.Throws<ArgumentException>(() => IndicatorAggregator.Aggregate(FoodConsumptionScore.Info, "c1", Q1, mixed));
+        var refused = Assert.Throws<MixedSurveyWeightsException>(() => IndicatorAggregator.Aggregate(FoodConsumptionScore.Info, "c1", Q1, mixed));
+
+        Assert.Equal(("MIXED_SURVEY_WEIGHTS", "FCS/c1/2026Q1"), (refused.Type, refused.Subject));
+    }
+
+    [Fact]
+    public void Households_of_one_kind_in_the_period_asked_for_aggregate_even_when_other_periods_mix_kinds()
+    {
+        // h7 is unweighted but interviewed in April: Q1's households are all weighted.
+        List<HouseholdObservation> households = [.. Households(weighted: true), Fcs("h7", "c1", null, 30m, "borderline", new DateOnly(2026, 4, 2))];
+
+        Assert.Equal(2, IndicatorAggregator.Aggregate(FoodConsumptionScore.Info, "c1", Q1, households.Where(h => h.AreaId == "c1")).N);
+        Assert.Throws<MixedSurveyWeightsException>(() => IndicatorAggregator.Aggregate(FoodConsumptionScore.Info, "c1", Period.Parse("2026"), households));
+    }
+
+    [Fact]
+    public void Areas_asked_for_are_aggregated_from_their_own_and_their_inner_areas_households_for_every_period()
+    {
+        var q2 = Period.Parse("2026Q2");
+
+        var all = IndicatorAggregator.AggregateAreas([FoodConsumptionScore.Info], Areas, ["d", "c1"], [Q1, q2], Households(weighted: false), onlyWithHouseholds: false);
+        var withHouseholds = IndicatorAggregator.AggregateAreas([FoodConsumptionScore.Info], Areas, ["d", "c1"], [Q1, q2], Households(weighted: false), onlyWithHouseholds: true);
+
+        // d holds h1–h5 in Q1 (one missing) and h6 in Q2; c1 holds h1–h3 in Q1 and nobody in Q2.
+        Assert.Equal([("d", "2026Q1", 4, 1), ("d", "2026Q2", 1, 0), ("c1", "2026Q1", 2, 1), ("c1", "2026Q2", 0, 0)],
+            all.Select(a => (a.AreaId, a.Period.ToString(), a.N, a.NMissing)));
+        Assert.Equal([("d", "2026Q1"), ("d", "2026Q2"), ("c1", "2026Q1")], withHouseholds.Select(a => (a.AreaId, a.Period.ToString())));
     }
 
     [Fact]

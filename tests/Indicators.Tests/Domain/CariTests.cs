@@ -138,7 +138,7 @@ public sealed class CariTests
     {
         // FCS 25 = staples 7×2 + pulses 1×3 + meat 2×4 = 14 + 3 + 8: poor with 28/42 but borderline with 21/35.
         var fcs25 = new FcsAnswers { Staples = 7, Pulses = 1, Vegetables = 0, Fruit = 0, MeatFishEggs = 2, Dairy = 0, Sugar = 0, Oil = 0, Condiments = 0 };
-        Assert.Equal(FcsCategory.Poor, FoodConsumptionScore.Score(fcs25, FcsCutoffs.Alternative28And42).Value!.Category);
+        Assert.Equal(FcsCategory.Poor, FoodConsumptionScore.Score(fcs25, FcsCutoffs.Alternative2842).Value!.Category);
 
         var result = Cari.Score(new CariAnswers(fcs25, new RcsiAnswers(0, 0, 0, 0, 0), NoCoping, HalfOnFood)).Value!;
 

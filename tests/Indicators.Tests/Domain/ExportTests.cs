@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Watershed.Indicators.Domain.Aggregation;
 using Watershed.Indicators.Domain.Export;
+using Watershed.Indicators.Domain.Standard;
+using Watershed.ServiceDefaults.Errors;
 
 namespace Watershed.Indicators.Tests.Domain;
 
@@ -81,6 +83,48 @@ public sealed class ExportTests
         var mapping = new Dhis2Mapping([new Dhis2ElementMapping("FCS", "median", "FcsMean0001")], new Dictionary<string, string> { ["c1"] = "x" });
 
         Assert.Equal(["elements[0].metric", "org_units[c1]"], mapping.Validate().Select(e => e.Field));
+    }
+
+    [Fact]
+    public void A_mapping_naming_what_the_watershed_lacks_is_refused_element_by_element()
+    {
+        var mapping = new Dhis2Mapping(
+            [new Dhis2ElementMapping("NOPE", "mean", "FcsMean0001"), new Dhis2ElementMapping("FCS", "percent:rich", "FcsPoorPct1"), new Dhis2ElementMapping("FCS", "n", "FcsHhCount1")],
+            new Dictionary<string, string> { ["c1"] = "OuManzana01", ["elsewhere"] = "OuElsewh001" });
+
+        Assert.Equal(["elements[0].indicator_code", "elements[1].metric", "org_units[elsewhere]"],
+            mapping.ValidateIn([FoodConsumptionScore.Info], new HashSet<string> { "c1", "d" }).Select(e => e.Field));
+    }
+
+    [Fact]
+    public void An_export_needs_a_mapping_with_data_elements()
+    {
+        var watershed = Guid.CreateVersion7();
+
+        Assert.Same(Mapping, Dhis2Export.RequireMapping(Mapping, watershed));
+        Assert.Equal(("DHIS2_MAPPING", watershed.ToString()), Refused(null));
+        Assert.Equal(("DHIS2_MAPPING", watershed.ToString()), Refused(new Dhis2Mapping([], new Dictionary<string, string>())));
+
+        (string, string) Refused(Dhis2Mapping? mapping)
+        {
+            var refused = Assert.Throws<PreconditionFailedException>(() => Dhis2Export.RequireMapping(mapping, watershed));
+            return (refused.Type, refused.Subject);
+        }
+    }
+
+    [Fact]
+    public void A_watersheds_mapping_is_replaced_whole_and_only_by_a_valid_one()
+    {
+        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var stored = WatershedDhis2Mapping.Create(Guid.CreateVersion7(), Mapping, start);
+        var invalid = Mapping with { Elements = [new Dhis2ElementMapping("", "mean", "FcsMean0001")] };
+
+        var refused = Assert.Throws<InvalidArgumentException>(() => stored.Replace(invalid, start.AddDays(1)));
+        Assert.Equal(["elements[0].indicator_code"], refused.Violations.Select(v => v.Field));
+        Assert.Equal((Mapping, start), (stored.Mapping, stored.UpdatedAt));
+        var smaller = Mapping with { Elements = [Mapping.Elements[0]] };
+        stored.Replace(smaller, start.AddDays(2));
+        Assert.Equal((smaller, start.AddDays(2)), (stored.Mapping, stored.UpdatedAt));
     }
 
     [Fact]

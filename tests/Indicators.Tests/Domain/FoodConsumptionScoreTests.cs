@@ -16,7 +16,7 @@ public sealed class FoodConsumptionScoreTests
     {
         var answers = Nothing with { Staples = 7, Pulses = 3, Vegetables = 4, Fruit = 1, MeatFishEggs = 2, Dairy = 1, Sugar = 7, Oil = 5, Condiments = 7 };
 
-        var result = FoodConsumptionScore.Score(answers, FcsCutoffs.Standard21And35);
+        var result = FoodConsumptionScore.Score(answers, FcsCutoffs.Standard2135);
 
         // 7×2 + 3×3 + 4×1 + 1×1 + 2×4 + 1×4 + 7×0.5 + 5×0.5 + 7×0 = 14 + 9 + 4 + 1 + 8 + 4 + 3.5 + 2.5 + 0 = 46
         Assert.Equal(46m, result.Value!.Value);
@@ -28,7 +28,7 @@ public sealed class FoodConsumptionScoreTests
     public void Fcs_with_halves_is_exact()
     {
         // 1×0.5 (sugar) + 0 = 0.5 exactly, not 0.49999…
-        var result = FoodConsumptionScore.Score(Nothing with { Sugar = 1 }, FcsCutoffs.Standard21And35);
+        var result = FoodConsumptionScore.Score(Nothing with { Sugar = 1 }, FcsCutoffs.Standard2135);
 
         Assert.Equal(0.5m, result.Value!.Value);
     }
@@ -36,7 +36,7 @@ public sealed class FoodConsumptionScoreTests
     [Fact]
     public void Fcs_with_eight_days_is_rejected_naming_the_group()
     {
-        var result = FoodConsumptionScore.Score(Nothing with { MeatFishEggs = 8 }, FcsCutoffs.Standard21And35);
+        var result = FoodConsumptionScore.Score(Nothing with { MeatFishEggs = 8 }, FcsCutoffs.Standard2135);
 
         Assert.True(result.IsRejected);
         Assert.Null(result.Value);
@@ -46,7 +46,7 @@ public sealed class FoodConsumptionScoreTests
     [Fact]
     public void Fcs_with_negative_days_is_rejected_and_every_bad_group_is_named()
     {
-        var result = FoodConsumptionScore.Score(Nothing with { Pulses = -1, Oil = 9 }, FcsCutoffs.Standard21And35);
+        var result = FoodConsumptionScore.Score(Nothing with { Pulses = -1, Oil = 9 }, FcsCutoffs.Standard2135);
 
         Assert.Equal(["fcs.pulses", "fcs.oil"], result.Errors.Select(e => e.Field));
     }
@@ -54,7 +54,7 @@ public sealed class FoodConsumptionScoreTests
     [Fact]
     public void Fcs_with_one_group_missing_is_missing_not_zero()
     {
-        var result = FoodConsumptionScore.Score(Nothing with { Staples = 7, Condiments = null }, FcsCutoffs.Standard21And35);
+        var result = FoodConsumptionScore.Score(Nothing with { Staples = 7, Condiments = null }, FcsCutoffs.Standard2135);
 
         Assert.True(result.IsMissing);
         Assert.Null(result.Value);
@@ -76,7 +76,7 @@ public sealed class FoodConsumptionScoreTests
             Fruit = null, OrangeFruit = 0, OtherFruit = 2,
         };
 
-        var result = FoodConsumptionScore.Score(answers, FcsCutoffs.Standard21And35);
+        var result = FoodConsumptionScore.Score(answers, FcsCutoffs.Standard2135);
 
         Assert.Equal(44m, result.Value!.Value);
     }
@@ -84,7 +84,7 @@ public sealed class FoodConsumptionScoreTests
     [Fact]
     public void Fcs_from_sub_groups_is_missing_when_one_sub_group_is_unanswered()
     {
-        var result = FoodConsumptionScore.Score(Nothing with { Staples = null, Cereals = 7 }, FcsCutoffs.Standard21And35);
+        var result = FoodConsumptionScore.Score(Nothing with { Staples = null, Cereals = 7 }, FcsCutoffs.Standard2135);
 
         Assert.True(result.IsMissing);
         Assert.Equal(["fcs.tubers"], result.MissingFields);
@@ -93,7 +93,7 @@ public sealed class FoodConsumptionScoreTests
     [Fact]
     public void Fcs_sub_group_above_its_main_group_is_rejected()
     {
-        var result = FoodConsumptionScore.Score(Nothing with { MeatFishEggs = 2, OrganMeat = 3 }, FcsCutoffs.Standard21And35);
+        var result = FoodConsumptionScore.Score(Nothing with { MeatFishEggs = 2, OrganMeat = 3 }, FcsCutoffs.Standard2135);
 
         Assert.Equal("fcs.organ_meat: must not exceed fcs.meat_fish_eggs (2 days)", Assert.Single(result.Errors).ToString());
     }
@@ -101,7 +101,7 @@ public sealed class FoodConsumptionScoreTests
     [Fact]
     public void Fcs_sub_group_with_eight_days_is_rejected_even_when_the_cap_would_hide_it()
     {
-        var result = FoodConsumptionScore.Score(Nothing with { Staples = null, Cereals = 8, Tubers = 0 }, FcsCutoffs.Standard21And35);
+        var result = FoodConsumptionScore.Score(Nothing with { Staples = null, Cereals = 8, Tubers = 0 }, FcsCutoffs.Standard2135);
 
         Assert.Equal("fcs.cereals: must be 0–7 days", Assert.Single(result.Errors).ToString());
     }
@@ -119,7 +119,7 @@ public sealed class FoodConsumptionScoreTests
     {
         var result = FoodConsumptionScore.Score(
             Nothing with { Staples = staples, Pulses = pulses, Vegetables = vegetables, Sugar = sugar, Oil = oil, MeatFishEggs = meat },
-            FcsCutoffs.Standard21And35);
+            FcsCutoffs.Standard2135);
 
         Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), result.Value!.Value);
         Assert.Equal(category, result.Value.Category);
@@ -138,7 +138,7 @@ public sealed class FoodConsumptionScoreTests
     {
         var result = FoodConsumptionScore.Score(
             Nothing with { Staples = staples, MeatFishEggs = meat, Vegetables = vegetables, Sugar = sugar, Oil = oil },
-            FcsCutoffs.Alternative28And42);
+            FcsCutoffs.Alternative2842);
 
         Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), result.Value!.Value);
         Assert.Equal(category, result.Value.Category);
@@ -147,15 +147,15 @@ public sealed class FoodConsumptionScoreTests
     [Fact]
     public void Fcs_of_25_is_borderline_with_21_35_but_poor_with_28_42()
     {
-        Assert.Equal(FcsCategory.Borderline, FoodConsumptionScore.Categorize(25m, FcsCutoffs.Standard21And35));
-        Assert.Equal(FcsCategory.Poor, FoodConsumptionScore.Categorize(25m, FcsCutoffs.Alternative28And42));
+        Assert.Equal(FcsCategory.Borderline, FoodConsumptionScore.Categorize(25m, FcsCutoffs.Standard2135));
+        Assert.Equal(FcsCategory.Poor, FoodConsumptionScore.Categorize(25m, FcsCutoffs.Alternative2842));
     }
 
     [Fact]
     public void Fcs_of_38_is_acceptable_with_21_35_but_borderline_with_28_42()
     {
-        Assert.Equal(FcsCategory.Acceptable, FoodConsumptionScore.Categorize(38m, FcsCutoffs.Standard21And35));
-        Assert.Equal(FcsCategory.Borderline, FoodConsumptionScore.Categorize(38m, FcsCutoffs.Alternative28And42));
+        Assert.Equal(FcsCategory.Acceptable, FoodConsumptionScore.Categorize(38m, FcsCutoffs.Standard2135));
+        Assert.Equal(FcsCategory.Borderline, FoodConsumptionScore.Categorize(38m, FcsCutoffs.Alternative2842));
     }
 
     [Theory]
@@ -169,7 +169,7 @@ public sealed class FoodConsumptionScoreTests
     {
         var answers = Nothing with { Staples = staples, Sugar = sugar, Fruit = fruit, Pulses = rich, MeatFishEggs = rich, Dairy = rich, Vegetables = rich };
 
-        var result = FoodConsumptionScore.Score(answers, FcsCutoffs.Standard21And35);
+        var result = FoodConsumptionScore.Score(answers, FcsCutoffs.Standard2135);
 
         Assert.Equal(flagged, result.Value!.QualityFlag);
     }
@@ -185,7 +185,7 @@ public sealed class FoodConsumptionScoreTests
             Fruit = 1, OrangeFruit = 1,
         };
 
-        var nutrients = FoodConsumptionScore.Score(answers, FcsCutoffs.Standard21And35).Value!.Nutrients;
+        var nutrients = FoodConsumptionScore.Score(answers, FcsCutoffs.Standard2135).Value!.Nutrients;
 
         // VitA = dairy 3 + organ 0 + eggs 4 + orange veg 2 + green leafy 3 + orange fruit 1 = 13 → at least daily
         Assert.Equal(13, nutrients.VitaminA);
@@ -200,7 +200,7 @@ public sealed class FoodConsumptionScoreTests
     [Fact]
     public void Fcs_n_is_missing_where_its_sub_groups_were_not_asked()
     {
-        var nutrients = FoodConsumptionScore.Score(Nothing with { Staples = 7 }, FcsCutoffs.Standard21And35).Value!.Nutrients;
+        var nutrients = FoodConsumptionScore.Score(Nothing with { Staples = 7 }, FcsCutoffs.Standard2135).Value!.Nutrients;
 
         Assert.Null(nutrients.VitaminA);
         Assert.Null(nutrients.HaemIronFrequency);

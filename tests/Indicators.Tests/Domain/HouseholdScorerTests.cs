@@ -17,7 +17,7 @@ public sealed class HouseholdScorerTests
             ("hhs.whole_day", "0"), ("hhs.whole_day_frequency", ""),
             ("mahfp.months_short", "1 2 11"));
 
-        var scores = HouseholdScorer.Score(sheet, FcsCutoffs.Standard21And35);
+        var scores = HouseholdScorer.Score(sheet, FcsCutoffs.Standard2135);
 
         // rCSI 3 + 4 + 1 + 3 + 4 = 15; HHS often 2 + sometimes 1 + never 0 = 3; MAHFP 12 − 3 = 9
         Assert.Equal(15, scores.Rcsi.Value!.Value);
@@ -32,7 +32,7 @@ public sealed class HouseholdScorerTests
     {
         var sheet = Sheet(("fcs.pulses", "three"), ("hdds.cereals", "maybe"), ("rcsi.borrow_food", "2.5"));
 
-        var scores = HouseholdScorer.Score(sheet, FcsCutoffs.Standard21And35);
+        var scores = HouseholdScorer.Score(sheet, FcsCutoffs.Standard2135);
 
         Assert.True(scores.Fcs.IsRejected);
         Assert.Equal(
@@ -43,7 +43,7 @@ public sealed class HouseholdScorerTests
     [Fact]
     public void An_fcs_error_seen_again_by_cari_is_reported_once()
     {
-        var scores = HouseholdScorer.Score(Sheet(("fcs.dairy", "8")), FcsCutoffs.Standard21And35);
+        var scores = HouseholdScorer.Score(Sheet(("fcs.dairy", "8")), FcsCutoffs.Standard2135);
 
         Assert.True(scores.Cari.IsRejected);
         Assert.Equal("fcs.dairy: must be 0–7 days", Assert.Single(scores.Errors).ToString());
@@ -56,7 +56,7 @@ public sealed class HouseholdScorerTests
             ("fies.worried", "yes"), ("fies.healthy", "yes"), ("fies.few_foods", "no"), ("fies.skipped", "no"),
             ("fies.ate_less", "no"), ("fies.ran_out", "no"), ("fies.hungry", "no"), ("fies.whole_day", "no"));
 
-        var values = HouseholdScorer.Score(sheet, FcsCutoffs.Standard21And35).Values;
+        var values = HouseholdScorer.Score(sheet, FcsCutoffs.Standard2135).Values;
 
         Assert.Equal(new IndicatorValue("FIES_RAW", 2m, "2"), values.Single(v => v.IndicatorCode == "FIES_RAW"));
         Assert.Equal(new IndicatorValue("FCS", null, null), values.Single(v => v.IndicatorCode == "FCS"));
@@ -68,7 +68,7 @@ public sealed class HouseholdScorerTests
     {
         var sheet = Sheet(("rcsi.less_preferred_food", ""), ("rcsi.borrow_food", "0"), ("rcsi.limit_portions", "0"), ("rcsi.restrict_adults", "0"), ("rcsi.fewer_meals", " "));
 
-        var rcsi = HouseholdScorer.Score(sheet, FcsCutoffs.Standard21And35).Rcsi;
+        var rcsi = HouseholdScorer.Score(sheet, FcsCutoffs.Standard2135).Rcsi;
 
         Assert.Equal(["rcsi.less_preferred_food", "rcsi.fewer_meals"], rcsi.MissingFields);
     }

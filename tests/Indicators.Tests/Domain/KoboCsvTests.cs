@@ -77,7 +77,7 @@ public sealed class KoboCsvTests
             + "\"\";\"c1\";\"h3\";\"0\";\"14/03/2026\";\"7\";\"3\";\"4\";\"1\";\"2\";\"1\";\"7\";\"5\";\"x\"\n"
             + "\"a1\";\"c2\";\"h4\";\"1\";\"2026-03-14\";\"7\";\"3\";\"4\";\"1\";\"2\";\"1\";\"7\";\"5\";\"7\"\n");
 
-        var batch = SubmissionBatch.Validate(table, Mapping, "round-1", FcsCutoffs.Standard21And35);
+        var batch = SubmissionBatch.Validate(table, Mapping, "round-1", FcsCutoffs.Standard2135);
 
         Assert.False(batch.IsClean);
         Assert.Equal([1], batch.Accepted.Select(a => a.Row));
@@ -95,7 +95,7 @@ public sealed class KoboCsvTests
     {
         var table = Parse(Header + "\n\"a1\";\"c1\";\"h1\";\"1.5\";\"2026-03-14T09:12:00.000-05:00\";\"7\";\"3\";\"4\";\"1\";\"2\";\"1\";\"7\";\"5\";\"7\"\n");
 
-        var batch = SubmissionBatch.Validate(table, Mapping, "round-1", FcsCutoffs.Standard21And35);
+        var batch = SubmissionBatch.Validate(table, Mapping, "round-1", FcsCutoffs.Standard2135);
 
         var row = Assert.Single(batch.Accepted);
         Assert.Equal(new DateOnly(2026, 3, 14), row.Submission.InterviewDate);
@@ -114,7 +114,7 @@ public sealed class KoboCsvTests
             + "\"a1\";\"c1\";\"h1\";\"1\";\"2026-03-14\";\"7\";\"3\";\"4\";\"1\";\"2\";\"1\";\"7\";\"5\";\"7\"\n"
             + "\"a2\";\"c1\";\"h2\";\"3\";\"2026-03-20\";\"7\";\"2\";\"1\";\"0\";\"0\";\"0\";\"0\";\"0\";\"0\"\n"
             + "\"a3\";\"c1\";\"h3\";\"2\";\"2026-03-21\";\"\";\"2\";\"1\";\"0\";\"0\";\"0\";\"0\";\"0\";\"0\"\n");
-        var batch = SubmissionBatch.Validate(table, Mapping, "round-1", FcsCutoffs.Standard21And35);
+        var batch = SubmissionBatch.Validate(table, Mapping, "round-1", FcsCutoffs.Standard2135);
 
         var fcs = IndicatorAggregator.Aggregate(FoodConsumptionScore.Info, "c1", Period.Parse("202603"), batch.Accepted.SelectMany(a => a.Observations()));
 
@@ -130,7 +130,7 @@ public sealed class KoboCsvTests
         var mapping = Mapping with { WeightColumn = null };
         var table = Parse("\"meta/instanceID\";\"community_id\";\"household_id\";\"interview_date\"\n\"uuid:abc-1\";\"c1\";\"h1\";\"2026-01-02\"\n");
 
-        var batch = SubmissionBatch.Validate(table, mapping, "round-1", FcsCutoffs.Standard21And35);
+        var batch = SubmissionBatch.Validate(table, mapping, "round-1", FcsCutoffs.Standard2135);
 
         Assert.Equal("abc-1", Assert.Single(batch.Accepted).Submission.SubmissionId);
         Assert.Null(batch.Accepted[0].Submission.Weight);
@@ -141,7 +141,7 @@ public sealed class KoboCsvTests
     {
         var table = Parse("\"_uuid\";\"community_id\";\"household_id\";\"weight\";\"interview_date\"\n\"u1\";\"c1\";\"h1\";\"\";\"2026-01-02\"\n");
 
-        var batch = SubmissionBatch.Validate(table, Mapping, "round-1", FcsCutoffs.Standard21And35);
+        var batch = SubmissionBatch.Validate(table, Mapping, "round-1", FcsCutoffs.Standard2135);
 
         Assert.Equal(new RowError(1, "weight", "is required: the survey is weighted"), Assert.Single(batch.Errors));
     }
@@ -160,7 +160,7 @@ public sealed class KoboCsvTests
         var table = Parse("\"_uuid\";\"comunidad\";\"hogar\";\"fecha\";\"rcsi_menos_preferidos\";\"rcsi_prestar\";\"rcsi_porciones\";\"rcsi_adultos\";\"rcsi_comidas\"\n"
             + "\"u1\";\"c1\";\"h1\";\"2026-01-02\";\"1\";\"1\";\"1\";\"1\";\"1\"\n");
 
-        var batch = SubmissionBatch.Validate(table, mapping, "round-1", FcsCutoffs.Standard21And35);
+        var batch = SubmissionBatch.Validate(table, mapping, "round-1", FcsCutoffs.Standard2135);
 
         // 1×1 + 1×2 + 1×1 + 1×3 + 1×1 = 8
         Assert.Equal(8, Assert.Single(batch.Accepted).Scores.Rcsi.Value!.Value);
@@ -174,7 +174,7 @@ public sealed class KoboCsvTests
             AnswerColumns = new Dictionary<string, string> { ["fcs.bread"] = "pan", ["fcs.pulses"] = "legumbres", ["fcs.dairy"] = "legumbres" },
         };
 
-        Assert.Equal(["fcs.bread", "fcs.pulses"], mapping.Validate().Select(e => e.Field));
+        Assert.Equal(["answer_columns[fcs.bread]", "answer_columns[fcs.pulses]"], mapping.Validate().Select(e => e.Field));
         Assert.Empty(ColumnMapping.WfpDefault.Validate());
     }
 
@@ -192,7 +192,7 @@ public sealed class KoboCsvTests
 
         KoboCsv.Write(writer, submissions, Mapping);
         var text = writer.ToString();
-        var batch = SubmissionBatch.Validate(KoboCsv.Read(new StringReader(text)), Mapping, "round-1", FcsCutoffs.Standard21And35);
+        var batch = SubmissionBatch.Validate(KoboCsv.Read(new StringReader(text)), Mapping, "round-1", FcsCutoffs.Standard2135);
 
         Assert.StartsWith("\"_uuid\";\"community_id\";\"household_id\";\"weight\";\"interview_date\";\"FCSStap\"", text, StringComparison.Ordinal);
         Assert.True(batch.IsClean, string.Join("; ", batch.Errors));

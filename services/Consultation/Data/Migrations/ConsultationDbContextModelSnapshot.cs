@@ -29,7 +29,7 @@ namespace Watershed.Consultation.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
-                    b.PrimitiveCollection<List<string>>("Agenda")
+                    b.PrimitiveCollection<string[]>("Agenda")
                         .IsRequired()
                         .HasColumnType("text[]");
 
@@ -72,7 +72,8 @@ namespace Watershed.Consultation.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("SpaceId", "ScheduledAt");
+                    b.HasIndex("SpaceId", "ScheduledAt", "Id")
+                        .IsDescending(false, true, false);
 
                     b.ToTable("assemblies", (string)null);
                 });
@@ -137,9 +138,6 @@ namespace Watershed.Consultation.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<long>("LockVersion")
-                        .HasColumnType("bigint");
-
                     b.Property<long>("LogLength")
                         .HasColumnType("bigint");
 
@@ -189,6 +187,8 @@ namespace Watershed.Consultation.Data.Migrations
                         .HasColumnType("uuid");
 
                     b.HasKey("BallotId", "MemberId");
+
+                    b.HasIndex("MemberId");
 
                     b.ToTable("ballot_electors", (string)null);
                 });
@@ -275,6 +275,8 @@ namespace Watershed.Consultation.Data.Migrations
 
                     b.HasKey("BallotId", "MemberId");
 
+                    b.HasIndex("MemberId");
+
                     b.HasIndex("BallotId", "ClientRequestId")
                         .IsUnique();
 
@@ -310,6 +312,8 @@ namespace Watershed.Consultation.Data.Migrations
                     b.HasIndex("OrganizationId");
 
                     b.HasIndex("PersonId");
+
+                    b.HasIndex("SpaceId");
 
                     b.HasIndex("SpaceId", "PersonId")
                         .IsUnique()
@@ -380,7 +384,7 @@ namespace Watershed.Consultation.Data.Migrations
 
                     b.HasIndex("OrganizationId");
 
-                    b.HasIndex("WatershedId", "CreatedAt");
+                    b.HasIndex("WatershedId", "FullName", "Id");
 
                     b.ToTable("persons", (string)null);
                 });
@@ -436,7 +440,13 @@ namespace Watershed.Consultation.Data.Migrations
 
                     b.HasIndex("AssemblyId");
 
-                    b.HasIndex("SpaceId", "CreatedAt");
+                    b.HasIndex("BallotId");
+
+                    b.HasIndex("SubmittedByOrganizationId");
+
+                    b.HasIndex("SubmittedByPersonId");
+
+                    b.HasIndex("SpaceId", "CreatedAt", "Id");
 
                     b.ToTable("proposals", (string)null);
                 });
@@ -522,7 +532,7 @@ namespace Watershed.Consultation.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WatershedId");
+                    b.HasIndex("WatershedId", "Name", "Id");
 
                     b.ToTable("spaces", (string)null);
                 });
@@ -610,6 +620,12 @@ namespace Watershed.Consultation.Data.Migrations
                         .HasForeignKey("BallotId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Watershed.Consultation.Domain.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Watershed.Consultation.Domain.BallotLogEntry", b =>
@@ -626,6 +642,12 @@ namespace Watershed.Consultation.Data.Migrations
                     b.HasOne("Watershed.Consultation.Domain.Ballot", null)
                         .WithMany()
                         .HasForeignKey("BallotId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Watershed.Consultation.Domain.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
@@ -680,11 +702,26 @@ namespace Watershed.Consultation.Data.Migrations
                         .HasForeignKey("AssemblyId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("Watershed.Consultation.Domain.Ballot", null)
+                        .WithMany()
+                        .HasForeignKey("BallotId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Watershed.Consultation.Domain.Space", null)
                         .WithMany()
                         .HasForeignKey("SpaceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("Watershed.Consultation.Domain.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("SubmittedByOrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Watershed.Consultation.Domain.Person", null)
+                        .WithMany()
+                        .HasForeignKey("SubmittedByPersonId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Watershed.Consultation.Domain.ProposalReference", b =>

@@ -22,87 +22,9 @@ namespace Watershed.Indicators.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("Watershed.Indicators.Data.AlertRow", b =>
+            modelBuilder.Entity("Watershed.Indicators.Domain.Areas.Area", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTimeOffset>("ChangedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<int>("N")
-                        .HasColumnType("integer");
-
-                    b.Property<decimal>("ObservedValue")
-                        .HasColumnType("numeric");
-
-                    b.Property<string>("Period")
-                        .IsRequired()
-                        .HasMaxLength(8)
-                        .HasColumnType("character varying(8)");
-
-                    b.Property<DateOnly>("PeriodStart")
-                        .HasColumnType("date");
-
-                    b.Property<Guid>("RuleId")
-                        .HasColumnType("uuid");
-
-                    b.Property<int>("State")
-                        .HasColumnType("integer");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("RuleId", "ChangedAt");
-
-                    b.ToTable("alerts", (string)null);
-                });
-
-            modelBuilder.Entity("Watershed.Indicators.Data.AlertRuleRow", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid>("AreaId")
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset?>("DeletedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("IndicatorCode")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<string>("Metric")
-                        .IsRequired()
-                        .HasMaxLength(80)
-                        .HasColumnType("character varying(80)");
-
-                    b.Property<int>("Operator")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("PeriodType")
-                        .HasColumnType("integer");
-
-                    b.Property<decimal>("Threshold")
-                        .HasColumnType("numeric");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("AreaId", "CreatedAt");
-
-                    b.ToTable("alert_rules", (string)null);
-                });
-
-            modelBuilder.Entity("Watershed.Indicators.Data.AreaRow", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Code")
@@ -134,22 +56,20 @@ namespace Watershed.Indicators.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ParentId");
-
                     b.HasIndex("WatershedCode", "Code")
                         .IsUnique();
+
+                    b.HasIndex("ParentId", "Level", "Name", "Id");
+
+                    b.HasIndex("WatershedCode", "Level", "Name", "Id");
 
                     b.ToTable("areas", (string)null);
                 });
 
-            modelBuilder.Entity("Watershed.Indicators.Data.CustomIndicatorRow", b =>
+            modelBuilder.Entity("Watershed.Indicators.Domain.Custom.CustomIndicator", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
-
-                    b.Property<int>("Aggregation")
-                        .HasColumnType("integer");
 
                     b.Property<string>("AnswerField")
                         .IsRequired()
@@ -160,12 +80,6 @@ namespace Watershed.Indicators.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
-
-                    b.Property<int?>("ConditionOperator")
-                        .HasColumnType("integer");
-
-                    b.Property<decimal?>("ConditionThreshold")
-                        .HasColumnType("numeric");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -183,35 +97,50 @@ namespace Watershed.Indicators.Data.Migrations
                         .HasMaxLength(60)
                         .HasColumnType("character varying(60)");
 
-                    b.Property<Guid>("WatershedAreaId")
-                        .HasColumnType("uuid");
+                    b.Property<Guid>("WatershedId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("WatershedAreaId");
+
+                    b.Property<int>("_aggregation")
+                        .HasColumnType("integer")
+                        .HasColumnName("Aggregation");
+
+                    b.Property<int?>("_conditionOperator")
+                        .HasColumnType("integer")
+                        .HasColumnName("ConditionOperator");
+
+                    b.Property<decimal?>("_conditionThreshold")
+                        .HasColumnType("numeric")
+                        .HasColumnName("ConditionThreshold");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WatershedAreaId", "Code")
+                    b.HasIndex("WatershedId", "Code")
                         .IsUnique();
 
                     b.ToTable("custom_indicators", (string)null);
                 });
 
-            modelBuilder.Entity("Watershed.Indicators.Data.Dhis2MappingRow", b =>
+            modelBuilder.Entity("Watershed.Indicators.Domain.Export.WatershedDhis2Mapping", b =>
                 {
-                    b.Property<Guid>("WatershedAreaId")
-                        .HasColumnType("uuid");
+                    b.Property<Guid>("WatershedId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("WatershedAreaId");
 
-                    b.Property<string>("MappingJson")
+                    b.Property<string>("Mapping")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasColumnName("MappingJson");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.HasKey("WatershedAreaId");
+                    b.HasKey("WatershedId");
 
                     b.ToTable("dhis2_mappings", (string)null);
                 });
 
-            modelBuilder.Entity("Watershed.Indicators.Data.HouseholdScoreRow", b =>
+            modelBuilder.Entity("Watershed.Indicators.Domain.Ingest.HouseholdScore", b =>
                 {
                     b.Property<Guid>("SubmissionRowId")
                         .HasColumnType("uuid");
@@ -245,74 +174,24 @@ namespace Watershed.Indicators.Data.Migrations
 
                     b.HasKey("SubmissionRowId", "IndicatorCode");
 
+                    b.HasIndex("AreaId");
+
+                    b.HasIndex("SurveyRoundId");
+
                     b.HasIndex("IndicatorCode", "AreaId", "InterviewDate");
 
                     b.ToTable("household_scores", (string)null);
                 });
 
-            modelBuilder.Entity("Watershed.Indicators.Data.PlanTargetRow", b =>
+            modelBuilder.Entity("Watershed.Indicators.Domain.Ingest.Submission", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
-                    b.Property<Guid>("AreaId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("BaselinePeriod")
+                    b.Property<string>("Answers")
                         .IsRequired()
-                        .HasMaxLength(8)
-                        .HasColumnType("character varying(8)");
-
-                    b.Property<decimal>("BaselineValue")
-                        .HasColumnType("numeric");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<int>("Direction")
-                        .HasColumnType("integer");
-
-                    b.Property<Guid>("GoalId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("IndicatorCode")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<string>("Metric")
-                        .IsRequired()
-                        .HasMaxLength(80)
-                        .HasColumnType("character varying(80)");
-
-                    b.Property<Guid>("PlanId")
-                        .HasColumnType("uuid");
-
-                    b.Property<DateOnly>("TargetDate")
-                        .HasColumnType("date");
-
-                    b.Property<decimal>("TargetValue")
-                        .HasColumnType("numeric");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("AreaId");
-
-                    b.HasIndex("PlanId", "CreatedAt");
-
-                    b.ToTable("plan_targets", (string)null);
-                });
-
-            modelBuilder.Entity("Watershed.Indicators.Data.SubmissionRow", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("AnswersJson")
-                        .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasColumnName("AnswersJson");
 
                     b.Property<Guid>("AreaId")
                         .HasColumnType("uuid");
@@ -356,17 +235,19 @@ namespace Watershed.Indicators.Data.Migrations
                     b.HasIndex("SurveyRoundId", "SubmissionId")
                         .IsUnique();
 
+                    b.HasIndex("SurveyRoundId", "StoredAt", "Row", "Id");
+
                     b.ToTable("submissions", (string)null);
                 });
 
-            modelBuilder.Entity("Watershed.Indicators.Data.SurveyRoundRow", b =>
+            modelBuilder.Entity("Watershed.Indicators.Domain.Ingest.SurveyRound", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
-                    b.Property<string>("ColumnMappingJson")
-                        .HasColumnType("text");
+                    b.Property<string>("ColumnMapping")
+                        .HasColumnType("text")
+                        .HasColumnName("ColumnMappingJson");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -379,101 +260,272 @@ namespace Watershed.Indicators.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
-                    b.Property<Guid>("WatershedAreaId")
-                        .HasColumnType("uuid");
+                    b.Property<Guid>("WatershedId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("WatershedAreaId");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WatershedAreaId", "Name")
+                    b.HasIndex("WatershedId", "Id");
+
+                    b.HasIndex("WatershedId", "Name")
                         .IsUnique();
 
                     b.ToTable("survey_rounds", (string)null);
                 });
 
-            modelBuilder.Entity("Watershed.Indicators.Data.AlertRow", b =>
+            modelBuilder.Entity("Watershed.Indicators.Domain.Tracking.Alert", b =>
                 {
-                    b.HasOne("Watershed.Indicators.Data.AlertRuleRow", null)
-                        .WithMany()
-                        .HasForeignKey("RuleId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AreaId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("N")
+                        .HasColumnType("integer");
+
+                    b.Property<decimal>("ObservedValue")
+                        .HasColumnType("numeric");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<DateOnly>("PeriodStart")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("RuleId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RuleId", "Sequence")
+                        .IsUnique();
+
+                    b.HasIndex("AreaId", "PeriodStart", "ChangedAt", "Id");
+
+                    b.HasIndex("AreaId", "State", "PeriodStart", "ChangedAt", "Id");
+
+                    b.ToTable("alerts", (string)null);
                 });
 
-            modelBuilder.Entity("Watershed.Indicators.Data.AlertRuleRow", b =>
+            modelBuilder.Entity("Watershed.Indicators.Domain.Tracking.AlertRule", b =>
                 {
-                    b.HasOne("Watershed.Indicators.Data.AreaRow", null)
-                        .WithMany()
-                        .HasForeignKey("AreaId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AreaId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("IndicatorCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<int>("PeriodType")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("_operator")
+                        .HasColumnType("integer")
+                        .HasColumnName("Operator");
+
+                    b.Property<decimal>("_threshold")
+                        .HasColumnType("numeric")
+                        .HasColumnName("Threshold");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AreaId", "CreatedAt", "Id");
+
+                    b.ToTable("alert_rules", (string)null);
                 });
 
-            modelBuilder.Entity("Watershed.Indicators.Data.AreaRow", b =>
+            modelBuilder.Entity("Watershed.Indicators.Domain.Tracking.PlanTarget", b =>
                 {
-                    b.HasOne("Watershed.Indicators.Data.AreaRow", null)
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AreaId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Direction")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("GoalId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("IndicatorCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("_baselinePeriod")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("BaselinePeriod");
+
+                    b.Property<decimal>("_baselineValue")
+                        .HasColumnType("numeric")
+                        .HasColumnName("BaselineValue");
+
+                    b.Property<DateOnly>("_targetDate")
+                        .HasColumnType("date")
+                        .HasColumnName("TargetDate");
+
+                    b.Property<decimal>("_targetValue")
+                        .HasColumnType("numeric")
+                        .HasColumnName("TargetValue");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AreaId");
+
+                    b.HasIndex("PlanId", "CreatedAt", "Id");
+
+                    b.ToTable("plan_targets", (string)null);
+                });
+
+            modelBuilder.Entity("Watershed.Indicators.Domain.Areas.Area", b =>
+                {
+                    b.HasOne("Watershed.Indicators.Domain.Areas.Area", null)
                         .WithMany()
                         .HasForeignKey("ParentId")
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
-            modelBuilder.Entity("Watershed.Indicators.Data.CustomIndicatorRow", b =>
+            modelBuilder.Entity("Watershed.Indicators.Domain.Custom.CustomIndicator", b =>
                 {
-                    b.HasOne("Watershed.Indicators.Data.AreaRow", null)
+                    b.HasOne("Watershed.Indicators.Domain.Areas.Area", null)
                         .WithMany()
-                        .HasForeignKey("WatershedAreaId")
+                        .HasForeignKey("WatershedId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Watershed.Indicators.Data.Dhis2MappingRow", b =>
+            modelBuilder.Entity("Watershed.Indicators.Domain.Export.WatershedDhis2Mapping", b =>
                 {
-                    b.HasOne("Watershed.Indicators.Data.AreaRow", null)
+                    b.HasOne("Watershed.Indicators.Domain.Areas.Area", null)
                         .WithMany()
-                        .HasForeignKey("WatershedAreaId")
+                        .HasForeignKey("WatershedId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Watershed.Indicators.Data.HouseholdScoreRow", b =>
+            modelBuilder.Entity("Watershed.Indicators.Domain.Ingest.HouseholdScore", b =>
                 {
-                    b.HasOne("Watershed.Indicators.Data.SubmissionRow", null)
+                    b.HasOne("Watershed.Indicators.Domain.Areas.Area", null)
                         .WithMany()
+                        .HasForeignKey("AreaId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Watershed.Indicators.Domain.Ingest.Submission", null)
+                        .WithMany("Scores")
                         .HasForeignKey("SubmissionRowId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-                });
 
-            modelBuilder.Entity("Watershed.Indicators.Data.PlanTargetRow", b =>
-                {
-                    b.HasOne("Watershed.Indicators.Data.AreaRow", null)
-                        .WithMany()
-                        .HasForeignKey("AreaId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Watershed.Indicators.Data.SubmissionRow", b =>
-                {
-                    b.HasOne("Watershed.Indicators.Data.AreaRow", null)
-                        .WithMany()
-                        .HasForeignKey("AreaId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("Watershed.Indicators.Data.SurveyRoundRow", null)
+                    b.HasOne("Watershed.Indicators.Domain.Ingest.SurveyRound", null)
                         .WithMany()
                         .HasForeignKey("SurveyRoundId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Watershed.Indicators.Data.SurveyRoundRow", b =>
+            modelBuilder.Entity("Watershed.Indicators.Domain.Ingest.Submission", b =>
                 {
-                    b.HasOne("Watershed.Indicators.Data.AreaRow", null)
+                    b.HasOne("Watershed.Indicators.Domain.Areas.Area", null)
                         .WithMany()
-                        .HasForeignKey("WatershedAreaId")
+                        .HasForeignKey("AreaId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("Watershed.Indicators.Domain.Ingest.SurveyRound", null)
+                        .WithMany()
+                        .HasForeignKey("SurveyRoundId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Watershed.Indicators.Domain.Ingest.SurveyRound", b =>
+                {
+                    b.HasOne("Watershed.Indicators.Domain.Areas.Area", null)
+                        .WithMany()
+                        .HasForeignKey("WatershedId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Watershed.Indicators.Domain.Tracking.Alert", b =>
+                {
+                    b.HasOne("Watershed.Indicators.Domain.Areas.Area", null)
+                        .WithMany()
+                        .HasForeignKey("AreaId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Watershed.Indicators.Domain.Tracking.AlertRule", null)
+                        .WithMany()
+                        .HasForeignKey("RuleId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Watershed.Indicators.Domain.Tracking.AlertRule", b =>
+                {
+                    b.HasOne("Watershed.Indicators.Domain.Areas.Area", null)
+                        .WithMany()
+                        .HasForeignKey("AreaId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Watershed.Indicators.Domain.Tracking.PlanTarget", b =>
+                {
+                    b.HasOne("Watershed.Indicators.Domain.Areas.Area", null)
+                        .WithMany()
+                        .HasForeignKey("AreaId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Watershed.Indicators.Domain.Ingest.Submission", b =>
+                {
+                    b.Navigation("Scores");
                 });
 #pragma warning restore 612, 618
         }

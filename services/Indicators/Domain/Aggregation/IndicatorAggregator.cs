@@ -1,3 +1,5 @@
+using Watershed.ServiceDefaults.Errors;
+
 namespace Watershed.Indicators.Domain.Aggregation;
 
 /// <summary>
@@ -9,6 +11,7 @@ public static class IndicatorAggregator
     /// <summary>
     /// Aggregates the given households of one area: those observed on <paramref name="indicator"/> with an
     /// interview date inside <paramref name="period"/>. The caller chooses which households belong to the area.
+    /// Households of weighted and unweighted rounds cannot be aggregated together (<see cref="MixedSurveyWeightsException"/>).
     /// </summary>
     public static IndicatorAggregate Aggregate(IndicatorInfo indicator, string areaId, Period period, IEnumerable<HouseholdObservation> households)
     {
@@ -16,6 +19,11 @@ public static class IndicatorAggregator
         ArgumentNullException.ThrowIfNull(period);
         ArgumentNullException.ThrowIfNull(households);
         var selected = households.Where(h => h.IndicatorCode == indicator.Code && period.Contains(h.InterviewDate)).ToList();
+        if (SurveyWeights.AreMixed(selected.Select(h => h.Weight)))
+        {
+            throw new MixedSurveyWeightsException(indicator.Code, areaId, period);
+        }
+
         var weights = SurveyWeights.Effective(selected.Select(h => h.Weight).ToList());
         var scored = selected.Select((h, i) => (h.Value, h.Category, Weight: weights[i])).Where(h => h.Value is not null).ToList();
         var sumOfWeights = scored.Sum(h => h.Weight);
@@ -39,6 +47,45 @@ public static class IndicatorAggregator
     }
 
     /// <summary>
+    /// The aggregate of each indicator, area and period asked for, each area's from the households of the area
+    /// and every area inside it (<paramref name="areas"/>). With <paramref name="onlyWithHouseholds"/> an
+    /// area-period without any household is left out.
+    /// </summary>
+    public static IReadOnlyList<IndicatorAggregate> AggregateAreas(
+        IReadOnlyList<IndicatorInfo> indicators,
+        AreaHierarchy areas,
+        IReadOnlyList<string> areaIds,
+        IReadOnlyList<Period> periods,
+        IEnumerable<HouseholdObservation> households,
+        bool onlyWithHouseholds)
+    {
+        ArgumentNullException.ThrowIfNull(indicators);
+        ArgumentNullException.ThrowIfNull(areas);
+        ArgumentNullException.ThrowIfNull(areaIds);
+        ArgumentNullException.ThrowIfNull(periods);
+        var byIndicator = households.ToLookup(h => h.IndicatorCode);
+        var inside = areaIds.Distinct().ToDictionary(a => a, areas.SelfAndDescendants);
+        var result = new List<IndicatorAggregate>();
+        foreach (var indicator in indicators)
+        {
+            foreach (var area in areaIds)
+            {
+                var ofArea = byIndicator[indicator.Code].Where(h => inside[area].Contains(h.AreaId)).ToList();
+                foreach (var period in periods)
+                {
+                    var inPeriod = ofArea.Where(h => period.Contains(h.InterviewDate)).ToList();
+                    if (inPeriod.Count > 0 || !onlyWithHouseholds)
+                    {
+                        result.Add(Aggregate(indicator, area, period, inPeriod));
+                    }
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
     /// One aggregate per area of the hierarchy, each computed from the household records of the area and every
     /// area inside it: a district's figure is the figure of its households, never a mean of its communities' means.
     /// </summary>
@@ -56,6 +103,14 @@ public static class IndicatorAggregator
         ];
     }
 }
+
+/// <summary>
+/// FAILED_PRECONDITION: the households of an area and period come from weighted and unweighted survey rounds,
+/// whose figures cannot be added up; a narrower period holds one kind.
+/// </summary>
+public sealed class MixedSurveyWeightsException(string indicatorCode, string areaId, Period period)
+    : PreconditionFailedException("MIXED_SURVEY_WEIGHTS", $"{indicatorCode}/{areaId}/{period}",
+        $"The households of area {areaId} in {period} come from weighted and unweighted survey rounds, which cannot be aggregated together; ask for a period that holds one kind.");
 
 /// <summary>Survey weights are all-or-none: an unweighted survey counts each household once.</summary>
 public static class SurveyWeights

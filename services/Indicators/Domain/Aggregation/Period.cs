@@ -3,11 +3,12 @@ using System.Globalization;
 
 namespace Watershed.Indicators.Domain.Aggregation;
 
+/// <summary>The proto enum's twin (same names and numbers, no zero).</summary>
 public enum PeriodType
 {
-    Year,
-    Quarter,
-    Month,
+    Year = 1,
+    Quarter = 2,
+    Month = 3,
 }
 
 /// <summary>

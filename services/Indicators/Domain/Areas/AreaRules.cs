@@ -1,8 +1,12 @@
 using System.Text.RegularExpressions;
+using Watershed.ServiceDefaults.Errors;
 
 namespace Watershed.Indicators.Domain.Areas;
 
-/// <summary>How far down an area lies: households live in communities, communities in districts, districts in a watershed.</summary>
+/// <summary>
+/// How far down an area lies: households live in communities, communities in districts, districts in a watershed.
+/// The proto enum's twin (same names and numbers, no zero).
+/// </summary>
 public enum AreaLevel
 {
     Watershed = 1,
@@ -13,6 +17,10 @@ public enum AreaLevel
 /// <summary>What makes an area well placed and well named.</summary>
 public static partial class AreaRules
 {
+    public const int MaxCodeLength = 60;
+
+    public const int MaxNameLength = 200;
+
     /// <summary>The level an area's parent must have; null for a watershed, which is a top.</summary>
     public static AreaLevel? ParentLevel(AreaLevel level) => level switch
     {
@@ -31,6 +39,31 @@ public static partial class AreaRules
     public static string CodeRule(AreaLevel level) => level == AreaLevel.Watershed
         ? "must be 2–40 lower-case letters, digits or '-', starting with a letter"
         : "must be 1–60 lower-case letters, digits, '-' or '_', starting with a letter or digit";
+
+    /// <summary>
+    /// What is wrong with a new area's code and placement before its parent is loaded, so a request learns it with
+    /// its other mistakes (and before it is authorised against a watershed it may not name). A blank code is the
+    /// request's own "is required".
+    /// </summary>
+    public static IReadOnlyList<FieldViolation> Violations(AreaLevel level, string code, bool hasParent)
+    {
+        var violations = new List<FieldViolation>();
+        if (code.Length > 0 && !IsValidCode(level, code))
+        {
+            violations.Add(new FieldViolation("code", CodeRule(level)));
+        }
+
+        if (level == AreaLevel.Watershed && hasParent)
+        {
+            violations.Add(new FieldViolation("parent_id", "must be empty: a watershed lies in no other area"));
+        }
+        else if (level != AreaLevel.Watershed && !hasParent)
+        {
+            violations.Add(new FieldViolation("parent_id", "is required: a district lies in a watershed, a community in a district"));
+        }
+
+        return violations;
+    }
 
     [GeneratedRegex("^[a-z][a-z0-9-]{1,39}$")]
     private static partial Regex WatershedCode();

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Watershed.Indicators.Domain.Aggregation;
+using Watershed.ServiceDefaults.Errors;
 
 namespace Watershed.Indicators.Domain.Export;
 
@@ -18,30 +19,35 @@ public sealed partial record Dhis2Mapping(IReadOnlyList<Dhis2ElementMapping> Ele
     /// <summary>DHIS2 uids: 11 characters, a letter then letters or digits (indicators.md, DHIS2 export).</summary>
     public static bool IsUid(string? value) => value is not null && UidPattern().IsMatch(value);
 
-    public IReadOnlyList<FieldError> Validate()
+    public IReadOnlyList<FieldViolation> Validate()
     {
-        var errors = new List<FieldError>();
+        var errors = new List<FieldViolation>();
         var seen = new HashSet<(string, AggregateMetric)>();
         foreach (var (i, e) in Elements.Index())
         {
             var at = string.Create(CultureInfo.InvariantCulture, $"elements[{i}]");
+            if (string.IsNullOrWhiteSpace(e.IndicatorCode))
+            {
+                errors.Add(new FieldViolation($"{at}.indicator_code", "is required"));
+            }
+
             if (!AggregateMetric.TryParse(e.Metric, out var metric))
             {
-                errors.Add(new FieldError($"{at}.metric", $"'{e.Metric}' is not a metric"));
+                errors.Add(new FieldViolation($"{at}.metric", $"'{e.Metric}' is not a metric"));
             }
             else if (!seen.Add((e.IndicatorCode, metric!)))
             {
-                errors.Add(new FieldError($"{at}.metric", $"{e.IndicatorCode} {e.Metric} is mapped more than once"));
+                errors.Add(new FieldViolation($"{at}.metric", $"{e.IndicatorCode} {e.Metric} is mapped more than once"));
             }
 
             if (!IsUid(e.DataElement))
             {
-                errors.Add(new FieldError($"{at}.data_element", $"'{e.DataElement}' is not a DHIS2 uid (11 characters, a letter then letters or digits)"));
+                errors.Add(new FieldViolation($"{at}.data_element", $"'{e.DataElement}' is not a DHIS2 uid (11 characters, a letter then letters or digits)"));
             }
 
             if (e.CategoryOptionCombo is not null && !IsUid(e.CategoryOptionCombo))
             {
-                errors.Add(new FieldError($"{at}.category_option_combo", $"'{e.CategoryOptionCombo}' is not a DHIS2 uid (11 characters, a letter then letters or digits)"));
+                errors.Add(new FieldViolation($"{at}.category_option_combo", $"'{e.CategoryOptionCombo}' is not a DHIS2 uid (11 characters, a letter then letters or digits)"));
             }
         }
 
@@ -49,8 +55,39 @@ public sealed partial record Dhis2Mapping(IReadOnlyList<Dhis2ElementMapping> Ele
         {
             if (!IsUid(orgUnit))
             {
-                errors.Add(new FieldError($"org_units[{area}]", $"'{orgUnit}' is not a DHIS2 uid (11 characters, a letter then letters or digits)"));
+                errors.Add(new FieldViolation($"org_units[{area}]", $"'{orgUnit}' is not a DHIS2 uid (11 characters, a letter then letters or digits)"));
             }
+        }
+
+        return errors;
+    }
+
+    /// <summary>
+    /// What the mapping names that the watershed lacks: indicators it does not have, categories those indicators
+    /// do not have, areas that are not the watershed's (<paramref name="areaIds"/>).
+    /// </summary>
+    public IReadOnlyList<FieldViolation> ValidateIn(IReadOnlyList<IndicatorInfo> indicators, IReadOnlySet<string> areaIds)
+    {
+        ArgumentNullException.ThrowIfNull(indicators);
+        ArgumentNullException.ThrowIfNull(areaIds);
+        var errors = new List<FieldViolation>();
+        foreach (var (i, element) in Elements.Index())
+        {
+            var at = string.Create(CultureInfo.InvariantCulture, $"elements[{i}]");
+            var indicator = indicators.FirstOrDefault(x => x.Code == element.IndicatorCode);
+            if (indicator is null)
+            {
+                errors.Add(new FieldViolation($"{at}.indicator_code", $"the watershed has no indicator {element.IndicatorCode}"));
+            }
+            else if (AggregateMetric.TryParse(element.Metric, out var metric) && metric!.IsPerCategory && !indicator.HasCategory(metric.Category!))
+            {
+                errors.Add(new FieldViolation($"{at}.metric", $"{indicator.Code} has no category '{metric.Category}'"));
+            }
+        }
+
+        foreach (var area in OrgUnits.Keys.Where(a => !areaIds.Contains(a)).Order(StringComparer.Ordinal))
+        {
+            errors.Add(new FieldViolation($"org_units[{area}]", "is not the id of an area of this watershed"));
         }
 
         return errors;
@@ -78,6 +115,13 @@ public sealed record Dhis2DataValueSet([property: JsonPropertyName("dataValues")
 /// <summary>The document, and the areas left out because the mapping has no org unit for them.</summary>
 public sealed record Dhis2Export(Dhis2DataValueSet DataValueSet, IReadOnlyList<string> UnmappedAreas)
 {
+    /// <summary>An export needs a mapping with at least one data element: a watershed without one has nothing to send.</summary>
+    public static Dhis2Mapping RequireMapping(Dhis2Mapping? mapping, Guid watershedId) =>
+        mapping is { Elements.Count: > 0 }
+            ? mapping
+            : throw new PreconditionFailedException("DHIS2_MAPPING", watershedId.ToString(),
+                "The watershed has no DHIS2 mapping: set one with SetDhis2Mapping first.");
+
     /// <summary>
     /// Builds the document from aggregates. A mean or percentage whose numerator and denominator are both mapped
     /// is sent only as those two counts: DHIS2 then recomputes the ratio correctly when it adds areas up

@@ -1,3 +1,5 @@
+using Watershed.ServiceDefaults.Errors;
+
 namespace Watershed.Indicators.Domain.Ingest;
 
 /// <summary>
@@ -26,48 +28,49 @@ public sealed record ColumnMapping(
         "interview_date",
         DefaultAnswerColumns());
 
-    /// <summary>Every problem with the mapping, named by canonical field or metadata role.</summary>
-    public IReadOnlyList<FieldError> Validate()
+    /// <summary>Every problem with the mapping, named by its attribute (snake_case, answer columns as answer_columns[field]).</summary>
+    public IReadOnlyList<FieldViolation> Validate()
     {
-        var errors = new List<FieldError>();
+        var errors = new List<FieldViolation>();
         if (SubmissionIdColumns.Count == 0 || SubmissionIdColumns.Any(string.IsNullOrWhiteSpace))
         {
-            errors.Add(new FieldError("submission_id", "needs at least one column and no blank column names"));
+            errors.Add(new FieldViolation("submission_id_columns", "needs at least one column and no blank column names"));
         }
 
-        foreach (var (role, column) in new[] { ("area", AreaColumn), ("household", HouseholdColumn), ("interview_date", InterviewDateColumn) })
+        foreach (var (attribute, column) in new[] { ("area_column", AreaColumn), ("household_column", HouseholdColumn), ("interview_date_column", InterviewDateColumn) })
         {
             if (string.IsNullOrWhiteSpace(column))
             {
-                errors.Add(new FieldError(role, "column name is required"));
+                errors.Add(new FieldViolation(attribute, "is required"));
             }
         }
 
         if (WeightColumn is not null && string.IsNullOrWhiteSpace(WeightColumn))
         {
-            errors.Add(new FieldError("weight", "column name must not be blank; leave it out for an unweighted survey"));
+            errors.Add(new FieldViolation("weight_column", "must not be blank; leave it out for an unweighted survey"));
         }
 
         var metadata = MetadataColumns.ToHashSet(StringComparer.Ordinal);
         var usedBy = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (field, column) in AnswerColumns.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
+            var at = $"answer_columns[{field}]";
             if (!AnswerFields.IsKnown(field))
             {
-                errors.Add(new FieldError(field, "is not a canonical answer field"));
+                errors.Add(new FieldViolation(at, "is not a canonical answer field"));
             }
 
             if (string.IsNullOrWhiteSpace(column))
             {
-                errors.Add(new FieldError(field, "column name is required"));
+                errors.Add(new FieldViolation(at, "column name is required"));
             }
             else if (metadata.Contains(column))
             {
-                errors.Add(new FieldError(field, $"column '{column}' is already a metadata column"));
+                errors.Add(new FieldViolation(at, $"column '{column}' is already a metadata column"));
             }
             else if (!usedBy.TryAdd(column, field))
             {
-                errors.Add(new FieldError(field, $"column '{column}' is already mapped to {usedBy[column]}"));
+                errors.Add(new FieldViolation(at, $"column '{column}' is already mapped to {usedBy[column]}"));
             }
         }
 

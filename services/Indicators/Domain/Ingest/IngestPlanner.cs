@@ -6,13 +6,14 @@ using Watershed.Indicators.Domain.Standard;
 
 namespace Watershed.Indicators.Domain.Ingest;
 
+/// <summary>The proto enum's twin (same names and numbers, no zero).</summary>
 public enum ImportMode
 {
     /// <summary>Store nothing when any row is bad: a file is fixed and sent again as a whole.</summary>
-    AllOrNothing,
+    AllOrNothing = 1,
 
     /// <summary>Store the good rows and report the bad ones: the caller asked for it explicitly.</summary>
-    GoodRowsOnly,
+    GoodRowsOnly = 2,
 }
 
 /// <summary>A household's figure on one indicator as it is stored at ingest, with the answers it lacked.</summary>
@@ -27,7 +28,14 @@ public sealed record IngestPlan(
     int DuplicateRows,
     IReadOnlyList<PlannedRow> ToStore,
     IReadOnlyList<RowError> Errors,
-    IReadOnlyList<string> MappedColumnsNotInFile);
+    IReadOnlyList<string> MappedColumnsNotInFile)
+{
+    /// <summary>Data rows with at least one error (the header's own errors are not a household's).</summary>
+    public int RejectedRows => Errors.Where(e => e.Row > 0).Select(e => e.Row).Distinct().Count();
+
+    /// <summary>The batch had errors and stored nothing: refused as a whole, or no row was good.</summary>
+    public bool IsRejected => Errors.Count > 0 && ToStore.Count == 0;
+}
 
 /// <summary>
 /// Decides what a validated batch stores. A submission id already stored in the round with the same content is a
@@ -39,7 +47,7 @@ public static class IngestPlanner
     public static IngestPlan Plan(
         BatchValidation batch,
         ColumnMapping mapping,
-        IReadOnlyList<CustomIndicatorDefinition> customIndicators,
+        IReadOnlyList<CustomIndicator> customIndicators,
         Func<string, Guid?> resolveArea,
         IReadOnlyDictionary<string, string> storedFingerprints,
         ImportMode mode)
@@ -68,7 +76,7 @@ public static class IngestPlanner
             foreach (var custom in customIndicators)
             {
                 var result = custom.Read(sheet);
-                rowErrors.AddRange(result.Errors.Select(e => new RowError(row.Row, mapping.ColumnOf(e.Field) ?? e.Field, e.Reason)));
+                rowErrors.AddRange(result.Errors.Select(e => new RowError(row.Row, mapping.ColumnOf(e.Field) ?? e.Field, e.Description)));
                 scores.Add(custom.ToStoredScore(result));
             }
 

@@ -55,7 +55,7 @@ public static class SubmissionBatch
             }
 
             var scores = HouseholdScorer.Score(mapping.ToAnswerSheet(row.Values), cutoffs);
-            rowErrors.AddRange(scores.Errors.Select(e => new RowError(row.Number, mapping.ColumnOf(e.Field) ?? e.Field, e.Reason)));
+            rowErrors.AddRange(scores.Errors.Select(e => new RowError(row.Number, mapping.ColumnOf(e.Field) ?? e.Field, e.Description)));
             if (rowErrors.Count == 0)
             {
                 accepted.Add(new AcceptedRow(row.Number, submission!, scores));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Watershed.ServiceDefaults.Errors;
 using AnswerFes = Watershed.Indicators.Domain.AnswerFields.Fes;
 using L = Watershed.Indicators.Domain.AnswerFields.Lcs;
 
@@ -92,12 +93,12 @@ public static class Cari
     {
         ArgumentNullException.ThrowIfNull(answers);
         // CARI always uses the 21/35 cut-offs, whatever the survey reports FCS with.
-        var fcs = FoodConsumptionScore.Score(answers.Fcs, FcsCutoffs.Standard21And35);
+        var fcs = FoodConsumptionScore.Score(answers.Fcs, FcsCutoffs.Standard2135);
         var rcsi = ReducedCopingStrategiesIndex.Score(answers.Rcsi);
         var lcs = LivelihoodCoping(answers.Lcs);
         var fes = FoodExpenditureShare(answers.Fes);
 
-        var errors = new List<FieldError>([.. fcs.Errors, .. rcsi.Errors, .. lcs.Errors, .. fes.Errors]);
+        var errors = new List<FieldViolation>([.. fcs.Errors, .. rcsi.Errors, .. lcs.Errors, .. fes.Errors]);
         var missing = new List<string>([.. fcs.MissingFields, .. rcsi.MissingFields, .. lcs.MissingFields, .. fes.MissingFields]);
         return ScoreResult<CariScore>.From(errors, missing, () =>
         {
@@ -122,7 +123,7 @@ public static class Cari
     public static ScoreResult<LcsScore> LivelihoodCoping(LcsAnswers answers)
     {
         ArgumentNullException.ThrowIfNull(answers);
-        var errors = new List<FieldError>();
+        var errors = new List<FieldViolation>();
         var missing = new List<string>();
         (IReadOnlyList<string> Fields, IReadOnlyList<CopingAnswer?> Answers, int Class)[] groups =
         [
@@ -154,7 +155,7 @@ public static class Cari
     public static ScoreResult<FesScore> FoodExpenditureShare(FesAnswers answers)
     {
         ArgumentNullException.ThrowIfNull(answers);
-        var errors = new List<FieldError>();
+        var errors = new List<FieldViolation>();
         var missing = new List<string>();
         var food = Total(answers.Food7Days, errors, missing);
         var nonFood30 = Total(answers.NonFood30Days, errors, missing);
@@ -172,7 +173,7 @@ public static class Cari
 
         if (errors.Count == 0 && missing.Count == 0 && food + nonFood30 + nonFood6 == 0m)
         {
-            errors.Add(new FieldError(AnswerFes.Food7DaysPrefix + "*", "food and non-food expenditure are all 0: the share is undefined"));
+            errors.Add(new FieldViolation(AnswerFes.Food7DaysPrefix + "*", "food and non-food expenditure are all 0: the share is undefined"));
         }
 
         return ScoreResult<FesScore>.From(errors, missing, () =>
@@ -193,7 +194,7 @@ public static class Cari
     private static int ShareClass(decimal food, decimal total) =>
         food * 100m < total * 50m ? 1 : food * 100m < total * 65m ? 2 : food * 100m < total * 75m ? 3 : 4;
 
-    private static decimal Total(IReadOnlyList<ExpenseItem> items, List<FieldError> errors, List<string> missing)
+    private static decimal Total(IReadOnlyList<ExpenseItem> items, List<FieldViolation> errors, List<string> missing)
     {
         foreach (var item in items)
         {
@@ -203,7 +204,7 @@ public static class Cari
             }
             else if (item.Amount < 0m)
             {
-                errors.Add(new FieldError(item.Field, $"must be 0 or more, got {item.Amount.Value.ToString(CultureInfo.InvariantCulture)}"));
+                errors.Add(new FieldViolation(item.Field, $"must be 0 or more, got {item.Amount.Value.ToString(CultureInfo.InvariantCulture)}"));
             }
         }
 

@@ -1,15 +1,16 @@
+using Watershed.ServiceDefaults.Errors;
 using F = Watershed.Indicators.Domain.AnswerFields.Fcs;
 
 namespace Watershed.Indicators.Domain.Standard;
 
-/// <summary>Which FCS cut-offs a survey uses (indicators.md, FCS): the survey states it.</summary>
+/// <summary>Which FCS cut-offs a survey uses (indicators.md, FCS): the survey states it. The proto enum's twin.</summary>
 public enum FcsCutoffs
 {
     /// <summary>Poor ≤ 21, borderline 21.5–35, acceptable &gt; 35.</summary>
-    Standard21And35,
+    Standard2135 = 1,
 
     /// <summary>Poor ≤ 28, borderline 28.5–42, acceptable &gt; 42: where sugar and oil are eaten nearly daily.</summary>
-    Alternative28And42,
+    Alternative2842 = 2,
 }
 
 public enum FcsCategory
@@ -134,7 +135,7 @@ public static class FoodConsumptionScore
     public static ScoreResult<FcsScore> Score(FcsAnswers answers, FcsCutoffs cutoffs)
     {
         ArgumentNullException.ThrowIfNull(answers);
-        var errors = new List<FieldError>();
+        var errors = new List<FieldViolation>();
         var missing = new List<string>();
         var total = 0m;
 
@@ -148,7 +149,7 @@ public static class FoodConsumptionScore
                 CheckDays(field, sub, errors);
                 if (main is not null && sub > main)
                 {
-                    errors.Add(new FieldError(field, $"must not exceed {group.Field} ({main} days)"));
+                    errors.Add(new FieldViolation(field, $"must not exceed {group.Field} ({main} days)"));
                 }
             }
 
@@ -167,8 +168,8 @@ public static class FoodConsumptionScore
     {
         var (poorUpTo, borderlineUpTo) = cutoffs switch
         {
-            FcsCutoffs.Standard21And35 => (21m, 35m),
-            FcsCutoffs.Alternative28And42 => (28m, 42m),
+            FcsCutoffs.Standard2135 => (21m, 35m),
+            FcsCutoffs.Alternative2842 => (28m, 42m),
             _ => throw new ArgumentOutOfRangeException(nameof(cutoffs), cutoffs, null),
         };
         return fcs <= poorUpTo ? FcsCategory.Poor : fcs <= borderlineUpTo ? FcsCategory.Borderline : FcsCategory.Acceptable;
@@ -194,11 +195,11 @@ public static class FoodConsumptionScore
         return Math.Min(7, group.SubGroups.Sum(s => s.Days(answers)!.Value));
     }
 
-    private static void CheckDays(string field, int? days, List<FieldError> errors)
+    private static void CheckDays(string field, int? days, List<FieldViolation> errors)
     {
         if (days is < 0 or > 7)
         {
-            errors.Add(new FieldError(field, "must be 0–7 days"));
+            errors.Add(new FieldViolation(field, "must be 0–7 days"));
         }
     }
 

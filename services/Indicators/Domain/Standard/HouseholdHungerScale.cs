@@ -1,3 +1,4 @@
+using Watershed.ServiceDefaults.Errors;
 using H = Watershed.Indicators.Domain.AnswerFields.Hhs;
 
 namespace Watershed.Indicators.Domain.Standard;
@@ -79,18 +80,18 @@ public static class HouseholdHungerScale
             (H.SleepHungry, H.SleepHungryFrequency, answers.SleepHungry),
             (H.WholeDayWithoutEating, H.WholeDayWithoutEatingFrequency, answers.WholeDayWithoutEating),
         ];
-        var errors = new List<FieldError>();
+        var errors = new List<FieldViolation>();
         var missing = new List<string>();
         foreach (var (field, frequencyField, question) in questions)
         {
             ItemChecks.Answered(field, question.Occurred, missing);
             if (question.Occurred == true && question.Frequency is null)
             {
-                errors.Add(new FieldError(frequencyField, $"is required when {field} is yes"));
+                errors.Add(new FieldViolation(frequencyField, $"is required when {field} is yes"));
             }
             else if (question.Occurred == false && question.Frequency is not null)
             {
-                errors.Add(new FieldError(frequencyField, $"must be empty when {field} is no"));
+                errors.Add(new FieldViolation(frequencyField, $"must be empty when {field} is no"));
             }
         }
 

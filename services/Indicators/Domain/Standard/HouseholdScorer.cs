@@ -1,3 +1,5 @@
+using Watershed.ServiceDefaults.Errors;
+
 namespace Watershed.Indicators.Domain.Standard;
 
 /// <summary>One indicator's household figure as aggregation needs it: value and category, both null when missing.</summary>
@@ -15,7 +17,7 @@ public sealed record HouseholdScores(
     ScoreResult<CariScore> Cari)
 {
     /// <summary>Every rejected answer once (CARI re-checks the FCS and rCSI answers), in field order.</summary>
-    public IReadOnlyList<FieldError> Errors =>
+    public IReadOnlyList<FieldViolation> Errors =>
     [
         .. new[] { Fcs.Errors, Rcsi.Errors, Hdds.Errors, Mddw.Errors, Hhs.Errors, Fies.Errors, Mahfp.Errors, Cari.Errors }
             .SelectMany(e => e)

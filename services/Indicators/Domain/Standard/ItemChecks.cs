@@ -1,9 +1,11 @@
+using Watershed.ServiceDefaults.Errors;
+
 namespace Watershed.Indicators.Domain.Standard;
 
 /// <summary>Range checks and missing-answer bookkeeping shared by the item-sum indicators.</summary>
 internal static class ItemChecks
 {
-    public static void Days(string field, int? days, List<FieldError> errors, List<string> missing)
+    public static void Days(string field, int? days, List<FieldViolation> errors, List<string> missing)
     {
         if (days is null)
         {
@@ -11,7 +13,7 @@ internal static class ItemChecks
         }
         else if (days is < 0 or > 7)
         {
-            errors.Add(new FieldError(field, "must be 0–7 days"));
+            errors.Add(new FieldViolation(field, "must be 0–7 days"));
         }
     }
 

@@ -1,3 +1,4 @@
+using Watershed.ServiceDefaults.Errors;
 using M = Watershed.Indicators.Domain.AnswerFields.Mddw;
 
 namespace Watershed.Indicators.Domain.Standard;
@@ -61,13 +62,13 @@ public static class MinimumDietaryDiversityWomen
     public static ScoreResult<MddwScore> Score(MddwAnswers answers)
     {
         ArgumentNullException.ThrowIfNull(answers);
-        var errors = new List<FieldError>();
+        var errors = new List<FieldViolation>();
         var missing = new List<string>();
         ItemChecks.Answered(M.Age, answers.Age, missing);
         // The indicator is defined for women of reproductive age only (FAO & FHI 360, 2016).
         if (answers.Age is < 15 or > 49)
         {
-            errors.Add(new FieldError(M.Age, "must be 15–49 years: MDD-W covers women of reproductive age"));
+            errors.Add(new FieldViolation(M.Age, "must be 15–49 years: MDD-W covers women of reproductive age"));
         }
 
         var groups = answers.Groups();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Watershed.ServiceDefaults.Errors;
 
 namespace Watershed.Indicators.Domain.Standard;
 
@@ -58,15 +59,15 @@ public static class MonthsOfAdequateFoodProvisioning
             return ScoreResult<MahfpScore>.Missing([field]);
         }
 
-        var errors = new List<FieldError>();
+        var errors = new List<FieldViolation>();
         foreach (var month in months.Where(m => m is < 1 or > 12).Distinct())
         {
-            errors.Add(new FieldError(field, $"month {month} is not 1–12"));
+            errors.Add(new FieldViolation(field, $"month {month} is not 1–12"));
         }
 
         foreach (var month in months.GroupBy(m => m).Where(g => g.Count() > 1).Select(g => g.Key))
         {
-            errors.Add(new FieldError(field, $"month {month} is listed more than once"));
+            errors.Add(new FieldViolation(field, $"month {month} is listed more than once"));
         }
 
         return ScoreResult<MahfpScore>.From(errors, [], () => new MahfpScore(12 - months.Count));

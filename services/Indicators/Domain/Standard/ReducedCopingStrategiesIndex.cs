@@ -1,3 +1,4 @@
+using Watershed.ServiceDefaults.Errors;
 using R = Watershed.Indicators.Domain.AnswerFields.Rcsi;
 
 namespace Watershed.Indicators.Domain.Standard;
@@ -42,7 +43,7 @@ public static class ReducedCopingStrategiesIndex
             (R.RestrictAdults, answers.RestrictAdults, 3),
             (R.FewerMeals, answers.FewerMeals, 1),
         ];
-        var errors = new List<FieldError>();
+        var errors = new List<FieldViolation>();
         var missing = new List<string>();
         foreach (var (field, days, _) in items)
         {

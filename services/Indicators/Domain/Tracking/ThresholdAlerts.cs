@@ -2,39 +2,6 @@ using Watershed.Indicators.Domain.Aggregation;
 
 namespace Watershed.Indicators.Domain.Tracking;
 
-/// <summary>
-/// Raise an alert when an area's figure crosses a level, e.g. "percent:poor of FCS in district D &gt; 20".
-/// </summary>
-public sealed record AlertRule(string RuleId, string IndicatorCode, string AreaId, AggregateMetric Metric, Condition Condition)
-{
-    public IReadOnlyList<FieldError> Validate(IndicatorInfo indicator)
-    {
-        ArgumentNullException.ThrowIfNull(indicator);
-        var errors = new List<FieldError>();
-        if (indicator.Code != IndicatorCode)
-        {
-            errors.Add(new FieldError("indicator_code", $"is {IndicatorCode}, not {indicator.Code}"));
-        }
-
-        if (string.IsNullOrWhiteSpace(AreaId))
-        {
-            errors.Add(new FieldError("area_id", "is required"));
-        }
-
-        if (Metric.IsPerCategory && !indicator.HasCategory(Metric.Category!))
-        {
-            errors.Add(new FieldError("metric", $"{indicator.Code} has no category '{Metric.Category}'"));
-        }
-
-        if (!Enum.IsDefined(Condition.Operator))
-        {
-            errors.Add(new FieldError("condition.operator", "is required"));
-        }
-
-        return errors;
-    }
-}
-
 public enum AlertTransition
 {
     /// <summary>Was clear, now meets the condition: publish "raised".</summary>
@@ -75,9 +42,9 @@ public static class ThresholdAlerts
     {
         ArgumentNullException.ThrowIfNull(rule);
         ArgumentNullException.ThrowIfNull(aggregate);
-        if (aggregate.IndicatorCode != rule.IndicatorCode || aggregate.AreaId != rule.AreaId)
+        if (aggregate.IndicatorCode != rule.IndicatorCode || aggregate.AreaId != rule.AreaId.ToString())
         {
-            throw new ArgumentException($"Rule {rule.RuleId} is about {rule.IndicatorCode} in {rule.AreaId}, not {aggregate.IndicatorCode} in {aggregate.AreaId}.", nameof(aggregate));
+            throw new ArgumentException($"Rule {rule.Id} is about {rule.IndicatorCode} in {rule.AreaId}, not {aggregate.IndicatorCode} in {aggregate.AreaId}.", nameof(aggregate));
         }
 
         var observed = aggregate.N == 0 ? null : aggregate.Value(rule.Metric);

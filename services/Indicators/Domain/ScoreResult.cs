@@ -1,20 +1,17 @@
-namespace Watershed.Indicators.Domain;
+using Watershed.ServiceDefaults.Errors;
 
-/// <summary>A rejected answer: the canonical field (e.g. "fcs.meat_fish_eggs") and why.</summary>
-public sealed record FieldError(string Field, string Reason)
-{
-    public override string ToString() => $"{Field}: {Reason}";
-}
+namespace Watershed.Indicators.Domain;
 
 /// <summary>
 /// Outcome of scoring one household on one indicator. Exactly one of three states:
-/// rejected (an answer is out of range or unreadable: <see cref="Errors"/>), missing (an answer
-/// needed by the score was not given: <see cref="MissingFields"/>), or scored (<see cref="Value"/>).
+/// rejected (an answer is out of range or unreadable: <see cref="Errors"/>, each naming its canonical field such
+/// as "fcs.meat_fish_eggs"), missing (an answer needed by the score was not given: <see cref="MissingFields"/>),
+/// or scored (<see cref="Value"/>).
 /// Missing is never turned into zero and out-of-range answers are never clamped.
 /// </summary>
 public sealed record ScoreResult<T> where T : class
 {
-    private ScoreResult(T? value, IReadOnlyList<FieldError> errors, IReadOnlyList<string> missingFields)
+    private ScoreResult(T? value, IReadOnlyList<FieldViolation> errors, IReadOnlyList<string> missingFields)
     {
         Value = value;
         Errors = errors;
@@ -23,7 +20,7 @@ public sealed record ScoreResult<T> where T : class
 
     public T? Value { get; }
 
-    public IReadOnlyList<FieldError> Errors { get; }
+    public IReadOnlyList<FieldViolation> Errors { get; }
 
     public IReadOnlyList<string> MissingFields { get; }
 
@@ -35,10 +32,10 @@ public sealed record ScoreResult<T> where T : class
 
     public static ScoreResult<T> Missing(IReadOnlyList<string> missingFields) => new(null, [], missingFields);
 
-    public static ScoreResult<T> Rejected(IReadOnlyList<FieldError> errors) =>
+    public static ScoreResult<T> Rejected(IReadOnlyList<FieldViolation> errors) =>
         errors.Count == 0 ? throw new ArgumentException("A rejection needs at least one error.", nameof(errors)) : new(null, errors, []);
 
     /// <summary>Rejected when there are errors, missing when fields are missing, else scored by <paramref name="score"/>.</summary>
-    internal static ScoreResult<T> From(List<FieldError> errors, List<string> missing, Func<T> score) =>
+    internal static ScoreResult<T> From(List<FieldViolation> errors, List<string> missing, Func<T> score) =>
         errors.Count > 0 ? Rejected(errors) : missing.Count > 0 ? Missing(missing) : Scored(score());
 }

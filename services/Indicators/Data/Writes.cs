@@ -1,0 +1,67 @@
+using Microsoft.EntityFrameworkCore;
+using Watershed.Indicators.Domain.Custom;
+using Watershed.Indicators.Domain.Ingest;
+
+namespace Watershed.Indicators.Data;
+
+/// <summary>
+/// Locks and large writes inside a command's transaction. Large writes save in chunks and empty the tracker after
+/// each, so a big file neither holds every row in the change tracker nor pays for change detection over all of them.
+/// </summary>
+internal static class Writes
+{
+    private const int ChunkSize = 500;
+
+    /// <summary>
+    /// Holds a share lock on the watershed's row until the transaction ends: ingests into the watershed run side
+    /// by side, while a new custom indicator (which takes the row's exclusive lock) waits for them or they for it,
+    /// so every household is scored on every indicator that exists when it commits. SQLite has no row locks: a
+    /// no-op write takes its database write lock instead.
+    /// </summary>
+    public static async Task ShareLockWatershedAsync(this IndicatorsDbContext db, Guid watershedId, CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM areas WHERE \"Id\" = {watershedId} FOR SHARE", ct);
+        }
+        else
+        {
+            // EF stores a Guid on SQLite as upper-case text.
+            var id = watershedId.ToString().ToUpperInvariant();
+            await db.Database.ExecuteSqlAsync($"UPDATE areas SET \"Id\" = \"Id\" WHERE \"Id\" = {id}", ct);
+        }
+    }
+
+    public static async Task AddSubmissionsAsync(this IndicatorsDbContext db, IEnumerable<Submission> submissions, CancellationToken ct)
+    {
+        foreach (var chunk in submissions.Chunk(ChunkSize))
+        {
+            db.Submissions.AddRange(chunk);
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>Scores every household the watershed's rounds stored before <paramref name="indicator"/> was defined.</summary>
+    public static async Task ScoreStoredHouseholdsAsync(this IndicatorsDbContext db, CustomIndicator indicator, CancellationToken ct)
+    {
+        var rounds = await db.SurveyRounds.AsNoTracking().Where(r => r.WatershedId == indicator.WatershedId).OrderBy(r => r.Id).ToListAsync(ct);
+        foreach (var round in rounds)
+        {
+            // The caller holds the watershed's exclusive lock, so no ingest adds submissions while these pages are read.
+            for (var offset = 0; ; offset += ChunkSize)
+            {
+                var submissions = await db.Submissions.AsNoTracking().Where(s => s.SurveyRoundId == round.Id)
+                    .OrderBy(s => s.Id).Skip(offset).Take(ChunkSize).ToListAsync(ct);
+                if (submissions.Count == 0)
+                {
+                    break;
+                }
+
+                db.HouseholdScores.AddRange(submissions.Select(s => s.ScoreOn(indicator, round.Mapping)));
+                await db.SaveChangesAsync(ct);
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using Watershed.Consultation.Domain;
+
+namespace Watershed.Consultation.Tests.Domain;
+
+/// <summary>Domain objects built through their own factories and methods, as the service builds them.</summary>
+internal static class Samples
+{
+    public static readonly DateTimeOffset Now = new(2026, 11, 28, 19, 30, 0, TimeSpan.Zero);
+
+    public static Actor Facilitator { get; } = new(null, ActsForOthers: true, "facilitator@test");
+
+    public static Actor MemberActing(Member member) => new(member.PersonId, ActsForOthers: false, $"person:{member.PersonId}");
+
+    public static Space Space(bool publicBallots = false, params DecisionRuleOverride[] overrides) =>
+        Consultation.Domain.Space.Create(Guid.NewGuid(), "Asamblea General", SpaceKind.CommunityAssembly, null, null, publicBallots, overrides, Now);
+
+    public static Organization Community(Space space) =>
+        Organization.Create(space.WatershedId, "Comunidad Campesina de Manzanares", OrganizationKind.Community, Now);
+
+    public static Person Person(Space space, string name = "Rosa Quispe") =>
+        Consultation.Domain.Person.Create(space.WatershedId, name, null, "", "qu", Now);
+
+    public static Member Member(Space space, MemberRole role = MemberRole.VotingMember) =>
+        Consultation.Domain.Member.Join(space, Person(space), role, role == MemberRole.Delegate ? Community(space) : null, alreadyOnRoll: false, Now);
+
+    /// <summary><paramref name="onRoll"/> voting members of whom the first <paramref name="present"/> are in the room.</summary>
+    public static Electorate Electorate(int onRoll, int present) =>
+        new(onRoll, [.. Enumerable.Range(0, present).Select(_ => Guid.NewGuid())]);
+
+    public static Assembly ConvenedAssembly(Space space) =>
+        Assembly.Convene(space, "Asamblea ordinaria", "Local comunal", Now, ["Plan de uso del suelo"]);
+
+    public static Assembly OpenAssembly(Space space, Electorate electorate, AssemblyCall call = AssemblyCall.First)
+    {
+        var assembly = ConvenedAssembly(space);
+        assembly.Open(space, call, electorate, Now);
+        return assembly;
+    }
+
+    public static Proposal Draft(Space space, ProposalType type = ProposalType.General, params (string Kind, string Id)[] references) =>
+        Proposal.Create(space, "Reforestar la cabecera de cuenca", "", type, Community(space), null, references, Facilitator, Now);
+
+    public static Proposal OnAgenda(Space space, Assembly assembly, ProposalType type = ProposalType.General)
+    {
+        var proposal = Draft(space, type, type == ProposalType.PlanApproval ? [(Proposal.PlanVersionKind, "v1")] : []);
+        proposal.Submit(Facilitator);
+        proposal.PlaceOnAgenda(assembly);
+        return proposal;
+    }
+
+    /// <summary>An open ballot on a fresh proposal in an open assembly where everyone on the roll is present.</summary>
+    public static (Ballot Ballot, Proposal Proposal, IReadOnlyList<BallotElector> Electors) OpenBallot(
+        int voters, DecisionRule? rule = null, BallotSecrecy? secrecy = BallotSecrecy.Secret)
+    {
+        var space = Space();
+        var electorate = Electorate(voters, voters);
+        var assembly = OpenAssembly(space, electorate);
+        var proposal = OnAgenda(space, assembly);
+        var (ballot, electors) = Ballot.Open(proposal, assembly, space, electorate, rule, secrecy, Now);
+        return (ballot, proposal, electors);
+    }
+
+    public static Vote Vote(Guid memberId, VoteChoice choice, string requestId = "request-0001") =>
+        new(memberId, choice, VoteChannel.RecordedByFacilitator, requestId, "facilitator@test");
+}
