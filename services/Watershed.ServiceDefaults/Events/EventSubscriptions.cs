@@ -166,7 +166,10 @@ public sealed partial class EventCallbackService<TContext>(
         {
             return await db.InTransactionAsync(async token =>
             {
+                // The inbox row goes in first: a second delivery of the same event waits on its key and then finds the
+                // event processed, instead of racing on the effect's own keys in another order (a deadlock).
                 inbox.Add(InboxMessage.Processed(subscription.Consumer, eventContext.EventId, clock.GetUtcNow()));
+                await db.SaveChangesAsync(token);
                 await subscription.Invoke(scope.ServiceProvider, message, eventContext, token);
                 await db.SaveChangesAsync(token);
                 return true;

@@ -104,7 +104,9 @@ public static class ServiceClients
                 services.GetRequiredService<IOptionsMonitor<ServiceClientOptions>>().Get(serviceName),
                 services.GetRequiredKeyedService<ResiliencePipeline>(serviceName),
                 services.GetRequiredService<IHttpContextAccessor>(),
-                services.GetRequiredService<TimeProvider>(),
+                // gRPC compares a deadline with the machine's clock (as the incoming call's deadline is): a service's
+                // own TimeProvider may be moved (tests), and a deadline taken from it would be meaningless.
+                TimeProvider.System,
                 services.GetService<IServiceTokenProvider>()));
     }
 
