@@ -4,6 +4,7 @@ using Watershed.LandUse.Data;
 using Watershed.LandUse.Grpc;
 using Watershed.ServiceDefaults;
 using Watershed.ServiceDefaults.Data;
+using Watershed.ServiceDefaults.Events;
 using Watershed.ServiceDefaults.Grpc;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,11 +13,14 @@ builder.AddServiceDatabase<LandUseDbContext>();
 builder.AddServiceTelemetry<LandUseTelemetry>();
 builder.AddServiceClient<ProposalService.ProposalServiceClient>("consultation");
 builder.Services.AddScoped<ConsultationDecisions>();
+builder.AddServiceEvents<LandUseDbContext>("landuse")
+    .On<ProposalDecided, ProposalDecidedHandler>();
 
 var app = builder.Build();
 app.MapServiceDefaults();
 app.MapGrpcService<WatershedUnitGrpcService>();
 app.MapGrpcService<PlanGrpcService>();
+app.MapServiceEvents<LandUseDbContext>();
 
 await app.Services.InitializeDatabaseAsync<LandUseDbContext>();
 await app.RunAsync();

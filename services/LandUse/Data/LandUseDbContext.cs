@@ -7,6 +7,7 @@ using NetTopologySuite.IO;
 using Watershed.LandUse.Domain;
 using Watershed.LandUse.Domain.Spatial;
 using Watershed.ServiceDefaults.Data;
+using Watershed.ServiceDefaults.Events;
 
 namespace Watershed.LandUse.Data;
 
@@ -41,6 +42,8 @@ public sealed class LandUseDbContext(DbContextOptions<LandUseDbContext> options)
 
     protected override void OnModelCreating(ModelBuilder model)
     {
+        model.AddOutbox().AddInbox();
+
         var geometry = new ValueConverter<Geometry, byte[]>(
             g => new WKBWriter().Write(g),
             b => PolygonalGeometry.Factory.CreateGeometry(new WKBReader().Read(b)));

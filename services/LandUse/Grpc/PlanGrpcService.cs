@@ -301,7 +301,9 @@ public sealed partial class PlanGrpcService(
         var versionId = RequiredId(request.PlanVersionId, "plan_version_id");
         var (version, code) = await ChangeVersionAsync(versionId, context, (plan, version, watershed) =>
         {
-            plan.SubmitForConsultation(version.Id, watershed, clock.GetUtcNow());
+            var now = clock.GetUtcNow();
+            plan.SubmitForConsultation(version.Id, watershed, now);
+            db.Submitted(plan, version, watershed, now);
             return (version, watershed.Code);
         });
         telemetry.Submitted(code);
@@ -340,7 +342,10 @@ public sealed partial class PlanGrpcService(
             (version, superseded) = await ChangeVersionAsync(versionId, context, (plan, version, watershed) =>
             {
                 var approval = PlanApprovalRule.Evaluate(version, watershed, proposalId, proposal);
-                return (version, plan.Approve(approval, clock.GetUtcNow()));
+                var now = clock.GetUtcNow();
+                var superseded = plan.Approve(approval, now);
+                db.Approved(plan, version, superseded, proposalId, watershed, now);
+                return (version, superseded);
             });
         }
         catch (PreconditionFailedException)
@@ -363,7 +368,9 @@ public sealed partial class PlanGrpcService(
         v.ThrowIfInvalid();
         var (version, code) = await ChangeVersionAsync(versionId, context, (plan, version, watershed) =>
         {
-            plan.Withdraw(version.Id, request.Reason, clock.GetUtcNow());
+            var now = clock.GetUtcNow();
+            plan.Withdraw(version.Id, request.Reason, now);
+            db.Withdrawn(plan, version, request.Reason, watershed, now);
             return (version, watershed.Code);
         });
         telemetry.Withdrawn(code);
