@@ -203,4 +203,31 @@ public sealed class EventTests : PostgresApiTest
         Assert.Equal(before.Count + 2, afterClose.Count);
         Assert.Equal(afterClose.Select(r => r.Id), (await OutboxAsync()).Select(r => r.Id));
     }
+
+    [Fact]
+    public async Task Raced_openings_and_closings_of_one_ballot_publish_each_event_once()
+    {
+        var s = await Scenario.CreateAsync(App, voters: 3);
+        await s.OpenAssemblyAsync(present: 3);
+        for (var round = 0; round < 5; round++)
+        {
+            var proposal = await s.ProposalOnAgendaAsync(ProposalType.General, $"Propuesta {round}");
+            var opened = await RaceTests.RaceAsync(
+                () => s.Facilitator.Proposals.OpenBallotAsync(new OpenBallotRequest { ProposalId = proposal.Id }).ResponseAsync,
+                () => s.Facilitator.Proposals.OpenBallotAsync(new OpenBallotRequest { ProposalId = proposal.Id }).ResponseAsync);
+            Assert.Single(opened, StatusCode.OK);
+            var ballotId = (await s.Facilitator.Proposals.GetProposalAsync(new GetProposalRequest { ProposalId = proposal.Id })).Proposal.BallotId;
+
+            var closed = await RaceTests.RaceAsync(
+                () => s.Facilitator.Proposals.CloseBallotAsync(new CloseBallotRequest { BallotId = ballotId }).ResponseAsync,
+                () => s.Facilitator.Proposals.CloseBallotAsync(new CloseBallotRequest { BallotId = ballotId }).ResponseAsync);
+            Assert.Equal([StatusCode.OK, StatusCode.FailedPrecondition], closed.Order());
+
+            var rows = await OutboxAsync();
+            Assert.Equal(
+                ["watershed.consultation.v1.BallotOpened", "watershed.consultation.v1.BallotClosed"],
+                rows.Where(r => r.Subject == $"ballots/{ballotId}").Select(r => r.Type));
+            Assert.Equal(["watershed.consultation.v1.ProposalDecided"], rows.Where(r => r.Subject == $"proposals/{proposal.Id}").Select(r => r.Type));
+        }
+    }
 }
