@@ -3,18 +3,23 @@ using Watershed.Consultation.Data;
 using Watershed.Consultation.Grpc;
 using Watershed.ServiceDefaults;
 using Watershed.ServiceDefaults.Data;
+using Watershed.ServiceDefaults.Events;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("watershed-consultation");
 builder.AddServiceDatabase<ConsultationDbContext>();
 builder.AddServiceTelemetry<ConsultationTelemetry>();
+// Consultation only publishes: no subscriptions.
+builder.AddServiceEvents<ConsultationDbContext>("consultation");
 
 var app = builder.Build();
 app.MapServiceDefaults();
+app.MapServiceEvents<ConsultationDbContext>();
 app.MapGrpcService<StakeholderGrpcService>();
 app.MapGrpcService<SpaceGrpcService>();
 app.MapGrpcService<AssemblyGrpcService>();
 app.MapGrpcService<ProposalGrpcService>();
+app.MapGrpcService<ContactGrpcService>();
 
 await app.Services.InitializeDatabaseAsync<ConsultationDbContext>();
 await app.RunAsync();

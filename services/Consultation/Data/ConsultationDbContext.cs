@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Watershed.Consultation.Domain;
 using WatershedEntity = Watershed.Consultation.Domain.Watershed;
 using Watershed.ServiceDefaults.Data;
+using Watershed.ServiceDefaults.Events;
 
 namespace Watershed.Consultation.Data;
 
@@ -21,6 +22,8 @@ public sealed class ConsultationDbContext : DbContext
     public DbSet<Organization> Organizations => Set<Organization>();
 
     public DbSet<Person> Persons => Set<Person>();
+
+    public DbSet<PersonConsent> PersonConsents => Set<PersonConsent>();
 
     public DbSet<Space> Spaces => Set<Space>();
 
@@ -79,7 +82,16 @@ public sealed class ConsultationDbContext : DbContext
             e.HasIndex(p => new { p.WatershedId, p.FullName, p.Id });
             e.Property(p => p.FullName).HasMaxLength(200);
             e.Property(p => p.PhoneNumber).HasMaxLength(16);
+            e.Property(p => p.Email).HasMaxLength(Person.MaxEmailLength).HasDefaultValue(string.Empty);
             e.Property(p => p.PreferredLanguage).HasMaxLength(10);
+            e.HasMany(p => p.Consents).WithOne().HasForeignKey(c => c.PersonId).OnDelete(DeleteBehavior.Cascade);
+            e.Navigation(p => p.Consents).HasField("_consents");
+        });
+
+        model.Entity<PersonConsent>(e =>
+        {
+            e.ToTable("person_consents");
+            e.HasKey(c => new { c.PersonId, c.Channel });
         });
 
         model.Entity<Space>(e =>
@@ -207,5 +219,11 @@ public sealed class ConsultationDbContext : DbContext
             e.Property(x => x.PreviousHash).HasMaxLength(64);
             e.Property(x => x.EntryHash).HasMaxLength(64);
         });
+
+        model.AddOutbox();
+
+        // Consultation subscribes to nothing, but MapServiceEvents serves the dead-letter list for every service:
+        // its tables exist so that list answers (empty) instead of failing.
+        model.AddInbox();
     }
 }

@@ -20,7 +20,7 @@ internal static class Lookups
         ?? throw new NotFoundException("organization", id.ToString());
 
     public static async Task<Person> PersonAsync(this ConsultationDbContext db, Guid id, CancellationToken ct) =>
-        await db.Persons.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, ct)
+        await db.Persons.AsNoTracking().Include(p => p.Consents).SingleOrDefaultAsync(p => p.Id == id, ct)
         ?? throw new NotFoundException("person", id.ToString());
 
     public static async Task<Organization?> OptionalOrganizationAsync(this ConsultationDbContext db, Guid? id, CancellationToken ct) =>
@@ -106,6 +106,10 @@ internal static class Lookups
 
     public static Task<bool> AnyBallotOpenAsync(this ConsultationDbContext db, Guid assemblyId, CancellationToken ct) =>
         db.Ballots.AnyAsync(b => b.AssemblyId == assemblyId && b.State == BallotState.Open, ct);
+
+    /// <summary>The ballots closed in an assembly: the decisions its acta records.</summary>
+    public static Task<int> ClosedBallotCountAsync(this ConsultationDbContext db, Guid assemblyId, CancellationToken ct) =>
+        db.Ballots.CountAsync(b => b.AssemblyId == assemblyId && b.State == BallotState.Closed, ct);
 
     public static Task<AttendanceRecord?> AttendanceAsync(this ConsultationDbContext db, Guid assemblyId, Guid memberId, CancellationToken ct) =>
         db.Attendance.SingleOrDefaultAsync(a => a.AssemblyId == assemblyId && a.MemberId == memberId, ct);

@@ -12,6 +12,12 @@ public enum OrganizationKind
     Other = 5,
 }
 
+public enum ContactChannel
+{
+    Sms = 1,
+    Email = 2,
+}
+
 public enum SpaceKind
 {
     CommunityAssembly = 1,

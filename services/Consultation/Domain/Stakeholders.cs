@@ -91,6 +91,10 @@ public sealed class Organization
 /// <summary>A person of a watershed, who may sit on spaces' rolls and submit proposals.</summary>
 public sealed class Person
 {
+    public const int MaxEmailLength = 254;
+
+    private readonly List<PersonConsent> _consents = [];
+
     private Person()
     {
     }
@@ -106,49 +110,98 @@ public sealed class Person
     /// <summary>E.164, e.g. +51984123456; many comuneros have a phone but no e-mail.</summary>
     public string PhoneNumber { get; private set; } = string.Empty;
 
+    /// <summary>Lower case; empty when unknown.</summary>
+    public string Email { get; private set; } = string.Empty;
+
     /// <summary>BCP 47: es-PE or qu-PE (Southern Quechua; "quz" is accepted and stored as qu-PE).</summary>
     public string PreferredLanguage { get; private set; } = "es-PE";
 
     public DateTimeOffset CreatedAt { get; private set; }
 
+    /// <summary>What the person agreed to be contacted by, per channel, as last recorded; a channel without an entry was never asked about.</summary>
+    public IReadOnlyList<PersonConsent> Consents => _consents;
+
     /// <param name="organization">The organisation the person belongs to, if any; it must be of the same watershed.</param>
+    /// <param name="consentedChannels">The channels the person agreed to; every other channel is recorded as refused, at <paramref name="now"/>.</param>
     /// <exception cref="InvalidArgumentException">Any detail breaks a rule (all of them are named).</exception>
-    public static Person Create(Guid watershedId, string fullName, Organization? organization, string phoneNumber, string preferredLanguage, DateTimeOffset now)
+    public static Person Create(Guid watershedId, string fullName, Organization? organization, string phoneNumber, string preferredLanguage, DateTimeOffset now,
+        string email = "", IReadOnlyList<ContactChannel?>? consentedChannels = null)
     {
         var v = new Validation();
-        var details = Check(v, fullName, phoneNumber, preferredLanguage);
+        var details = Check(v, fullName, phoneNumber, preferredLanguage, email, consentedChannels ?? []);
         v.ThrowIfInvalid();
         if (organization is not null && organization.WatershedId != watershedId)
         {
             throw new NotFoundException("organization", organization.Id.ToString());
         }
 
-        return new Person
+        var person = new Person
         {
             Id = Guid.CreateVersion7(),
             WatershedId = watershedId,
             FullName = details.FullName,
             OrganizationId = organization?.Id,
             PhoneNumber = details.PhoneNumber,
+            Email = details.Email,
             PreferredLanguage = details.PreferredLanguage,
             CreatedAt = now,
         };
+        foreach (var channel in Enum.GetValues<ContactChannel>())
+        {
+            person._consents.Add(new PersonConsent(person.Id, channel, consentedChannels?.Contains(channel) == true, now));
+        }
+
+        return person;
     }
 
     /// <summary>The rules on a new person's details, added to <paramref name="v"/>.</summary>
-    /// <returns>The details as stored: trimmed, the language tag normalised.</returns>
-    public static (string FullName, string PhoneNumber, string PreferredLanguage) Check(Validation v, string fullName, string phoneNumber, string preferredLanguage)
+    /// <param name="consentedChannels">Null where the request's value was unspecified or unknown (named by the caller's validation).</param>
+    /// <returns>The details as stored: trimmed, the language tag normalised, the e-mail in lower case.</returns>
+    public static (string FullName, string PhoneNumber, string PreferredLanguage, string Email) Check(Validation v, string fullName, string phoneNumber,
+        string preferredLanguage, string email = "", IReadOnlyList<ContactChannel?>? consentedChannels = null)
     {
         var name = v.Text(fullName, "full_name");
         var phone = v.OptionalText(phoneNumber, "phone_number", 16);
         v.Check(phone.Length == 0 || IsValidPhoneNumber(phone), "phone_number", "must be in E.164 form, e.g. +51984123456");
         var language = NormaliseLanguage(preferredLanguage ?? string.Empty);
         v.Check(language is not null, "preferred_language", "must be es-PE, qu-PE (or quz) or en");
-        return (name, phone, language ?? string.Empty);
+        var cleanEmail = v.OptionalText(email ?? string.Empty, "email", MaxEmailLength).ToLowerInvariant();
+        v.Check(cleanEmail.Length == 0 || IsValidEmail(cleanEmail), "email", "must be an address like nombre@dominio.pe");
+        var channels = consentedChannels ?? [];
+        for (var i = 0; i < channels.Count; i++)
+        {
+            var field = $"consented_channels[{i}]";
+            switch (channels[i])
+            {
+                case ContactChannel.Sms:
+                    v.Check(phone.Length > 0, field, "SMS needs a phone number");
+                    break;
+                case ContactChannel.Email:
+                    v.Check(cleanEmail.Length > 0, field, "e-mail needs an e-mail address");
+                    break;
+            }
+
+            v.Check(channels[i] is null || !channels.Take(i).Contains(channels[i]), field, "is listed twice");
+        }
+
+        return (name, phone, language ?? string.Empty, cleanEmail);
     }
 
     public static bool IsValidPhoneNumber(string phone) =>
         phone.Length is >= 8 and <= 16 && phone[0] == '+' && phone.Skip(1).All(char.IsAsciiDigit) && phone[1] != '0';
+
+    /// <summary>One '@' between a local part and a dotted domain, no spaces or control characters: the shape, not deliverability.</summary>
+    public static bool IsValidEmail(string email)
+    {
+        var at = email.IndexOf('@');
+        if (at <= 0 || at != email.LastIndexOf('@') || email.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            return false;
+        }
+
+        var domain = email[(at + 1)..];
+        return domain.Contains('.') && !domain.StartsWith('.') && !domain.EndsWith('.') && !domain.Contains("..");
+    }
 
     /// <summary>The stored form of a language tag, or null when the service does not speak it.</summary>
     public static string? NormaliseLanguage(string tag) => tag.Trim().ToLowerInvariant() switch
@@ -158,4 +211,24 @@ public sealed class Person
         "en" => "en",
         _ => null,
     };
+}
+
+/// <summary>A person's answer on one contact channel and when it was recorded.</summary>
+public sealed class PersonConsent
+{
+    public PersonConsent(Guid personId, ContactChannel channel, bool granted, DateTimeOffset recordedAt)
+    {
+        PersonId = personId;
+        Channel = channel;
+        Granted = granted;
+        RecordedAt = recordedAt;
+    }
+
+    public Guid PersonId { get; private set; }
+
+    public ContactChannel Channel { get; private set; }
+
+    public bool Granted { get; private set; }
+
+    public DateTimeOffset RecordedAt { get; private set; }
 }

@@ -6,6 +6,7 @@ using Watershed.Consultation.Domain;
 using Watershed.Consultation.V1;
 using Watershed.ServiceDefaults.Data;
 using Watershed.ServiceDefaults.Errors;
+using Watershed.ServiceDefaults.Events;
 using Watershed.ServiceDefaults.Grpc;
 using Watershed.ServiceDefaults.Security;
 using Assembly = Watershed.Consultation.Domain.Assembly;
@@ -32,9 +33,22 @@ public sealed class AssemblyGrpcService(ConsultationDbContext db, TimeProvider c
         context.Caller().Require(watershed.Code, Roles.Facilitator);
         var assembly = Assembly.Convene(space, request.Title, request.Place, scheduledAt, request.Agenda);
         db.Assemblies.Add(assembly);
+        var now = clock.GetUtcNow();
+        db.AddEvent(new AssemblyConvened
+        {
+            AssemblyId = assembly.Id.ToString(),
+            Scope = watershed.ToScope(space.Id),
+            Title = assembly.Title,
+            Place = assembly.Place,
+            ScheduledAt = assembly.ScheduledAt.ToTimestamp(),
+            Agenda = { assembly.Agenda },
+            OccurredAt = now.ToTimestamp(),
+        }, Subject(assembly.Id), now);
         await db.SaveChangesAsync(ct);
         return new ConveneAssemblyResponse { Assembly = assembly.ToContract() };
     }
+
+    private static string Subject(Guid assemblyId) => $"assemblies/{assemblyId}";
 
     /// <summary>A timestamp as an instant; one out of the representable range (or with bad nanos) is a violation, not a crash.</summary>
     private static DateTimeOffset? Instant(Validation v, Timestamp? given, string field)
@@ -140,7 +154,16 @@ public sealed class AssemblyGrpcService(ConsultationDbContext db, TimeProvider c
         var (assembly, quorum) = await db.InTransactionAsync(async token =>
         {
             var assembly = await db.LoadForUpdateAsync<Assembly>(id, "assembly", token);
-            var quorum = assembly.Open(space, call, await db.ElectorateAsync(space.Id, id, token), clock.GetUtcNow());
+            var now = clock.GetUtcNow();
+            var quorum = assembly.Open(space, call, await db.ElectorateAsync(space.Id, id, token), now);
+            db.AddEvent(new AssemblyOpened
+            {
+                AssemblyId = assembly.Id.ToString(),
+                Scope = watershed.ToScope(space.Id),
+                Title = assembly.Title,
+                Quorum = quorum.ToContract(),
+                OccurredAt = now.ToTimestamp(),
+            }, Subject(assembly.Id), now);
             await db.SaveChangesAsync(token);
             return (assembly, quorum);
         }, ct);
@@ -155,13 +178,22 @@ public sealed class AssemblyGrpcService(ConsultationDbContext db, TimeProvider c
         v.ThrowIfInvalid();
         using var span = telemetry.StartForAssembly("CloseAssembly", id);
         var ct = context.CancellationToken;
-        var (_, _, watershed) = await db.AssemblyAsync(id, ct);
+        var (_, space, watershed) = await db.AssemblyAsync(id, ct);
         context.Caller().Require(watershed.Code, Roles.Facilitator);
         var assembly = await db.InTransactionAsync(async token =>
         {
             // Ballots open only under this lock, so none can open between this look and the close.
             var assembly = await db.LoadForUpdateAsync<Assembly>(id, "assembly", token);
-            assembly.Close(await db.AnyBallotOpenAsync(id, token), clock.GetUtcNow());
+            var now = clock.GetUtcNow();
+            assembly.Close(await db.AnyBallotOpenAsync(id, token), now);
+            db.AddEvent(new AssemblyClosed
+            {
+                AssemblyId = assembly.Id.ToString(),
+                Scope = watershed.ToScope(space.Id),
+                Title = assembly.Title,
+                Decisions = await db.ClosedBallotCountAsync(id, token),
+                OccurredAt = now.ToTimestamp(),
+            }, Subject(assembly.Id), now);
             await db.SaveChangesAsync(token);
             return assembly;
         }, ct);

@@ -45,16 +45,42 @@ internal static class Mapping
         CreatedAt = o.CreatedAt.ToTimestamp(),
     };
 
-    public static V1.Person ToContract(this Person p) => new()
+    public static V1.Person ToContract(this Person p)
     {
-        Id = p.Id.ToString(),
-        WatershedId = p.WatershedId.ToString(),
-        FullName = p.FullName,
-        OrganizationId = p.OrganizationId.ToText(),
-        PhoneNumber = p.PhoneNumber,
-        PreferredLanguage = p.PreferredLanguage,
-        CreatedAt = p.CreatedAt.ToTimestamp(),
+        var contract = new V1.Person
+        {
+            Id = p.Id.ToString(),
+            WatershedId = p.WatershedId.ToString(),
+            FullName = p.FullName,
+            OrganizationId = p.OrganizationId.ToText(),
+            PhoneNumber = p.PhoneNumber,
+            PreferredLanguage = p.PreferredLanguage,
+            CreatedAt = p.CreatedAt.ToTimestamp(),
+            Email = p.Email,
+        };
+        contract.Consents.AddRange(p.Consents.ToContract());
+        return contract;
+    }
+
+    /// <summary>By channel, so a reader sees them in one order.</summary>
+    public static IEnumerable<V1.ChannelConsent> ToContract(this IEnumerable<PersonConsent> consents) =>
+        consents.OrderBy(c => c.Channel).Select(c => new V1.ChannelConsent
+        {
+            Channel = c.Channel.ToContract<ContactChannel, V1.ContactChannel>(),
+            Granted = c.Granted,
+            RecordedAt = c.RecordedAt.ToTimestamp(),
+        });
+
+    public static V1.ConsultationScope ToScope(this WatershedEntity watershed, Guid spaceId) => new()
+    {
+        WatershedId = watershed.Id.ToString(),
+        WatershedCode = watershed.Code,
+        SpaceId = spaceId.ToString(),
     };
+
+    public static IEnumerable<ExternalReference> ToContract(this IEnumerable<ProposalReference> references) =>
+        references.OrderBy(r => r.Kind, StringComparer.Ordinal).ThenBy(r => r.ExternalId, StringComparer.Ordinal)
+            .Select(r => new ExternalReference { Kind = r.Kind, Id = r.ExternalId });
 
     public static V1.QuorumThreshold ToContract(this QuorumThreshold q) => new()
     {
@@ -148,9 +174,7 @@ internal static class Mapping
             CreatedAt = p.CreatedAt.ToTimestamp(),
             DecidedAt = p.DecidedAt.ToTimestamp(),
         };
-        contract.References.AddRange(p.References
-            .OrderBy(r => r.Kind, StringComparer.Ordinal).ThenBy(r => r.ExternalId, StringComparer.Ordinal)
-            .Select(r => new ExternalReference { Kind = r.Kind, Id = r.ExternalId }));
+        contract.References.AddRange(p.References.ToContract());
         return contract;
     }
 

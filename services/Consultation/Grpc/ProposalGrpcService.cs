@@ -5,6 +5,7 @@ using Watershed.Consultation.Data;
 using Watershed.Consultation.V1;
 using Watershed.ServiceDefaults.Data;
 using Watershed.ServiceDefaults.Errors;
+using Watershed.ServiceDefaults.Events;
 using Watershed.ServiceDefaults.Grpc;
 using Watershed.ServiceDefaults.Security;
 using Actor = Watershed.Consultation.Domain.Actor;
@@ -168,9 +169,23 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
             // The assembly's lock: it cannot close, nor attendance (the electorate) change, while the ballot opens.
             var assembly = await db.LoadForUpdateAsync<Assembly>(assemblyId, "assembly", token);
             var electorate = await db.ElectorateAsync(space.Id, assemblyId, token);
-            var (ballot, electors) = Ballot.Open(proposal, assembly, space, electorate, rule, secrecy, clock.GetUtcNow());
+            var now = clock.GetUtcNow();
+            var (ballot, electors) = Ballot.Open(proposal, assembly, space, electorate, rule, secrecy, now);
             db.Ballots.Add(ballot);
             db.BallotElectors.AddRange(electors);
+            db.AddEvent(new BallotOpened
+            {
+                BallotId = ballot.Id.ToString(),
+                Scope = watershed.ToScope(space.Id),
+                ProposalId = proposal.Id.ToString(),
+                AssemblyId = assembly.Id.ToString(),
+                ProposalTitle = proposal.Title,
+                ProposalType = proposal.Type.ToContract<Domain.ProposalType, V1.ProposalType>(),
+                Rule = ballot.Rule.ToContract<Domain.DecisionRule, V1.DecisionRule>(),
+                Secret = ballot.Secret,
+                Eligible = ballot.Eligible,
+                OccurredAt = now.ToTimestamp(),
+            }, BallotSubject(ballot.Id), now);
             try
             {
                 await db.SaveChangesAsync(token);
@@ -263,14 +278,16 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         v.ThrowIfInvalid();
         using var span = telemetry.StartForBallot("CloseBallot", ballotId);
         var ct = context.CancellationToken;
-        var (_, _, watershed) = await db.BallotAsync(ballotId, ct);
+        var (_, space, watershed) = await db.BallotAsync(ballotId, ct);
         context.Caller().Require(watershed.Code, Roles.Facilitator);
 
         var (ballot, proposal) = await db.InTransactionAsync(async token =>
         {
             var ballot = await db.LoadForUpdateAsync<Ballot>(ballotId, "ballot", token);
             var proposal = await db.Proposals.Include(p => p.References).SingleAsync(p => p.Id == ballot.ProposalId, token);
-            ballot.Close(proposal, clock.GetUtcNow());
+            var now = clock.GetUtcNow();
+            ballot.Close(proposal, now);
+            AddDecisionEvents(ballot, proposal, watershed.ToScope(space.Id), now);
             await db.SaveChangesAsync(token);
             return (ballot, proposal);
         }, ct);
@@ -280,6 +297,42 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         LogBallotClosed(logger, ballot.Id, ballot.ProposalId, ballot.AssemblyId, ConsultationTelemetry.RuleTag(ballot.Rule),
             ballot.Approved == true ? "approved" : "rejected", ballot.Yes, ballot.No, ballot.Abstain, ballot.Block, ballot.Eligible, ballot.Roll, ballot.RequiredYes ?? 0);
         return new CloseBallotResponse { Ballot = ballot.ToContract(), Proposal = proposal.ToContract(watershed) };
+    }
+
+    private static string BallotSubject(Guid ballotId) => $"ballots/{ballotId}";
+
+    /// <summary>The closed ballot's count, and the decision it made on its proposal.</summary>
+    private void AddDecisionEvents(Ballot ballot, Proposal proposal, ConsultationScope scope, DateTimeOffset now)
+    {
+        var closed = ballot.ToContract();
+        db.AddEvent(new BallotClosed
+        {
+            BallotId = closed.Id,
+            Scope = scope,
+            ProposalId = closed.ProposalId,
+            AssemblyId = closed.AssemblyId,
+            ProposalTitle = proposal.Title,
+            ProposalType = proposal.Type.ToContract<Domain.ProposalType, V1.ProposalType>(),
+            Rule = closed.Rule,
+            Tally = closed.Tally,
+            Eligible = closed.Eligible,
+            Roll = closed.Roll,
+            Result = closed.Result,
+            LogHeadHash = closed.LogHeadHash,
+            OccurredAt = now.ToTimestamp(),
+        }, BallotSubject(ballot.Id), now);
+        db.AddEvent(new ProposalDecided
+        {
+            ProposalId = proposal.Id.ToString(),
+            Scope = scope,
+            Title = proposal.Title,
+            Type = proposal.Type.ToContract<Domain.ProposalType, V1.ProposalType>(),
+            State = proposal.State.ToContract<Domain.ProposalState, V1.ProposalState>(),
+            BallotId = closed.Id,
+            AssemblyId = closed.AssemblyId,
+            References = { proposal.References.ToContract() },
+            OccurredAt = now.ToTimestamp(),
+        }, $"proposals/{proposal.Id}", now);
     }
 
     public override async Task<GetBallotResponse> GetBallot(GetBallotRequest request, ServerCallContext context)

@@ -124,14 +124,17 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
         var v = new Validation();
         var watershedId = v.Id(request.WatershedId, "watershed_id");
         var organizationId = v.OptionalId(request.OrganizationId, "organization_id");
-        Person.Check(v, request.FullName, request.PhoneNumber, request.PreferredLanguage);
+        List<Domain.ContactChannel?> channels = [.. request.ConsentedChannels.Select((c, i) =>
+            v.Enum(c, $"consented_channels[{i}]").DefinedOrNull<V1.ContactChannel, Domain.ContactChannel>())];
+        Person.Check(v, request.FullName, request.PhoneNumber, request.PreferredLanguage, request.Email, channels);
         v.ThrowIfInvalid();
 
         var ct = context.CancellationToken;
         var watershed = await db.WatershedAsync(watershedId, ct);
         context.Caller().Require(watershed.Code, Roles.Facilitator);
         var organization = await db.OptionalOrganizationAsync(organizationId, ct);
-        var person = Person.Create(watershedId, request.FullName, organization, request.PhoneNumber, request.PreferredLanguage, clock.GetUtcNow());
+        var person = Person.Create(watershedId, request.FullName, organization, request.PhoneNumber, request.PreferredLanguage, clock.GetUtcNow(),
+            request.Email, channels);
         db.Persons.Add(person);
         await db.SaveChangesAsync(ct);
         return new CreatePersonResponse { Person = person.ToContract() };
@@ -156,7 +159,7 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         context.Caller().RequireRead((await db.WatershedAsync(watershedId, ct)).Code);
-        var items = await db.Persons.AsNoTracking().Where(p => p.WatershedId == watershedId)
+        var items = await db.Persons.AsNoTracking().Include(p => p.Consents).Where(p => p.WatershedId == watershedId)
             .OrderBy(p => p.FullName).ThenBy(p => p.Id).Skip(page.Offset).Take(page.Take).ToListAsync(ct);
         var response = new ListPersonsResponse { Page = page.Next(items) };
         response.Persons.AddRange(items.Select(p => p.ToContract()));

@@ -45,6 +45,8 @@ public sealed class AuthorisationTableFixture : IAsyncLifetime
         "viewer" => TestTokens.Create("viewer@test", ["viewer"], ["pomacanchi"]),
         "no role" => TestTokens.Create("norole@test", [], ["pomacanchi"]),
         "unknown role" => TestTokens.Create("auditor@test", ["auditor"], ["pomacanchi"]),
+        // A service's own identity, as ServiceTokens mints it: every watershed, role service, never a person.
+        "service" => TestTokens.Create("service:notifications", ["service"], ["*"]),
         _ => throw new ArgumentOutOfRangeException(nameof(caller), caller, "Unknown caller."),
     });
 
@@ -79,10 +81,13 @@ public sealed class AuthorisationTableFixture : IAsyncLifetime
 public sealed class AuthorisationTableTests(AuthorisationTableFixture fixture) : IClassFixture<AuthorisationTableFixture>
 {
     private static readonly string[] Callers =
-        ["admin", "facilitator", "facilitator of another watershed", "member", "viewer", "no role", "unknown role"];
+        ["admin", "facilitator", "facilitator of another watershed", "member", "viewer", "no role", "unknown role", "service"];
 
     private static readonly string[] Everyone = Callers;
-    private static readonly string[] Readers = ["admin", "facilitator", "member", "viewer"];
+    private static readonly string[] Readers = ["admin", "facilitator", "member", "viewer", "service"];
+
+    /// <summary>Phone numbers and e-mail addresses: not for members or viewers.</summary>
+    private static readonly string[] ContactReaders = ["admin", "facilitator", "service"];
     private static readonly string[] Writers = ["admin", "facilitator"];
     private static readonly string[] WritersAndTheMemberForThemselves = ["admin", "facilitator", "member"];
     private static readonly string[] Admins = ["admin"];
@@ -183,6 +188,9 @@ public sealed class AuthorisationTableTests(AuthorisationTableFixture fixture) :
         ["GetBallotLog"] = (Readers, f => Call(c => c.Proposals.GetBallotLogAsync(new GetBallotLogRequest { BallotId = f.Ballot.Id }).ResponseAsync)),
         ["VerifyReceipt"] = (Readers, f => Call(c => c.Proposals.VerifyReceiptAsync(new VerifyReceiptRequest { BallotId = f.Ballot.Id, ReceiptCode = f.Receipt }).ResponseAsync)),
         ["ListBallotParticipants"] = (Writers, f => Call(c => c.Proposals.ListBallotParticipantsAsync(new ListBallotParticipantsRequest { BallotId = f.Ballot.Id }).ResponseAsync)),
+
+        ["ListSpaceContacts"] = (ContactReaders, f => Call(c => c.Contacts.ListSpaceContactsAsync(new ListSpaceContactsRequest { SpaceId = f.S.Space.Id }).ResponseAsync)),
+        ["ListDeadLetters"] = (Admins, f => Call(c => c.DeadLetters.ListDeadLettersAsync(new Watershed.Events.V1.ListDeadLettersRequest()).ResponseAsync)),
     };
 
     private static Task<Func<Clients, Task>> Call(Func<Clients, Task> call) => Task.FromResult(call);
@@ -229,7 +237,10 @@ public sealed class AuthorisationTableTests(AuthorisationTableFixture fixture) :
 
     [Fact]
     public void The_table_covers_every_rpc_of_the_consultation_contract() =>
-        ContractCoverage.AssertEveryRpcHasACase([StakeholderService.Descriptor, SpaceService.Descriptor, AssemblyService.Descriptor, ProposalService.Descriptor], Table.Keys);
+        ContractCoverage.AssertEveryRpcHasACase(
+            [StakeholderService.Descriptor, SpaceService.Descriptor, AssemblyService.Descriptor, ProposalService.Descriptor, ContactService.Descriptor,
+                Watershed.Events.V1.DeadLetterService.Descriptor],
+            Table.Keys);
 
     [Theory]
     [InlineData("admin", new[] { "cachora", "pomacanchi" })]
@@ -238,6 +249,7 @@ public sealed class AuthorisationTableTests(AuthorisationTableFixture fixture) :
     [InlineData("facilitator of another watershed", new[] { "cachora" })]
     [InlineData("no role", new string[0])]
     [InlineData("unknown role", new string[0])]
+    [InlineData("service", new[] { "cachora", "pomacanchi" })]
     public async Task Listing_watersheds_shows_only_those_the_caller_may_read(string caller, string[] codes)
     {
         var listed = await fixture.As(caller).Stakeholders.ListWatershedsAsync(new ListWatershedsRequest { Page = new PageRequest { PageSize = 500 } });

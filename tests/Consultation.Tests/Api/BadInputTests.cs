@@ -45,6 +45,17 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         ["GetOrganization"] = (f => f.Scenario.Facilitator.Stakeholders.GetOrganizationAsync(new GetOrganizationRequest()).ResponseAsync, ["organization_id"]),
         ["ListOrganizations"] = (f => f.Scenario.Facilitator.Stakeholders.ListOrganizationsAsync(new ListOrganizationsRequest { WatershedId = NotAnId }).ResponseAsync, ["watershed_id"]),
         ["CreatePerson"] = (f => f.Scenario.Facilitator.Stakeholders.CreatePersonAsync(new CreatePersonRequest { WatershedId = f.Scenario.Watershed.Id, FullName = " ", PhoneNumber = "984123456", PreferredLanguage = "fr" }).ResponseAsync, ["full_name", "phone_number", "preferred_language"]),
+        ["CreatePerson contacts"] = (f => f.Scenario.Facilitator.Stakeholders.CreatePersonAsync(new CreatePersonRequest
+        {
+            WatershedId = f.Scenario.Watershed.Id,
+            FullName = "Rosa Quispe",
+            Email = "rosa@",
+            ConsentedChannels = { ContactChannel.Unspecified, (ContactChannel)9, ContactChannel.Sms },
+        }).ResponseAsync, ["email", "consented_channels[0]", "consented_channels[1]", "consented_channels[2]"]),
+        ["CreatePerson email too long"] = (f => f.Scenario.Facilitator.Stakeholders.CreatePersonAsync(new CreatePersonRequest
+        {
+            WatershedId = f.Scenario.Watershed.Id, FullName = "Rosa Quispe", Email = new string('a', 245) + "@cuenca.pe", ConsentedChannels = { ContactChannel.Email, ContactChannel.Email },
+        }).ResponseAsync, ["email", "consented_channels[1]"]),
         ["GetPerson"] = (f => f.Scenario.Facilitator.Stakeholders.GetPersonAsync(new GetPersonRequest { PersonId = Guid.Empty.ToString() }).ResponseAsync, ["person_id"]),
         ["ListPersons"] = (f => f.Scenario.Facilitator.Stakeholders.ListPersonsAsync(new ListPersonsRequest()).ResponseAsync, ["watershed_id"]),
         ["CreateSpace"] = (f => f.Scenario.Facilitator.Spaces.CreateSpaceAsync(new CreateSpaceRequest
@@ -101,6 +112,8 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         ["GetBallotLog"] = (f => f.Scenario.Facilitator.Proposals.GetBallotLogAsync(new GetBallotLogRequest { BallotId = f.Ballot.Id, AfterSequence = -1, Limit = -1 }).ResponseAsync, ["after_sequence", "limit"]),
         ["ListBallotParticipants"] = (f => f.Scenario.Facilitator.Proposals.ListBallotParticipantsAsync(new ListBallotParticipantsRequest { BallotId = NotAnId, Page = new PageRequest { PageSize = -3 } }).ResponseAsync, ["ballot_id", "page.page_size"]),
         ["VerifyReceipt"] = (f => f.Scenario.Facilitator.Proposals.VerifyReceiptAsync(new VerifyReceiptRequest { BallotId = f.Ballot.Id }).ResponseAsync, ["receipt_code"]),
+        ["ListSpaceContacts"] = (f => f.Scenario.Facilitator.Contacts.ListSpaceContactsAsync(new ListSpaceContactsRequest { SpaceId = NotAnId, Page = new PageRequest { PageSize = -1 } }).ResponseAsync, ["space_id", "page.page_size"]),
+        ["ListDeadLetters"] = (f => f.Scenario.Admin.DeadLetters.ListDeadLettersAsync(new Watershed.Events.V1.ListDeadLettersRequest { Page = new PageRequest { PageToken = "forged" } }).ResponseAsync, ["page.page_token"]),
     };
 
     public static TheoryData<string> CaseNames() => new(Cases.Keys);
@@ -115,7 +128,10 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
 
     [Fact]
     public void Every_rpc_of_the_consultation_contract_has_a_bad_input_case()
-        => ContractCoverage.AssertEveryRpcHasACase([StakeholderService.Descriptor, SpaceService.Descriptor, AssemblyService.Descriptor, ProposalService.Descriptor], Cases.Keys);
+        => ContractCoverage.AssertEveryRpcHasACase(
+            [StakeholderService.Descriptor, SpaceService.Descriptor, AssemblyService.Descriptor, ProposalService.Descriptor, ContactService.Descriptor,
+                Watershed.Events.V1.DeadLetterService.Descriptor],
+            Cases.Keys);
 
     [Fact]
     public async Task Unknown_objects_are_not_found_and_change_nothing()

@@ -38,7 +38,7 @@ public sealed class ConsultationApp : WatershedApp<Program>
     public Clients ClientsFor(string? token) => new(Channel(), token);
 }
 
-/// <summary>The four consultation clients sharing one channel and one bearer token.</summary>
+/// <summary>The consultation clients sharing one channel and one bearer token.</summary>
 public sealed class Clients
 {
     public Clients(ChannelBase channel, string? token)
@@ -48,6 +48,8 @@ public sealed class Clients
         Spaces = new SpaceService.SpaceServiceClient(invoker);
         Assemblies = new AssemblyService.AssemblyServiceClient(invoker);
         Proposals = new ProposalService.ProposalServiceClient(invoker);
+        Contacts = new ContactService.ContactServiceClient(invoker);
+        DeadLetters = new Watershed.Events.V1.DeadLetterService.DeadLetterServiceClient(invoker);
     }
 
     public StakeholderService.StakeholderServiceClient Stakeholders { get; }
@@ -57,4 +59,8 @@ public sealed class Clients
     public AssemblyService.AssemblyServiceClient Assemblies { get; }
 
     public ProposalService.ProposalServiceClient Proposals { get; }
+
+    public ContactService.ContactServiceClient Contacts { get; }
+
+    public Watershed.Events.V1.DeadLetterService.DeadLetterServiceClient DeadLetters { get; }
 }

@@ -13,7 +13,7 @@ public sealed class RaceTests : PostgresApiTest
     private const int Rounds = 10;
 
     /// <summary>Starts every call at once and returns how each ended.</summary>
-    private static async Task<StatusCode[]> RaceAsync(params Func<Task>[] calls)
+    internal static async Task<StatusCode[]> RaceAsync(params Func<Task>[] calls)
     {
         using var start = new ManualResetEventSlim(false);
         var tasks = calls.Select(call => Task.Run(async () =>

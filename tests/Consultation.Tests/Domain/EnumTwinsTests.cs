@@ -9,6 +9,8 @@ public sealed class EnumTwinsTests
 {
     [Fact] public void OrganizationKind() => EnumTwins.AssertTwins<V1.OrganizationKind, D.OrganizationKind>();
 
+    [Fact] public void ContactChannel() => EnumTwins.AssertTwins<V1.ContactChannel, D.ContactChannel>();
+
     [Fact] public void SpaceKind() => EnumTwins.AssertTwins<V1.SpaceKind, D.SpaceKind>();
 
     [Fact] public void MemberRole() => EnumTwins.AssertTwins<V1.MemberRole, D.MemberRole>();

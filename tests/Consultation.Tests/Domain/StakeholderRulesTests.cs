@@ -33,6 +33,42 @@ public sealed class StakeholderRulesTests
     }
 
     [Fact]
+    public void A_persons_email_is_optional_well_formed_at_most_254_characters_and_stored_in_lower_case()
+    {
+        var space = Samples.Space();
+        Assert.Equal("rosa.quispe@cuenca.pe", Person.Create(space.WatershedId, "Rosa", null, "", "es", Samples.Now, "  Rosa.Quispe@Cuenca.PE ").Email);
+        Assert.Equal(string.Empty, Person.Create(space.WatershedId, "Rosa", null, "", "es", Samples.Now).Email);
+        foreach (var bad in new[] { "rosa", "rosa@cuenca", "@cuenca.pe", "rosa@@cuenca.pe", "ro sa@cuenca.pe", "rosa@cuenca..pe", new string('a', 245) + "@cuenca.pe" })
+        {
+            Assert.Equal(["email"], Fields(() => Person.Create(space.WatershedId, "Rosa", null, "", "es", Samples.Now, bad)));
+        }
+
+        Assert.Equal(254, (new string('a', 244) + "@cuenca.pe").Length);
+        Assert.Equal(254, Person.Create(space.WatershedId, "Rosa", null, "", "es", Samples.Now, new string('a', 244) + "@cuenca.pe").Email.Length);
+    }
+
+    [Fact]
+    public void Consent_is_recorded_for_every_channel_at_creation_granted_only_where_given()
+    {
+        var space = Samples.Space();
+        var person = Person.Create(space.WatershedId, "Rosa", null, "+51984123456", "es", Samples.Now, "rosa@cuenca.pe", [ContactChannel.Sms]);
+        Assert.Equal(
+            [(ContactChannel.Sms, true, Samples.Now), (ContactChannel.Email, false, Samples.Now)],
+            person.Consents.Select(c => (c.Channel, c.Granted, c.RecordedAt)));
+        Assert.All(person.Consents, c => Assert.Equal(person.Id, c.PersonId));
+    }
+
+    [Fact]
+    public void A_consented_channel_needs_its_address_and_is_given_once()
+    {
+        var space = Samples.Space();
+        Assert.Equal(["consented_channels[0]", "consented_channels[1]"],
+            Fields(() => Person.Create(space.WatershedId, "Rosa", null, "", "es", Samples.Now, "", [ContactChannel.Sms, ContactChannel.Email])));
+        Assert.Equal(["consented_channels[1]"],
+            Fields(() => Person.Create(space.WatershedId, "Rosa", null, "+51984123456", "es", Samples.Now, "", [ContactChannel.Sms, ContactChannel.Sms])));
+    }
+
+    [Fact]
     public void A_person_belongs_to_an_organisation_of_their_own_watershed()
     {
         var space = Samples.Space();
