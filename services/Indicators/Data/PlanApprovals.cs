@@ -1,26 +1,29 @@
 using Microsoft.EntityFrameworkCore;
 using Watershed.Indicators.Domain.Tracking;
-using Watershed.ServiceDefaults.Data;
 
 namespace Watershed.Indicators.Data;
 
-/// <summary>Loads and locks the approved plans land use told this service about.</summary>
+/// <summary>Locks and loads the approved plans land use told this service about.</summary>
 internal static class PlanApprovals
 {
     /// <summary>
-    /// The plan with its goals in force under its row lock, or null when no approval of it was received; call inside
-    /// a transaction. An approval and a new target of the same plan take the lock, so the target is either checked
-    /// against the new goals or flagged by the approval.
+    /// The plan with its goals in force, or null when no approval of it was received, read under the plan's lock
+    /// until the transaction ends; call inside a transaction. An approval and a new target of the same plan take the
+    /// lock, so the target is either checked against the new goals or seen (and flagged) by the approval. The lock
+    /// is keyed by the plan id, not a row, because the plan's first approval has no row to lock yet. SQLite has no
+    /// such lock: a no-op write takes its database write lock instead.
     /// </summary>
-    public static async Task<ApprovedPlan?> ApprovedPlanForUpdateAsync(this IndicatorsDbContext db, Guid planId, CancellationToken ct)
+    public static async Task<ApprovedPlan?> LockApprovedPlanAsync(this IndicatorsDbContext db, Guid planId, CancellationToken ct)
     {
-        if (!await db.ApprovedPlans.AnyAsync(p => p.PlanId == planId, ct))
+        if (db.Database.IsNpgsql())
         {
-            return null;
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({planId.ToString()}, 0))", ct);
+        }
+        else
+        {
+            await db.Database.ExecuteSqlAsync($"UPDATE approved_plans SET \"PlanId\" = \"PlanId\" WHERE 0", ct);
         }
 
-        var plan = await db.LoadForUpdateAsync<ApprovedPlan>(planId, "plan", ct);
-        await db.Entry(plan).Collection(p => p.Goals).LoadAsync(ct);
-        return plan;
+        return await db.ApprovedPlans.Include(p => p.Goals).SingleOrDefaultAsync(p => p.PlanId == planId, ct);
     }
 }

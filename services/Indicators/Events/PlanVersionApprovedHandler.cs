@@ -36,7 +36,7 @@ public sealed class PlanVersionApprovedHandler(IndicatorsDbContext db) : IEventH
         var approvedAt = message.OccurredAt?.ToDateTimeOffset() ?? context.Time
             ?? throw new PoisonEventException("occurred_at is missing");
 
-        var plan = await db.ApprovedPlanForUpdateAsync(planId, ct);
+        var plan = await db.LockApprovedPlanAsync(planId, ct);
         if (plan is null)
         {
             plan = ApprovedPlan.Approve(planId, versionId, version.Number, goals, approvedAt);

@@ -53,7 +53,7 @@ public sealed class PlanTrackingGrpcService(IndicatorsDbContext db, AreaFigures 
         await db.InTransactionAsync(async token =>
         {
             // A plan of which no approval was received yet is unknown here: its goal ids are taken as given.
-            if (await db.ApprovedPlanForUpdateAsync(planId, token) is { } approved)
+            if (await db.LockApprovedPlanAsync(planId, token) is { } approved)
             {
                 approved.RequireGoal(goalId);
             }

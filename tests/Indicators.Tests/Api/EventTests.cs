@@ -123,13 +123,16 @@ public sealed class EventTests : PostgresApiTest
         Assert.Empty(await OutboxAsync());
     }
 
-    private static PlanVersionApproved Approval(Guid versionId, int number, params (Guid Id, string Text)[] goals)
+    private static PlanVersionApproved Approval(Guid versionId, int number, params (Guid Id, string Text)[] goals) =>
+        Approval(PlanId, versionId, number, goals);
+
+    private static PlanVersionApproved Approval(Guid planId, Guid versionId, int number, params (Guid Id, string Text)[] goals)
     {
         var message = new PlanVersionApproved
         {
             Version = new PlanVersionRef
             {
-                PlanId = PlanId.ToString(), PlanVersionId = versionId.ToString(), Number = number, PlanTitle = "Plan de Pomacanchi",
+                PlanId = planId.ToString(), PlanVersionId = versionId.ToString(), Number = number, PlanTitle = "Plan de Pomacanchi",
                 WatershedUnitId = Guid.CreateVersion7().ToString(), WatershedCode = "pomacanchi",
             },
             ProposalId = Guid.CreateVersion7().ToString(),
@@ -173,12 +176,14 @@ public sealed class EventTests : PostgresApiTest
         return (plan.VersionId, [.. plan.Goals.Select(g => (g.GoalId, g.Text)).OrderBy(g => g.GoalId)], inbox);
     }
 
-    private async Task<V1.PlanTarget> TargetAsync(Guid goalId) =>
+    private Task<V1.PlanTarget> TargetAsync(Guid goalId) => TargetAsync(PlanId, goalId);
+
+    private async Task<V1.PlanTarget> TargetAsync(Guid planId, Guid goalId) =>
         (await S.Facilitator.Plans.CreatePlanTargetAsync(new CreatePlanTargetRequest
         {
             Target = new V1.PlanTarget
             {
-                PlanId = PlanId.ToString(), GoalId = goalId.ToString(), IndicatorCode = "FCS", AreaId = S.Manzanares.Id, Metric = "mean",
+                PlanId = planId.ToString(), GoalId = goalId.ToString(), IndicatorCode = "FCS", AreaId = S.Manzanares.Id, Metric = "mean",
                 BaselineValue = "30", BaselinePeriod = "2025Q4", TargetValue = "50", TargetDate = "2028-12-31",
             },
         })).Target;
@@ -253,5 +258,40 @@ public sealed class EventTests : PostgresApiTest
         await using var scope = App.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<IndicatorsDbContext>();
         Assert.Equal((0, 0), (await db.ApprovedPlans.CountAsync(), await db.Set<InboxMessage>().CountAsync()));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_target_made_while_an_approval_drops_its_goal_is_refused_or_flagged(bool planKnown)
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            var plan = Guid.CreateVersion7();
+            var (kept, dropped) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+            var number = 1;
+            if (planKnown)
+            {
+                Assert.Equal(EventStatus.Success, await DeliverAsync(Approval(plan, Guid.CreateVersion7(), number++, (kept, "Dieta"), (dropped, "Erosión")), $"race-{plan}-1"));
+            }
+
+            var dropping = Guid.CreateVersion7();
+            var create = TargetAsync(plan, dropped);
+            var approve = DeliverAsync(Approval(plan, dropping, number, (kept, "Dieta")), $"race-{plan}-2");
+            Assert.Equal(EventStatus.Success, await approve);
+
+            // Either the approval came first and the goal is refused, or the target came first and the approval flagged it.
+            try
+            {
+                var created = await create;
+                var target = (await S.Viewer.Plans.GetPlanTargetAsync(new GetPlanTargetRequest { PlanTargetId = created.Id })).Target;
+                Assert.Equal((true, dropping.ToString()), (target.GoalDropped, target.GoalDroppedInVersionId));
+            }
+            catch (RpcException refused)
+            {
+                Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
+                Assert.Empty((await S.Viewer.Plans.ListPlanTargetsAsync(new ListPlanTargetsRequest { PlanId = plan.ToString() })).Targets);
+            }
+        }
     }
 }
