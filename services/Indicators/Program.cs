@@ -1,9 +1,11 @@
 using Watershed.Indicators;
 using Watershed.Indicators.Data;
 using Watershed.Indicators.Demo;
+using Watershed.Indicators.Events;
 using Watershed.Indicators.Grpc;
 using Watershed.ServiceDefaults;
 using Watershed.ServiceDefaults.Data;
+using Watershed.ServiceDefaults.Events;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("watershed-indicators");
@@ -12,10 +14,13 @@ builder.AddServiceDatabase<IndicatorsDbContext>();
 builder.Services.AddScoped<AreaFigures>();
 builder.Services.AddScoped<SubmissionIngest>();
 builder.Services.AddScoped<DemoSeeder>();
+builder.AddServiceEvents<IndicatorsDbContext>("indicators")
+    .On<Watershed.LandUse.V1.PlanVersionApproved, PlanVersionApprovedHandler>();
 builder.Services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));
 
 var app = builder.Build();
 app.MapServiceDefaults();
+app.MapServiceEvents<IndicatorsDbContext>();
 app.MapGrpcService<AreaGrpcService>();
 app.MapGrpcService<IndicatorGrpcService>();
 app.MapGrpcService<SurveyGrpcService>();

@@ -9,6 +9,7 @@ using Watershed.Indicators.Domain.Export;
 using Watershed.Indicators.Domain.Ingest;
 using Watershed.Indicators.Domain.Tracking;
 using Watershed.ServiceDefaults.Data;
+using Watershed.ServiceDefaults.Events;
 
 namespace Watershed.Indicators.Data;
 
@@ -31,6 +32,8 @@ public sealed class IndicatorsDbContext(DbContextOptions<IndicatorsDbContext> op
     public DbSet<WatershedDhis2Mapping> Dhis2Mappings => Set<WatershedDhis2Mapping>();
 
     public DbSet<PlanTarget> PlanTargets => Set<PlanTarget>();
+
+    public DbSet<ApprovedPlan> ApprovedPlans => Set<ApprovedPlan>();
 
     public DbSet<AlertRule> AlertRules => Set<AlertRule>();
 
@@ -169,6 +172,22 @@ public sealed class IndicatorsDbContext(DbContextOptions<IndicatorsDbContext> op
             e.Property<Period>("_baselinePeriod").HasColumnName("BaselinePeriod").HasMaxLength(8).HasConversion(period);
             e.Property<decimal>("_targetValue").HasColumnName("TargetValue");
             e.Property<DateOnly>("_targetDate").HasColumnName("TargetDate");
+            e.Ignore(t => t.GoalDropped);
+        });
+
+        model.Entity<ApprovedPlan>(e =>
+        {
+            e.ToTable("approved_plans");
+            e.HasKey(p => p.PlanId);
+            e.Property(p => p.PlanId).ValueGeneratedNever();
+            e.HasMany(p => p.Goals).WithOne().HasForeignKey(g => g.PlanId).OnDelete(DeleteBehavior.Cascade);
+            e.Navigation(p => p.Goals).UsePropertyAccessMode(PropertyAccessMode.Field);
+        });
+
+        model.Entity<PlanGoal>(e =>
+        {
+            e.ToTable("plan_goals");
+            e.HasKey(g => new { g.PlanId, g.GoalId });
         });
 
         model.Entity<AlertRule>(e =>
@@ -199,6 +218,9 @@ public sealed class IndicatorsDbContext(DbContextOptions<IndicatorsDbContext> op
             e.HasIndex(a => new { a.AreaId, a.State, a.PeriodStart, a.ChangedAt, a.Id });
             e.Property(a => a.Period).HasMaxLength(8).HasConversion(period);
         });
+
+        model.AddOutbox();
+        model.AddInbox();
     }
 }
 

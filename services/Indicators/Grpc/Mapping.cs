@@ -209,6 +209,8 @@ internal static class Mapping
         BaselinePeriod = t.Baseline.Period.ToString(),
         TargetValue = t.Target.Value.Text(),
         TargetDate = t.Target.Date.Text(),
+        GoalDropped = t.GoalDropped,
+        GoalDroppedInVersionId = t.GoalDroppedInVersionId?.ToString() ?? string.Empty,
     };
 
     public static V1.AlertRule ToContract(this AlertRule r) => new()

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Watershed.Indicators.Data;
 using Watershed.Indicators.Domain.Tracking;
 using Watershed.Indicators.V1;
+using Watershed.ServiceDefaults.Data;
 using Watershed.ServiceDefaults.Errors;
 using Watershed.ServiceDefaults.Grpc;
 using Watershed.ServiceDefaults.Security;
@@ -49,8 +50,17 @@ public sealed class PlanTrackingGrpcService(IndicatorsDbContext db, AreaFigures 
             throw ex.Under("target");
         }
 
-        db.PlanTargets.Add(target);
-        await db.SaveChangesAsync(ct);
+        await db.InTransactionAsync(async token =>
+        {
+            // A plan of which no approval was received yet is unknown here: its goal ids are taken as given.
+            if (await db.LockApprovedPlanAsync(planId, token) is { } approved)
+            {
+                approved.RequireGoal(goalId);
+            }
+
+            db.PlanTargets.Add(target);
+            await db.SaveChangesAsync(token);
+        }, ct);
         return new CreatePlanTargetResponse { Target = target.ToContract() };
     }
 

@@ -5,13 +5,16 @@ using Watershed.Indicators.Domain.Export;
 using Watershed.Indicators.Domain.Ingest;
 using Watershed.Indicators.Domain.Tracking;
 using Watershed.ServiceDefaults.Data;
+using Watershed.ServiceDefaults.Events;
 
 namespace Watershed.Indicators.Grpc;
 
 /// <summary>
 /// The unit of work of ImportSubmissions and UploadSubmissions (and of the demo seeder, which imports the same
 /// way): one transaction stores a batch's households with their scores and the alerts they raise or clear, or
-/// nothing. The domain decides what to store (<see cref="IngestPlanner"/>) and what the alert rules record
+/// nothing, with the events that report them in the same transaction (SubmissionsImported when a household is
+/// stored, AlertRaised / AlertCleared per alert; nothing for an ingest that stores nothing). The domain decides
+/// what to store (<see cref="IngestPlanner"/>) and what the alert rules record
 /// (<see cref="AlertRule.Evaluate"/>); this class loads, locks and persists.
 /// </summary>
 public sealed partial class SubmissionIngest(
@@ -66,6 +69,7 @@ public sealed partial class SubmissionIngest(
 
         var now = clock.GetUtcNow();
         await db.AddSubmissionsAsync(plan.ToStore.Select(row => Submission.Store(round.Id, row, now)), ct);
+        db.AddEvent(EventMessages.Imported(round, watershed, plan.ToStore, now), EventMessages.SubjectOf(round), now);
         var alerts = await EvaluateAlertsAsync(round, watershed, areas, plan.ToStore, ct);
         await db.SaveChangesAsync(ct);
         return (plan, alerts);
@@ -104,6 +108,7 @@ public sealed partial class SubmissionIngest(
             foreach (var alert in rule.Evaluate(last, ruleFigures, clock.GetUtcNow()))
             {
                 db.Alerts.Add(alert);
+                db.AddEvent(EventMessages.Changed(rule, alert, areas.Get(rule.AreaId)), EventMessages.SubjectOf(rule), alert.ChangedAt);
                 recorded.Add((rule, alert));
             }
         }

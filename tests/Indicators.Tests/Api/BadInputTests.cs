@@ -121,6 +121,7 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         ["ListAlertRules"] = (f => f.S.Viewer.Alerts.ListAlertRulesAsync(new ListAlertRulesRequest()).ResponseAsync, ["area_id"]),
         ["DeleteAlertRule"] = (f => f.S.Facilitator.Alerts.DeleteAlertRuleAsync(new DeleteAlertRuleRequest { AlertRuleId = Guid.Empty.ToString() }).ResponseAsync, ["alert_rule_id"]),
         ["ListAlerts"] = (f => f.S.Viewer.Alerts.ListAlertsAsync(new ListAlertsRequest { AreaId = f.S.District.Id, State = (AlertState)9 }).ResponseAsync, ["state"]),
+        ["ListDeadLetters"] = (f => f.S.Admin.DeadLetters.ListDeadLettersAsync(new Watershed.Events.V1.ListDeadLettersRequest { Page = new PageRequest { PageSize = -1, PageToken = "forged" } }).ResponseAsync, ["page.page_size", "page.page_token"]),
     };
 
     public static TheoryData<string> CaseNames() => new(Cases.Keys);
@@ -136,7 +137,8 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
     [Fact]
     public void Every_rpc_of_the_indicators_contract_has_a_bad_input_case()
         => ContractCoverage.AssertEveryRpcHasACase(
-            [AreaService.Descriptor, IndicatorService.Descriptor, SurveyService.Descriptor, AggregateService.Descriptor, PlanTrackingService.Descriptor, AlertService.Descriptor],
+            [AreaService.Descriptor, IndicatorService.Descriptor, SurveyService.Descriptor, AggregateService.Descriptor, PlanTrackingService.Descriptor, AlertService.Descriptor,
+             Watershed.Events.V1.DeadLetterService.Descriptor],
             Cases.Keys);
 
     [Fact]

@@ -64,6 +64,8 @@ public sealed class Clients(ChannelBase channel, string? token)
     public PlanTrackingService.PlanTrackingServiceClient Plans => new(_invoker);
 
     public AlertService.AlertServiceClient Alerts => new(_invoker);
+
+    public Watershed.Events.V1.DeadLetterService.DeadLetterServiceClient DeadLetters => new(_invoker);
 }
 
 /// <summary>A test class whose tests share one indicators host on its own fresh PostgreSQL database.</summary>

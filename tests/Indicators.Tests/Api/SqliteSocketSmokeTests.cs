@@ -66,5 +66,16 @@ public sealed class SqliteSocketSmokeTests : IAsyncLifetime
         });
         var water = (await facilitator.Aggregates.GetAggregateAsync(new GetAggregateRequest { IndicatorCode = "WATER", AreaId = district.Id, Period = "2025Q4" })).Aggregate;
         Assert.Equal((0, 3), (water.N, water.NMissing));
+
+        // The plan's lock is a no-op write on SQLite, too.
+        var target = (await facilitator.Plans.CreatePlanTargetAsync(new CreatePlanTargetRequest
+        {
+            Target = new PlanTarget
+            {
+                PlanId = Guid.CreateVersion7().ToString(), GoalId = Guid.CreateVersion7().ToString(), IndicatorCode = "FCS", AreaId = district.Id, Metric = "mean",
+                BaselinePeriod = "2025Q4", TargetValue = "50", TargetDate = "2028-12-31",
+            },
+        })).Target;
+        Assert.Equal(((80m / 3).ToString(System.Globalization.CultureInfo.InvariantCulture), false), (target.BaselineValue, target.GoalDropped));
     }
 }

@@ -362,6 +362,42 @@ namespace Watershed.Indicators.Data.Migrations
                     b.ToTable("alert_rules", (string)null);
                 });
 
+            modelBuilder.Entity("Watershed.Indicators.Domain.Tracking.ApprovedPlan", b =>
+                {
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ApprovedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("VersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("VersionNumber")
+                        .HasColumnType("integer");
+
+                    b.HasKey("PlanId");
+
+                    b.ToTable("approved_plans", (string)null);
+                });
+
+            modelBuilder.Entity("Watershed.Indicators.Domain.Tracking.PlanGoal", b =>
+                {
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("GoalId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("PlanId", "GoalId");
+
+                    b.ToTable("plan_goals", (string)null);
+                });
+
             modelBuilder.Entity("Watershed.Indicators.Domain.Tracking.PlanTarget", b =>
                 {
                     b.Property<Guid>("Id")
@@ -375,6 +411,9 @@ namespace Watershed.Indicators.Data.Migrations
 
                     b.Property<int>("Direction")
                         .HasColumnType("integer");
+
+                    b.Property<Guid?>("GoalDroppedInVersionId")
+                        .HasColumnType("uuid");
 
                     b.Property<Guid>("GoalId")
                         .HasColumnType("uuid");
@@ -417,6 +456,134 @@ namespace Watershed.Indicators.Data.Migrations
                     b.HasIndex("PlanId", "CreatedAt", "Id");
 
                     b.ToTable("plan_targets", (string)null);
+                });
+
+            modelBuilder.Entity("Watershed.ServiceDefaults.Events.DeadLetter", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Topic")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("EventId")
+                        .IsUnique();
+
+                    b.ToTable("dead_letters", (string)null);
+                });
+
+            modelBuilder.Entity("Watershed.ServiceDefaults.Events.InboxMessage", b =>
+                {
+                    b.Property<string>("Consumer")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("EventId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Consumer", "EventId");
+
+                    b.ToTable("inbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Watershed.ServiceDefaults.Events.OutboxMessage", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Topic")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)");
+
+                    b.Property<string>("TraceState")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("Id")
+                        .IsUnique();
+
+                    b.HasIndex("Subject", "Sequence")
+                        .HasDatabaseName("ix_outbox_messages_unsent")
+                        .HasFilter("\"SentAt\" IS NULL");
+
+                    b.ToTable("outbox_messages", (string)null);
                 });
 
             modelBuilder.Entity("Watershed.Indicators.Domain.Areas.Area", b =>
@@ -514,6 +681,15 @@ namespace Watershed.Indicators.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Watershed.Indicators.Domain.Tracking.PlanGoal", b =>
+                {
+                    b.HasOne("Watershed.Indicators.Domain.Tracking.ApprovedPlan", null)
+                        .WithMany("Goals")
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Watershed.Indicators.Domain.Tracking.PlanTarget", b =>
                 {
                     b.HasOne("Watershed.Indicators.Domain.Areas.Area", null)
@@ -526,6 +702,11 @@ namespace Watershed.Indicators.Data.Migrations
             modelBuilder.Entity("Watershed.Indicators.Domain.Ingest.Submission", b =>
                 {
                     b.Navigation("Scores");
+                });
+
+            modelBuilder.Entity("Watershed.Indicators.Domain.Tracking.ApprovedPlan", b =>
+                {
+                    b.Navigation("Goals");
                 });
 #pragma warning restore 612, 618
         }

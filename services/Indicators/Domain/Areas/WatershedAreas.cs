@@ -30,6 +30,8 @@ public sealed class WatershedAreas
 
     public string CodeOf(Guid id) => _byId[id].Code;
 
+    public Area Get(Guid id) => _byId[id];
+
     /// <summary>The area a form names by its code (as the form records it) or by its id; null when the watershed has none.</summary>
     public Guid? Resolve(string codeOrId) => _byCodeOrId.TryGetValue(codeOrId, out var id) ? id : null;
 

@@ -77,6 +77,33 @@ public sealed class PlanTarget
 
     public Target Target => new(_targetValue, _targetDate);
 
+    /// <summary>The approved version of the plan that no longer has the target's goal; null while the goal is in force (or the plan unknown).</summary>
+    public Guid? GoalDroppedInVersionId { get; private set; }
+
+    public bool GoalDropped => GoalDroppedInVersionId is not null;
+
+    /// <summary>
+    /// Follows the plan's approved version in force: flagged when it dropped the target's goal, unflagged when a later
+    /// version brings the goal back. A target already flagged keeps the version that first dropped its goal.
+    /// </summary>
+    public void FollowApproval(ApprovedPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (plan.PlanId != PlanId)
+        {
+            throw new ArgumentException($"Plan {plan.PlanId} is not the plan {PlanId} of target {Id}.", nameof(plan));
+        }
+
+        if (plan.HasGoal(GoalId))
+        {
+            GoalDroppedInVersionId = null;
+        }
+        else
+        {
+            GoalDroppedInVersionId ??= plan.VersionId;
+        }
+    }
+
     /// <summary>
     /// Every problem with a target, named by the contract's attribute: a category the indicator lacks, a target
     /// date before the baseline was measured, a target on the worse side of the baseline.
