@@ -60,6 +60,8 @@ internal static class Mapping
             ApprovedByProposalId = v.ApprovedByProposalId?.ToString() ?? string.Empty,
         };
         contract.Goals.AddRange(v.Goals);
+        contract.GoalItems.AddRange(v.Goals.Select(text => Domain.PlanGoal.Of(v.PlanId, text))
+            .Select(goal => new V1.PlanGoalItem { GoalId = goal.Id.ToString(), Text = goal.Text }));
         return contract;
     }
 

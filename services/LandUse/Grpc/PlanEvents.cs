@@ -34,7 +34,8 @@ internal static class PlanEvents
             AreaHa = version.AreaHectares,
             OccurredAt = Timestamp.FromDateTimeOffset(now),
         };
-        approved.Goals.AddRange(version.Goals.Select(text => new PlanGoalRef { Text = text }));
+        approved.Goals.AddRange(version.Goals.Select(text => PlanGoal.Of(plan.Id, text))
+            .Select(goal => new PlanGoalRef { GoalId = goal.Id.ToString(), Text = goal.Text }));
         db.AddEvent(approved, Subject(version), now);
         if (superseded is not null)
         {

@@ -78,6 +78,9 @@ public sealed class EventsTests : IAsyncLifetime
         var approved = PlanVersionApproved.Parser.ParseJson(Assert.Single(approvals).Data);
         Assert.Equal((draft.Id, decision.ProposalId, string.Empty, 4), (approved.Version.PlanVersionId, approved.ProposalId, approved.SupersededVersionId, approved.ZoneCount));
         Assert.Equal(["Proteger las cabeceras de cuenca", "Recuperar laderas degradadas"], approved.Goals.Select(g => g.Text));
+        var version = await VersionAsync(draft.Id);
+        Assert.Equal(version.GoalItems.Select(g => (g.GoalId, g.Text)), approved.Goals.Select(g => (g.GoalId, g.Text)));
+        Assert.All(approved.Goals, g => Assert.Equal(Watershed.LandUse.Domain.PlanGoal.Of(Guid.Parse(plan.Id), g.Text).Id.ToString(), g.GoalId));
         Assert.Equal($"plans/{plan.Id}/versions/{draft.Id}", approvals[0].Subject);
     }
 
