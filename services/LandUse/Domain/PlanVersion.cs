@@ -90,6 +90,13 @@ public sealed class PlanVersion
     /// <summary>The consultation proposal (type PLAN_APPROVAL) whose approval approved this version.</summary>
     public Guid? ApprovedByProposalId { get; private set; }
 
+    /// <summary>
+    /// Approving again with the decision that approved it is the same request repeated (the assembly's decision
+    /// may have arrived as an event first): it is answered with the version as it is, and changes nothing.
+    /// </summary>
+    public bool IsApprovedBy(Guid proposalId) =>
+        State is PlanVersionState.Approved or PlanVersionState.Superseded && ApprovedByProposalId == proposalId;
+
     public double AreaHectares => _zones.Sum(z => z.AreaHectares);
 
     private string Subject => $"plans/{PlanId}/versions/{Number}";

@@ -320,6 +320,11 @@ public sealed partial class PlanGrpcService(
         var planId = await db.PlanIdOfVersionAsync(versionId, ct);
         var code = await db.WatershedCodeAsync(await db.WatershedIdOfPlanAsync(planId, ct), ct);
         context.Caller().RequireWriter(code);
+        if (await db.PlanVersions.AsNoTracking().SingleAsync(v => v.Id == versionId, ct) is { } current && current.IsApprovedBy(proposalId))
+        {
+            var (repeated, _) = await ReadVersionAsync(versionId, ct);
+            return new ApprovePlanVersionResponse { PlanVersion = repeated.ToContract() };
+        }
 
         using var span = telemetry.StartApproval(planId, versionId, proposalId);
         // Consultation is asked before the plan is locked: no lock waits on another service.

@@ -82,6 +82,13 @@ public sealed class EventsTests : IAsyncLifetime
         Assert.Equal(version.GoalItems.Select(g => (g.GoalId, g.Text)), approved.Goals.Select(g => (g.GoalId, g.Text)));
         Assert.All(approved.Goals, g => Assert.Equal(Watershed.LandUse.Domain.PlanGoal.Of(Guid.Parse(plan.Id), g.Text).Id.ToString(), g.GoalId));
         Assert.Equal($"plans/{plan.Id}/versions/{draft.Id}", approvals[0].Subject);
+
+        // A planner who then approves by hand, citing the same decision, gets the approved version; nothing changes.
+        var before = await _app.SnapshotAsync();
+        var again = await _app.Plans(TestTokens.Facilitator("ev-approve")).ApprovePlanVersionAsync(
+            new ApprovePlanVersionRequest { PlanVersionId = draft.Id, ProposalId = decision.ProposalId });
+        Assert.Equal((PlanVersionState.Approved, decision.ProposalId), (again.PlanVersion.State, again.PlanVersion.ApprovedByProposalId));
+        Assert.Empty(before.Differences(await _app.SnapshotAsync()));
     }
 
     [Fact]
