@@ -24,13 +24,13 @@ public static class DaprCallback
     /// <summary>Delivers <paramref name="message"/> as Dapr would, its data as protobuf JSON unless <paramref name="data"/> overrides it.</summary>
     /// <param name="topic">The topic the service subscribes the message on (ServiceDefaults' EventTopics.For).</param>
     public static async Task<TopicEventResponse.Types.TopicEventResponseStatus> DeliverAsync(ChannelBase channel, string topic, IMessage message,
-        string eventId, string subject, string? data = null)
+        string eventId, string subject, string? data = null, string source = "watershed-test")
     {
         var request = new TopicEventRequest
         {
             Id = eventId,
             Type = message.Descriptor.FullName,
-            Source = "watershed-test",
+            Source = source,
             SpecVersion = "1.0",
             DataContentType = "application/json",
             Topic = topic,
@@ -38,9 +38,12 @@ public static class DaprCallback
             Data = ByteString.CopyFromUtf8(data ?? JsonFormatter.Default.Format(message)),
             Extensions = new Struct { Fields = { ["subject"] = Value.ForString(subject) } },
         };
-        return (await channel.CreateCallInvoker().AsyncUnaryCall(OnTopicEvent, null, default, request)).Status;
+        return (await OnTopicEventAsync(channel.CreateCallInvoker(), request)).Status;
     }
 
-    public static async Task<ListTopicSubscriptionsResponse> SubscriptionsAsync(ChannelBase channel) =>
-        await channel.CreateCallInvoker().AsyncUnaryCall(ListTopicSubscriptions, null, default, new Empty());
+    public static async Task<TopicEventResponse> OnTopicEventAsync(CallInvoker invoker, TopicEventRequest request) =>
+        await invoker.AsyncUnaryCall(OnTopicEvent, null, default, request);
+
+    public static async Task<ListTopicSubscriptionsResponse> SubscriptionsAsync(CallInvoker invoker) =>
+        await invoker.AsyncUnaryCall(ListTopicSubscriptions, null, default, new Empty());
 }

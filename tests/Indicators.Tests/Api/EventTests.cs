@@ -144,28 +144,9 @@ public sealed class EventTests : PostgresApiTest
         return message;
     }
 
-    // Dapr.Protos generates the AppCallback service base only; the sidecar's call is made by hand, to the same method.
-    private static readonly Method<TopicEventRequest, TopicEventResponse> OnTopicEvent = new(
-        MethodType.Unary, AppCallback.Descriptor.FullName, "OnTopicEvent",
-        Marshallers.Create(m => m.ToByteArray(), TopicEventRequest.Parser.ParseFrom),
-        Marshallers.Create(m => m.ToByteArray(), TopicEventResponse.Parser.ParseFrom));
-
-    private async Task<EventStatus> DeliverAsync(IMessage message, string eventId)
-    {
-        var reply = await App.Channel().CreateCallInvoker().AsyncUnaryCall(OnTopicEvent, null, new CallOptions(), new TopicEventRequest
-        {
-            Id = eventId,
-            Type = message.Descriptor.FullName,
-            Source = "landuse",
-            SpecVersion = "1.0",
-            DataContentType = "application/json",
-            Topic = EventTopics.For(message.Descriptor),
-            PubsubName = "pubsub",
-            Data = ByteString.CopyFromUtf8(OutboxMessage.Json.Format(message)),
-            Extensions = new Struct { Fields = { ["subject"] = Value.ForString($"plans/{PlanId}") } },
-        });
-        return reply.Status;
-    }
+    private Task<EventStatus> DeliverAsync(IMessage message, string eventId) =>
+        DaprCallback.DeliverAsync(App.Channel(), EventTopics.For(message.Descriptor), message, eventId, $"plans/{PlanId}",
+            data: OutboxMessage.Json.Format(message), source: "landuse");
 
     private async Task<(Guid VersionId, (Guid, string)[] Goals, int Inbox)> KeptAsync()
     {
