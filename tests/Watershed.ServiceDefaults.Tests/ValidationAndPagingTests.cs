@@ -33,6 +33,75 @@ public sealed class ValidationAndPagingTests
         Assert.Equal("long", Assert.Single(Assert.Throws<InvalidArgumentException>(v.ThrowIfInvalid).Violations).Field);
     }
 
+    [Theory]
+    [InlineData("Ana\0Quispe")]
+    [InlineData("Ana\tQuispe")]
+    [InlineData("Ana\nQuispe")]
+    [InlineData("Plan\vTitle")]
+    [InlineData("x\u0085y")]
+    public void Names_refuse_every_control_character(string name)
+    {
+        var v = new Validation();
+        v.Text(name, "name");
+        v.OptionalLine(name, "code");
+        var fields = Assert.Throws<InvalidArgumentException>(v.ThrowIfInvalid).Violations.Select(x => x.Field);
+        Assert.Equal(["name", "code"], fields);
+    }
+
+    [Fact]
+    public void A_lone_surrogate_is_refused()
+    {
+        Assert.True(Validation.HasControlCharacter("lone " + (char)0xD800 + " surrogate", allowLineBreaksAndTabs: true));
+        Assert.False(Validation.HasControlCharacter("pair 🌾", allowLineBreaksAndTabs: false));
+    }
+
+    [Fact]
+    public void Notes_keep_line_breaks_and_tabs_but_refuse_other_control_characters()
+    {
+        var v = new Validation();
+        Assert.Equal("line one\r\n\tline two", v.OptionalText("line one\r\n\tline two", "notes"));
+        Assert.Equal("Quispe 🌾 Huamán", v.OptionalText("Quispe 🌾 Huamán", "emoji"));
+        Assert.True(v.IsValid);
+        v.OptionalText("a\0b", "nul");
+        v.OptionalText("a\vb", "vertical_tab");
+        Assert.Equal(["nul", "vertical_tab"], Assert.Throws<InvalidArgumentException>(v.ThrowIfInvalid).Violations.Select(x => x.Field));
+    }
+
+    [Theory]
+    [InlineData(253_402_300_800L, 0)]
+    [InlineData(-62_135_596_801L, 0)]
+    [InlineData(0L, -1)]
+    [InlineData(0L, 1_000_000_000)]
+    public void Instants_out_of_range_are_violations(long seconds, int nanos)
+    {
+        var v = new Validation();
+        Assert.Null(v.Instant(new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = seconds, Nanos = nanos }, "scheduled_at"));
+        Assert.Equal("scheduled_at", Assert.Single(Assert.Throws<InvalidArgumentException>(v.ThrowIfInvalid).Violations).Field);
+    }
+
+    [Fact]
+    public void Instants_at_the_edges_of_the_range_are_accepted()
+    {
+        var v = new Validation();
+        Assert.Equal(9999, v.Instant(new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = 253_402_300_799L, Nanos = 999_999_999 }, "a")!.Value.Year);
+        Assert.Equal(1, v.Instant(new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = -62_135_596_800L }, "b")!.Value.Year);
+        Assert.Null(v.Instant(null, "c"));
+        Assert.True(v.IsValid);
+    }
+
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    [InlineData(1e308)]
+    [InlineData(-1e308)]
+    public void Numbers_must_be_finite_and_in_range(double value)
+    {
+        var v = new Validation();
+        v.Finite(value, "quorum_percent", 0, 100);
+        Assert.Equal("quorum_percent", Assert.Single(Assert.Throws<InvalidArgumentException>(v.ThrowIfInvalid).Violations).Field);
+    }
+
     [Fact]
     public void The_empty_uuid_is_not_an_id()
     {

@@ -21,7 +21,11 @@ public sealed class Validation
     public Validation Check(bool condition, string field, string description) =>
         condition ? this : Add(field, description);
 
-    /// <summary>A non-blank string of at most <paramref name="maxLength"/> characters.</summary>
+    /// <summary>
+    /// A non-blank single-line string of at most <paramref name="maxLength"/> characters (UTF-16 code units,
+    /// never fewer than the database column counts). Control characters (NUL, tab, line breaks, vertical tab...)
+    /// are refused: PostgreSQL cannot store NUL, and exports (KML, CSV, SMS) must not carry the rest.
+    /// </summary>
     public string Text(string? value, string field, int maxLength = 200)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -31,24 +35,101 @@ public sealed class Validation
         }
 
         var trimmed = value.Trim();
-        if (trimmed.Length > maxLength)
-        {
-            Add(field, $"must be at most {maxLength} characters");
-        }
-
+        CheckLengthAndCharacters(trimmed, field, maxLength, multiline: false);
         return trimmed;
     }
 
-    /// <summary>An optional string: empty stays empty; otherwise trimmed and length-checked.</summary>
+    /// <summary>
+    /// An optional string: empty stays empty; otherwise trimmed and length-checked. Line breaks and tabs are
+    /// allowed (notes, descriptions); every other control character is refused.
+    /// </summary>
     public string OptionalText(string? value, string field, int maxLength = 2000)
     {
         var trimmed = value?.Trim() ?? string.Empty;
-        if (trimmed.Length > maxLength)
+        CheckLengthAndCharacters(trimmed, field, maxLength, multiline: true);
+        return trimmed;
+    }
+
+    /// <summary>An optional single-line string (a code, a name, a phone): like <see cref="Text"/> but may be empty.</summary>
+    public string OptionalLine(string? value, string field, int maxLength = 200)
+    {
+        var trimmed = value?.Trim() ?? string.Empty;
+        CheckLengthAndCharacters(trimmed, field, maxLength, multiline: false);
+        return trimmed;
+    }
+
+    private void CheckLengthAndCharacters(string text, string field, int maxLength, bool multiline)
+    {
+        if (text.Length > maxLength)
         {
             Add(field, $"must be at most {maxLength} characters");
+            return;
         }
 
-        return trimmed;
+        if (HasControlCharacter(text, multiline))
+        {
+            Add(field, multiline
+                ? "must not contain control characters other than line breaks and tabs"
+                : "must not contain control characters (tabs, line breaks, NUL...)");
+        }
+    }
+
+    /// <summary>True when the text holds a Unicode control character (category Cc) or a lone surrogate.</summary>
+    public static bool HasControlCharacter(string text, bool allowLineBreaksAndTabs = false)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            if (char.IsSurrogate(c))
+            {
+                return true;
+            }
+
+            if (char.IsControl(c) && !(allowLineBreaksAndTabs && c is '\n' or '\r' or '\t'))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// An optional instant: null stays null; seconds outside years 1..9999 or nanos outside 0..999,999,999 are a
+    /// violation (Timestamp's own rule), never an exception later.
+    /// </summary>
+    public DateTimeOffset? Instant(Google.Protobuf.WellKnownTypes.Timestamp? value, string field)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        // Timestamp's documented range: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999999Z.
+        if (value.Seconds is < -62_135_596_800 or > 253_402_300_799 || value.Nanos is < 0 or > 999_999_999)
+        {
+            Add(field, "must be an instant between years 1 and 9999 (nanos 0..999999999)");
+            return null;
+        }
+
+        return value.ToDateTimeOffset();
+    }
+
+    /// <summary>A finite number within [<paramref name="min"/>, <paramref name="max"/>]; NaN and infinities are violations.</summary>
+    public double Finite(double value, string field, double min, double max)
+    {
+        if (!double.IsFinite(value) || value < min || value > max)
+        {
+            Add(field, $"must be a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        return value;
     }
 
     /// <summary>A required id: a GUID in its canonical text form.</summary>
