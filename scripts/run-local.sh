@@ -23,9 +23,9 @@ if [ ! -x scripts/tools/node_modules/.bin/buf ]; then
 fi
 buf=scripts/tools/node_modules/.bin/buf
 
-for entry in "${services[@]}" "Watershed.DevSidecar:0"; do
+for entry in "${services[@]}" "Watershed.DevSidecar:0" "Watershed.Demo:0"; do
   name=${entry%%:*}
-  project=services/$name/$( [ "$name" = Watershed.DevSidecar ] && echo "$name" || echo "Watershed.$name").csproj
+  project=services/$name/$( [[ "$name" = Watershed.* ]] && echo "$name" || echo "Watershed.$name").csproj
   dotnet build "$project" -c Debug -nologo -v quiet >/dev/null
 done
 
@@ -49,7 +49,7 @@ echo "dev sidecar (stand-in for daprd): grpc http://127.0.0.1:$sidecar_grpc, sto
 
 for entry in "${services[@]}"; do
   name=${entry%%:*}; port=${entry##*:}; lower=$(echo "$name" | tr '[:upper:]' '[:lower:]')
-  # Indicators starts with demo data: Pomacanchi, two communities, a baseline and a follow-up round.
+  # Indicators starts with its survey data (Demo__Seed): Pomacanchi's areas, a baseline and a follow-up round.
   (cd "$root/.local" && ASPNETCORE_ENVIRONMENT=Development Demo__Seed=true \
      DAPR_GRPC_ENDPOINT="http://127.0.0.1:$sidecar_grpc" \
      Kestrel__Endpoints__Grpc__Url="http://127.0.0.1:$port" \
@@ -71,8 +71,17 @@ for entry in "${services[@]}"; do
     || { echo "$name did not become healthy on :$port" >&2; exit 1; }
 done
 
+# The connected Pomacanchi demo, loaded once through the public APIs (a second start finds it and changes nothing).
+dotnet services/Watershed.Demo/bin/Debug/net10.0/Watershed.Demo.dll --state .local/demo.json
+open_ballot=$(python3 -c "import json; print(json.load(open('.local/demo.json'))['OpenBallotId'])" 2>/dev/null || true)
+
 cat <<TXT
 ready
+  Demo:   Pomacanchi: four communities, the basin council's roll, the land-use plan (approved by the assembly's vote),
+          survey rounds, a plan target, recipients with preferences; ids in .local/demo.json.
+          Close the open ballot on the Sallma spring and read the messages it sends (.local/sms, .local/email):
+            $buf curl --protocol grpc --http2-prior-knowledge -H "Authorization: Bearer \$(scripts/dev-token.sh facilitator pomacanchi)" \\
+              -d '{"ballotId":"$open_ballot"}' http://127.0.0.1:5101/watershed.consultation.v1.ProposalService/CloseBallot
   Token:  TOKEN=\$(scripts/dev-token.sh admin '*')
   Try:    $buf curl --protocol grpc --http2-prior-knowledge -H "Authorization: Bearer \$TOKEN" \\
             http://127.0.0.1:5101/watershed.consultation.v1.StakeholderService/ListWatersheds

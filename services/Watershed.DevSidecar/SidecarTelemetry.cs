@@ -34,6 +34,15 @@ internal sealed class SidecarTelemetry : IDisposable
         return activity;
     }
 
+    public Activity? StartBinding(string name, string operation, ActivityContext parent)
+    {
+        Activity.Current = null;
+        var activity = _source.StartActivity("bindings/" + name, ActivityKind.Server, parent);
+        activity?.SetTag("dapr.binding", name);
+        activity?.SetTag("dapr.binding.operation", operation);
+        return activity;
+    }
+
     public void Dispose() => _source.Dispose();
 }
 

@@ -100,7 +100,7 @@ public static class ServiceDefaultsExtensions
                 .AddRuntimeInstrumentation()
                 .AddMeter("Microsoft.EntityFrameworkCore", "Npgsql", serviceName))
             .WithTracing(tracing => tracing
-                .AddSource(serviceName)
+                .AddSource(serviceName, Events.EventTelemetry.SourceName)
                 .AddAspNetCoreInstrumentation(options =>
                     options.Filter = context => !context.Request.Path.StartsWithSegments("/grpc.health.v1.Health", StringComparison.Ordinal))
                 .AddGrpcClientInstrumentation()

@@ -34,25 +34,24 @@ public static class DemoSeeding
 }
 
 /// <summary>
-/// The Pomacanchi demo: the watershed, its district and two communities, a baseline (2025Q4) and a follow-up
-/// (2026Q3) survey imported from Kobo-style exports through the same ingest as a real import, an alert rule on
-/// poor food consumption and a plan target. Every step first looks for what it would create, so seeding again
+/// The Pomacanchi demo: the watershed, its district and four communities (surveys in two), a baseline (2025Q4) and a follow-up
+/// (2026Q3) survey imported from Kobo-style exports through the same ingest as a real import, and an alert rule on
+/// poor food consumption. The plan target that cites the land-use plan's goal is created through the API by the
+/// connected demo (services/Watershed.Demo) once the assembly has approved the plan. Every step first looks for what it would create, so seeding again
 /// changes nothing.
 /// </summary>
-public sealed partial class DemoSeeder(IndicatorsDbContext db, SubmissionIngest ingest, AreaFigures figures, TimeProvider clock, ILogger<DemoSeeder> logger)
+public sealed partial class DemoSeeder(IndicatorsDbContext db, SubmissionIngest ingest, TimeProvider clock, ILogger<DemoSeeder> logger)
 {
     public const string WatershedCode = "pomacanchi";
     public const string BaselineRound = "Línea de base 2025Q4";
     public const string FollowUpRound = "Seguimiento 2026Q3";
 
-    /// <summary>Stands for the land-use service's Pomacanchi plan, which a local run of this service cannot look up.</summary>
-    public static readonly Guid PlanId = Guid.Parse("019a0000-0000-7000-8000-00000000f001");
-    public static readonly Guid GoalId = Guid.Parse("019a0000-0000-7000-8000-00000000f002");
-
     public async Task SeedAsync(CancellationToken ct)
     {
         var watershed = await AreaAsync(AreaLevel.Watershed, null, WatershedCode, "Laguna de Pomacanchi", ct);
         var district = await AreaAsync(AreaLevel.District, watershed, "distrito-pomacanchi", "Distrito de Pomacanchi", ct);
+        await AreaAsync(AreaLevel.Community, district, "tocorani", "Comunidad Campesina Tocorani", ct);
+        await AreaAsync(AreaLevel.Community, district, "santa-lucia", "Comunidad Campesina Santa Lucía", ct);
         await AreaAsync(AreaLevel.Community, district, "manzanares", "Comunidad Campesina Manzanares", ct);
         await AreaAsync(AreaLevel.Community, district, "conchacalla", "Comunidad Campesina Conchacalla", ct);
 
@@ -78,15 +77,6 @@ public sealed partial class DemoSeeder(IndicatorsDbContext db, SubmissionIngest 
 
                 LogImported(logger, Path.GetFileName(file), plan.ToStore.Count, plan.DuplicateRows);
             }
-        }
-
-        if (!await db.PlanTargets.AnyAsync(t => t.PlanId == PlanId, ct))
-        {
-            var baselinePeriod = Period.ForQuarter(2025, 4);
-            var figure = await figures.ComputeOneAsync(WatershedCode, FoodConsumptionScore.Info, watershed.Id, baselinePeriod, ct);
-            db.PlanTargets.Add(PlanTarget.Create(PlanId, GoalId, FoodConsumptionScore.Info, watershed.Id, AggregateMetric.Mean, Direction.HigherIsBetter,
-                new Baseline(decimal.Round(figure.Mean!.Value, 2), baselinePeriod), new Target(50m, new DateOnly(2028, 12, 31)), clock.GetUtcNow()));
-            await db.SaveChangesAsync(ct);
         }
     }
 

@@ -78,6 +78,7 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
             e.Property(d => d.Address).HasMaxLength(WatcherDetails.MaxUrlLength);
             e.Property(d => d.Subject).HasMaxLength(1000);
             e.Property(d => d.FailureReason).HasMaxLength(1000);
+            e.Property(d => d.TraceParent).HasMaxLength(55);
             e.Ignore(d => d.Recipient);
             e.Ignore(d => d.IsOpenDigest);
             e.HasMany(d => d.DigestItems).WithOne().HasForeignKey(i => i.DeliveryId).OnDelete(DeleteBehavior.Cascade);

@@ -87,6 +87,9 @@ public sealed class Delivery
 
     public DateTimeOffset CreatedAt { get; private set; }
 
+    /// <summary>W3C trace context of the event's processing, so the send continues the event's trace (null for digests).</summary>
+    public string? TraceParent { get; private set; }
+
     /// <summary>The recipient's quiet hours when it was planned, so a retry does not land in them either.</summary>
     public TimeOnly? QuietStart { get; private set; }
 
@@ -102,14 +105,17 @@ public sealed class Delivery
     public bool IsOpenDigest => IsDigest && State == DeliveryState.Deferred;
 
     /// <summary>A message for one event, written now.</summary>
-    public static Delivery ForEvent(Guid id, EventInfo info, PlannedDelivery plan, RenderedMessage message, DateTimeOffset now)
+    public static Delivery ForEvent(Guid id, EventInfo info, PlannedDelivery plan, RenderedMessage message, DateTimeOffset now, string? traceParent = null)
     {
         if (plan.Digest)
         {
             throw new ArgumentException("A digest collects events; open it with ForDigest.", nameof(plan));
         }
 
-        return new Delivery(id, info, plan, now) { Subject = message.Subject, Body = message.Body, SmsSegments = message.SmsSegments };
+        return new Delivery(id, info, plan, now)
+        {
+            Subject = message.Subject, Body = message.Body, SmsSegments = message.SmsSegments, TraceParent = traceParent,
+        };
     }
 
     /// <summary>An empty digest for one recipient, channel and span; written when it is sent.</summary>

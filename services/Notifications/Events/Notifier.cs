@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Watershed.Notifications.Data;
@@ -60,7 +61,8 @@ public sealed partial class Notifier(
                 _ => new RenderedMessage(string.Empty,
                     Webhook.CloudEvent(context.EventId, context.Type, context.Source, context.Subject, context.Time, context.DataJson), 0),
             };
-            db.Deliveries.Add(Delivery.ForEvent(Guid.CreateVersion7(now), info, plan, message, now));
+            db.Deliveries.Add(Delivery.ForEvent(Guid.CreateVersion7(now), info, plan, message, now,
+                Activity.Current?.IdFormat == ActivityIdFormat.W3C ? Activity.Current.Id : null));
             telemetry.Queued(notice.WatershedCode, plan.Channel, notice.Kind, plan.DeferReason is not null);
         }
 

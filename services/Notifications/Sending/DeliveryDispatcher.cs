@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Watershed.Notifications.Data;
 using Watershed.Notifications.Domain;
@@ -100,7 +101,10 @@ public sealed partial class DeliveryDispatcher(
 
     private async Task SendOneAsync(Guid id, Delivery taken, CancellationToken ct)
     {
-        using var activity = telemetry.Start("SendDelivery");
+        // The send continues the trace of the event that queued it (stored with the entry), however late it runs.
+        Activity.Current = null;
+        using var activity = telemetry.Source.StartActivity("SendDelivery", ActivityKind.Internal,
+            ActivityContext.TryParse(taken.TraceParent, null, out var parent) ? parent : default);
         activity?.SetTag("delivery.id", id.ToString());
         activity?.SetTag("delivery.channel", taken.Channel.ToString());
         activity?.SetTag("event.id", taken.EventId);

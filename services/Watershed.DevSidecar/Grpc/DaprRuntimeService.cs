@@ -29,7 +29,7 @@ internal abstract class DaprRuntimeBase
 }
 
 /// <summary>The API apps call on their sidecar: PublishEvent and InvokeBinding.</summary>
-internal sealed class DaprRuntimeService(Publisher publisher, OutputBindings bindings) : DaprRuntimeBase
+internal sealed class DaprRuntimeService(Publisher publisher, OutputBindings bindings, SidecarTelemetry telemetry) : DaprRuntimeBase
 {
     public override async Task<Empty> PublishEvent(PublishEventRequest request, ServerCallContext context)
     {
@@ -39,6 +39,9 @@ internal sealed class DaprRuntimeService(Publisher publisher, OutputBindings bin
 
     public override async Task<InvokeBindingResponse> InvokeBinding(InvokeBindingRequest request, ServerCallContext context)
     {
+        // As daprd does, the binding call is a span of the caller's trace.
+        var parent = TraceContext.Parse(context.RequestHeaders.GetValue("traceparent"), context.RequestHeaders.GetValue("tracestate"));
+        using var span = telemetry.StartBinding(request.Name, request.Operation, parent);
         await bindings.InvokeAsync(request, context.CancellationToken);
         return new InvokeBindingResponse();
     }

@@ -71,7 +71,7 @@ public sealed partial class EventCallbackService<TContext>(
     ILogger<EventCallbackService<TContext>> logger) : AppCallback.AppCallbackBase
     where TContext : DbContext
 {
-    private static readonly ActivitySource Source = new("Watershed.Events");
+    private static readonly ActivitySource Source = EventTelemetry.Source;
 
     // A newer publisher may add fields; an older consumer ignores them (protobuf's own compatibility rule).
     private static readonly JsonParser Json = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));

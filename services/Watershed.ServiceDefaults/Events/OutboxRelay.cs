@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Dapr.Client;
 using Google.Protobuf;
@@ -138,9 +139,27 @@ public interface IEventSender
 /// <summary>Publishes through the Dapr sidecar as a structured CloudEvent, so the event keeps its id, type, subject and trace.</summary>
 public sealed class DaprEventSender(DaprClient dapr, IOptions<EventOptions> options, ServiceIdentity service) : IEventSender
 {
-    public Task SendAsync(OutboxMessage message, CancellationToken ct) =>
-        dapr.PublishByteEventAsync(options.Value.PubsubName, message.Topic, CloudEvents.Serialize(message, service.Name),
+    public async Task SendAsync(OutboxMessage message, CancellationToken ct)
+    {
+        // The publish continues the trace of the request that changed the state (its context was stored with the row),
+        // so one trace runs from that request through the sidecar to every subscriber, however late the relay runs.
+        var parent = ActivityContext.TryParse(message.TraceParent, null, out var stored) ? stored : default;
+        Activity.Current = null;
+        using var activity = EventTelemetry.Source.StartActivity($"{message.Topic} publish", ActivityKind.Producer, parent);
+        activity?.SetTag("messaging.system", "dapr");
+        activity?.SetTag("messaging.destination.name", message.Topic);
+        activity?.SetTag("messaging.message.id", message.Id.ToString());
+        await dapr.PublishByteEventAsync(options.Value.PubsubName, message.Topic, CloudEvents.Serialize(message, service.Name),
             CloudEvents.ContentType, cancellationToken: ct);
+    }
+}
+
+/// <summary>The events library's spans (publish, process); every service's tracing listens to this source.</summary>
+public static class EventTelemetry
+{
+    public const string SourceName = "Watershed.Events";
+
+    public static readonly ActivitySource Source = new(SourceName);
 }
 
 /// <summary>

@@ -107,6 +107,10 @@ namespace Watershed.Notifications.Data.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)");
+
                     b.Property<string>("WatershedCode")
                         .IsRequired()
                         .HasMaxLength(40)
