@@ -144,6 +144,9 @@ public sealed class SidecarProcess : IAsyncDisposable
     /// <summary>Deliveries still waiting for their app (JSON).</summary>
     public Task<string> PendingDeliveriesAsync() => GetTextAsync("/dev/deliveries?state=pending");
 
+    /// <summary>Deliveries their app accepted, one record per delivery (JSON).</summary>
+    public Task<string> DeliveredAsync() => GetTextAsync("/dev/deliveries?state=delivered");
+
     /// <summary>Deliveries given up and sent to a dead-letter topic or dropped (JSON).</summary>
     public Task<string> DeadDeliveriesAsync() => GetTextAsync("/dev/deliveries?state=dead");
 
