@@ -17,7 +17,13 @@ using Watershed.Testing;
 
 // Consultation's hot paths against their baselines on the same machine: a bare grpc-dotnet unary call
 // (the health check, no database) and raw PostgreSQL doing what a vote does (lock, append, count).
-// Usage: [consultation [concurrency] [votes]] | [indicators [households]]
+// Usage: [consultation [concurrency] [votes]] | [indicators [households]] | [events [count]]
+if (args is ["events", ..])
+{
+    await Watershed.Benchmarks.EventsBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200);
+    return;
+}
+
 if (args is ["indicators", ..])
 {
     await Watershed.Benchmarks.IndicatorsBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5000);

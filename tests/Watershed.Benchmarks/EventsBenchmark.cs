@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Globalization;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using Watershed.Consultation.V1;
+using Watershed.Notifications.V1;
+using Watershed.Testing;
+
+namespace Watershed.Benchmarks;
+
+/// <summary>
+/// Event to delivery-log entry, through the whole path as it runs locally: consultation commits ConveneAssembly with
+/// its outbox row, the relay publishes to the development sidecar (a separate process), the sidecar delivers to
+/// notifications' AppCallback, which asks consultation for the space's contacts over gRPC and writes the delivery log;
+/// the dispatcher then sends through the sidecar's SMS binding. Each process on PostgreSQL, on loopback.
+/// Latency is measured from the moment ConveneAssembly's answer reaches the client (the commit is done) to the
+/// delivery's created_at (written by notifications) and to its sent_at (the binding accepted it): one clock, one
+/// machine. Events go one at a time, so the figures are the path's latency, not a queue's.
+/// </summary>
+internal static class EventsBenchmark
+{
+    public static async Task RunAsync(int events)
+    {
+        var culture = CultureInfo.InvariantCulture;
+        Console.WriteLine($"Watershed events benchmark — {Environment.ProcessorCount} cores, {events} events one at a time (after 20 to warm up)");
+        var postgres = await PostgresServer.GetAsync();
+        var notificationsPort = ServiceProcess.FreePort();
+        await using var sidecar = await SidecarProcess.StartAsync(
+            new Dictionary<string, Uri> { ["notifications"] = new($"http://127.0.0.1:{notificationsPort}") },
+            settings: new Dictionary<string, string> { ["Logging:LogLevel:Default"] = "Warning" });
+
+        async Task<Dictionary<string, string>> SettingsAsync(string database) => new()
+        {
+            ["Database:Provider"] = "Postgres",
+            ["Database:ConnectionString"] = await postgres.CreateDatabaseAsync(database),
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Auth:Issuer"] = TestTokens.Issuer,
+            ["Auth:SigningKey"] = TestTokens.SigningKey,
+            ["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcAddress.ToString().TrimEnd('/'),
+        };
+
+        await using var consultation = await ServiceProcess.StartAsync("Consultation", await SettingsAsync("bench_events_consultation"));
+        var notificationsSettings = await SettingsAsync("bench_events_notifications");
+        notificationsSettings["Services:consultation:Address"] = consultation.Address.ToString();
+        await using var notifications = await ServiceProcess.StartAsync("Notifications", notificationsSettings, notificationsPort);
+
+        CallInvoker Invoker(Uri address) =>
+            GrpcChannel.ForAddress(address).Intercept(m => { m.Add("Authorization", "Bearer " + TestTokens.Admin()); return m; });
+        var co = Invoker(consultation.Address);
+        var stakeholders = new StakeholderService.StakeholderServiceClient(co);
+        var spaces = new SpaceService.SpaceServiceClient(co);
+        var assemblies = new AssemblyService.AssemblyServiceClient(co);
+        var deliveries = new DeliveryService.DeliveryServiceClient(Invoker(notifications.Address));
+
+        // One space with one member who agreed to SMS: each convened assembly makes exactly one delivery.
+        var watershed = (await stakeholders.CreateWatershedAsync(new CreateWatershedRequest { Code = "bench-events", Name = "Bench" })).Watershed;
+        var space = (await spaces.CreateSpaceAsync(new CreateSpaceRequest { WatershedId = watershed.Id, Name = "Bench", Kind = SpaceKind.CommunityAssembly })).Space;
+        var person = (await stakeholders.CreatePersonAsync(new CreatePersonRequest
+        {
+            WatershedId = watershed.Id, FullName = "Rosa Quispe", PhoneNumber = "+51984111111", PreferredLanguage = "qu-PE", ConsentedChannels = { ContactChannel.Sms },
+        })).Person;
+        await spaces.AddMemberAsync(new AddMemberRequest { SpaceId = space.Id, PersonId = person.Id, Role = MemberRole.VotingMember });
+
+        var committedAt = new Dictionary<string, DateTimeOffset>();
+        var toLog = new List<double>();
+        var toSent = new List<double>();
+        var previous = string.Empty;
+        var clock = Stopwatch.StartNew();
+        for (var i = -20; i < events; i++)
+        {
+            await assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest
+            {
+                SpaceId = space.Id, Title = $"Asamblea {i}", Place = "Local comunal", ScheduledAt = Timestamp.FromDateTime(DateTime.UtcNow.AddDays(2)),
+            });
+            var committed = DateTimeOffset.UtcNow;
+            Delivery newest;
+            while (true)
+            {
+                var page = await deliveries.ListDeliveriesAsync(new ListDeliveriesRequest { WatershedCode = "bench-events", Page = new() { PageSize = 1 } });
+                if (page.Deliveries.Count == 1 && page.Deliveries[0].Id != previous && page.Deliveries[0].State == DeliveryState.Sent)
+                {
+                    newest = page.Deliveries[0];
+                    break;
+                }
+
+                await Task.Delay(5);
+            }
+
+            previous = newest.Id;
+            if (i >= 0)
+            {
+                toLog.Add((newest.CreatedAt.ToDateTimeOffset() - committed).TotalMilliseconds);
+                toSent.Add((newest.SentAt.ToDateTimeOffset() - committed).TotalMilliseconds);
+                committedAt[newest.EventId] = committed;
+            }
+        }
+
+        static string Row(string what, List<double> values)
+        {
+            var sorted = values.Order().ToArray();
+            double At(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{what,-58} p50 {At(0.50),7:F2} ms   p99 {At(0.99),7:F2} ms   max {sorted[^1],7:F2} ms");
+        }
+
+        Console.WriteLine(Row("event committed → delivery-log entry (outbox, sidecar, inbox)", toLog));
+        Console.WriteLine(Row("event committed → message sent (… dispatcher, SMS binding)", toSent));
+        // Where the time goes, from the sidecar's own records: when it stored the publish, when the app acknowledged.
+        using var http = new HttpClient { BaseAddress = sidecar.HttpAddress };
+        var stored = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"/dev/topics/pubsub/consultation.assembly_convened.v1?limit={events + 50}"))
+            .RootElement.EnumerateArray().ToDictionary(e => e.GetProperty("cloudEvent").GetProperty("id").GetString()!, e => DateTimeOffset.Parse(e.GetProperty("storedAt").GetString()!, culture));
+        var acknowledged = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"/dev/deliveries?state=delivered&limit={events + 50}"))
+            .RootElement.EnumerateArray().Where(e => e.GetProperty("topic").GetString() == "consultation.assembly_convened.v1")
+            .ToDictionary(e => e.GetProperty("eventId").GetString()!, e => DateTimeOffset.Parse(e.GetProperty("updatedAt").GetString()!, culture));
+        var matched = committedAt.Keys.Where(id => stored.ContainsKey(id) && acknowledged.ContainsKey(id)).ToList();
+        if (matched.Count > 0)
+        {
+            Console.WriteLine(Row("  committed → stored by the sidecar (relay wake, publish)", [.. matched.Select(id => (stored[id] - committedAt[id]).TotalMilliseconds)]));
+            Console.WriteLine(Row("  stored → acknowledged by notifications (deliver, contacts, log)", [.. matched.Select(id => (acknowledged[id] - stored[id]).TotalMilliseconds)]));
+        }
+
+        Console.WriteLine(string.Create(culture, $"{events} events in {clock.Elapsed.TotalSeconds:F1} s (sequential, polling included)"));
+    }
+}
