@@ -121,6 +121,34 @@ internal static class EventsBenchmark
             Console.WriteLine(Row("  stored → acknowledged by notifications (deliver, contacts, log)", [.. matched.Select(id => (acknowledged[id] - stored[id]).TotalMilliseconds)]));
         }
 
+        // The two calls inside "acknowledged", each alone: consultation's contacts query, and notifications'
+        // handling of one AssemblyConvened delivered straight to its AppCallback (no sidecar).
+        var contacts = new ContactService.ContactServiceClient(co);
+        var direct = new List<double>();
+        for (var i = 0; i < 100; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await contacts.ListSpaceContactsAsync(new ListSpaceContactsRequest { SpaceId = space.Id });
+            direct.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        Console.WriteLine(Row("  ListSpaceContacts, client → consultation (alone)", direct));
+        using var notificationsChannel = GrpcChannel.ForAddress(notifications.Address);
+        var handled = new List<double>();
+        for (var i = 0; i < 100; i++)
+        {
+            var message = new Watershed.Consultation.V1.AssemblyConvened
+            {
+                AssemblyId = Guid.CreateVersion7().ToString(), Title = $"Directa {i}", Place = "Local comunal",
+                Scope = new ConsultationScope { WatershedId = watershed.Id, WatershedCode = "bench-events", SpaceId = space.Id },
+                ScheduledAt = Timestamp.FromDateTime(DateTime.UtcNow.AddDays(2)),
+            };
+            var started = Stopwatch.GetTimestamp();
+            await DaprCallback.DeliverAsync(notificationsChannel, "consultation.assembly_convened.v1", message, Guid.CreateVersion7().ToString(), $"assemblies/{message.AssemblyId}");
+            handled.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        Console.WriteLine(Row("  OnTopicEvent AssemblyConvened → notifications (alone)", handled));
         Console.WriteLine(string.Create(culture, $"{events} events in {clock.Elapsed.TotalSeconds:F1} s (sequential, polling included)"));
     }
 }
