@@ -50,7 +50,7 @@ echo "dev sidecar (stand-in for daprd): grpc http://127.0.0.1:$sidecar_grpc, sto
 for entry in "${services[@]}"; do
   name=${entry%%:*}; port=${entry##*:}; lower=$(echo "$name" | tr '[:upper:]' '[:lower:]')
   # Indicators starts with its survey data (Demo__Seed): Pomacanchi's areas, a baseline and a follow-up round.
-  (cd "$root/.local" && ASPNETCORE_ENVIRONMENT=Development Demo__Seed=true \
+  (cd "$root/.local" && ASPNETCORE_ENVIRONMENT=Development Demo__Seed=true Grpc__Reflection=true \
      DAPR_GRPC_ENDPOINT="http://127.0.0.1:$sidecar_grpc" \
      Kestrel__Endpoints__Grpc__Url="http://127.0.0.1:$port" \
      Database__ConnectionString="Data Source=$root/.local/$lower.db" \

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -55,7 +56,12 @@ public sealed class DevIdentityHost : IAsyncDisposable
 
         var section = builder.Configuration.GetSection(DevIdentityOptions.Section);
         var configured = section.Get<DevIdentityOptions>() ?? new DevIdentityOptions();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(LoopbackEndPoint(configured.Url)));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Only DevIdentity:Url: a Kestrel section beside it (a service's appsettings.json in a test's output) is not ours.
+            kestrel.Configure(new ConfigurationBuilder().Build());
+            kestrel.Listen(LoopbackEndPoint(configured.Url), listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+        });
         builder.Services.AddOptions<DevIdentityOptions>().Bind(section);
         builder.Services.AddSingleton(TimeProvider.System);
 
