@@ -119,7 +119,8 @@ public static class ServiceDefaultsExtensions
     /// Bearer tokens on every call. With <c>Auth:Authority</c> (production: a Keycloak realm; tests: the DevIdentity
     /// provider) the keys come from the authority's discovery document and JWKS, only asymmetric algorithms are
     /// accepted (RS256 and kin: never HS256 nor "none"), and the keys are read again every <c>Auth:KeyRefreshInterval</c>
-    /// and at once (at most every 5 minutes) when a token names a key not seen yet, so a rotated key is picked up.
+    /// and at once (at most once per <c>Auth:KeyRefreshMinimumGap</c>) when a token names a key not seen yet, so a
+    /// rotated key is picked up on its first use.
     /// Without an authority, in Development only, an HS256 key (<c>Auth:SigningKey</c>). Issuer, audience, lifetime
     /// and signature are checked either way.
     /// </summary>
@@ -156,7 +157,7 @@ public static class ServiceDefaultsExtensions
                     jwt.Authority = auth.Authority;
                     jwt.RequireHttpsMetadata = auth.RequireHttpsMetadata;
                     jwt.AutomaticRefreshInterval = auth.KeyRefreshInterval;
-                    jwt.RefreshInterval = auth.KeyRefreshInterval < TimeSpan.FromMinutes(5) ? auth.KeyRefreshInterval : TimeSpan.FromMinutes(5);
+                    jwt.RefreshInterval = auth.KeyRefreshMinimumGap;
                     jwt.TokenValidationParameters.ValidAlgorithms = AsymmetricAlgorithms;
                 }
                 else if (!string.IsNullOrWhiteSpace(auth.SigningKey))
@@ -166,6 +167,17 @@ public static class ServiceDefaultsExtensions
                     jwt.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
                 }
             });
+
+        // IdentityModel would keep accepting tokens of a key the authority no longer publishes for up to an hour after
+        // (its "last known good" configuration). A retired key may be a compromised one: it stops passing as soon as the
+        // service has read the keys without it. A failed read keeps the keys read before, so an outage refuses nothing.
+        builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, jwt =>
+        {
+            if (jwt.ConfigurationManager is BaseConfigurationManager keys)
+            {
+                keys.UseLastKnownGoodConfiguration = false;
+            }
+        });
 
         // Every endpoint needs a validated token unless it says otherwise (health, reflection).
         builder.Services.AddAuthorizationBuilder()

@@ -37,8 +37,8 @@ internal static class Identity
             ["Auth:Audience"] = Audience,
             // The provider listens on loopback HTTP; production's authority is HTTPS and keeps the default (true).
             ["Auth:RequireHttpsMetadata"] = "false",
-            // Read the keys again every second, so that a retired key's removal is seen within the test.
-            ["Auth:KeyRefreshInterval"] = "00:00:01",
+            // A token naming an unknown key makes the service read the keys again, here as often as once a second.
+            ["Auth:KeyRefreshMinimumGap"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         if (clientId is not null)
@@ -92,6 +92,14 @@ internal static class Identity
         };
         change?.Invoke(descriptor);
         return new JsonWebTokenHandler().CreateToken(descriptor);
+    }
+
+    /// <summary>A token signed by a key nobody publishes, under a key id nobody knows: it makes a service read the keys again.</summary>
+    public static string Stranger(DevIdentityHost provider)
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var key = new RsaSecurityKey(rsa.ExportParameters(includePrivateParameters: true)) { KeyId = $"stranger-{Guid.NewGuid():N}" };
+        return Forge(provider, d => d.SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256), "stranger");
     }
 
     public static CallInvoker Invoker(Uri address, string? token) =>

@@ -27,12 +27,16 @@ public sealed class AuthOptions
 
     public bool RequireHttpsMetadata { get; set; } = true;
 
-    /// <summary>
-    /// How often the authority's discovery document and keys are read again. A token signed with a key the service has
-    /// not seen makes it read them at once, at most once per this interval (and never more than every 5 minutes).
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    /// <summary>How often the authority's discovery document and keys are read again (a retired key stops passing then).</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "1.00:00:00")]
     public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// A token naming a key the service has not seen (the authority rotated its keys) makes it read the keys at once,
+    /// but at most once in this gap, so unknown keys cannot make it hammer the authority.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan KeyRefreshMinimumGap { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>The development signing key: what scripts/dev-token.sh, the demo loader and appsettings.Development.json use.</summary>
