@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -16,10 +15,10 @@ public sealed class AuthOptions
     /// <summary>OIDC authority URL; when set, keys come from its discovery document.</summary>
     public string? Authority { get; set; }
 
-    [Required]
+    /// <summary>The issuer (<c>iss</c>) tokens must carry; required.</summary>
     public string Issuer { get; set; } = string.Empty;
 
-    [Required]
+    /// <summary>The audience (<c>aud</c>) tokens must carry; required.</summary>
     public string Audience { get; set; } = string.Empty;
 
     /// <summary>Base64 HS256 key of at least 32 bytes, for Development only; used only when no Authority is set.</summary>
@@ -27,15 +26,13 @@ public sealed class AuthOptions
 
     public bool RequireHttpsMetadata { get; set; } = true;
 
-    /// <summary>How often the authority's discovery document and keys are read again (a retired key stops passing then).</summary>
-    [Range(typeof(TimeSpan), "00:05:00", "1.00:00:00")]
+    /// <summary>How often the authority's discovery document and keys are read again (a retired key stops passing then): 5 minutes to 1 day.</summary>
     public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
     /// A token naming a key the service has not seen (the authority rotated its keys) makes it read the keys at once,
-    /// but at most once in this gap, so unknown keys cannot make it hammer the authority.
+    /// but at most once in this gap, so unknown keys cannot make it hammer the authority: 1 second to 1 hour.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan KeyRefreshMinimumGap { get; set; } = TimeSpan.FromMinutes(5);
 }
 
@@ -63,6 +60,26 @@ public sealed class AuthOptionsValidation(IHostEnvironment environment) : IValid
         var symmetricAllowed = development || environment.IsEnvironment(DevelopmentKeys.TestingEnvironment);
         var hasKey = !string.IsNullOrWhiteSpace(options.SigningKey);
         var hasAuthority = !string.IsNullOrWhiteSpace(options.Authority);
+
+        if (string.IsNullOrWhiteSpace(options.Issuer))
+        {
+            failures.Add("Auth:Issuer (the issuer tokens must carry) is required.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Audience))
+        {
+            failures.Add("Auth:Audience (the audience tokens must carry) is required.");
+        }
+
+        if (options.KeyRefreshInterval < TimeSpan.FromMinutes(5) || options.KeyRefreshInterval > TimeSpan.FromDays(1))
+        {
+            failures.Add("Auth:KeyRefreshInterval must be between 00:05:00 and 1.00:00:00.");
+        }
+
+        if (options.KeyRefreshMinimumGap < TimeSpan.FromSeconds(1) || options.KeyRefreshMinimumGap > TimeSpan.FromHours(1))
+        {
+            failures.Add("Auth:KeyRefreshMinimumGap must be between 00:00:01 and 01:00:00.");
+        }
 
         if (hasAuthority && (!Uri.TryCreate(options.Authority, UriKind.Absolute, out var authority)
             || (authority.Scheme != Uri.UriSchemeHttps && authority.Scheme != Uri.UriSchemeHttp)))

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Google.Protobuf;
@@ -20,11 +19,31 @@ namespace Watershed.ServiceDefaults.Security;
 /// <summary>One rate-limit policy: at most <see cref="PermitLimit"/> calls per caller in each <see cref="Window"/>. Section: RateLimits:&lt;policy&gt;.</summary>
 public sealed class RateLimitOptions
 {
-    [Range(1, 1_000_000_000)]
+    /// <summary>Calls allowed per caller in one window: 1 to 1,000,000,000.</summary>
     public int PermitLimit { get; set; }
 
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    /// <summary>The window: 1 second to 1 day.</summary>
     public TimeSpan Window { get; set; }
+}
+
+/// <summary>Names the setting at fault, e.g. <c>RateLimits:imports:PermitLimit</c>.</summary>
+public sealed class RateLimitOptionsValidation : IValidateOptions<RateLimitOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RateLimitOptions options)
+    {
+        var failures = new List<string>();
+        if (options.PermitLimit is < 1 or > 1_000_000_000)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"RateLimits:{name}:PermitLimit must be between 1 and 1000000000 (it is {options.PermitLimit})."));
+        }
+
+        if (options.Window < TimeSpan.FromSeconds(1) || options.Window > TimeSpan.FromDays(1))
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"RateLimits:{name}:Window must be between 00:00:01 and 1.00:00:00 (it is {options.Window})."));
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 }
 
 /// <summary>
@@ -66,9 +85,10 @@ public static partial class RateLimits
             services.AddOptions<RateLimitOptions>(name)
                 .Configure(o => (o.PermitLimit, o.Window) = limit)
                 .Bind(configuration.GetSection($"RateLimits:{name}"))
-                .ValidateDataAnnotations()
                 .ValidateOnStart();
         }
+
+        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidation>();
 
         services.AddRateLimiter(limiter =>
         {
