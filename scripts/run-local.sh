@@ -80,11 +80,11 @@ for entry in "${services[@]}"; do
   identity=()
   $oidc && identity=("${auth[@]}" Auth__ClientId="$lower" Auth__ClientSecret="$lower-dev-secret")
   # Indicators starts with its survey data (Demo__Seed): Pomacanchi's areas, a baseline and a follow-up round.
-  (cd "$root/.local" && env ASPNETCORE_ENVIRONMENT=Development Demo__Seed=true Grpc__Reflection=true "${identity[@]}" \
+  (cd "$root/.local" && exec env ASPNETCORE_ENVIRONMENT=Development Demo__Seed=true Grpc__Reflection=true "${identity[@]}" \
      DAPR_GRPC_ENDPOINT="http://127.0.0.1:$sidecar_grpc" \
      Kestrel__Endpoints__Grpc__Url="http://127.0.0.1:$port" \
      Database__ConnectionString="Data Source=$root/.local/$lower.db" \
-     exec dotnet "$root/services/$name/bin/Debug/net10.0/Watershed.$name.dll" --contentRoot "$root/services/$name") &
+     dotnet "$root/services/$name/bin/Debug/net10.0/Watershed.$name.dll" --contentRoot "$root/services/$name") &
   pids+=($!)
   echo "$name: grpc on http://127.0.0.1:$port (SQLite .local/$lower.db)"
 done
