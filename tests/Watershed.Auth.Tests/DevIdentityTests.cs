@@ -202,6 +202,28 @@ public sealed class DevIdentityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_web_client_refreshes_its_tokens_with_the_accounts_claims_as_they_stand()
+    {
+        var web = new DevIdentityOptions().EffectiveWebRedirectUris[0];
+        var (_, token) = await new CodeFlow(_provider, "web", web, "web-dev-secret", "openid profile offline_access").SignInAsync("member.pomacanchi");
+        Assert.NotNull(token?.RefreshToken);
+
+        using var http = new HttpClient();
+        using var refreshed = await http.PostAsync(new Uri(_provider.Address, "connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token", ["client_id"] = "web", ["client_secret"] = "web-dev-secret", ["refresh_token"] = token.RefreshToken,
+        }));
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        var again = Identity.Read((await refreshed.Content.ReadFromJsonAsync<TokenResponse>())!.AccessToken!);
+        Assert.Equal(("member.pomacanchi", DevIdentityOptions.DerivedPersonId("member.pomacanchi").ToString()), (again.Subject, again.GetClaim("person_id").Value));
+
+        // The cli client may not ask for refresh tokens at all.
+        var cli = new CodeFlow(_provider, scope: "openid profile offline_access");
+        using var refused = await cli.GetAsync(cli.AuthorizeUrl());
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task A_rotated_key_signs_new_tokens_while_the_old_one_stays_published_until_retired()
     {
         var first = _provider.Keys.Current.KeyId;

@@ -122,7 +122,7 @@ internal sealed record TokenResponse(
 /// The authorization code flow as a browser and a client drive it, over HTTP with cookies and no automatic redirects:
 /// authorize → sign-in page → signed in → authorize again → redirect with the code → token endpoint with the verifier.
 /// </summary>
-internal sealed class CodeFlow(DevIdentityHost provider, string clientId = "cli", string redirectUri = Identity.CliRedirect, string? clientSecret = null)
+internal sealed class CodeFlow(DevIdentityHost provider, string clientId = "cli", string redirectUri = Identity.CliRedirect, string? clientSecret = null, string scope = "openid profile")
 {
     private readonly HttpClient _browser = new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
     {
@@ -138,7 +138,7 @@ internal sealed class CodeFlow(DevIdentityHost provider, string clientId = "cli"
         {
             ["client_id"] = clientId,
             ["response_type"] = "code",
-            ["scope"] = "openid profile",
+            ["scope"] = scope,
             ["redirect_uri"] = redirect ?? redirectUri,
             ["state"] = "state-1",
             ["code_challenge"] = pkce ? Challenge : null,
