@@ -25,7 +25,8 @@ public static class ServiceStartup
         catch (Exception ex) when (Failures(ex) is { Count: > 0 } failures)
         {
             var service = app.Services.GetService<ServiceIdentity>()?.Name ?? app.Environment.ApplicationName;
-            await Console.Error.WriteLineAsync($"{service}: configuration error: {string.Join(" ", failures.Select(OneLine))}");
+            // One option's validation may read another's and report its failure again: each failure is said once.
+            await Console.Error.WriteLineAsync($"{service}: configuration error: {string.Join(" ", failures.Select(OneLine).Distinct(StringComparer.Ordinal))}");
             return ConfigurationErrorExitCode;
         }
 

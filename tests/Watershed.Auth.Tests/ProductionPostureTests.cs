@@ -121,6 +121,7 @@ public sealed class ProductionPostureTests
             var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             Assert.StartsWith($"watershed-{service.ToLowerInvariant()}: configuration error: ", line, StringComparison.Ordinal);
             Assert.Contains(expected, line, StringComparison.Ordinal);
+            Assert.True(line.Split(expected).Length == 2, $"{service} says it more than once: {line}");
             Assert.DoesNotContain("do-not-print-me", stdout + stderr, StringComparison.Ordinal);
             Assert.DoesNotContain("Unhandled exception", stdout + stderr, StringComparison.Ordinal);
             Assert.DoesNotMatch(@"(?m)^\s+at \S+", stdout + stderr);
