@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Watershed.ServiceDefaults.Errors;
 using Watershed.ServiceDefaults.Grpc;
+using Watershed.ServiceDefaults.Security;
 
 namespace Watershed.ServiceDefaults.Tests;
 
@@ -29,9 +30,14 @@ public sealed class ServiceClientTests
             ["Services:probe:MaxAttempts"] = "2",
             ["Services:probe:BreakerMinimumThroughput"] = "2",
             ["Services:probe:BreakerDuration"] = "00:01:00",
+            ["Auth:Issuer"] = Watershed.Testing.TestTokens.Issuer,
+            ["Auth:Audience"] = Watershed.Testing.TestTokens.Audience,
+            ["Auth:SigningKey"] = Watershed.Testing.TestTokens.SigningKey,
         });
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.AddServiceClient<Health.HealthClient>("probe");
+        builder.Services.AddOptions<Watershed.ServiceDefaults.Security.AuthOptions>().Bind(builder.Configuration.GetSection("Auth"));
+        builder.AddServiceToken("probe");
+        builder.AddServiceClient<Health.HealthClient>("probe", CallIdentity.Service);
         return builder.Services.BuildServiceProvider();
     }
 

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client.Configuration;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -39,10 +40,26 @@ public sealed class ServiceClientOptions
     public TimeSpan BreakerDuration { get; set; } = TimeSpan.FromSeconds(15);
 }
 
+/// <summary>Whose identity a call to another service carries.</summary>
+public enum CallIdentity
+{
+    /// <summary>
+    /// Always the calling service's own (<see cref="ServiceTokens.AddServiceToken"/>): the callee decides on what the
+    /// service may do, whoever caused the call.
+    /// </summary>
+    Service,
+
+    /// <summary>
+    /// The user's token when the call is made while serving a user's call, because the callee must decide on that
+    /// user's rights; the service's own when no user is behind the call (event handlers, background work).
+    /// </summary>
+    UserOrService,
+}
+
 /// <summary>
 /// Typed gRPC clients to other Watershed services, configured once for every cross-service call:
 /// retries of UNAVAILABLE with backoff in the channel's service config (gRPC's own retry policy),
-/// a deadline on every call (the incoming call's, if shorter), the caller's bearer token forwarded,
+/// a deadline on every call (the incoming call's, if shorter), a bearer token (<see cref="CallIdentity"/>),
 /// and a circuit breaker (Polly) so a dead dependency fails fast. Any transient failure reaches the
 /// calling service as <see cref="DependencyUnavailableException"/>, i.e. UNAVAILABLE to its caller.
 /// </summary>
@@ -50,9 +67,16 @@ public static class ServiceClients
 {
     private static readonly StatusCode[] Transient = [StatusCode.Unavailable, StatusCode.DeadlineExceeded, StatusCode.ResourceExhausted];
 
-    public static IHttpClientBuilder AddServiceClient<TClient>(this IHostApplicationBuilder builder, string serviceName)
+    /// <param name="identity">Whose token the calls carry; the service's own needs <see cref="ServiceTokens.AddServiceToken"/>.</param>
+    public static IHttpClientBuilder AddServiceClient<TClient>(this IHostApplicationBuilder builder, string serviceName, CallIdentity identity)
         where TClient : class
     {
+        if (!builder.Services.Any(d => d.ServiceType == typeof(IServiceTokenProvider)))
+        {
+            throw new InvalidOperationException(
+                $"The {serviceName} client calls with the service's own identity whenever no user is behind a call: call AddServiceToken before AddServiceClient.");
+        }
+
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddOptions<ServiceClientOptions>(serviceName)
             .Bind(builder.Configuration.GetSection($"Services:{serviceName}"))
@@ -107,13 +131,15 @@ public static class ServiceClients
                 // gRPC compares a deadline with the machine's clock (as the incoming call's deadline is): a service's
                 // own TimeProvider may be moved (tests), and a deadline taken from it would be meaningless.
                 TimeProvider.System,
-                services.GetService<IServiceTokenProvider>()));
+                identity,
+                services.GetRequiredService<IServiceTokenProvider>()));
     }
 
     /// <summary>
-    /// Deadline, token forwarding, circuit breaker and failure translation for unary calls. A call made without a
-    /// user's token (an event handler, background work) carries the service's own token when the service has one
-    /// (<see cref="ServiceTokens.AddServiceToken"/>).
+    /// Deadline, token, circuit breaker and failure translation for unary calls. The user's token is forwarded only
+    /// for <see cref="CallIdentity.UserOrService"/> and only from an endpoint that required it: an anonymous endpoint
+    /// (Dapr's AppCallback, where event handlers run) never passes on whatever its caller sent, so event handlers and
+    /// background work always call as the service.
     /// </summary>
     private sealed class DependencyInterceptor(
         string serviceName,
@@ -121,7 +147,8 @@ public static class ServiceClients
         ResiliencePipeline breaker,
         IHttpContextAccessor http,
         TimeProvider clock,
-        IServiceTokenProvider? serviceToken) : Interceptor
+        CallIdentity identity,
+        IServiceTokenProvider serviceToken) : Interceptor
     {
         public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(
             TRequest request, ClientInterceptorContext<TRequest, TResponse> context,
@@ -137,7 +164,10 @@ public static class ServiceClients
             }
 
             var headers = context.Options.Headers ?? [];
-            var authorization = incoming?.Request.Headers.Authorization.ToString();
+            var forwardable = identity == CallIdentity.UserOrService
+                && incoming?.User.Identity?.IsAuthenticated == true
+                && incoming.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is null;
+            var authorization = forwardable ? incoming!.Request.Headers.Authorization.ToString() : null;
             if (!string.IsNullOrEmpty(authorization) && headers.Get("authorization") is null)
             {
                 headers.Add("authorization", authorization);
@@ -147,7 +177,7 @@ public static class ServiceClients
             var call = new ClientInterceptorContext<TRequest, TResponse>(context.Method, context.Host, callOptions);
             var response = Guard(async () =>
             {
-                if (serviceToken is not null && headers.Get("authorization") is null)
+                if (headers.Get("authorization") is null)
                 {
                     headers.Add("authorization", $"Bearer {await serviceToken.GetTokenAsync(cancellation)}");
                 }
