@@ -1,6 +1,6 @@
 // Renders every kustomize overlay under deploy/k8s/overlays and validates what a cluster would receive:
 // core objects against the Kubernetes schemas (kubernetes-models), Dapr resources against Dapr's CRD
-// schemas (../shared/schemas/dapr when present), and the project's own rules for workloads.
+// schemas (vendored in deploy/schemas/dapr), and the project's own rules for workloads.
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -13,8 +13,10 @@ const errors = [];
 const fail = (where, message) => errors.push(`${where}: ${message}`);
 
 const daprSchemas = new Map();
-const daprDir = resolve(root, "../shared/schemas/dapr");
-if (existsSync(daprDir)) {
+const daprDir = join(root, "deploy/schemas/dapr");
+if (!existsSync(daprDir)) {
+  fail("deploy/schemas/dapr", "Dapr's CRD schemas are missing");
+} else {
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, logger: false });
   for (const file of readdirSync(daprDir).filter((f) => f.endsWith(".yaml"))) {
     for (const crd of yaml.loadAll(readFileSync(join(daprDir, file), "utf8"))) {
