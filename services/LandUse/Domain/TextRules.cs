@@ -13,7 +13,7 @@ namespace Watershed.LandUse.Domain;
 public static class TextRules
 {
     /// <summary>How many characters of a refused value a message repeats, so a huge value never makes a huge reply.</summary>
-    public const int EchoLength = 40;
+    public const int EchoLength = ServiceDefaults.Errors.Echo.MaxCharacters;
 
     public static bool IsOneLine(string text) => !Validation.HasControlCharacter(text);
 
@@ -52,42 +52,9 @@ public static class TextRules
 
     public const string NotesRule = "must not contain control characters other than line breaks and tabs";
 
-    /// <summary>
-    /// A value as a message may quote it: at most <see cref="EchoLength"/> characters (the rest counted), control
-    /// characters and lone surrogates written as \uXXXX.
-    /// </summary>
-    public static string Echo(string? value) => Echo(value, EchoLength);
+    /// <summary>A value as a message may quote it: the services' one rule (<see cref="Watershed.ServiceDefaults.Errors.Echo"/>).</summary>
+    public static string Echo(string? value) => ServiceDefaults.Errors.Echo.Of(value);
 
     /// <summary><see cref="Echo(string?)"/> keeping up to <paramref name="maxLength"/> characters (a library's message about the value).</summary>
-    public static string Echo(string? value, int maxLength)
-    {
-        if (value is null)
-        {
-            return "";
-        }
-
-        var shown = new StringBuilder();
-        var length = Math.Min(value.Length, maxLength);
-        for (var i = 0; i < length; i++)
-        {
-            var c = value[i];
-            var paired = char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]);
-            if (paired && i + 1 < length)
-            {
-                shown.Append(c).Append(value[++i]);
-            }
-            else if (char.IsControl(c) || char.IsSurrogate(c))
-            {
-                shown.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
-            }
-            else
-            {
-                shown.Append(c);
-            }
-        }
-
-        return value.Length > length
-            ? shown.Append(CultureInfo.InvariantCulture, $"… ({value.Length} characters)").ToString()
-            : shown.ToString();
-    }
+    public static string Echo(string? value, int maxLength) => ServiceDefaults.Errors.Echo.Of(value, maxLength);
 }
