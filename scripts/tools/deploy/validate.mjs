@@ -2,7 +2,9 @@
 // code says (project.mjs). Each finding names its check: render, schema, workload, security, dapr, autoscaling,
 // app-ids, topics, scopes, ports, access, resiliency, tracing, mtls, secrets, database, images, network, docker,
 // kafka. Used by scripts/tools/validate-deploy.mjs (the test command) and by its tests.
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import yaml from "js-yaml";
@@ -17,8 +19,32 @@ const DOCUMENTATION_NETS = [/^192\.0\.2\./, /^198\.51\.100\./, /^203\.0\.113\./]
 const RESTRICTED_VOLUMES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"];
 const CREDENTIAL = /password|token|secret|clientkey|accountsid/i;
 
-function render(dir) {
-  return execFileSync("kubectl", ["kustomize", dir], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+const run = promisify(execFile);
+
+// Renders are cached in memory by the content of the files a kustomization can reach (its directory, and the base
+// for an overlay), so the tests' many broken copies render only what their edit changed.
+const renders = new Map();
+function contentKey(dirs) {
+  const hash = createHash("sha256");
+  const add = (dir) => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) add(path);
+      else hash.update(`${entry.name}\0`).update(readFileSync(path)).update("\0");
+    }
+  };
+  dirs.forEach((d) => { hash.update(`${d.split("/deploy/k8s/")[1] ?? d}\0`); add(d); });
+  return hash.digest("hex");
+}
+async function render(dir, reaches) {
+  const key = contentKey([dir, ...reaches]);
+  if (!renders.has(key)) {
+    const pending = run("kubectl", ["kustomize", dir], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }).then((r) => r.stdout);
+    renders.set(key, pending);
+    pending.catch(() => renders.delete(key));
+  }
+  return renders.get(key);
 }
 
 export async function validate(root, { release = false } = {}) {
@@ -33,19 +59,20 @@ export async function validate(root, { release = false } = {}) {
   const overlayNames = existsSync(overlaysDir) ? readdirSync(overlaysDir).sort() : [];
   for (const required of ["dev", "production"]) if (!overlayNames.includes(required)) fail("render", `deploy/k8s/overlays/${required}`, "the overlay is missing");
   const rootsToRender = [
-    ...overlayNames.map((name) => ({ name, dir: join(overlaysDir, name), overlay: true })),
+    ...overlayNames.map((name) => ({ name, dir: join(overlaysDir, name), overlay: true, reaches: [join(root, "deploy/k8s/base")] })),
     { name: "dapr-system", dir: join(root, "deploy/k8s/dapr-system") },
     { name: "kafka", dir: join(root, "deploy/k8s/kafka") },
   ];
   const rendered = new Map();
-  for (const r of rootsToRender) {
-    if (!existsSync(join(r.dir, "kustomization.yaml"))) { fail("render", r.dir.slice(root.length + 1), "no kustomization.yaml"); continue; }
+  await Promise.all(rootsToRender.map(async (r) => {
+    if (!existsSync(join(r.dir, "kustomization.yaml"))) { fail("render", r.dir.slice(root.length + 1), "no kustomization.yaml"); return; }
     try {
-      rendered.set(r.name, { ...r, objects: yaml.loadAll(render(r.dir)).filter(Boolean) });
+      r.objects = yaml.loadAll(await render(r.dir, r.reaches ?? [])).filter(Boolean);
     } catch (e) {
       fail("render", r.dir.slice(root.length + 1), `kubectl kustomize failed: ${(e.stderr || e.message).toString().trim().split("\n")[0]}`);
     }
-  }
+  }));
+  for (const r of rootsToRender) if (r.objects) rendered.set(r.name, r);
 
   // ---- Schemas of every rendered object, and of the local Dapr files (dapr run -f dapr.yaml). ----
   const daprSchemas = loadDaprSchemas(root, fail);
@@ -221,7 +248,7 @@ function checkOverlay(overlay, project, appIds, fail, release) {
   }
 
   checkComponents(components, project, appIds, name, fail, configMap, apiDeployments, idOf);
-  checkConfigurations(configurations, apiDeployments, idOf, services, ns, name, fail);
+  checkConfigurations(configurations, apiDeployments, idOf, services, ns, name, fail, project, configMap);
   checkResiliency(objects, components, project, apiDeployments, idOf, configMap, name, fail);
 
   for (const c of of("Cluster").filter((o) => o.apiVersion.startsWith("postgresql.cnpg.io/"))) {
@@ -429,7 +456,36 @@ function checkComponents(components, project, appIds, overlay, fail, configMap, 
   }
 }
 
-function checkConfigurations(configurations, apiDeployments, idOf, services, ns, overlay, fail) {
+function checkConfigurations(configurations, apiDeployments, idOf, services, ns, overlay, fail, project, configMap) {
+  // Who calls whom through Dapr, and which RPCs: from the callers' ConfigMaps and the clients' code.
+  const calls = new Map(); // callee -> Map(caller -> Set("/pkg.Service/Method"))
+  for (const d of apiDeployments) {
+    const cm = configMap(d.metadata.name)?.data ?? {};
+    for (const client of project.apps.get(idOf(d))?.clients ?? []) {
+      const callee = cm[`Services__${client.section}__DaprAppId`];
+      if (!callee) continue;
+      if (!calls.has(callee)) calls.set(callee, new Map());
+      const ops = calls.get(callee).get(idOf(d)) ?? new Set();
+      for (const m of client.methods) ops.add(`/${client.service}/${m}`);
+      calls.get(callee).set(idOf(d), ops);
+    }
+  }
+  const rpcs = new Set([...project.protos.services.values()].flatMap((s) => [...s.methods].map((m) => `/${s.pkg}.${s.name}/${m}`)));
+  for (const d of apiDeployments) {
+    const config = configurations.find((c) => c.metadata.name === d.spec.template.metadata.annotations["dapr.io/config"]);
+    if (!config?.spec?.accessControl) continue;
+    const where = `${overlay}/Configuration/${config.metadata.name}`;
+    const expected = calls.get(idOf(d)) ?? new Map();
+    const policies = config.spec.accessControl.policies ?? [];
+    const callers = setDiff(new Set(policies.map((p) => p.appId)), new Set(expected.keys()));
+    if (!callers.same) fail("access", where, `the apps allowed to invoke ${idOf(d)} must be exactly its callers in the code: ${describeDiff(callers)}`);
+    for (const policy of policies) {
+      const allowed = new Set((policy.operations ?? []).filter((o) => o.action === "allow").map((o) => o.name));
+      for (const op of allowed) if (!rpcs.has(op)) fail("access", where, `the policy for ${policy.appId} allows ${op}, which is no RPC of the protos`);
+      const ops = setDiff(allowed, expected.get(policy.appId) ?? new Set());
+      if (!ops.same) fail("access", where, `the policy for ${policy.appId} must allow exactly the RPCs its client calls: ${describeDiff(ops)}`);
+    }
+  }
   for (const d of apiDeployments) {
     const id = idOf(d);
     const config = configurations.find((c) => c.metadata.name === d.spec.template.metadata.annotations["dapr.io/config"]);
