@@ -221,6 +221,12 @@ function checkOverlay(overlay, project, appIds, fail, release) {
   const deployments = of("Deployment");
   const apiDeployments = deployments.filter((d) => d.spec.template.metadata?.annotations?.["dapr.io/enabled"] === "true");
   const configMap = (n) => of("ConfigMap").find((c) => c.metadata.name === n);
+  // A service's settings as its process sees them: its ConfigMaps (envFrom), then literal env values.
+  const envOf = (d) => {
+    const container = d.spec.template.spec.containers.find((c) => c.name === d.metadata.name) ?? d.spec.template.spec.containers[0];
+    const fromMaps = (container.envFrom ?? []).map((e) => configMap(e.configMapRef?.name)?.data ?? {});
+    return Object.assign({}, ...fromMaps, Object.fromEntries((container.env ?? []).filter((e) => "value" in e).map((e) => [e.name, e.value])));
+  };
   const services = of("Service");
   const components = of("Component");
   const configurations = of("Configuration");
@@ -239,17 +245,16 @@ function checkOverlay(overlay, project, appIds, fail, release) {
     const where = at(d);
     const pod = d.spec.template.spec;
     const container = pod.containers.find((c) => c.name === d.metadata.name) ?? pod.containers[0];
-    const cm = configMap(container.envFrom?.find((e) => e.configMapRef)?.configMapRef?.name);
-    const env = { ...(cm?.data ?? {}), ...Object.fromEntries((container.env ?? []).filter((e) => "value" in e).map((e) => [e.name, e.value])) };
-    checkServicePod(d, container, env, where, project, fail, { configurations, services, of });
-    checkAutoscaling(d, container, where, of, fail);
+    const env = envOf(d);
+    checkServicePod(d, container, env, where, project, fail, { configurations, services });
+    checkAutoscaling(d, where, of, fail);
     if (app) checkDatabase(d, container, env, where, objects, fail, name);
-    checkClients(d, env, app, where, project, configurations, ns, fail);
+    checkClients(env, app, where, project, fail);
   }
 
-  checkComponents(components, project, appIds, name, fail, configMap, apiDeployments, idOf);
-  checkConfigurations(configurations, apiDeployments, idOf, services, ns, name, fail, project, configMap);
-  checkResiliency(objects, components, project, apiDeployments, idOf, configMap, name, fail);
+  checkComponents(components, project, appIds, name, fail, envOf, apiDeployments, idOf);
+  checkConfigurations(configurations, apiDeployments, idOf, services, ns, name, fail, project, envOf);
+  checkResiliency(objects, components, project, apiDeployments, idOf, envOf, name, fail);
 
   for (const c of of("Cluster").filter((o) => o.apiVersion.startsWith("postgresql.cnpg.io/"))) {
     const where = at(c);
@@ -258,7 +263,7 @@ function checkOverlay(overlay, project, appIds, fail, release) {
   }
 
   checkImages(objects, name, fail, release);
-  checkNetwork(overlay, ns, project, apiDeployments, idOf, configMap, components, fail, release);
+  checkNetwork(overlay, ns, project, apiDeployments, idOf, envOf, components, fail, release);
 }
 
 function checkWorkload(d, where, fail, serviceAccounts) {
@@ -288,12 +293,12 @@ function checkWorkload(d, where, fail, serviceAccounts) {
     if (!c.readinessProbe || !c.livenessProbe) fail("workload", who, "needs readiness and liveness probes");
     if (!c.resources?.requests?.cpu || !c.resources?.requests?.memory) fail("workload", who, "needs cpu and memory requests");
     if (!c.resources?.limits?.memory) fail("workload", who, "needs a memory limit");
-    if (/(:latest)?$/.test(c.image) && !/[:@]/.test(c.image.split("/").pop())) fail("images", who, `image ${c.image} names no tag or digest`);
+    if (!/[:@]/.test(c.image.split("/").pop())) fail("images", who, `image ${c.image} names no tag or digest`);
     if (/:latest$/.test(c.image)) fail("images", who, `image ${c.image} uses the moving tag "latest"`);
   }
 }
 
-function checkServicePod(d, container, env, where, project, fail, { configurations, services, of }) {
+function checkServicePod(d, container, env, where, project, fail, { configurations, services }) {
   const a = d.spec.template.metadata.annotations;
   const pod = d.spec.template.spec;
   const id = a["dapr.io/app-id"];
@@ -339,10 +344,9 @@ function checkServicePod(d, container, env, where, project, fail, { configuratio
     if (target === undefined) fail("ports", `${where} Service ${svc.metadata.name}`, `targetPort ${p.targetPort} matches no container port`);
     else if (target !== kestrelPort) fail("ports", `${where} Service ${svc.metadata.name}`, `targetPort ${p.targetPort} is not the gRPC port ${kestrelPort}`);
   }
-  void of;
 }
 
-function checkAutoscaling(d, container, where, of, fail) {
+function checkAutoscaling(d, where, of, fail) {
   const hpa = of("HorizontalPodAutoscaler").find((h) => h.spec.scaleTargetRef?.kind === "Deployment" && h.spec.scaleTargetRef?.name === d.metadata.name);
   if (!hpa) fail("autoscaling", where, "needs a HorizontalPodAutoscaler");
   else {
@@ -363,7 +367,6 @@ function checkAutoscaling(d, container, where, of, fail) {
   else if (pdb.spec.minAvailable !== undefined && hpa && !(Number(pdb.spec.minAvailable) < (hpa.spec.minReplicas ?? 1))) {
     fail("autoscaling", `${where} PDB`, "minAvailable leaves no pod to disrupt at the autoscaler's minimum: node drains would block");
   }
-  void container;
 }
 
 function checkDatabase(d, container, env, where, objects, fail, overlay) {
@@ -387,7 +390,7 @@ function checkDatabase(d, container, env, where, objects, fail, overlay) {
   else if (!(ca.secret.items ?? []).every((i) => i.key === "ca.crt") || !(ca.secret.items ?? []).length) fail("database", where, `mount only ca.crt of ${cluster.metadata.name}-ca (the Secret also holds the CA's private key)`);
 }
 
-function checkClients(d, env, app, where, project, configurations, ns, fail) {
+function checkClients(env, app, where, project, fail) {
   for (const key of Object.keys(env)) {
     if (/^Services__\w+__Address$/.test(key)) fail("access", where, `${key}: in the cluster another service is called through Dapr (Services__<name>__DaprAppId), never over cleartext h2c with a bearer token`);
   }
@@ -397,10 +400,9 @@ function checkClients(d, env, app, where, project, configurations, ns, fail) {
     if (!callee) { fail("access", where, `its client of ${client.section} needs Services__${client.section}__DaprAppId`); continue; }
     if (!project.apps.has(callee)) { fail("app-ids", where, `Services__${client.section}__DaprAppId names ${callee}, which is no service's app id`); continue; }
   }
-  void configurations; void ns;
 }
 
-function checkComponents(components, project, appIds, overlay, fail, configMap, apiDeployments, idOf) {
+function checkComponents(components, project, appIds, overlay, fail, envOf, apiDeployments, idOf) {
   for (const c of components) {
     const where = `${overlay}/Component/${c.metadata.name}`;
     for (const scope of c.scopes ?? []) if (!appIds.has(scope)) fail("app-ids", where, `scope ${scope} is no service's app id`);
@@ -416,7 +418,7 @@ function checkComponents(components, project, appIds, overlay, fail, configMap, 
   const bindingUsers = apiDeployments.filter((d) => project.apps.get(idOf(d))?.settings?.Notifications);
   for (const [key, type] of [["sms", "bindings.twilio.sms"], ["email", "bindings.smtp"]]) {
     for (const d of bindingUsers) {
-      const cm = configMap(d.metadata.name)?.data ?? {};
+      const cm = envOf(d);
       const nameInConfig = cm[`Notifications__${key === "sms" ? "SmsBinding" : "EmailBinding"}`] ?? project.bindings?.[key];
       const component = components.find((c) => c.metadata.name === nameInConfig);
       if (!component) { fail("dapr", `${overlay}/${d.metadata.name}`, `sends ${key} through the binding "${nameInConfig}", which no Component defines`); continue; }
@@ -428,7 +430,7 @@ function checkComponents(components, project, appIds, overlay, fail, configMap, 
   }
 
   // Pub/sub: the component the code publishes to, with topic scoping exactly as the code publishes and subscribes.
-  const pubsubNames = new Set(apiDeployments.map((d) => configMap(d.metadata.name)?.data?.Events__PubsubName ?? project.facts.pubsubName));
+  const pubsubNames = new Set(apiDeployments.map((d) => envOf(d).Events__PubsubName ?? project.facts.pubsubName));
   for (const pubsubName of pubsubNames) {
     const where = `${overlay}/Component/${pubsubName}`;
     const pubsub = components.find((c) => c.metadata.name === pubsubName);
@@ -456,11 +458,11 @@ function checkComponents(components, project, appIds, overlay, fail, configMap, 
   }
 }
 
-function checkConfigurations(configurations, apiDeployments, idOf, services, ns, overlay, fail, project, configMap) {
+function checkConfigurations(configurations, apiDeployments, idOf, services, ns, overlay, fail, project, envOf) {
   // Who calls whom through Dapr, and which RPCs: from the callers' ConfigMaps and the clients' code.
   const calls = new Map(); // callee -> Map(caller -> Set("/pkg.Service/Method"))
   for (const d of apiDeployments) {
-    const cm = configMap(d.metadata.name)?.data ?? {};
+    const cm = envOf(d);
     for (const client of project.apps.get(idOf(d))?.clients ?? []) {
       const callee = cm[`Services__${client.section}__DaprAppId`];
       if (!callee) continue;
@@ -511,7 +513,7 @@ function checkConfigurations(configurations, apiDeployments, idOf, services, ns,
   }
 }
 
-function checkResiliency(objects, components, project, apiDeployments, idOf, configMap, overlay, fail) {
+function checkResiliency(objects, components, project, apiDeployments, idOf, envOf, overlay, fail) {
   const all = objects.filter((o) => o.kind === "Resiliency");
   if (all.length !== 1) { fail("resiliency", overlay, "exactly one Resiliency spec is expected (retries must be decided in one place)"); return; }
   const r = all[0];
@@ -535,7 +537,7 @@ function checkResiliency(objects, components, project, apiDeployments, idOf, con
     const t = timeout(target.timeout);
     for (const d of apiDeployments) {
       for (const client of project.apps.get(idOf(d))?.clients ?? []) {
-        const cm = configMap(d.metadata.name)?.data ?? {};
+        const cm = envOf(d);
         if (cm[`Services__${client.section}__DaprAppId`] !== app) continue;
         const deadline = timeSpanSeconds(cm[`Services__${client.section}__Deadline`] ?? "") ?? project.facts.clientDeadlineSeconds;
         if (t !== undefined && deadline !== undefined && t < deadline) fail("resiliency", where, `targets.apps.${app} times out after ${t} s, before ${idOf(d)}'s ${deadline} s deadline: the caller's deadline must decide`);
@@ -605,7 +607,7 @@ function checkImages(objects, overlay, fail, release) {
   }
 }
 
-function checkNetwork(overlay, ns, project, apiDeployments, idOf, configMap, components, fail, release) {
+function checkNetwork(overlay, ns, project, apiDeployments, idOf, envOf, components, fail, release) {
   const { name, objects } = overlay;
   const policies = objects.filter((o) => o.kind === "NetworkPolicy");
   const pods = namespacePods(objects);
@@ -653,7 +655,7 @@ function checkNetwork(overlay, ns, project, apiDeployments, idOf, configMap, com
   for (const d of apiDeployments) {
     const pod = podOf(d.metadata.name);
     const id = idOf(d);
-    const cm = configMap(d.metadata.name)?.data ?? {};
+    const cm = envOf(d);
     const appPort = Number(d.spec.template.metadata.annotations["dapr.io/app-port"]);
     need(PLATFORM.gateway, pod.id, appPort, "the public gRPC API through the gateway");
     need(pod.id, PLATFORM.daprSentry.peer, PLATFORM.daprSentry.port, PLATFORM.daprSentry.why);
@@ -721,7 +723,6 @@ function checkNetwork(overlay, ns, project, apiDeployments, idOf, configMap, com
       const [host, port] = endpoint.replace(/^\w+:\/\//, "").split(":");
       for (const r of resolve(host, Number(port), `${name}/ConfigMap/otel-collector`, "the collector's export")) need(collectorPod.id, r.to, r.port, "the collector's export to the telemetry backend");
     }
-    for (const d of apiDeployments) void d;
   }
   // CloudNativePG: replication among a cluster's instances, the operator's status calls, the instance managers' API.
   for (const c of pods.filter((p) => p.workload.kind === "Cluster")) {
@@ -732,7 +733,6 @@ function checkNetwork(overlay, ns, project, apiDeployments, idOf, configMap, com
   // Flows resolved twice (the app's OTLP and the sidecar's spans) are one flow.
   const unique = [...new Map(flows.map((f) => [`${f.from} -> ${f.to} ${f.port}/${f.protocol}`, f])).values()];
   compareFlows(unique, grants(policies, pods, ns, fail, name), name, fail);
-  void release;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
