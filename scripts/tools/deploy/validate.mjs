@@ -1,12 +1,13 @@
 // Validates what a cluster would receive from deploy/ against the Kubernetes and Dapr schemas and against what the
 // code says (project.mjs). Each finding names its check: render, schema, workload, security, dapr, autoscaling,
 // app-ids, topics, scopes, ports, access, resiliency, tracing, mtls, secrets, database, images, network, docker,
-// kafka. Used by scripts/tools/validate-deploy.mjs (the test command) and by its tests.
+// kafka, and code (a fact the code no longer shows where the check looks for it). Used by
+// scripts/tools/validate-deploy.mjs (the test command) and by its tests.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import yaml from "js-yaml";
 import { readProject, deadLetterTopic, timeSpanSeconds } from "./project.mjs";
 import { loadDaprSchemas, unknownFields, kubernetesModel, checkStructural, OPERATOR_GROUPS } from "./schemas.mjs";
@@ -26,15 +27,15 @@ const run = promisify(execFile);
 const renders = new Map();
 function contentKey(dirs) {
   const hash = createHash("sha256");
-  const add = (dir) => {
+  const add = (top, dir) => {
     if (!existsSync(dir)) return;
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) add(path);
-      else hash.update(`${entry.name}\0`).update(readFileSync(path)).update("\0");
+      if (entry.isDirectory()) add(top, path);
+      else hash.update(`${relative(top, path)}\0`).update(readFileSync(path)).update("\0");
     }
   };
-  dirs.forEach((d) => { hash.update(`${d.split("/deploy/k8s/")[1] ?? d}\0`); add(d); });
+  dirs.forEach((d) => { hash.update(`${d.split("/deploy/k8s/")[1] ?? d}\0`); add(d, d); });
   return hash.digest("hex");
 }
 async function render(dir, reaches) {
