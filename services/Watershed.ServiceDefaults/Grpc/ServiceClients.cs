@@ -17,8 +17,16 @@ namespace Watershed.ServiceDefaults.Grpc;
 /// <summary>Where another Watershed service is and how patiently to call it. Section: Services:&lt;name&gt;.</summary>
 public sealed class ServiceClientOptions
 {
-    [Required]
+    /// <summary>The service's own gRPC address; not used when <see cref="DaprAppId"/> is set.</summary>
     public Uri? Address { get; set; }
+
+    /// <summary>
+    /// The callee's Dapr app id, to call it through Dapr service invocation instead of <see cref="Address"/>: calls go
+    /// to the local sidecar's gRPC endpoint (<c>DAPR_GRPC_ENDPOINT</c>, else <c>http://127.0.0.1:DAPR_GRPC_PORT</c>, else
+    /// <c>http://127.0.0.1:50001</c>) with the <c>dapr-app-id</c> header, and the sidecars carry them to the callee over
+    /// mutual TLS under its access policy (Dapr's gRPC proxying). Only unary calls carry the header.
+    /// </summary>
+    public string? DaprAppId { get; set; }
 
     /// <summary>Deadline of one call when the incoming call has none shorter.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00")]
@@ -81,7 +89,15 @@ public static class ServiceClients
         builder.Services.AddOptions<ServiceClientOptions>(serviceName)
             .Bind(builder.Configuration.GetSection($"Services:{serviceName}"))
             .ValidateDataAnnotations()
-            .Validate(o => o.Address is { IsAbsoluteUri: true }, $"Services:{serviceName}:Address must be an absolute URL such as http://consultation:8080")
+            .Validate(
+                o => o.DaprAppId is not null || o.Address is { IsAbsoluteUri: true },
+                $"Services:{serviceName}:Address must be an absolute URL such as http://consultation:8080 (or set Services:{serviceName}:DaprAppId to call through the Dapr sidecar)")
+            .Validate(
+                o => o.DaprAppId is null || DaprSidecar.IsAppId(o.DaprAppId),
+                $"Services:{serviceName}:DaprAppId must be a Dapr app id: lower-case letters, digits and '-', at most 63 characters")
+            .Validate(
+                o => o.DaprAppId is null || DaprSidecar.GrpcEndpoint(builder.Configuration) is not null,
+                $"Services:{serviceName}:DaprAppId calls through the Dapr sidecar, whose address must be an absolute URL (DAPR_GRPC_ENDPOINT) or a port (DAPR_GRPC_PORT)")
             .ValidateOnStart();
 
         builder.Services.AddKeyedSingleton(serviceName, (services, _) =>
@@ -103,7 +119,7 @@ public static class ServiceClients
             .AddGrpcClient<TClient>((services, client) =>
             {
                 var o = services.GetRequiredService<IOptionsMonitor<ServiceClientOptions>>().Get(serviceName);
-                client.Address = o.Address;
+                client.Address = o.DaprAppId is null ? o.Address : DaprSidecar.GrpcEndpoint(builder.Configuration);
                 client.ChannelOptionsActions.Add(channel => channel.ServiceConfig = new ServiceConfig
                 {
                     MethodConfigs =
@@ -164,6 +180,11 @@ public static class ServiceClients
             }
 
             var headers = context.Options.Headers ?? [];
+            if (options.DaprAppId is { } appId && headers.Get(DaprSidecar.AppIdHeader) is null)
+            {
+                headers.Add(DaprSidecar.AppIdHeader, appId);
+            }
+
             var forwardable = identity == CallIdentity.UserOrService
                 && incoming?.User.Identity?.IsAuthenticated == true
                 && incoming.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is null;
@@ -203,4 +224,34 @@ public static class ServiceClients
             }
         }
     }
+}
+
+/// <summary>Where the pod's (or the process's) Dapr sidecar serves Dapr's gRPC API, read as the Dapr SDKs read it.</summary>
+internal static partial class DaprSidecar
+{
+    /// <summary>Names the app a call proxied by the sidecar is for (Dapr's gRPC proxying).</summary>
+    public const string AppIdHeader = "dapr-app-id";
+
+    public static bool IsAppId(string value) => AppId().IsMatch(value);
+
+    /// <summary><c>DAPR_GRPC_ENDPOINT</c>, else <c>http://127.0.0.1:DAPR_GRPC_PORT</c>, else Dapr's default port 50001; null when malformed.</summary>
+    public static Uri? GrpcEndpoint(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        if (configuration["DAPR_GRPC_ENDPOINT"] is { Length: > 0 } endpoint)
+        {
+            return Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : null;
+        }
+
+        if (configuration["DAPR_GRPC_PORT"] is { Length: > 0 } port)
+        {
+            return int.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) && number is > 0 and < 65536
+                ? new Uri($"http://127.0.0.1:{number}")
+                : null;
+        }
+
+        return new Uri("http://127.0.0.1:50001");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
+    private static partial System.Text.RegularExpressions.Regex AppId();
 }
