@@ -110,7 +110,7 @@ public sealed class SidecarProcess : IAsyncDisposable
     private async Task WaitHealthyAsync()
     {
         using var client = new HttpClient { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(180);
         while (true)
         {
             if (_process.HasExited)
@@ -125,13 +125,14 @@ public sealed class SidecarProcess : IAsyncDisposable
                     return;
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && DateTime.UtcNow < until)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
+                // Not listening yet; the limit below decides when to give up, with the sidecar's output.
             }
 
             if (DateTime.UtcNow >= until)
             {
-                throw new TimeoutException($"The sidecar did not answer health within 60 s:\n{Output}");
+                throw new TimeoutException($"The sidecar did not answer health within 180 s:\n{Output}");
             }
 
             await Task.Delay(200);
