@@ -92,6 +92,12 @@ public sealed class BindingOptions
     /// <summary>Stand-in only: the next N calls answer INTERNAL, so callers' retries can be tested.</summary>
     public int FailNextCalls { get; set; }
 
+    /// <summary>
+    /// Stand-in only: the next N calls never answer and send nothing, as a provider that hangs; each ends when its
+    /// caller gives up or goes away. Lets tests stop a caller while a send is in flight.
+    /// </summary>
+    public int HoldNextCalls { get; set; }
+
     public string? FromNumber { get; set; }
 
     public string? ToNumber { get; set; }
