@@ -36,6 +36,14 @@ internal static class Callers
         }
     }
 
+    /// <summary>
+    /// Whether a person's phone, e-mail address and consents go out with the person: to whoever may read the roll's
+    /// contacts (facilitators, admins) and to the person themselves; to other roll readers (members, viewers) not, as
+    /// <see cref="RequireContactReader"/> refuses them the same details through the contacts.
+    /// </summary>
+    public static bool SeesContactDetailsOf(this Caller caller, string watershedCode, Guid personId) =>
+        caller.PersonId == personId || (caller.CanAccess(watershedCode) && caller.HasRole(Roles.Facilitator));
+
     /// <summary>A proposal: whoever reads the watershed, and land use's own identity, which cites decisions when no user is behind the call.</summary>
     public static void RequireProposalReader(this Caller caller, string watershedCode)
     {

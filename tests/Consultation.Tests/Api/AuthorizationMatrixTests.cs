@@ -312,6 +312,32 @@ public sealed class AuthorizationMatrixTests(ConsultationMatrixWorld world, ITes
         Assert.Equal(codes, listed.Watersheds.Select(w => w.Code));
     }
 
+    /// <summary>Members and viewers read persons and the roll, not the phones and addresses the contacts refuse them; the person reads their own.</summary>
+    [Theory]
+    [InlineData("admin", true, true)]
+    [InlineData("facilitator", true, true)]
+    [InlineData("member", true, false)]
+    [InlineData("viewer", false, false)]
+    public async Task Phones_and_addresses_go_to_facilitators_admins_and_the_person_only(string caller, bool ofThemselves, bool ofOthers)
+    {
+        var stakeholders = world.App.ClientsFor(world.Callers.Token(caller, own: true)).Stakeholders;
+        var self = (await stakeholders.GetPersonAsync(new GetPersonRequest { PersonId = world.A.Voters[0].PersonId })).Person;
+        var other = (await stakeholders.GetPersonAsync(new GetPersonRequest { PersonId = world.A.Voters[1].PersonId })).Person;
+        var listed = (await stakeholders.ListPersonsAsync(new ListPersonsRequest { WatershedId = world.A.Watershed.Id, Page = new PageRequest { PageSize = 500 } })).Persons;
+
+        Assert.Equal(ofThemselves, self.PhoneNumber.Length > 0);
+        Assert.Equal(ofOthers, other.PhoneNumber.Length > 0);
+        Assert.Equal(ofThemselves, listed.Single(p => p.Id == self.Id).PhoneNumber.Length > 0);
+        Assert.Equal(ofOthers, listed.Single(p => p.Id == other.Id).PhoneNumber.Length > 0);
+        foreach (var (person, sees) in new[] { (self, ofThemselves), (other, ofOthers) })
+        {
+            Assert.Equal(sees, person.Consents.Count > 0);
+        }
+
+        // The rest of the person is read as before.
+        Assert.Equal(("Comunero 02", "qu-PE"), (other.FullName, other.PreferredLanguage));
+    }
+
     private IReadOnlyList<IMethod> Served() => world.App.ServedGrpcMethods();
 
     private Task<MatrixReport> RunAsync(AuthorizationMatrix matrix, IReadOnlyCollection<string>? rows = null) =>
