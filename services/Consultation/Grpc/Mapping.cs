@@ -45,7 +45,8 @@ internal static class Mapping
         CreatedAt = o.CreatedAt.ToTimestamp(),
     };
 
-    public static V1.Person ToContract(this Person p)
+    /// <param name="withContactDetails">Whether the phone, e-mail address and consents go out: only to whoever may read the roll's contacts, or to the person.</param>
+    public static V1.Person ToContract(this Person p, bool withContactDetails = true)
     {
         var contract = new V1.Person
         {
@@ -53,12 +54,16 @@ internal static class Mapping
             WatershedId = p.WatershedId.ToString(),
             FullName = p.FullName,
             OrganizationId = p.OrganizationId.ToText(),
-            PhoneNumber = p.PhoneNumber,
             PreferredLanguage = p.PreferredLanguage,
             CreatedAt = p.CreatedAt.ToTimestamp(),
-            Email = p.Email,
         };
-        contract.Consents.AddRange(p.Consents.ToContract());
+        if (withContactDetails)
+        {
+            contract.PhoneNumber = p.PhoneNumber;
+            contract.Email = p.Email;
+            contract.Consents.AddRange(p.Consents.ToContract());
+        }
+
         return contract;
     }
 
