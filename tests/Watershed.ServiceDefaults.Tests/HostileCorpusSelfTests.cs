@@ -19,7 +19,9 @@ public sealed class HostileCorpusSelfTests
     /// <summary>
     /// CreateSpace with three planted faults: NaN in a quorum crashes (UNKNOWN, no error interceptor here), a name with
     /// NUL is refused after a row was written, a long name is refused with a status echoing 5,000 characters. Every
-    /// other request with a bad watershed_id is refused cleanly; the rest succeed.
+    /// other request with a bad watershed_id is refused cleanly; the rest succeed (and the corpus's own rule on the
+    /// answer refuses a name that comes back with a bidi override). A second, wrapped seed reaches the NaN through the
+    /// rules message it carries.
     /// </summary>
     private sealed class FaultySpaces(string connectionString) : SpaceService.SpaceServiceBase
     {
@@ -60,7 +62,16 @@ public sealed class HostileCorpusSelfTests
             Name = "Consejo de la microcuenca",
             Kind = SpaceKind.BasinCouncil,
             Rules = new SpaceRules { FirstCallQuorum = new QuorumThreshold { Percent = 50, MoreThan = true } },
-        });
+        })
+        .SeedWrapped("CreateSpace", _ => new SpaceRules { FirstCallQuorum = new QuorumThreshold { Percent = 60 } }, rules => new CreateSpaceRequest
+        {
+            WatershedId = Guid.NewGuid().ToString(),
+            Name = "Asamblea comunal",
+            Kind = SpaceKind.CommunityAssembly,
+            Rules = rules.DecisionRules.Count > 100 ? throw new InvalidOperationException("too many to carry") : rules,
+        }, innerName: "rules", mutateRequest: false, label: "rules inside")
+        .Expect<CreateSpaceResponse>("CreateSpace", (hostile, response) =>
+            response.Space.Name.Contains('\u202e', StringComparison.Ordinal) ? "the name came back with a bidi override" : null);
 
     [Fact]
     public async Task The_corpus_reports_every_planted_fault_at_once_and_nothing_else()
@@ -88,16 +99,21 @@ public sealed class HostileCorpusSelfTests
 
         Assert.Equal(
         [
+            "SpaceService/CreateSpace (rules inside) rules:first_call_quorum.percent [NaN]: answered Unknown",
             "SpaceService/CreateSpace name [1 MiB]: a status message of",
             "SpaceService/CreateSpace name [NUL inside]: answered InvalidArgument but changed writes",
+            "SpaceService/CreateSpace name [right-to-left override]: the name came back with a bidi override",
             "SpaceService/CreateSpace rules.first_call_quorum.percent [NaN]: answered Unknown",
         ], report.Failures.Select(Head).Order(StringComparer.Ordinal));
+
+        // The wrapped seed's 10,000 decision rules could not be carried: skipped, not sent.
+        Assert.Equal(1, report.Skipped);
 
         // The other RPCs of the contract have no seed: each was tried with the empty request, answered UNIMPLEMENTED, and got nothing more.
         Assert.Equal(SpaceService.Descriptor.Methods.Count - 1, report.Unimplemented.Count);
         Assert.True(report.Statuses[StatusCode.OK] > 10, report.Summary());
         Assert.True(report.Statuses[StatusCode.InvalidArgument] >= 5, report.Summary());
-        Assert.Equal(1, report.Statuses[StatusCode.ResourceExhausted]);
+        Assert.Equal(2, report.Statuses[StatusCode.ResourceExhausted]);
     }
 
     [Fact]
@@ -115,20 +131,20 @@ public sealed class HostileCorpusSelfTests
         var cases = HostileCorpus<string>.CasesFor(SpaceService.Descriptor.FindMethodByName("CreateSpace"), seed);
 
         var nan = Assert.Single(cases, c => c.Field == "rules.first_call_quorum.percent" && c.Kind == "NaN");
-        var request = (CreateSpaceRequest)nan.Request;
+        var request = (CreateSpaceRequest)nan.Make(seed)!;
         Assert.True(double.IsNaN(request.Rules.FirstCallQuorum.Percent));
         Assert.Equal((seed.WatershedId, seed.Name, seed.Kind), (request.WatershedId, request.Name, request.Kind));
 
-        var nul = (CreateSpaceRequest)Assert.Single(cases, c => c.Field == "name" && c.Kind == "NUL inside").Request;
+        var nul = (CreateSpaceRequest)Assert.Single(cases, c => c.Field == "name" && c.Kind == "NUL inside").Make(seed)!;
         Assert.Equal("Con\0sejo", nul.Name);
-        Assert.Equal(HostileValues.HugeListItems, ((CreateSpaceRequest)Assert.Single(cases, c => c.Field == "rules.decision_rules" && c.Kind.EndsWith("items", StringComparison.Ordinal)).Request).Rules.DecisionRules.Count);
+        Assert.Equal(HostileValues.HugeListItems, ((CreateSpaceRequest)Assert.Single(cases, c => c.Field == "rules.decision_rules" && c.Kind.EndsWith("items", StringComparison.Ordinal)).Make(seed)!).Rules.DecisionRules.Count);
         Assert.Contains(cases, c => c.Field == "rules.decision_rules[0].rule" && c.Kind == "unknown number 999");
         Assert.Contains(cases, c => c.Field == "watershed_id" && c.Kind == "nil UUID");
         Assert.Contains(cases, c => c.Field == "rules.first_call_quorum" && c.Kind == "empty message");
     }
 
     [Fact]
-    public async Task A_postgres_snapshot_sees_one_changed_value_and_nothing_when_it_is_put_back()
+    public async Task A_postgres_snapshot_sees_every_write_even_of_the_same_value_but_not_a_row_lock()
     {
         var postgres = await PostgresServer.GetAsync();
         var connectionString = await postgres.CreateDatabaseAsync("snapshot");
@@ -140,19 +156,32 @@ public sealed class HostileCorpusSelfTests
             await command.ExecuteNonQueryAsync();
         }
 
+        async Task<IReadOnlyList<string>> ChangedSince(DatabaseSnapshot before) =>
+            (await DatabaseSnapshot.TakeAsync("Postgres", connectionString)).Differences(before);
+
         await Run("CREATE TABLE a (id int PRIMARY KEY, name text, at timestamptz); CREATE TABLE \"Mixed Case\" (id int PRIMARY KEY)");
         await Run("INSERT INTO a VALUES (1, 'Ana', '2026-12-04T15:00:00Z'), (2, NULL, NULL); INSERT INTO \"Mixed Case\" VALUES (1)");
         var before = await DatabaseSnapshot.TakeAsync("Postgres", connectionString);
 
-        await Run("UPDATE a SET at = at + interval '1 microsecond' WHERE id = 1");
-        Assert.Equal(["a"], (await DatabaseSnapshot.TakeAsync("Postgres", connectionString)).Differences(before));
+        await Run("BEGIN; SELECT * FROM a WHERE id = 1 FOR UPDATE; COMMIT");
+        Assert.Empty(await ChangedSince(before));
 
-        await Run("UPDATE a SET at = '2026-12-04T15:00:00Z' WHERE id = 1; DELETE FROM \"Mixed Case\"");
-        Assert.Equal(["Mixed Case"], (await DatabaseSnapshot.TakeAsync("Postgres", connectionString)).Differences(before));
+        await Run("UPDATE a SET at = at WHERE id = 1");
+        Assert.Equal(["a"], await ChangedSince(before));
+
+        before = await DatabaseSnapshot.TakeAsync("Postgres", connectionString);
+        await Run("DELETE FROM \"Mixed Case\"");
+        Assert.Equal(["Mixed Case"], await ChangedSince(before));
+
+        before = await DatabaseSnapshot.TakeAsync("Postgres", connectionString);
+        await Run("BEGIN; INSERT INTO a VALUES (3, 'Rosa', NULL); ROLLBACK");
+        Assert.Empty(await ChangedSince(before));
     }
 
     private static string Head(string failure) =>
-        failure.Contains(": a status message of", StringComparison.Ordinal)
+        failure.Contains("bidi override —", StringComparison.Ordinal)
+            ? failure[..failure.IndexOf(" — ", StringComparison.Ordinal)]
+            : failure.Contains(": a status message of", StringComparison.Ordinal)
             ? failure[..(failure.IndexOf(": a status message of", StringComparison.Ordinal) + ": a status message of".Length)]
             : failure[..failure.IndexOf(" — ", StringComparison.Ordinal)];
 }

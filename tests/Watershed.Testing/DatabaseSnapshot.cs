@@ -39,8 +39,11 @@ public sealed record DatabaseSnapshot(IReadOnlyDictionary<string, string> Tables
     }
 
     /// <summary>
-    /// Per table of the current schema: its row count and the MD5 of its rows' text forms (every column) in sorted
-    /// order, each table's query built and run by the server (query_to_xml), so a snapshot is one round trip.
+    /// Per table of the current schema: its row count and the MD5 of its row versions (each row's physical place and
+    /// the transaction that wrote it: ctid and xmin), each table's query built and run by the server (query_to_xml), so a
+    /// snapshot is one round trip and its cost does not grow with the size of the values (a corpus stores 1 MB ones).
+    /// Any insert, update or delete changes it, also an update that writes the same values again (a refused call must
+    /// not write at all); a row lock (SELECT ... FOR UPDATE) does not.
     /// </summary>
     private static async IAsyncEnumerable<(string Table, string Digest)> PostgresDigestsAsync(DbConnection connection)
     {
@@ -48,7 +51,7 @@ public sealed record DatabaseSnapshot(IReadOnlyDictionary<string, string> Tables
         command.CommandText = """
             SELECT c.relname,
                    (xpath('/row/d/text()', query_to_xml(format(
-                       'SELECT count(*) || '' rows '' || coalesce(md5(string_agg(r::text, chr(30) ORDER BY r::text)), '''') AS d FROM %I.%I r',
+                       'SELECT count(*) || '' rows '' || coalesce(md5(string_agg(tableoid || '':'' || ctid || '':'' || xmin, '','' ORDER BY tableoid, ctid)), '''') AS d FROM %I.%I',
                        n.nspname, c.relname), false, true, '')))[1]::text
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema()

@@ -7,8 +7,11 @@ using Xunit;
 
 namespace Watershed.Testing;
 
-/// <summary>One request of the corpus: the RPC (and its seed's label), the field changed, the kind of value put there.</summary>
-public sealed record HostileCase(MethodDescriptor Rpc, string Seed, string Field, string Kind, IMessage Request)
+/// <summary>
+/// One request of the corpus: the RPC (and its seed's label), the field changed, the kind of value put there, and how
+/// the request is made from the seed (null when the value cannot be expressed, e.g. a timestamp JSON cannot carry).
+/// </summary>
+public sealed record HostileCase(MethodDescriptor Rpc, string Seed, string Field, string Kind, Func<IMessage, IMessage?> Make)
 {
     public override string ToString() => $"{Rpc.Service.Name}/{Rpc.Name}{(Seed.Length > 0 ? $" ({Seed})" : string.Empty)} {Field} [{Kind}]";
 }
@@ -26,6 +29,7 @@ public sealed class HostileCorpus<TContext>
 {
     private readonly List<MethodDescriptor> _rpcs;
     private readonly Dictionary<MethodDescriptor, List<SeedEntry>> _seeds = [];
+    private readonly Dictionary<MethodDescriptor, Func<HostileCase, IMessage, string?>> _checks = [];
 
     public HostileCorpus(params ServiceDescriptor[] services)
     {
@@ -49,19 +53,40 @@ public sealed class HostileCorpus<TContext>
     public HostileCorpus<TContext> SeedAsync<TRequest>(string rpc, Func<TContext, Task<TRequest>> seed, bool fresh = false, string label = "")
         where TRequest : IMessage
     {
-        var method = Find(rpc);
-        if (method.InputType.ClrType != typeof(TRequest))
+        Add(Find(rpc, typeof(TRequest)), new SeedEntry(label, async c => await seed(c), Wrap: null, InnerName: string.Empty, MutateRequest: true, fresh));
+        return this;
+    }
+
+    /// <summary>
+    /// Gives <paramref name="rpc"/> a request that carries another message (an event inside a Dapr delivery): the
+    /// inner message is changed field by field too, each change wrapped again. <paramref name="wrap"/> runs for every
+    /// case (so it may give each its own event id); a change it cannot express (it throws) is skipped.
+    /// </summary>
+    /// <param name="innerName">The prefix of the inner message's field paths, e.g. "data".</param>
+    /// <param name="mutateRequest">Whether the wrapping request's own fields are changed too (once per envelope is enough).</param>
+    public HostileCorpus<TContext> SeedWrapped<TRequest, TInner>(string rpc, Func<TContext, TInner> inner, Func<TInner, TRequest> wrap,
+        string innerName = "data", bool mutateRequest = true, string label = "")
+        where TRequest : IMessage
+        where TInner : IMessage
+    {
+        Add(Find(rpc, typeof(TRequest)), new SeedEntry(label, c => Task.FromResult<IMessage>(inner(c)), m => wrap((TInner)m), innerName, mutateRequest, Fresh: false));
+        return this;
+    }
+
+    /// <summary>
+    /// A rule on the answers <paramref name="rpc"/> gives with OK: <paramref name="fault"/> returns why an answer to a
+    /// case is wrong (e.g. a Dapr event answered RETRY for a value that can never succeed), or null.
+    /// </summary>
+    public HostileCorpus<TContext> Expect<TResponse>(string rpc, Func<HostileCase, TResponse, string?> fault)
+        where TResponse : IMessage
+    {
+        var method = Find(rpc, null);
+        if (method.OutputType.ClrType != typeof(TResponse))
         {
-            throw new ArgumentException($"{method.FullName} takes {method.InputType.ClrType.Name}, not {typeof(TRequest).Name}.", nameof(seed));
+            throw new ArgumentException($"{method.FullName} answers {method.OutputType.ClrType.Name}, not {typeof(TResponse).Name}.", nameof(fault));
         }
 
-        var seeds = _seeds.TryGetValue(method, out var existing) ? existing : _seeds[method] = [];
-        if (seeds.Any(e => e.Label == label))
-        {
-            throw new ArgumentException($"{method.FullName} has a seed labelled '{label}' already.", nameof(label));
-        }
-
-        seeds.Add(new SeedEntry(label, async c => await seed(c), fresh));
+        _checks[method] = (hostile, response) => fault(hostile, (TResponse)response);
         return this;
     }
 
@@ -72,26 +97,60 @@ public sealed class HostileCorpus<TContext>
         Assert.True(missing.Count == 0, $"RPCs without a seed in the hostile corpus: {string.Join(", ", missing)}");
     }
 
-    /// <summary>The cases of one RPC for a seed: the seed itself, the empty request, a body over the limit, then one field changed at a time.</summary>
-    public static IReadOnlyList<HostileCase> CasesFor(MethodDescriptor rpc, IMessage seed, string label = "")
+    /// <summary>The cases of one RPC for a seed request: the seed itself, the empty request, a body over the limit, then one field changed at a time.</summary>
+    public static IReadOnlyList<HostileCase> CasesFor(MethodDescriptor rpc, IMessage seed, string label = "") =>
+        CasesFor(rpc, new SeedEntry(label, _ => Task.FromResult(seed), null, string.Empty, MutateRequest: true, Fresh: false), seed);
+
+    private static List<HostileCase> CasesFor(MethodDescriptor rpc, SeedEntry entry, IMessage source)
     {
+        var label = entry.Label;
+        IMessage RequestOf(IMessage s) => entry.Wrap is { } wrap ? wrap(Copy(s)) : Copy(s);
         var cases = new List<HostileCase>
         {
-            new(rpc, label, "(request)", "the valid seed", Copy(seed)),
-            new(rpc, label, "(request)", "every field unset", rpc.InputType.Parser.ParseFrom(ByteString.Empty)),
+            new(rpc, label, "(request)", "the valid seed", RequestOf),
+            new(rpc, label, "(request)", "every field unset", _ => rpc.InputType.Parser.ParseFrom(ByteString.Empty)),
         };
         if (rpc.InputType.Fields.InFieldNumberOrder().FirstOrDefault(f => f.FieldType == FieldType.String && !f.IsRepeated && !f.IsMap) is { } text)
         {
-            var oversized = Copy(seed);
-            text.Accessor.SetValue(oversized, new string('x', 5 << 20));
-            cases.Add(new HostileCase(rpc, label, text.Name, "5 MiB body (over the 4 MB limit)", oversized));
+            cases.Add(new HostileCase(rpc, label, text.Name, "5 MiB body (over the 4 MB limit)", s =>
+            {
+                var request = RequestOf(s);
+                text.Accessor.SetValue(request, new string('x', 5 << 20));
+                return request;
+            }));
         }
 
-        foreach (var mutation in HostileValues.For(seed))
+        if (entry.MutateRequest)
         {
-            var request = Copy(seed);
-            mutation.Apply(request);
-            cases.Add(new HostileCase(rpc, label, mutation.Field, mutation.Kind, request));
+            foreach (var mutation in HostileValues.For(RequestOf(source)))
+            {
+                cases.Add(new HostileCase(rpc, label, mutation.Field, mutation.Kind, s =>
+                {
+                    var request = RequestOf(s);
+                    mutation.Apply(request);
+                    return request;
+                }));
+            }
+        }
+
+        if (entry.Wrap is { } wrapInner)
+        {
+            foreach (var mutation in HostileValues.For(source))
+            {
+                cases.Add(new HostileCase(rpc, label, $"{entry.InnerName}:{mutation.Field}", mutation.Kind, s =>
+                {
+                    var inner = Copy(s);
+                    mutation.Apply(inner);
+                    try
+                    {
+                        return wrapInner(inner);
+                    }
+                    catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
+                    {
+                        return null;
+                    }
+                }));
+            }
         }
 
         return cases;
@@ -108,10 +167,10 @@ public sealed class HostileCorpus<TContext>
         {
             var seeds = _seeds.TryGetValue(rpc, out var given)
                 ? given
-                : [new SeedEntry("derived", _ => Task.FromResult(rpc.InputType.Parser.ParseFrom(ByteString.Empty)), Fresh: false)];
+                : [new SeedEntry("derived", _ => Task.FromResult(rpc.InputType.Parser.ParseFrom(ByteString.Empty)), null, string.Empty, MutateRequest: true, Fresh: false)];
             foreach (var seed in seeds)
             {
-                await RunSeedAsync(report, rpc, seed, context, invoker, snapshot);
+                await RunSeedAsync(report, rpc, seed, context, invoker, snapshot, _checks.GetValueOrDefault(rpc));
             }
         }
 
@@ -119,23 +178,31 @@ public sealed class HostileCorpus<TContext>
     }
 
     private static async Task RunSeedAsync(HostileCorpusReport report, MethodDescriptor rpc, SeedEntry seed, TContext context, CallInvoker invoker,
-        Func<Task<DatabaseSnapshot>> snapshot)
+        Func<Task<DatabaseSnapshot>> snapshot, Func<HostileCase, IMessage, string?>? check)
     {
-        var cases = CasesFor(rpc, await seed.Build(context), seed.Label);
+        var source = await seed.Build(context);
+        var cases = CasesFor(rpc, seed, source);
         var before = await snapshot();
         for (var i = 0; i < cases.Count; i++)
         {
             var hostile = cases[i];
             if (i > 0 && seed.Fresh)
             {
-                // The same change applied to a seed built anew (the cases of equal seeds line up one to one).
-                hostile = CasesFor(rpc, await seed.Build(context), seed.Label)[i];
+                // The same change applied to a seed built anew.
+                source = await seed.Build(context);
                 before = await snapshot();
             }
 
-            var outcome = await CallAsync(invoker, hostile);
+            if (hostile.Make(source) is not { } request)
+            {
+                report.NotExpressible();
+                continue;
+            }
+
+            var outcome = await CallAsync(invoker, rpc, request);
             var after = await snapshot();
-            report.Record(hostile, outcome, outcome.Code == StatusCode.OK ? [] : before.Differences(after));
+            var fault = outcome is { Code: StatusCode.OK, Response: { } response } && i > 0 && check is not null ? check(hostile, response) : null;
+            report.Record(hostile, outcome, outcome.Code == StatusCode.OK ? [] : before.Differences(after), fault);
             before = after;
             if (i == 0 && outcome.Code == StatusCode.Unimplemented)
             {
@@ -145,21 +212,34 @@ public sealed class HostileCorpus<TContext>
         }
     }
 
-    private sealed record SeedEntry(string Label, Func<TContext, Task<IMessage>> Build, bool Fresh);
+    private sealed record SeedEntry(string Label, Func<TContext, Task<IMessage>> Build, Func<IMessage, IMessage>? Wrap, string InnerName, bool MutateRequest, bool Fresh);
+
+    private void Add(MethodDescriptor method, SeedEntry entry)
+    {
+        var seeds = _seeds.TryGetValue(method, out var existing) ? existing : _seeds[method] = [];
+        if (seeds.Any(e => e.Label == entry.Label))
+        {
+            throw new ArgumentException($"{method.FullName} has a seed labelled '{entry.Label}' already.", nameof(entry));
+        }
+
+        seeds.Add(entry);
+    }
 
     private static IMessage Copy(IMessage message) => message.Descriptor.Parser.ParseFrom(message.ToByteString());
 
-    private MethodDescriptor Find(string rpc)
+    private MethodDescriptor Find(string rpc, Type? requestType)
     {
         var matches = _rpcs.Where(m => m.Name == rpc || $"{m.Service.Name}/{m.Name}" == rpc || m.FullName == rpc).ToList();
-        return matches.Count == 1
+        var method = matches.Count == 1
             ? matches[0]
             : throw new ArgumentException(matches.Count == 0 ? $"No RPC named {rpc} in the corpus's services." : $"{rpc} is ambiguous: name the service too.", nameof(rpc));
+        return requestType is null || method.InputType.ClrType == requestType
+            ? method
+            : throw new ArgumentException($"{method.FullName} takes {method.InputType.ClrType.Name}, not {requestType.Name}.", nameof(requestType));
     }
 
-    private static async Task<CallOutcome> CallAsync(CallInvoker invoker, HostileCase hostile)
+    private static async Task<CallOutcome> CallAsync(CallInvoker invoker, MethodDescriptor rpc, IMessage request)
     {
-        var rpc = hostile.Rpc;
         var method = new Method<IMessage, IMessage>(TypeOf(rpc), rpc.Service.FullName, rpc.Name,
             Marshallers.Create<IMessage>(m => m.ToByteArray(), rpc.InputType.Parser.ParseFrom),
             Marshallers.Create<IMessage>(m => m.ToByteArray(), rpc.OutputType.Parser.ParseFrom));
@@ -169,19 +249,17 @@ public sealed class HostileCorpus<TContext>
             switch (method.Type)
             {
                 case MethodType.Unary:
-                    await invoker.AsyncUnaryCall(method, null, options, hostile.Request);
-                    break;
+                    return new CallOutcome(StatusCode.OK, string.Empty, 0, null, await invoker.AsyncUnaryCall(method, null, options, request));
                 case MethodType.ClientStreaming:
                     using (var call = invoker.AsyncClientStreamingCall(method, null, options))
                     {
-                        await call.RequestStream.WriteAsync(hostile.Request);
+                        await call.RequestStream.WriteAsync(request);
                         await call.RequestStream.CompleteAsync();
-                        await call.ResponseAsync;
+                        return new CallOutcome(StatusCode.OK, string.Empty, 0, null, await call.ResponseAsync);
                     }
 
-                    break;
                 case MethodType.ServerStreaming:
-                    using (var call = invoker.AsyncServerStreamingCall(method, null, options, hostile.Request))
+                    using (var call = invoker.AsyncServerStreamingCall(method, null, options, request))
                     {
                         while (await call.ResponseStream.MoveNext(CancellationToken.None))
                         {
@@ -192,7 +270,7 @@ public sealed class HostileCorpus<TContext>
                 default:
                     using (var call = invoker.AsyncDuplexStreamingCall(method, null, options))
                     {
-                        await call.RequestStream.WriteAsync(hostile.Request);
+                        await call.RequestStream.WriteAsync(request);
                         await call.RequestStream.CompleteAsync();
                         while (await call.ResponseStream.MoveNext(CancellationToken.None))
                         {
@@ -225,7 +303,7 @@ public sealed class HostileCorpus<TContext>
 }
 
 /// <summary>How one call of the corpus ended.</summary>
-public sealed record CallOutcome(StatusCode Code, string Message, int DetailsBytes, string? ClientFailure);
+public sealed record CallOutcome(StatusCode Code, string Message, int DetailsBytes, string? ClientFailure, IMessage? Response = null);
 
 /// <summary>What a corpus run saw: the cases, the statuses they got, and every failing case.</summary>
 public sealed class HostileCorpusReport
@@ -252,7 +330,12 @@ public sealed class HostileCorpusReport
     /// <summary>RPCs whose valid seed answered UNIMPLEMENTED, and how many cases were not sent to them.</summary>
     public IReadOnlyList<string> Unimplemented => _unimplemented;
 
-    internal void Record(HostileCase hostile, CallOutcome outcome, IReadOnlyList<string> changedTables)
+    /// <summary>Cases whose value the request could not carry (a wrapped message's format refused it): not sent.</summary>
+    public int Skipped { get; private set; }
+
+    internal void NotExpressible() => Skipped++;
+
+    internal void Record(HostileCase hostile, CallOutcome outcome, IReadOnlyList<string> changedTables, string? answerFault = null)
     {
         Cases++;
         _casesPerService[hostile.Rpc.Service.Name] = _casesPerService.GetValueOrDefault(hostile.Rpc.Service.Name) + 1;
@@ -277,6 +360,11 @@ public sealed class HostileCorpusReport
             faults.Add($"status details of {outcome.DetailsBytes.ToString(CultureInfo.InvariantCulture)} bytes");
         }
 
+        if (answerFault is not null)
+        {
+            faults.Add(answerFault);
+        }
+
         if (changedTables.Count > 0)
         {
             faults.Add($"answered {outcome.Code} but changed {string.Join(", ", changedTables)}");
@@ -295,7 +383,7 @@ public sealed class HostileCorpusReport
     public string Summary()
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{Cases} hostile cases, {_failures.Count} failing. Per service: ");
+        text.Append(CultureInfo.InvariantCulture, $"{Cases} hostile cases, {_failures.Count} failing, {Skipped} not expressible. Per service: ");
         text.AppendJoin(", ", _casesPerService.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"));
         text.Append(". Statuses: ");
         text.AppendJoin(", ", _statuses.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value}"));
