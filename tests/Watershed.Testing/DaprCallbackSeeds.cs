@@ -14,7 +14,8 @@ public static class DaprCallbackSeeds
     /// Seeds every AppCallback RPC: ListTopicSubscriptions, the callbacks the services do not serve (OnInvoke,
     /// ListInputBindings, OnBindingEvent, OnBulkTopicEvent, OnJobEvent), and OnTopicEvent with an event on a topic the
     /// app does not subscribe and a dead letter on the app's dead-letter topic. Add one OnTopicEvent seed per
-    /// subscribed topic with <see cref="Event"/>, so hostile data reach each handler. Events are seeded fresh (a new
+    /// subscribed topic with <see cref="Event"/>, so hostile data reach each handler. A hostile event answered RETRY is a
+    /// failure: only a passing fault (the database down) may ask daprd to deliver it again. Events are seeded fresh (a new
     /// event id per case): a consumer does nothing with an id it has seen, so a reused id would test the inbox only.
     /// </summary>
     /// <param name="appId">The app id Dapr knows the service by (its dead-letter topic is "&lt;app&gt;.dead_letter.v1").</param>
@@ -38,7 +39,11 @@ public static class DaprCallbackSeeds
             var dead = Event($"{appId}.dead_letter.v1", "watershed.landuse.v1.PlanVersionApproved", "{\"zoneCount\":3}", "plans/1");
             dead.Extensions.Fields["topic"] = Value.ForString("landuse.plan_version_approved.v1");
             return Task.FromResult(dead);
-        }, fresh: true, label: "a dead letter");
+        }, fresh: true, label: "a dead letter")
+        .Expect<TopicEventResponse>("OnTopicEvent", (hostile, response) =>
+            response.Status == TopicEventResponse.Types.TopicEventResponseStatus.Retry
+                ? "answered RETRY: daprd would deliver an event that can never succeed again and again (poison is DROP)"
+                : null);
 
     /// <summary>An event as daprd delivers it to OnTopicEvent: CloudEvent attributes, extensions, the data as JSON.</summary>
     /// <param name="topic">The topic (ServiceDefaults' EventTopics.For gives a Watershed event's).</param>
