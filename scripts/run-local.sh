@@ -3,10 +3,23 @@
 # development Dapr sidecar stand-in (events between the services; SMS and e-mail written as files under
 # .local/sms and .local/email), development tokens (scripts/dev-token.sh), gRPC on loopback ports.
 # It builds only what it runs, waits until every service answers health, then prints "ready". Ctrl-C stops all.
+#   scripts/run-local.sh           tokens: HS256 development tokens (scripts/dev-token.sh)
+#   scripts/run-local.sh --oidc    tokens: the development OpenID provider (services/Watershed.DevIdentity) on :5100; the
+#                                  services validate its RS256 tokens through discovery and JWKS as production validates
+#                                  Keycloak's, and call each other with their own client-credentials identities
+#                                  (scripts/dev-oidc-token.sh gets a token). Development only, never deployed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 mkdir -p .local
+oidc=false
+for arg in "$@"; do
+  case "$arg" in
+    --oidc) oidc=true ;;
+    *) echo "unknown option $arg; expected --oidc" >&2; exit 2 ;;
+  esac
+done
+identity_port=5100
 
 services=(
   "Consultation:5101"
@@ -23,7 +36,9 @@ if [ ! -x scripts/tools/node_modules/.bin/buf ]; then
 fi
 buf=scripts/tools/node_modules/.bin/buf
 
-for entry in "${services[@]}" "Watershed.DevSidecar:0" "Watershed.Demo:0"; do
+extra=()
+$oidc && extra+=("Watershed.DevIdentity:0")
+for entry in "${services[@]}" "Watershed.DevSidecar:0" "Watershed.Demo:0" "${extra[@]}"; do
   name=${entry%%:*}
   project=services/$name/$( [[ "$name" = Watershed.* ]] && echo "$name" || echo "Watershed.$name").csproj
   dotnet build "$project" -c Debug -nologo -v quiet >/dev/null
@@ -47,14 +62,29 @@ done
 pids+=($!)
 echo "dev sidecar (stand-in for daprd): grpc http://127.0.0.1:$sidecar_grpc, store .local/sidecar, messages .local/sms and .local/email"
 
+auth=()
+demo_identity=()
+if $oidc; then
+  (cd "$root/.local" && exec dotnet "$root/services/Watershed.DevIdentity/bin/Debug/net10.0/Watershed.DevIdentity.dll" \
+     --DevIdentity:Url="http://127.0.0.1:$identity_port") &
+  pids+=($!)
+  for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$identity_port/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
+  curl -sf "http://127.0.0.1:$identity_port/healthz" >/dev/null || { echo "DevIdentity did not start on :$identity_port" >&2; exit 1; }
+  echo "DevIdentity (development OpenID provider): http://127.0.0.1:$identity_port (accounts: /dev/accounts)"
+  auth=(Auth__Authority="http://127.0.0.1:$identity_port/" Auth__Issuer="http://127.0.0.1:$identity_port/" Auth__RequireHttpsMetadata=false)
+  demo_identity=(--identity "http://127.0.0.1:$identity_port")
+fi
+
 for entry in "${services[@]}"; do
   name=${entry%%:*}; port=${entry##*:}; lower=$(echo "$name" | tr '[:upper:]' '[:lower:]')
+  identity=()
+  $oidc && identity=("${auth[@]}" Auth__ClientId="$lower" Auth__ClientSecret="$lower-dev-secret")
   # Indicators starts with its survey data (Demo__Seed): Pomacanchi's areas, a baseline and a follow-up round.
-  (cd "$root/.local" && ASPNETCORE_ENVIRONMENT=Development Demo__Seed=true \
+  (cd "$root/.local" && exec env ASPNETCORE_ENVIRONMENT=Development Demo__Seed=true Grpc__Reflection=true "${identity[@]}" \
      DAPR_GRPC_ENDPOINT="http://127.0.0.1:$sidecar_grpc" \
      Kestrel__Endpoints__Grpc__Url="http://127.0.0.1:$port" \
      Database__ConnectionString="Data Source=$root/.local/$lower.db" \
-     exec dotnet "$root/services/$name/bin/Debug/net10.0/Watershed.$name.dll" --contentRoot "$root/services/$name") &
+     dotnet "$root/services/$name/bin/Debug/net10.0/Watershed.$name.dll" --contentRoot "$root/services/$name") &
   pids+=($!)
   echo "$name: grpc on http://127.0.0.1:$port (SQLite .local/$lower.db)"
 done
@@ -72,17 +102,24 @@ for entry in "${services[@]}"; do
 done
 
 # The connected Pomacanchi demo, loaded once through the public APIs (a second start finds it and changes nothing).
-dotnet services/Watershed.Demo/bin/Debug/net10.0/Watershed.Demo.dll --state .local/demo.json
+dotnet services/Watershed.Demo/bin/Debug/net10.0/Watershed.Demo.dll --state .local/demo.json "${demo_identity[@]}"
 open_ballot=$(python3 -c "import json; print(json.load(open('.local/demo.json'))['OpenBallotId'])" 2>/dev/null || true)
+
+token_help='TOKEN=$(scripts/dev-token.sh admin '"'"'*'"'"')'
+facilitator_token='$(scripts/dev-token.sh facilitator pomacanchi)'
+if $oidc; then
+  token_help='TOKEN=$(scripts/dev-oidc-token.sh admin)        (or facilitator.pomacanchi, member.cachora, ...; --service landuse)'
+  facilitator_token='$(scripts/dev-oidc-token.sh facilitator.pomacanchi)'
+fi
 
 cat <<TXT
 ready
   Demo:   Pomacanchi: four communities, the basin council's roll, the land-use plan (approved by the assembly's vote),
           survey rounds, a plan target, recipients with preferences; ids in .local/demo.json.
           Close the open ballot on the Sallma spring and read the messages it sends (.local/sms, .local/email):
-            $buf curl --protocol grpc --http2-prior-knowledge -H "Authorization: Bearer \$(scripts/dev-token.sh facilitator pomacanchi)" \\
+            $buf curl --protocol grpc --http2-prior-knowledge -H "Authorization: Bearer $facilitator_token" \\
               -d '{"ballotId":"$open_ballot"}' http://127.0.0.1:5101/watershed.consultation.v1.ProposalService/CloseBallot
-  Token:  TOKEN=\$(scripts/dev-token.sh admin '*')
+  Token:  $token_help
   Try:    $buf curl --protocol grpc --http2-prior-knowledge -H "Authorization: Bearer \$TOKEN" \\
             http://127.0.0.1:5101/watershed.consultation.v1.StakeholderService/ListWatersheds
   Walkthroughs: scripts/walkthrough-consultation.sh, scripts/walkthrough-landuse.sh, scripts/walkthrough-indicators.sh

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The one command that runs every check and every test: contracts lint, a warnings-as-errors build,
-# then all test projects (unit, integration on a throwaway PostgreSQL, SQLite and socket smoke tests).
+# The one command that runs every check and every test: contracts lint, the deploy check and its tests, a
+# warnings-as-errors build, then all test projects (unit, integration on a throwaway PostgreSQL, SQLite and socket
+# smoke tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -11,8 +12,9 @@ echo "== buf lint, format and breaking (protos/ against protos/baseline.binpb)"
 (cd protos && "$root/scripts/tools/node_modules/.bin/buf" lint && "$root/scripts/tools/node_modules/.bin/buf" format --diff --exit-code \
   && "$root/scripts/tools/node_modules/.bin/buf" breaking --against baseline.binpb)
 
-echo "== deploy: render every overlay and validate it against the Kubernetes and Dapr schemas"
+echo "== deploy: render every kustomization, validate it against the schemas and the code; broken manifests must fail"
 node scripts/tools/validate-deploy.mjs "$root"
+node --test --test-reporter=dot scripts/tools/validate-deploy.test.mjs
 
 echo "== build"
 dotnet build Watershed.sln -c Release -nologo -v quiet

@@ -1,9 +1,11 @@
 using Watershed.Consultation;
+using Watershed.Consultation.V1;
 using Watershed.Consultation.Data;
 using Watershed.Consultation.Grpc;
 using Watershed.ServiceDefaults;
 using Watershed.ServiceDefaults.Data;
 using Watershed.ServiceDefaults.Events;
+using Watershed.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("watershed-consultation");
@@ -18,11 +20,12 @@ app.MapServiceEvents<ConsultationDbContext>();
 app.MapGrpcService<StakeholderGrpcService>();
 app.MapGrpcService<SpaceGrpcService>();
 app.MapGrpcService<AssemblyGrpcService>();
-app.MapGrpcService<ProposalGrpcService>();
+app.MapGrpcService<ProposalGrpcService>()
+    .RateLimit(RateLimitPolicies.Votes, ProposalService.Descriptor, "CastVote")
+    .RateLimit(RateLimitPolicies.Proposals, ProposalService.Descriptor, "CreateProposal");
 app.MapGrpcService<ContactGrpcService>();
 
-await app.Services.InitializeDatabaseAsync<ConsultationDbContext>();
-await app.RunAsync();
+return await app.RunServiceAsync(services => services.InitializeDatabaseAsync<ConsultationDbContext>());
 
 /// <summary>Entry point, visible to the test host.</summary>
 public partial class Program;

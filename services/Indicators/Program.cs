@@ -1,4 +1,5 @@
 using Watershed.Indicators;
+using Watershed.Indicators.V1;
 using Watershed.Indicators.Data;
 using Watershed.Indicators.Demo;
 using Watershed.Indicators.Events;
@@ -6,6 +7,7 @@ using Watershed.Indicators.Grpc;
 using Watershed.ServiceDefaults;
 using Watershed.ServiceDefaults.Data;
 using Watershed.ServiceDefaults.Events;
+using Watershed.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("watershed-indicators");
@@ -23,14 +25,15 @@ app.MapServiceDefaults();
 app.MapServiceEvents<IndicatorsDbContext>();
 app.MapGrpcService<AreaGrpcService>();
 app.MapGrpcService<IndicatorGrpcService>();
-app.MapGrpcService<SurveyGrpcService>();
+app.MapGrpcService<SurveyGrpcService>()
+    .RateLimit(RateLimitPolicies.Imports, SurveyService.Descriptor, "ImportSubmissions", "UploadSubmissions");
 app.MapGrpcService<AggregateGrpcService>();
 app.MapGrpcService<PlanTrackingGrpcService>();
 app.MapGrpcService<AlertGrpcService>();
 
-await app.Services.InitializeDatabaseAsync<IndicatorsDbContext>();
-await app.Services.SeedDemoIfAskedAsync();
-await app.RunAsync();
+return await app.RunServiceAsync(
+    services => services.InitializeDatabaseAsync<IndicatorsDbContext>(),
+    services => services.SeedDemoIfAskedAsync());
 
 /// <summary>Entry point, visible to the test host.</summary>
 public partial class Program;

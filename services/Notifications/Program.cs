@@ -19,7 +19,9 @@ builder.AddServiceTelemetry<NotificationsTelemetry>();
 builder.AddNotifications();
 builder.AddServiceDatabase<NotificationsDbContext>();
 builder.AddServiceToken("notifications");
-builder.AddServiceClient<ContactService.ContactServiceClient>("consultation");
+// Contacts are read for events, never on a user's behalf: always with notifications' own identity (a service may read
+// the roll's contacts; most users may not).
+builder.AddServiceClient<ContactService.ContactServiceClient>("consultation", CallIdentity.Service);
 builder.AddServiceEvents<NotificationsDbContext>("notifications")
     .On<ConsultationV1.AssemblyConvened, AssemblyConvenedHandler>()
     .On<ConsultationV1.BallotClosed, BallotClosedHandler>()
@@ -33,12 +35,12 @@ builder.AddServiceEvents<NotificationsDbContext>("notifications")
 var app = builder.Build();
 app.MapServiceDefaults();
 app.MapServiceEvents<NotificationsDbContext>();
-app.MapGrpcService<WatcherGrpcService>();
+app.MapGrpcService<WatcherGrpcService>()
+    .RateLimit(RateLimitPolicies.Webhooks, Watershed.Notifications.V1.WatcherService.Descriptor, "CreateWatcher", "UpdateWatcher");
 app.MapGrpcService<PreferenceGrpcService>();
 app.MapGrpcService<DeliveryGrpcService>();
 
-await app.Services.InitializeDatabaseAsync<NotificationsDbContext>();
-await app.RunAsync();
+return await app.RunServiceAsync(services => services.InitializeDatabaseAsync<NotificationsDbContext>());
 
 /// <summary>Entry point, visible to the test host.</summary>
 public partial class Program;

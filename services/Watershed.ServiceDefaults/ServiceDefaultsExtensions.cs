@@ -48,6 +48,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddServiceHealthChecks();
 
         builder.AddBearerAuthentication();
+        builder.Services.AddServiceRateLimits(builder.Configuration);
         return builder;
     }
 
@@ -114,12 +115,21 @@ public static class ServiceDefaultsExtensions
         }
     }
 
+    /// <summary>
+    /// Bearer tokens on every call. With <c>Auth:Authority</c> (production: a Keycloak realm; tests: the DevIdentity
+    /// provider) the keys come from the authority's discovery document and JWKS, only asymmetric algorithms are
+    /// accepted (RS256 and kin: never HS256 nor "none"), and the keys are read again every <c>Auth:KeyRefreshInterval</c>
+    /// and at once (at most once per <c>Auth:KeyRefreshMinimumGap</c>) when a token names a key not seen yet, so a
+    /// rotated key is picked up on its first use.
+    /// Without an authority, in Development only, an HS256 key (<c>Auth:SigningKey</c>). Issuer, audience, lifetime
+    /// and signature are checked either way.
+    /// </summary>
     private static void AddBearerAuthentication(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<AuthOptions>()
             .Bind(builder.Configuration.GetSection(AuthOptions.Section))
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidation>();
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -145,6 +155,9 @@ public static class ServiceDefaultsExtensions
                 {
                     jwt.Authority = auth.Authority;
                     jwt.RequireHttpsMetadata = auth.RequireHttpsMetadata;
+                    jwt.AutomaticRefreshInterval = auth.KeyRefreshInterval;
+                    jwt.RefreshInterval = auth.KeyRefreshMinimumGap;
+                    jwt.TokenValidationParameters.ValidAlgorithms = AsymmetricAlgorithms;
                 }
                 else if (!string.IsNullOrWhiteSpace(auth.SigningKey))
                 {
@@ -154,18 +167,48 @@ public static class ServiceDefaultsExtensions
                 }
             });
 
+        // IdentityModel would keep accepting tokens of a key the authority no longer publishes for up to an hour after
+        // (its "last known good" configuration). A retired key may be a compromised one: it stops passing as soon as the
+        // service has read the keys without it. A failed read keeps the keys read before, so an outage refuses nothing.
+        builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, jwt =>
+        {
+            if (jwt.ConfigurationManager is BaseConfigurationManager keys)
+            {
+                keys.UseLastKnownGoodConfiguration = false;
+            }
+        });
+
         // Every endpoint needs a validated token unless it says otherwise (health, reflection).
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
     }
 
-    /// <summary>Maps health (grpc.health.v1) and reflection, open to anonymous callers.</summary>
+    private static readonly string[] AsymmetricAlgorithms =
+    [
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+    ];
+
+    /// <summary>
+    /// Authentication, authorisation and rate limits (after authentication: limits count per token subject); health
+    /// (grpc.health.v1) open to anonymous callers; reflection only where <c>Grpc:Reflection</c> is true (Development and
+    /// scripts/run-local.sh set it): elsewhere the contracts are not listed to whoever asks.
+    /// </summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapGrpcHealthChecksService().AllowAnonymous();
-        app.MapGrpcReflectionService().AllowAnonymous();
+        if (app.Configuration.GetValue(ReflectionSetting, defaultValue: false))
+        {
+            app.MapGrpcReflectionService().AllowAnonymous();
+        }
+
         return app;
     }
+
+    /// <summary>Whether gRPC server reflection is served (default false).</summary>
+    public const string ReflectionSetting = "Grpc:Reflection";
 }

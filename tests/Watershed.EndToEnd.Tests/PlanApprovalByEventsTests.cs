@@ -113,7 +113,7 @@ public sealed class PlanApprovalByEventsTests
         public Task ApprovedAsync(string because) =>
             Eventually.TrueAsync(async () =>
                 (await Client.GetPlanVersionAsync(new GetPlanVersionRequest { PlanVersionId = VersionId })).PlanVersion.State == PlanVersionState.Approved,
-                because, TimeSpan.FromSeconds(60));
+                because, TimeSpan.FromSeconds(120));
     }
 
     /// <summary>An assembly of the plan's watershed that approves it: three members, all present, all yes.</summary>

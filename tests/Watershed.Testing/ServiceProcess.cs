@@ -80,6 +80,12 @@ public sealed class ServiceProcess : IAsyncDisposable
             {
                 await service.DisposeAsync();
             }
+            catch
+            {
+                // Never leave a process that did not become healthy running after the test.
+                await service.DisposeAsync();
+                throw;
+            }
         }
     }
 

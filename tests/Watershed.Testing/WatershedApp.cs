@@ -35,6 +35,13 @@ public class WatershedApp<TProgram> : WebApplicationFactory<TProgram>
             // No sidecar runs beside an API test: events wait in the outbox, where tests can read them.
             ["Events:RelayEnabled"] = "false",
         };
+
+        // Test classes call one RPC many times with one token (bad-input tables, corpora): rate limits (the policies of
+        // ServiceDefaults' RateLimitPolicies) stay out of their way unless a test sets its own (the rate-limit tests do).
+        foreach (var policy in new[] { "votes", "proposals", "imports", "webhooks" })
+        {
+            _settings.TryAdd($"RateLimits:{policy}:PermitLimit", "1000000");
+        }
         if (kestrel)
         {
             UseKestrel();

@@ -44,6 +44,7 @@ public static class ServiceDatabase
             .Bind(builder.Configuration.GetSection(DatabaseOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidation>();
 
         builder.Services.AddDbContext<TContext>((services, options) =>
         {
@@ -105,6 +106,34 @@ public static class ServiceDatabase
             SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode is 2067 or 1555,
             _ => false,
         };
+}
+
+/// <summary>
+/// The connection string must parse as one of its provider's (Npgsql or SQLite). The message names the setting and the
+/// parser's complaint, never the string itself (it may hold a password).
+/// </summary>
+public sealed class DatabaseOptionsValidation : IValidateOptions<DatabaseOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DatabaseOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            return ValidateOptionsResult.Skip;
+        }
+
+        try
+        {
+            _ = options.Provider == DatabaseProvider.Postgres
+                ? new NpgsqlConnectionStringBuilder(options.ConnectionString).ConnectionString
+                : new SqliteConnectionStringBuilder(options.ConnectionString).ConnectionString;
+            return ValidateOptionsResult.Success;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
+        {
+            return ValidateOptionsResult.Fail(
+                $"Database:ConnectionString is not a valid {options.Provider} connection string ({ex.Message.ReplaceLineEndings(" ")}).");
+        }
+    }
 }
 
 /// <summary>Ready only while the service's database answers; reported through grpc.health.v1.</summary>

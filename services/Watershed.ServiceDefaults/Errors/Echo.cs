@@ -4,60 +4,47 @@ using System.Text;
 namespace Watershed.ServiceDefaults.Errors;
 
 /// <summary>
-/// How a message or a log line repeats a value the caller sent: quoted, at most <see cref="MaxCharacters"/> characters
-/// (then "…" and the full length), control characters and lone surrogates shown as U+FFFD. A 1 MB value then makes a
-/// short message, a short trailer and a short log line, and cannot forge log lines or terminal escapes.
+/// How a message repeats a value the caller sent: at most <see cref="MaxCharacters"/> characters (the rest counted),
+/// control characters and lone surrogates written as \uXXXX, so a huge value never makes a huge reply and cannot
+/// forge line breaks or terminal escapes. One rule for every service.
 /// </summary>
 public static class Echo
 {
     public const int MaxCharacters = 40;
 
-    /// <summary>The value in single quotes, cut and cleaned, e.g. <c>'Comunidad Campesina de Manzan…' (1048576 characters)</c>.</summary>
-    public static string Quote(string? value)
+    /// <summary>The value as a message may quote it.</summary>
+    public static string Of(string? value) => Of(value, MaxCharacters);
+
+    /// <summary><see cref="Of(string?)"/> keeping up to <paramref name="maxLength"/> characters (a library's message about the value).</summary>
+    public static string Of(string? value, int maxLength)
     {
-        value ??= string.Empty;
-        var text = new StringBuilder("'", MaxCharacters + 40);
-        var cut = value.Length > MaxCharacters;
-        var end = cut ? MaxCharacters : value.Length;
-        if (cut && char.IsHighSurrogate(value[end - 1]))
+        if (value is null)
         {
-            end--;
+            return "";
         }
 
-        for (var i = 0; i < end; i++)
+        var shown = new StringBuilder();
+        var length = Math.Min(value.Length, maxLength);
+        for (var i = 0; i < length; i++)
         {
             var c = value[i];
-            if (char.IsHighSurrogate(c) && i + 1 < end && char.IsLowSurrogate(value[i + 1]))
+            var paired = char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]);
+            if (paired && i + 1 < length)
             {
-                text.Append(c).Append(value[++i]);
+                shown.Append(c).Append(value[++i]);
+            }
+            else if (char.IsControl(c) || char.IsSurrogate(c))
+            {
+                shown.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
             }
             else
             {
-                text.Append(char.IsControl(c) || char.IsSurrogate(c) ? '\uFFFD' : c);
+                shown.Append(c);
             }
         }
 
-        text.Append(cut ? "…'" : "'");
-        if (cut)
-        {
-            text.Append(CultureInfo.InvariantCulture, $" ({value.Length} characters)");
-        }
-
-        return text.ToString();
-    }
-
-    /// <summary>
-    /// A text the service built (a status message, a violation's description) cut to <paramref name="max"/> characters:
-    /// the last guard against an echo that did not go through <see cref="Quote"/>.
-    /// </summary>
-    public static string Cap(string text, int max)
-    {
-        if (text.Length <= max)
-        {
-            return text;
-        }
-
-        var end = char.IsHighSurrogate(text[max - 1]) ? max - 1 : max;
-        return text[..end] + "…";
+        return value.Length > length
+            ? shown.Append(CultureInfo.InvariantCulture, $"… ({value.Length} characters)").ToString()
+            : shown.ToString();
     }
 }

@@ -11,8 +11,9 @@ using Watershed.ServiceDefaults.Errors;
 namespace Watershed.ServiceDefaults.Security;
 
 /// <summary>
-/// A bearer token for the service itself, for calls no user makes (event handlers, background work). Service
-/// clients (<see cref="Grpc.ServiceClients"/>) send it when the incoming call carries no user token.
+/// A bearer token for the service itself. Service clients (<see cref="Grpc.ServiceClients"/>) send it on every call of
+/// a client declared <see cref="Grpc.CallIdentity.Service"/>, and on the calls of a
+/// <see cref="Grpc.CallIdentity.UserOrService"/> client that no user makes (event handlers, background work).
 /// </summary>
 public interface IServiceTokenProvider
 {
