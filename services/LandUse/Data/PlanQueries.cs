@@ -41,6 +41,22 @@ public static class PlanQueries
     public static Task<string> WatershedCodeAsync(this LandUseDbContext db, Guid watershedId, CancellationToken ct) =>
         db.WatershedUnits.Where(w => w.Id == watershedId).Select(w => w.Code).SingleAsync(ct);
 
+    /// <summary>
+    /// A version's plan and its watershed's code, without zones: what authorising a read of the version needs.
+    /// An unknown version is NOT_FOUND, as a read of it would be.
+    /// </summary>
+    public static async Task<(Guid PlanId, string WatershedCode)> VersionScopeAsync(this LandUseDbContext db, Guid versionId, CancellationToken ct)
+    {
+        var scope = await (
+            from v in db.PlanVersions
+            join p in db.Plans on v.PlanId equals p.Id
+            join w in db.WatershedUnits on p.WatershedId equals w.Id
+            where v.Id == versionId
+            select new { v.PlanId, w.Code }).SingleOrDefaultAsync(ct)
+            ?? throw new NotFoundException("plan_version", versionId.ToString());
+        return (scope.PlanId, scope.Code);
+    }
+
     /// <summary>One version and its zones, for reading.</summary>
     public static async Task<PlanVersion> VersionWithZonesAsync(this LandUseDbContext db, Guid versionId, CancellationToken ct) =>
         await db.PlanVersions.AsNoTracking().Include(v => v.Zones).SingleOrDefaultAsync(v => v.Id == versionId, ct)

@@ -124,5 +124,7 @@ public sealed class Plan
     private static FieldViolation? TitleViolation(string title) =>
         string.IsNullOrWhiteSpace(title) || title.Trim().Length > MaxTitleLength
             ? new FieldViolation("title", $"A plan's title has 1–{MaxTitleLength} characters.")
-            : null;
+            : !TextRules.IsOneLine(title.Trim())
+                ? new FieldViolation("title", $"A plan's title {TextRules.OneLineRule}.")
+                : null;
 }

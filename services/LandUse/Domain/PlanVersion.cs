@@ -33,6 +33,9 @@ public sealed record PlanHorizon(int FromYear, int ToYear)
 public sealed class PlanVersion
 {
     public const int MaxGoals = 30;
+
+    /// <summary>The most zones a version holds (a whole watershed zoned at community scale has a few hundred).</summary>
+    public const int MaxZones = 5000;
     public const int MaxGoalLength = 1000;
 
     private readonly List<Zone> _zones;
@@ -119,6 +122,11 @@ public sealed class PlanVersion
         RequireDraft("edited");
         var zone = Zone.Create(zoneId, content);
         var zones = _zones.Where(z => z.Code != zone.Code).Append(zone).ToList();
+        if (zones.Count > MaxZones)
+        {
+            throw new PlanRuleException("ZONE_LIMIT", Subject, $"A version holds at most {MaxZones} zones.");
+        }
+
         var report = ZoneLayout.Check(zones, watershed.Boundary).Involving(zone.Code);
         if (!report.IsClean)
         {
@@ -180,11 +188,16 @@ public sealed class PlanVersion
             violations.Add(new("goals", $"A plan states at most {MaxGoals} goals."));
         }
 
-        for (var i = 0; i < goals.Count; i++)
+        // Past the limit the goals are not read one by one: a list of a million would answer a million violations.
+        for (var i = 0; i < Math.Min(goals.Count, MaxGoals); i++)
         {
             if (goals[i].Trim().Length is 0 or > MaxGoalLength)
             {
                 violations.Add(new($"goals[{i}]", $"A goal is stated in 1–{MaxGoalLength} characters."));
+            }
+            else if (!TextRules.IsOneLine(goals[i].Trim()))
+            {
+                violations.Add(new($"goals[{i}]", $"A goal {TextRules.OneLineRule}."));
             }
         }
 

@@ -79,6 +79,10 @@ public sealed class WatershedUnit
         {
             violations.Add(new("name", $"A watershed is named in 1–{MaxNameLength} characters."));
         }
+        else if (!TextRules.IsOneLine(name.Trim()))
+        {
+            violations.Add(new("name", $"A watershed's name {TextRules.OneLineRule}."));
+        }
 
         if (boundary is not null && PolygonalGeometry.Check(boundary, "boundary_geojson") is { } violation)
         {

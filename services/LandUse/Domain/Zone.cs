@@ -106,17 +106,25 @@ public sealed partial class Zone
         else if (!CodePattern().IsMatch(content.Code.Trim()))
         {
             violations.Add(new("zone_code",
-                $"zone_code '{content.Code}' must be 1–40 letters, digits, '.', '_' or '-', starting with a letter or digit."));
+                $"zone_code '{TextRules.Echo(content.Code)}' must be 1–40 letters, digits, '.', '_' or '-', starting with a letter or digit."));
         }
 
-        if (content.Name.Length > MaxNameLength)
+        if (content.Name.Trim().Length > MaxNameLength)
         {
             violations.Add(new("name", $"The name is longer than {MaxNameLength} characters."));
         }
+        else if (!TextRules.IsOneLine(content.Name.Trim()))
+        {
+            violations.Add(new("name", $"The name {TextRules.OneLineRule}."));
+        }
 
-        if (content.Notes.Length > MaxNotesLength)
+        if (content.Notes.Trim().Length > MaxNotesLength)
         {
             violations.Add(new("notes", $"The notes are longer than {MaxNotesLength} characters."));
+        }
+        else if (!TextRules.IsNotes(content.Notes.Trim()))
+        {
+            violations.Add(new("notes", $"The notes {TextRules.NotesRule}."));
         }
 
         ValidateCategory(content, violations);
@@ -174,12 +182,17 @@ public sealed partial class Zone
         }
 
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < uses.Count; i++)
+        // Past the limit the uses are not read one by one: a list of a million would answer a million violations.
+        for (var i = 0; i < Math.Min(uses.Count, MaxUses); i++)
         {
             var use = uses[i].Use.Trim();
             if (use.Length is 0 or > MaxUseLength)
             {
                 violations.Add(new($"uses[{i}].use", $"A use is named in 1–{MaxUseLength} characters."));
+            }
+            else if (!TextRules.IsOneLine(use))
+            {
+                violations.Add(new($"uses[{i}].use", $"A use {TextRules.OneLineRule}."));
             }
             else if (!seen.Add(use))
             {

@@ -277,11 +277,12 @@ public sealed partial class PlanGrpcService(
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var caller = context.Caller();
-        // Each version is authorised on its own, so naming another watershed's version is denied like any read of it.
+        // Each id is answered as a read of it alone would be (NOT_FOUND, then PERMISSION_DENIED), in request order, before
+        // the two versions are compared or a zone is read: the answer never tells what another watershed holds.
+        caller.RequireReader((await db.VersionScopeAsync(fromId, ct)).WatershedCode);
+        caller.RequireReader((await db.VersionScopeAsync(toId, ct)).WatershedCode);
         var from = await db.VersionWithZonesAsync(fromId, ct);
-        caller.RequireReader(await db.WatershedCodeAsync(await db.WatershedIdOfPlanAsync(from.PlanId, ct), ct));
         var to = await db.VersionWithZonesAsync(toId, ct);
-        caller.RequireReader(await db.WatershedCodeAsync(await db.WatershedIdOfPlanAsync(to.PlanId, ct), ct));
 
         var diff = PlanVersionDiff.Between(from, to);
         var response = new DiffPlanVersionsResponse();

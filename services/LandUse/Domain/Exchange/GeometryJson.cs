@@ -34,7 +34,7 @@ public static class GeometryJson
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or NotSupportedException)
         {
-            return (null, new FieldViolation(field, $"Not a GeoJSON geometry: {ex.Message}"));
+            return (null, new FieldViolation(field, $"Not a GeoJSON geometry: {TextRules.Echo(ex.Message, 300)}"));
         }
     }
 

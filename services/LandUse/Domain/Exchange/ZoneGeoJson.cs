@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
 using Watershed.LandUse.Domain.Spatial;
@@ -26,7 +27,7 @@ public sealed record ZoneImport(IReadOnlyList<Zone> Zones, IReadOnlyList<FieldVi
 /// </summary>
 public static class ZoneGeoJson
 {
-    public const int MaxFeatures = 5000;
+    public const int MaxFeatures = PlanVersion.MaxZones;
 
     private static readonly JsonSerializerOptions GeometryJson = new()
     {
@@ -35,9 +36,18 @@ public static class ZoneGeoJson
 
     private static readonly string[] Wgs84Names = ["urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "EPSG:4326", "urn:ogc:def:crs:EPSG::4326"];
 
-    /// <summary>Reads every feature and reports every fault at once, so a user fixes the file in one pass.</summary>
+    /// <summary>
+    /// Reads every feature and reports every fault at once, so a user fixes the file in one pass. A file that is not
+    /// UTF-8, not JSON (nesting deeper than 64 included) or holds a string that is not text (an escaped lone surrogate)
+    /// is refused as a whole.
+    /// </summary>
     public static ZoneImport Read(ReadOnlyMemory<byte> utf8Json, WatershedUnit watershed)
     {
+        if (!Utf8.IsValid(utf8Json.Span))
+        {
+            return Failed("The file is not UTF-8 text: GeoJSON is UTF-8 (RFC 7946); save it again as UTF-8.");
+        }
+
         JsonDocument document;
         try
         {
@@ -45,22 +55,28 @@ public static class ZoneGeoJson
         }
         catch (JsonException ex)
         {
-            return Failed($"The file is not JSON: {ex.Message}");
+            return Failed($"The file is not JSON: {TextRules.Echo(ex.Message, 300)}");
         }
 
         using (document)
         {
             var root = document.RootElement;
+            var unreadable = new List<string>();
+            if (HasUnreadableText(root, unreadable))
+            {
+                return Failed($"${string.Concat(unreadable)} is not text: it holds an escaped lone surrogate (such as \\ud800).");
+            }
+
             if (root.ValueKind != JsonValueKind.Object || Text(root, "type") != "FeatureCollection"
                 || !root.TryGetProperty("features", out var features) || features.ValueKind != JsonValueKind.Array)
             {
                 var found = root.ValueKind == JsonValueKind.Object ? Text(root, "type") ?? "an object without type" : root.ValueKind.ToString();
-                return Failed($"Expected a GeoJSON FeatureCollection, found {found}.");
+                return Failed($"Expected a GeoJSON FeatureCollection, found {TextRules.Echo(found)}.");
             }
 
             if (DeclaredCrs(root) is { } crs && !Wgs84Names.Contains(crs, StringComparer.OrdinalIgnoreCase))
             {
-                return Failed($"The file declares CRS {crs}; GeoJSON must be WGS84 longitude/latitude (EPSG:4326): reproject it before export.");
+                return Failed($"The file declares CRS {TextRules.Echo(crs)}; GeoJSON must be WGS84 longitude/latitude (EPSG:4326): reproject it before export.");
             }
 
             var count = features.GetArrayLength();
@@ -146,7 +162,69 @@ public static class ZoneGeoJson
     }
 
     private static FieldViolation Feature(int index, string? label, string field, string description) =>
-        new($"features[{index}].{field}", label is null ? description : $"{label}: {description}");
+        new($"features[{index}].{field}", label is null ? description : $"{TextRules.Echo(label)}: {description}");
+
+    /// <summary>
+    /// True when a string or property name cannot be read as text (JSON lets "\ud800" escape a lone surrogate, which
+    /// UTF-16 text cannot hold); <paramref name="path"/> then names where, e.g. ".features[2].properties.name".
+    /// </summary>
+    private static bool HasUnreadableText(JsonElement element, List<string> path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                try
+                {
+                    _ = element.GetString();
+                    return false;
+                }
+                catch (InvalidOperationException)
+                {
+                    return true;
+                }
+
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (HasUnreadableText(item, path))
+                    {
+                        path.Insert(0, $"[{index}]");
+                        return true;
+                    }
+
+                    index++;
+                }
+
+                return false;
+
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        path.Insert(0, ".<a property name>");
+                        return true;
+                    }
+
+                    if (HasUnreadableText(property.Value, path))
+                    {
+                        path.Insert(0, "." + TextRules.Echo(name));
+                        return true;
+                    }
+                }
+
+                return false;
+
+            default:
+                return false;
+        }
+    }
 
     /// <summary>
     /// The feature's faults, named by property (the geometry as "geometry", its GeoJSON member);
@@ -198,7 +276,7 @@ public static class ZoneGeoJson
         var type = element.ValueKind == JsonValueKind.Object ? Text(element, "type") : null;
         if (type is not ("Polygon" or "MultiPolygon"))
         {
-            faults.Add(new("geometry", $"A zone must be a Polygon or MultiPolygon, not {type ?? "an untyped geometry"}."));
+            faults.Add(new("geometry", $"A zone must be a Polygon or MultiPolygon, not {(type is null ? "an untyped geometry" : TextRules.Echo(type))}."));
             return null;
         }
 
@@ -213,7 +291,7 @@ public static class ZoneGeoJson
             // NTS refuses an open ring while building it, so the closure rule surfaces here, not in IsValidOp.
             var message = ex.Message.Contains("closed", StringComparison.OrdinalIgnoreCase)
                 ? "A ring is not closed: its last position must repeat the first."
-                : $"The coordinates cannot be read as a {type}: {ex.Message}";
+                : $"The coordinates cannot be read as a {type}: {TextRules.Echo(ex.Message, 300)}";
             faults.Add(new("geometry", message));
             return null;
         }
@@ -239,7 +317,7 @@ public static class ZoneGeoJson
         }
         else if (!parse(text, out var value))
         {
-            faults.Add(new(field, $"Unknown {field} '{text}'; expected one of {string.Join(", ", Zee.Names<T>())}."));
+            faults.Add(new(field, $"Unknown {field} '{TextRules.Echo(text)}'; expected one of {string.Join(", ", Zee.Names<T>())}."));
         }
         else
         {
@@ -276,7 +354,7 @@ public static class ZoneGeoJson
             if (!Zee.TryParse(rating, out UseRating parsed))
             {
                 faults.Add(new($"uses[{i}].rating",
-                    $"Rating '{rating}' is not one of {string.Join(", ", Zee.Names<UseRating>())}."));
+                    $"Rating '{TextRules.Echo(rating)}' is not one of {string.Join(", ", Zee.Names<UseRating>())}."));
             }
 
             uses.Add(new AllowedUse(use ?? "", parsed));
@@ -306,24 +384,24 @@ public static class ZoneGeoJson
     {
         json.WriteStartObject();
         json.WriteString("type", "Feature");
-        json.WriteString("id", zone.Code);
+        json.WriteString("id", TextRules.ForJson(zone.Code));
         json.WriteStartObject("properties");
         json.WriteString("zone_id", zone.Id);
-        json.WriteString("zone_code", zone.Code);
-        json.WriteString("name", zone.Name);
+        json.WriteString("zone_code", TextRules.ForJson(zone.Code));
+        json.WriteString("name", TextRules.ForJson(zone.Name));
         json.WriteString("category", Zee.Name(zone.Category));
         json.WriteString("subcategory", Zee.Name(zone.Subcategory));
         json.WriteStartArray("uses");
         foreach (var use in zone.Uses)
         {
             json.WriteStartObject();
-            json.WriteString("use", use.Use);
+            json.WriteString("use", TextRules.ForJson(use.Use));
             json.WriteString("rating", Zee.Name(use.Rating));
             json.WriteEndObject();
         }
 
         json.WriteEndArray();
-        json.WriteString("notes", zone.Notes);
+        json.WriteString("notes", TextRules.ForJson(zone.Notes));
         json.WriteNumber("area_ha", Math.Round(zone.AreaHectares, 4));
         json.WriteEndObject();
         json.WritePropertyName("geometry");

@@ -9,7 +9,8 @@ namespace Watershed.LandUse.Domain.Exchange;
 /// A plan version as KML 2.2 for Google Earth and phones in the field: one Placemark per zone with its
 /// name, a readable description, ExtendedData carrying the same properties as the GeoJSON export, and
 /// its Polygon(s) with outer and inner boundaries. NTS's KMLWriter writes bare geometry only, so the
-/// document is written here in full.
+/// document is written here in full. Text goes through <see cref="TextRules.ForXml"/>, so a character stored before
+/// the input rules refused it (a vertical tab in a name) is dropped instead of breaking the export.
 /// </summary>
 public static class ZoneKml
 {
@@ -24,7 +25,7 @@ public static class ZoneKml
             xml.WriteStartDocument();
             xml.WriteStartElement("kml", Namespace);
             xml.WriteStartElement("Document");
-            xml.WriteElementString("name", documentName);
+            xml.WriteElementString("name", TextRules.ForXml(documentName));
             foreach (var zone in version.Zones)
             {
                 WritePlacemark(xml, zone);
@@ -41,8 +42,8 @@ public static class ZoneKml
     private static void WritePlacemark(XmlWriter xml, Zone zone)
     {
         xml.WriteStartElement("Placemark");
-        xml.WriteElementString("name", zone.Label);
-        xml.WriteElementString("description", Describe(zone));
+        xml.WriteElementString("name", TextRules.ForXml(zone.Label));
+        xml.WriteElementString("description", TextRules.ForXml(Describe(zone)));
         xml.WriteStartElement("ExtendedData");
         Data(xml, "zone_id", zone.Id.ToString());
         Data(xml, "zone_code", zone.Code);
@@ -93,7 +94,7 @@ public static class ZoneKml
     {
         xml.WriteStartElement("Data");
         xml.WriteAttributeString("name", name);
-        xml.WriteElementString("value", value);
+        xml.WriteElementString("value", TextRules.ForXml(value));
         xml.WriteEndElement();
     }
 

@@ -9,6 +9,12 @@ namespace Watershed.LandUse.Domain.Spatial;
 /// <summary>Rules for one zone or boundary geometry: RFC 7946 WGS84 longitude/latitude Polygon or MultiPolygon.</summary>
 public static class PolygonalGeometry
 {
+    /// <summary>
+    /// The most vertices one boundary or zone may have. A watershed boundary traced from a 30 m elevation model has a
+    /// few thousand; more is a file that needs simplifying, and the overlap and boundary checks grow with the count.
+    /// </summary>
+    public const int MaxVertices = 100_000;
+
     /// <summary>WGS84 longitude/latitude (RFC 7946), full double precision.</summary>
     public static GeometryFactory Factory { get; } = new(new PrecisionModel(), 4326);
 
@@ -23,6 +29,12 @@ public static class PolygonalGeometry
         if (geometry.IsEmpty)
         {
             return new(field, "The geometry is empty.");
+        }
+
+        if (geometry.NumPoints > MaxVertices)
+        {
+            return new(field, string.Create(CultureInfo.InvariantCulture,
+                $"The geometry has {geometry.NumPoints} vertices; at most {MaxVertices} are accepted: simplify it (to about 1 m) first."));
         }
 
         if (CheckCoordinates(geometry.Coordinates) is { } outOfRange)
