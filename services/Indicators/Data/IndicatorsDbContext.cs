@@ -180,6 +180,7 @@ public sealed class IndicatorsDbContext(DbContextOptions<IndicatorsDbContext> op
             e.ToTable("approved_plans");
             e.HasKey(p => p.PlanId);
             e.Property(p => p.PlanId).ValueGeneratedNever();
+            e.Property(p => p.WatershedCode).HasMaxLength(40);
             e.HasMany(p => p.Goals).WithOne().HasForeignKey(g => g.PlanId).OnDelete(DeleteBehavior.Cascade);
             e.Navigation(p => p.Goals).UsePropertyAccessMode(PropertyAccessMode.Field);
         });

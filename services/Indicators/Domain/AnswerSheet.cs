@@ -44,7 +44,14 @@ public sealed class AnswerReader(AnswerSheet sheet)
 
     public string? Text(string field) => sheet[field];
 
-    /// <summary>Numbers use "." as the decimal separator, as Kobo and ODK export them.</summary>
+    /// <summary>
+    /// The largest magnitude a numeric answer may have (10^12: more than any expenditure in soles or any count a form
+    /// asks). With survey weights of at most 10^6 (<see cref="Aggregation.SurveyWeights.MaxWeight"/>) no sum over the
+    /// households an aggregate can hold (fewer than 2^31) comes near the decimal type's limit of 7.9 × 10^28.
+    /// </summary>
+    public const decimal MaxNumber = 1_000_000_000_000m;
+
+    /// <summary>Numbers use "." as the decimal separator, as Kobo and ODK export them; at most ±<see cref="MaxNumber"/>.</summary>
     public decimal? Number(string field)
     {
         var text = sheet[field];
@@ -53,13 +60,19 @@ public sealed class AnswerReader(AnswerSheet sheet)
             return null;
         }
 
-        if (decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
+        if (!decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
         {
-            return value;
+            _errors.Add(new FieldViolation(field, $"'{TextRules.Echo(text)}' is not a number"));
+            return null;
         }
 
-        _errors.Add(new FieldViolation(field, $"'{text}' is not a number"));
-        return null;
+        if (Math.Abs(value) > MaxNumber)
+        {
+            _errors.Add(new FieldViolation(field, $"'{TextRules.Echo(text)}' is out of range: a numeric answer lies within ±1000000000000"));
+            return null;
+        }
+
+        return value;
     }
 
     public int? WholeNumber(string field)
@@ -72,7 +85,7 @@ public sealed class AnswerReader(AnswerSheet sheet)
 
         if (value != decimal.Truncate(value.Value) || value < int.MinValue || value > int.MaxValue)
         {
-            _errors.Add(new FieldViolation(field, $"'{sheet[field]}' is not a whole number"));
+            _errors.Add(new FieldViolation(field, $"'{TextRules.Echo(sheet[field])}' is not a whole number"));
             return null;
         }
 
@@ -92,7 +105,7 @@ public sealed class AnswerReader(AnswerSheet sheet)
             case "NO" or "0" or "FALSE":
                 return false;
             default:
-                _errors.Add(new FieldViolation(field, $"'{text}' is not yes/no"));
+                _errors.Add(new FieldViolation(field, $"'{TextRules.Echo(text)}' is not yes/no"));
                 return null;
         }
     }

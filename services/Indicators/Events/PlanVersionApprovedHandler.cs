@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Watershed.Indicators.Data;
+using Watershed.Indicators.Domain;
 using Watershed.Indicators.Domain.Tracking;
 using Watershed.LandUse.V1;
+using Watershed.ServiceDefaults.Errors;
 using Watershed.ServiceDefaults.Events;
 
 namespace Watershed.Indicators.Events;
@@ -24,25 +26,48 @@ public sealed class PlanVersionApprovedHandler(IndicatorsDbContext db) : IEventH
             throw new PoisonEventException($"version.number {version.Number} is not a version number");
         }
 
+        // The event's text is stored: it follows the same rules as a request's, or the event can never be processed.
+        var watershedCode = version.WatershedCode;
+        if (TextRules.OneLineFault(watershedCode, 40) is { } codeFault)
+        {
+            throw new PoisonEventException($"version.watershed_code {codeFault}");
+        }
+
+        if (message.Goals.Count > MaxGoals)
+        {
+            throw new PoisonEventException($"{message.Goals.Count} goals; an approval carries at most {MaxGoals}");
+        }
+
         var goals = new Dictionary<Guid, string>();
         foreach (var goal in message.Goals)
         {
+            if (TextRules.OneLineFault(goal.Text, 1000) is { } textFault)
+            {
+                throw new PoisonEventException($"the text of goal {TextRules.Echo(goal.GoalId)} {textFault}");
+            }
+
             if (!goals.TryAdd(IdOf(goal.GoalId, "goals.goal_id"), goal.Text))
             {
                 throw new PoisonEventException($"goal {goal.GoalId} is listed twice");
             }
         }
 
-        var approvedAt = message.OccurredAt?.ToDateTimeOffset() ?? context.Time
-            ?? throw new PoisonEventException("occurred_at is missing");
+        var time = new Validation();
+        var occurredAt = time.Instant(message.OccurredAt, "occurred_at");
+        if (!time.IsValid)
+        {
+            throw new PoisonEventException("occurred_at is not an instant between years 1 and 9999");
+        }
+
+        var approvedAt = occurredAt ?? context.Time ?? throw new PoisonEventException("occurred_at is missing");
 
         var plan = await db.LockApprovedPlanAsync(planId, ct);
         if (plan is null)
         {
-            plan = ApprovedPlan.Approve(planId, versionId, version.Number, goals, approvedAt);
+            plan = ApprovedPlan.Approve(planId, watershedCode, versionId, version.Number, goals, approvedAt);
             db.ApprovedPlans.Add(plan);
         }
-        else if (!plan.ApproveNewer(versionId, version.Number, goals, approvedAt))
+        else if (!plan.ApproveNewer(versionId, version.Number, goals, approvedAt, watershedCode))
         {
             return;
         }
@@ -53,6 +78,9 @@ public sealed class PlanVersionApprovedHandler(IndicatorsDbContext db) : IEventH
         }
     }
 
+    /// <summary>Land use states at most 30 goals per version; this leaves room for it to grow without dead-lettering approvals.</summary>
+    private const int MaxGoals = 100;
+
     private static Guid IdOf(string text, string field) =>
-        Guid.TryParse(text, out var id) && id != Guid.Empty ? id : throw new PoisonEventException($"{field} '{text}' is not an id");
+        Guid.TryParse(text, out var id) && id != Guid.Empty ? id : throw new PoisonEventException($"{field} '{TextRules.Echo(text)}' is not an id");
 }

@@ -75,6 +75,9 @@ internal static class Mapping
         CreatedAt = r.CreatedAt.ToTimestamp(),
     };
 
+    /// <summary>The most row errors an answer lists, so a file of a million bad cells is answered in a reply a client can read.</summary>
+    public const int MaxListedRowErrors = 1000;
+
     public static V1.IngestResult ToContract(this IngestPlan plan)
     {
         var result = new V1.IngestResult
@@ -83,7 +86,18 @@ internal static class Mapping
             StoredRows = plan.ToStore.Count,
             DuplicateRows = plan.DuplicateRows,
         };
-        result.Errors.AddRange(plan.Errors.Select(e => new V1.RowError { Row = e.Row, Field = e.Field, Reason = e.Reason }));
+        result.Errors.AddRange(plan.Errors.Take(MaxListedRowErrors).Select(e => new V1.RowError { Row = e.Row, Field = e.Field, Reason = e.Reason }));
+        if (plan.Errors.Count > MaxListedRowErrors)
+        {
+            var first = plan.Errors[MaxListedRowErrors];
+            result.Errors.Add(new V1.RowError
+            {
+                Row = first.Row,
+                Field = RowError.WholeRow,
+                Reason = string.Create(CultureInfo.InvariantCulture, $"{plan.Errors.Count - MaxListedRowErrors} more errors from this row on are not listed"),
+            });
+        }
+
         result.MappedColumnsNotInFile.AddRange(plan.MappedColumnsNotInFile);
         return result;
     }

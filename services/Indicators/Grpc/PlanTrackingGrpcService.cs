@@ -50,11 +50,28 @@ public sealed class PlanTrackingGrpcService(IndicatorsDbContext db, AreaFigures 
             throw ex.Under("target");
         }
 
+        var caller = context.Caller();
         await db.InTransactionAsync(async token =>
         {
-            // A plan of which no approval was received yet is unknown here: its goal ids are taken as given.
+            // A plan of which no approval was received yet is unknown here: its goal ids are taken as given. A known plan
+            // of another watershed is answered as reading it would be before its goals are looked at, so no goal of a
+            // plan the caller may not read is confirmed or denied.
             if (await db.LockApprovedPlanAsync(planId, token) is { } approved)
             {
+                if (approved.BelongsElsewhere(area.WatershedCode))
+                {
+                    caller.RequireReader(approved.WatershedCode);
+                }
+
+                try
+                {
+                    approved.RequireWatershed(area.WatershedCode);
+                }
+                catch (InvalidArgumentException ex)
+                {
+                    throw ex.Under("target");
+                }
+
                 approved.RequireGoal(goalId);
             }
 
@@ -80,13 +97,19 @@ public sealed class PlanTrackingGrpcService(IndicatorsDbContext db, AreaFigures 
         var page = Page.From(request.Page, v);
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
-        // A plan belongs to one watershed: a caller who may not read it is denied, as for any other object.
+        var caller = context.Caller();
+        // A plan belongs to one watershed: a caller who may not read it is denied, as for any other object, whether the
+        // plan is known from land use's approval or only from its targets' areas.
+        if (await db.ApprovedPlans.AsNoTracking().Where(p => p.PlanId == planId).Select(p => p.WatershedCode).SingleOrDefaultAsync(ct) is { Length: > 0 } planWatershed)
+        {
+            caller.RequireReader(planWatershed);
+        }
+
         var watersheds = await (
             from t in db.PlanTargets.AsNoTracking()
             join a in db.Areas.AsNoTracking() on t.AreaId equals a.Id
             where t.PlanId == planId
             select a.WatershedCode).Distinct().ToListAsync(ct);
-        var caller = context.Caller();
         foreach (var watershed in watersheds)
         {
             caller.RequireReader(watershed);
@@ -119,7 +142,7 @@ public sealed class PlanTrackingGrpcService(IndicatorsDbContext db, AreaFigures 
         };
         if (progress.Percent is { } percent)
         {
-            response.Percent = (double)percent;
+            response.Percent = percent;
         }
 
         return response;

@@ -40,7 +40,17 @@ internal static class RequestValidation
         return System.Enum.IsDefined(value) ? value.ToDomainOrNull<TProto, TDomain>() : null;
     }
 
-    /// <summary>A decimal written with "." (invariant culture), as thresholds and values travel as text.</summary>
+    /// <summary>The largest magnitude a decimal in a request may have (thresholds, baselines, targets).</summary>
+    public const decimal MaxDecimal = 1_000_000_000_000m;
+
+    /// <summary>The most decimal places a decimal in a request may have.</summary>
+    public const int MaxDecimalPlaces = 6;
+
+    /// <summary>
+    /// A decimal written with "." (invariant culture), as thresholds and values travel as text: at most
+    /// ±<see cref="MaxDecimal"/> with at most <see cref="MaxDecimalPlaces"/> decimals (trailing zeros aside), so every
+    /// sum and difference the service forms with it stays far inside the decimal type.
+    /// </summary>
     public static decimal? Decimal(this Validation v, string? text, string field, bool required = true)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -53,27 +63,36 @@ internal static class RequestValidation
             return null;
         }
 
-        if (decimal.TryParse(text.Trim(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
+        if (text.Length <= 64
+            && decimal.TryParse(text.Trim(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
         {
-            return value;
+            if (Math.Abs(value) <= MaxDecimal && decimal.Round(value, MaxDecimalPlaces) == value)
+            {
+                return value;
+            }
+
+            v.Add(field, $"'{TextRules.Echo(text)}' is out of range: a decimal from -1000000000000 to 1000000000000 with at most {MaxDecimalPlaces} decimals");
+            return null;
         }
 
-        v.Add(field, $"'{text}' is not a decimal number such as 12.5");
+        v.Add(field, $"'{TextRules.Echo(text)}' is not a decimal number such as 12.5");
         return null;
     }
 
-    /// <summary>A date written yyyy-MM-dd.</summary>
+    /// <summary>A date written yyyy-MM-dd in the years a period may name (<see cref="Domain.Aggregation.Period.FirstYear"/>–<see cref="Domain.Aggregation.Period.LastYear"/>).</summary>
     public static DateOnly? Date(this Validation v, string? text, string field)
     {
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            && Domain.Aggregation.Period.IsReportingDate(date))
         {
             return date;
         }
 
-        v.Add(field, string.IsNullOrWhiteSpace(text) ? "is required" : "must be a date such as 2028-12-31");
+        v.Add(field, string.IsNullOrWhiteSpace(text) ? "is required" : YearsRule("must be a date such as 2028-12-31"));
         return null;
     }
 
+    /// <summary>A period in DHIS2 form of the years <see cref="Domain.Aggregation.Period.FirstYear"/>–<see cref="Domain.Aggregation.Period.LastYear"/>.</summary>
     public static Period? Period(this Validation v, string? text, string field, PeriodType? type = null)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -84,13 +103,19 @@ internal static class RequestValidation
 
         if (!Domain.Aggregation.Period.TryParse(text, out var period))
         {
-            v.Add(field, $"'{text}' is not a period: use 2026, 2026Q1 or 202603");
+            v.Add(field, $"'{TextRules.Echo(text)}' is not a period: use 2026, 2026Q1 or 202603");
+            return null;
+        }
+
+        if (!period.IsInReportingYears)
+        {
+            v.Add(field, YearsRule($"'{TextRules.Echo(text)}' is out of range: a period"));
             return null;
         }
 
         if (type is { } t && period.Type != t)
         {
-            v.Add(field, $"'{text}' is not a {t.ToString().ToLowerInvariant()}");
+            v.Add(field, $"'{TextRules.Echo(text)}' is not a {t.ToString().ToLowerInvariant()}");
             return null;
         }
 
@@ -112,11 +137,15 @@ internal static class RequestValidation
             return [];
         }
 
-        var periods = Domain.Aggregation.Period.Range(first, last);
-        v.Check(periods.Count > 0, "to_period", "must not come before from_period");
-        v.Check(periods.Count <= MaxPeriods, "to_period", $"the range may hold at most {MaxPeriods} periods");
-        return periods;
+        // Counted before the periods are listed, so a range of thousands is refused without being built.
+        var count = Domain.Aggregation.Period.Count(first, last);
+        v.Check(count > 0, "to_period", "must not come before from_period");
+        v.Check(count <= MaxPeriods, "to_period", $"the range may hold at most {MaxPeriods} periods");
+        return count is > 0 and <= MaxPeriods ? Domain.Aggregation.Period.Range(first, last) : [];
     }
+
+    private static string YearsRule(string what) =>
+        string.Create(CultureInfo.InvariantCulture, $"{what} in the years {Domain.Aggregation.Period.FirstYear}–{Domain.Aggregation.Period.LastYear}");
 
     public static AggregateMetric? Metric(this Validation v, string? text, string field)
     {

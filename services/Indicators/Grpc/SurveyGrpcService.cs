@@ -21,6 +21,9 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
     /// <summary>One stream is one batch held in memory and stored in one transaction, so it is bounded.</summary>
     public const int MaxUploadSubmissions = 20_000;
 
+    /// <summary>The most bytes of submissions one stream carries (each message is also held to gRPC's 4 MB).</summary>
+    public const int MaxUploadBytes = 32 * 1024 * 1024;
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public override async Task<CreateSurveyRoundResponse> CreateSurveyRound(CreateSurveyRoundRequest request, ServerCallContext context)
@@ -122,6 +125,7 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
         context.Caller().RequireWriter(watershed.WatershedCode);
 
         var submissions = new List<UploadedSubmission>();
+        long bytes = 0;
         while (await requestStream.MoveNext(ct))
         {
             var message = requestStream.Current;
@@ -135,6 +139,13 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
             if (submissions.Count == MaxUploadSubmissions)
             {
                 v.Add("submissions", $"a stream holds at most {MaxUploadSubmissions} submissions; send more streams");
+                break;
+            }
+
+            bytes += message.CalculateSize();
+            if (bytes > MaxUploadBytes)
+            {
+                v.Add("submissions", $"a stream carries at most {MaxUploadBytes / (1024 * 1024)} MB of submissions; send more streams");
                 break;
             }
 
@@ -160,7 +171,7 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
         var (round, watershed) = await db.RoundAsync(roundId, ct);
         context.Caller().RequireReader(watershed.WatershedCode);
         var areas = await db.AreasOfAsync(watershed.WatershedCode, ct);
-        var items = await (await SubmissionsAsync(round, areas, areaId, ct)).Skip(page.Offset).Take(page.Take).ToListAsync(ct);
+        var items = await (await SubmissionsAsync(round, areas, areaId, context.Caller(), ct)).Skip(page.Offset).Take(page.Take).ToListAsync(ct);
         var response = new ListSubmissionsResponse { Page = page.Next(items) };
         response.Submissions.AddRange(items.Select(s => s.ToContract(areas.CodeOf(s.AreaId))));
         return response;
@@ -195,21 +206,23 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
         var (round, watershed) = await db.RoundAsync(roundId, ct);
         context.Caller().RequireReader(watershed.WatershedCode);
         var areas = await db.AreasOfAsync(watershed.WatershedCode, ct);
-        var rows = await (await SubmissionsAsync(round, areas, areaId, ct)).ToListAsync(ct);
+        var rows = await (await SubmissionsAsync(round, areas, areaId, context.Caller(), ct)).ToListAsync(ct);
         var writer = new StringWriter();
         KoboCsv.Write(writer, rows.Select(s => s.AsExported(areas.CodeOf(s.AreaId))), round.Mapping);
         return new ExportSubmissionsCsvResponse { Csv = Google.Protobuf.ByteString.CopyFromUtf8(writer.ToString()) };
     }
 
     /// <summary>The round's submissions in the order they were stored, of one area and the areas inside it when asked.</summary>
-    private async Task<IQueryable<Submission>> SubmissionsAsync(SurveyRound round, WatershedAreas areas, Guid? areaId, CancellationToken ct)
+    private async Task<IQueryable<Submission>> SubmissionsAsync(SurveyRound round, WatershedAreas areas, Guid? areaId, Caller caller, CancellationToken ct)
     {
         var query = db.Submissions.AsNoTracking().Where(s => s.SurveyRoundId == round.Id);
         if (areaId is { } id)
         {
             if (!areas.Contains(id))
             {
-                await db.AreaAsync(id, ct);
+                // Answered as a read of the area alone would be (NOT_FOUND, PERMISSION_DENIED) before saying it lies
+                // elsewhere: an id of another watershed tells a caller who may not read it nothing.
+                caller.RequireReader((await db.AreaAsync(id, ct)).WatershedCode);
                 throw new InvalidArgumentException("area_id", "is not an area of the round's watershed");
             }
 

@@ -23,7 +23,7 @@ public sealed class MigrationTests
         var db = scope.ServiceProvider.GetRequiredService<IndicatorsDbContext>();
         Assert.False(db.Database.HasPendingModelChanges(), "The model has changes no migration captures: add a migration.");
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-        Assert.Equal(["20261123092527_Initial", "20261204145749_HouseStyle", "20261204161916_Events"], await db.Database.GetAppliedMigrationsAsync());
+        Assert.Equal(["20261123092527_Initial", "20261204145749_HouseStyle", "20261204161916_Events", "20261204181055_ApprovedPlanWatershed"], await db.Database.GetAppliedMigrationsAsync());
     }
 
     [Fact]

@@ -84,8 +84,8 @@ public sealed class KoboCsvTests
         Assert.Equal([2, 3, 4], batch.RejectedRows);
         Assert.Contains(new RowError(2, "FCSPr", "must be 0–7 days"), batch.Errors);
         Assert.Contains(new RowError(3, "_uuid", "is required"), batch.Errors);
-        Assert.Contains(new RowError(3, "weight", "'0' is not a number greater than 0"), batch.Errors);
-        Assert.Contains(new RowError(3, "interview_date", "'14/03/2026' is not a date (yyyy-MM-dd)"), batch.Errors);
+        Assert.Contains(new RowError(3, "weight", "'0' is not a number greater than 0 and at most 1000000"), batch.Errors);
+        Assert.Contains(new RowError(3, "interview_date", "'14/03/2026' is not a date (yyyy-MM-dd) in the years 1900–2199"), batch.Errors);
         Assert.Contains(new RowError(3, "FCSCond", "'x' is not a number"), batch.Errors);
         Assert.Contains(new RowError(4, "_uuid", "duplicate submission id: row 1 has it too"), batch.Errors);
     }

@@ -27,7 +27,7 @@ public sealed class PlanApprovalTests
     [Fact]
     public void A_newer_version_replaces_the_goals_and_an_older_or_the_same_one_changes_nothing()
     {
-        var plan = ApprovedPlan.Approve(Plan, V1, 1, Goals((Goal1, "Dieta"), (Goal2, "Erosión")), Now);
+        var plan = ApprovedPlan.Approve(Plan, "pomacanchi", V1, 1, Goals((Goal1, "Dieta"), (Goal2, "Erosión")), Now);
 
         Assert.True(plan.ApproveNewer(V2, 2, Goals((Goal1, "Dieta aceptable"), (Goal3, "Agua")), Now.AddDays(1)));
         Assert.Equal((V2, 2), (plan.VersionId, plan.VersionNumber));
@@ -42,7 +42,7 @@ public sealed class PlanApprovalTests
     [Fact]
     public void A_goal_not_in_force_is_refused_as_a_precondition()
     {
-        var plan = ApprovedPlan.Approve(Plan, V1, 1, Goals((Goal1, "Dieta")), Now);
+        var plan = ApprovedPlan.Approve(Plan, "pomacanchi", V1, 1, Goals((Goal1, "Dieta")), Now);
 
         plan.RequireGoal(Goal1);
         var refused = Assert.Throws<PreconditionFailedException>(() => plan.RequireGoal(Goal2));
@@ -53,7 +53,7 @@ public sealed class PlanApprovalTests
     public void A_target_is_flagged_by_the_version_that_first_dropped_its_goal_and_unflagged_when_it_returns()
     {
         var target = TargetOf(Goal2);
-        var plan = ApprovedPlan.Approve(Plan, V1, 1, Goals((Goal1, "Dieta"), (Goal2, "Erosión")), Now);
+        var plan = ApprovedPlan.Approve(Plan, "pomacanchi", V1, 1, Goals((Goal1, "Dieta"), (Goal2, "Erosión")), Now);
         target.FollowApproval(plan);
         Assert.Equal((false, (Guid?)null), (target.GoalDropped, target.GoalDroppedInVersionId));
 
@@ -79,5 +79,20 @@ public sealed class PlanApprovalTests
     {
         var condition = new Condition(op, decimal.Parse(threshold, System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(expected, AlertWording.Describe("FCS", AggregateMetric.Parse(metric), condition));
+    }
+
+    [Fact]
+    public void A_plan_learns_its_watershed_from_any_later_approval_and_tells_another_watershed_apart()
+    {
+        var plan = ApprovedPlan.Approve(Plan, "", V2, 2, Goals((Goal1, "Dieta")), Now);
+        Assert.False(plan.BelongsElsewhere("cachora"));
+
+        // A late approval of an older version changes no goal, but names the watershed.
+        Assert.False(plan.ApproveNewer(V1, 1, Goals((Goal2, "Erosión")), Now, "pomacanchi"));
+        Assert.Equal("pomacanchi", plan.WatershedCode);
+        Assert.True(plan.BelongsElsewhere("cachora"));
+        plan.RequireWatershed("pomacanchi");
+        var ex = Assert.Throws<Watershed.ServiceDefaults.Errors.InvalidArgumentException>(() => plan.RequireWatershed("cachora"));
+        Assert.Equal("plan_id", Assert.Single(ex.Violations).Field);
     }
 }

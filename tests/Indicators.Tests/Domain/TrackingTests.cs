@@ -33,7 +33,7 @@ public sealed class TrackingTests
     // (20 − 30) / 20 × 100 = −50: worse than baseline, not clamped
     [InlineData(20, -50)]
     public void Progress_when_higher_is_better(int current, int expected) =>
-        Assert.Equal(expected, MeanFcsUp.Progress(current).Percent);
+        Assert.Equal<double?>(expected, MeanFcsUp.Progress(current).Percent);
 
     [Theory]
     // (20 − 30) / (10 − 30) × 100 = 50
@@ -43,7 +43,7 @@ public sealed class TrackingTests
     // (35 − 30) / (−20) × 100 = −25
     [InlineData(35, -25)]
     public void Progress_when_lower_is_better(int current, int expected) =>
-        Assert.Equal(expected, PoorShareDown.Progress(current).Percent);
+        Assert.Equal<double?>(expected, PoorShareDown.Progress(current).Percent);
 
     [Fact]
     public void Progress_beyond_target_and_below_baseline_is_flagged_not_clamped()
@@ -98,7 +98,7 @@ public sealed class TrackingTests
     [Fact]
     public void Progress_at_a_period_without_households_is_refused()
     {
-        Assert.Equal(50m, MeanFcsUp.ProgressAt(Figure("2026Q3", 0m, mean: 40m)).Percent);
+        Assert.Equal(50.0, MeanFcsUp.ProgressAt(Figure("2026Q3", 0m, mean: 40m)).Percent);
         var refused = Assert.Throws<PreconditionFailedException>(() => MeanFcsUp.ProgressAt(Figure("2027Q1", 0m, n: 0)));
         Assert.Equal("PERIOD_DATA", refused.Type);
     }

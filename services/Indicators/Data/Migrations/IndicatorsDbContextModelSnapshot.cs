@@ -376,6 +376,11 @@ namespace Watershed.Indicators.Data.Migrations
                     b.Property<int>("VersionNumber")
                         .HasColumnType("integer");
 
+                    b.Property<string>("WatershedCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.HasKey("PlanId");
 
                     b.ToTable("approved_plans", (string)null);

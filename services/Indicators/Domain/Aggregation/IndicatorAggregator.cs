@@ -24,10 +24,15 @@ public static class IndicatorAggregator
             throw new MixedSurveyWeightsException(indicator.Code, areaId, period);
         }
 
-        var weights = SurveyWeights.Effective(selected.Select(h => h.Weight).ToList());
-        var scored = selected.Select((h, i) => (h.Value, h.Category, Weight: weights[i])).Where(h => h.Value is not null).ToList();
+        // A household stored before the ingest bounds with a weight or value outside them is left out like one without a
+        // score (counted in n_missing). Within the bounds no sum can overflow: fewer than 2^31 households × 10^6 × 10^12
+        // stays below 2.2 × 10^27, the decimal type holds 7.9 × 10^28.
+        var scored = selected
+            .Where(h => h.Value is { } v && Math.Abs(v) <= AnswerReader.MaxNumber && (h.Weight is null || SurveyWeights.IsValid(h.Weight.Value)))
+            .Select(h => (Value: h.Value!.Value, h.Category, Weight: h.Weight ?? 1m))
+            .ToList();
         var sumOfWeights = scored.Sum(h => h.Weight);
-        var weightedSum = scored.Count == 0 ? (decimal?)null : scored.Sum(h => h.Weight * h.Value!.Value);
+        var weightedSum = scored.Count == 0 ? (decimal?)null : scored.Sum(h => h.Weight * h.Value);
         var distribution = indicator.Categories.Select(c =>
         {
             var inCategory = scored.Where(h => h.Category == c.Code).ToList();
@@ -115,6 +120,12 @@ public sealed class MixedSurveyWeightsException(string indicatorCode, string are
 /// <summary>Survey weights are all-or-none: an unweighted survey counts each household once.</summary>
 public static class SurveyWeights
 {
+    /// <summary>The largest survey weight a household may carry: a weight is greater than 0 and at most 10^6.</summary>
+    public const decimal MaxWeight = 1_000_000m;
+
+    /// <summary>Greater than 0 and at most <see cref="MaxWeight"/>.</summary>
+    public static bool IsValid(decimal weight) => weight is > 0m and <= MaxWeight;
+
     /// <summary>True when some households carry a weight and others do not: such households cannot be aggregated together.</summary>
     public static bool AreMixed(IEnumerable<decimal?> weights)
     {
@@ -137,9 +148,9 @@ public static class SurveyWeights
             throw new ArgumentException("Some households carry a survey weight and others do not: weighted and unweighted rounds cannot be aggregated together.", nameof(weights));
         }
 
-        if (weights.Any(w => w <= 0m))
+        if (weights.Any(w => !IsValid(w!.Value)))
         {
-            throw new ArgumentException("Survey weights must be greater than 0.", nameof(weights));
+            throw new ArgumentException("Survey weights must be greater than 0 and at most 1000000.", nameof(weights));
         }
 
         return [.. weights.Select(w => w!.Value)];

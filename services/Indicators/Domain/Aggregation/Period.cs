@@ -13,10 +13,17 @@ public enum PeriodType
 
 /// <summary>
 /// A reporting period written as DHIS2 writes it (indicators.md, DHIS2 export): "2026", "2026Q1", "202603".
-/// <see cref="Number"/> is the quarter (1–4) or month (1–12); 0 for a year.
+/// <see cref="Number"/> is the quarter (1–4) or month (1–12); 0 for a year. The type holds any year 1–9999, so a
+/// stored period always reads back; requests and interview dates are held to <see cref="FirstYear"/>–<see cref="LastYear"/>.
 /// </summary>
 public sealed record Period
 {
+    /// <summary>The first year a request may name or an interview may fall in.</summary>
+    public const int FirstYear = 1900;
+
+    /// <summary>The last year a request may name or an interview may fall in.</summary>
+    public const int LastYear = 2199;
+
     private Period(PeriodType type, int year, int number)
     {
         Type = type;
@@ -37,12 +44,36 @@ public sealed record Period
         _ => new DateOnly(Year, Number, 1),
     };
 
-    /// <summary>The last day, inclusive.</summary>
+    /// <summary>The last day, inclusive (computed without stepping past it, so 9999Q4 ends on 9999-12-31).</summary>
     public DateOnly End => Type switch
     {
-        PeriodType.Year => Start.AddYears(1).AddDays(-1),
-        PeriodType.Quarter => Start.AddMonths(3).AddDays(-1),
-        _ => Start.AddMonths(1).AddDays(-1),
+        PeriodType.Year => new DateOnly(Year, 12, 31),
+        PeriodType.Quarter => new DateOnly(Year, Number * 3, DateTime.DaysInMonth(Year, Number * 3)),
+        _ => new DateOnly(Year, Number, DateTime.DaysInMonth(Year, Number)),
+    };
+
+    /// <summary>Within the years requests may name (<see cref="FirstYear"/>–<see cref="LastYear"/>).</summary>
+    public bool IsInReportingYears => Year is >= FirstYear and <= LastYear;
+
+    /// <summary>Whether a date falls in the years requests may name, so its periods can be asked for.</summary>
+    public static bool IsReportingDate(DateOnly date) => date.Year is >= FirstYear and <= LastYear;
+
+    /// <summary>The number of periods of one type from <paramref name="from"/> to <paramref name="to"/>, both included; 0 or less when to comes first.</summary>
+    public static int Count(Period from, Period to)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        return from.Type != to.Type
+            ? throw new ArgumentException($"{from} and {to} are periods of different types.", nameof(to))
+            : to.Ordinal - from.Ordinal + 1;
+    }
+
+    /// <summary>Periods of one type counted from year 0, so two periods subtract to their distance.</summary>
+    private int Ordinal => Type switch
+    {
+        PeriodType.Year => Year,
+        PeriodType.Quarter => (Year * 4) + Number - 1,
+        _ => (Year * 12) + Number - 1,
     };
 
     public static Period ForYear(int year) => new(PeriodType.Year, CheckYear(year), 0);
@@ -81,10 +112,16 @@ public sealed record Period
             throw new ArgumentException($"{from} and {to} are periods of different types.", nameof(to));
         }
 
+        // Counted first, so the last period is never stepped past (the period after 9999Q4 does not exist).
         var periods = new List<Period>();
-        for (var p = from; p.Start <= to.Start; p = p.Next())
+        var p = from;
+        for (var i = Count(from, to); i > 0; i--)
         {
             periods.Add(p);
+            if (i > 1)
+            {
+                p = p.Next();
+            }
         }
 
         return periods;

@@ -171,7 +171,8 @@ public sealed partial class CustomIndicator
         ArgumentNullException.ThrowIfNull(households);
         var list = households.ToList();
         var weights = SurveyWeights.Effective([.. list.Select(h => h.Weight)]);
-        var present = list.Select((h, i) => (Value: h.Value, Weight: weights[i])).Where(h => h.Value is not null).ToList();
+        var present = list.Select((h, i) => (Value: h.Value, Weight: weights[i]))
+            .Where(h => h.Value is { } v && Math.Abs(v) <= AnswerReader.MaxNumber).ToList();
         var sumWeights = present.Sum(h => h.Weight);
         decimal? value = present.Count == 0 ? null : Aggregation switch
         {

@@ -6,6 +6,8 @@ namespace Watershed.Indicators.Domain.Export;
 /// <summary>
 /// Aggregates as a long CSV table, one figure per row: indicator_code, area_id, period, metric, value.
 /// Every figure an aggregate has is written, n and n_missing first, so no percentage travels without its n.
+/// indicator_code, area_id, period and metric are text cells (<see cref="SpreadsheetCells.Text"/>); value is data,
+/// written by the service (a negative mean stays "-2.5").
 /// </summary>
 public static class AggregateCsv
 {
@@ -21,7 +23,10 @@ public static class AggregateCsv
             {
                 if (aggregate.Value(metric) is { } value)
                 {
-                    csv.WriteRecord([aggregate.IndicatorCode, aggregate.AreaId, aggregate.Period.ToString(), metric.ToString(), Dhis2Export.FormatValue(value)]);
+                    csv.WriteRecord([
+                        SpreadsheetCells.Text(aggregate.IndicatorCode), SpreadsheetCells.Text(aggregate.AreaId), SpreadsheetCells.Text(aggregate.Period.ToString()),
+                        SpreadsheetCells.Text(metric.ToString()), Dhis2Export.FormatValue(value),
+                    ]);
                 }
             }
         }

@@ -19,9 +19,26 @@ public sealed partial record Dhis2Mapping(IReadOnlyList<Dhis2ElementMapping> Ele
     /// <summary>DHIS2 uids: 11 characters, a letter then letters or digits (indicators.md, DHIS2 export).</summary>
     public static bool IsUid(string? value) => value is not null && UidPattern().IsMatch(value);
 
+    /// <summary>The most data elements a mapping sends.</summary>
+    public const int MaxElements = 500;
+
+    /// <summary>The most areas a mapping names.</summary>
+    public const int MaxOrgUnits = 5000;
+
+    /// <summary>
+    /// Every problem with the mapping's shape. An org unit key that cannot be quoted safely (not a short line of text)
+    /// is reported under org_units; any other key under org_units[key].
+    /// </summary>
     public IReadOnlyList<FieldViolation> Validate()
     {
         var errors = new List<FieldViolation>();
+        if (Elements.Count > MaxElements || OrgUnits.Count > MaxOrgUnits)
+        {
+            errors.Add(new FieldViolation(Elements.Count > MaxElements ? "elements" : "org_units",
+                $"a mapping has at most {MaxElements} elements and {MaxOrgUnits} org units"));
+            return errors;
+        }
+
         var seen = new HashSet<(string, AggregateMetric)>();
         foreach (var (i, e) in Elements.Index())
         {
@@ -30,8 +47,16 @@ public sealed partial record Dhis2Mapping(IReadOnlyList<Dhis2ElementMapping> Ele
             {
                 errors.Add(new FieldViolation($"{at}.indicator_code", "is required"));
             }
+            else if (TextRules.OneLineFault(e.IndicatorCode, 32) is { } fault)
+            {
+                errors.Add(new FieldViolation($"{at}.indicator_code", fault));
+            }
 
-            if (!AggregateMetric.TryParse(e.Metric, out var metric))
+            if (TextRules.OneLineFault(e.Metric, 80) is { } metricFault)
+            {
+                errors.Add(new FieldViolation($"{at}.metric", metricFault));
+            }
+            else if (!AggregateMetric.TryParse(e.Metric, out var metric))
             {
                 errors.Add(new FieldViolation($"{at}.metric", $"'{e.Metric}' is not a metric"));
             }
@@ -42,20 +67,24 @@ public sealed partial record Dhis2Mapping(IReadOnlyList<Dhis2ElementMapping> Ele
 
             if (!IsUid(e.DataElement))
             {
-                errors.Add(new FieldViolation($"{at}.data_element", $"'{e.DataElement}' is not a DHIS2 uid (11 characters, a letter then letters or digits)"));
+                errors.Add(new FieldViolation($"{at}.data_element", $"'{TextRules.Echo(e.DataElement)}' is not a DHIS2 uid (11 characters, a letter then letters or digits)"));
             }
 
             if (e.CategoryOptionCombo is not null && !IsUid(e.CategoryOptionCombo))
             {
-                errors.Add(new FieldViolation($"{at}.category_option_combo", $"'{e.CategoryOptionCombo}' is not a DHIS2 uid (11 characters, a letter then letters or digits)"));
+                errors.Add(new FieldViolation($"{at}.category_option_combo", $"'{TextRules.Echo(e.CategoryOptionCombo)}' is not a DHIS2 uid (11 characters, a letter then letters or digits)"));
             }
         }
 
         foreach (var (area, orgUnit) in OrgUnits.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            if (!IsUid(orgUnit))
+            if (TextRules.OneLineFault(area, 40) is not null)
             {
-                errors.Add(new FieldViolation($"org_units[{area}]", $"'{orgUnit}' is not a DHIS2 uid (11 characters, a letter then letters or digits)"));
+                errors.Add(new FieldViolation("org_units", $"has a key of {area.Length} characters that is not an area id"));
+            }
+            else if (!IsUid(orgUnit))
+            {
+                errors.Add(new FieldViolation($"org_units[{area}]", $"'{TextRules.Echo(orgUnit)}' is not a DHIS2 uid (11 characters, a letter then letters or digits)"));
             }
         }
 
@@ -77,7 +106,7 @@ public sealed partial record Dhis2Mapping(IReadOnlyList<Dhis2ElementMapping> Ele
             var indicator = indicators.FirstOrDefault(x => x.Code == element.IndicatorCode);
             if (indicator is null)
             {
-                errors.Add(new FieldViolation($"{at}.indicator_code", $"the watershed has no indicator {element.IndicatorCode}"));
+                errors.Add(new FieldViolation($"{at}.indicator_code", $"the watershed has no indicator {TextRules.Echo(element.IndicatorCode)}"));
             }
             else if (AggregateMetric.TryParse(element.Metric, out var metric) && metric!.IsPerCategory && !indicator.HasCategory(metric.Category!))
             {

@@ -28,13 +28,26 @@ public sealed record ColumnMapping(
         "interview_date",
         DefaultAnswerColumns());
 
-    /// <summary>Every problem with the mapping, named by its attribute (snake_case, answer columns as answer_columns[field]).</summary>
+    /// <summary>The most submission id columns a mapping tries.</summary>
+    public const int MaxSubmissionIdColumns = 10;
+
+    /// <summary>
+    /// Every problem with the mapping, named by its attribute (snake_case, answer columns as answer_columns[field]).
+    /// Column names follow <see cref="KoboCsv.ColumnNameFault"/> (1–200 characters, one line); a key that is not a
+    /// canonical field and cannot be quoted safely (over 100 characters or not one line) is reported under answer_columns.
+    /// </summary>
     public IReadOnlyList<FieldViolation> Validate()
     {
         var errors = new List<FieldViolation>();
-        if (SubmissionIdColumns.Count == 0 || SubmissionIdColumns.Any(string.IsNullOrWhiteSpace))
+        if (SubmissionIdColumns.Count is 0 or > MaxSubmissionIdColumns || SubmissionIdColumns.Any(string.IsNullOrWhiteSpace))
         {
-            errors.Add(new FieldViolation("submission_id_columns", "needs at least one column and no blank column names"));
+            errors.Add(new FieldViolation("submission_id_columns", $"needs 1–{MaxSubmissionIdColumns} columns and no blank column names"));
+        }
+        else
+        {
+            errors.AddRange(SubmissionIdColumns.Index()
+                .Where(c => KoboCsv.ColumnNameFault(c.Item) is not null)
+                .Select(c => new FieldViolation($"submission_id_columns[{c.Index}]", KoboCsv.ColumnNameFault(c.Item)!)));
         }
 
         foreach (var (attribute, column) in new[] { ("area_column", AreaColumn), ("household_column", HouseholdColumn), ("interview_date_column", InterviewDateColumn) })
@@ -43,11 +56,25 @@ public sealed record ColumnMapping(
             {
                 errors.Add(new FieldViolation(attribute, "is required"));
             }
+            else if (KoboCsv.ColumnNameFault(column) is { } fault)
+            {
+                errors.Add(new FieldViolation(attribute, fault));
+            }
         }
 
         if (WeightColumn is not null && string.IsNullOrWhiteSpace(WeightColumn))
         {
             errors.Add(new FieldViolation("weight_column", "must not be blank; leave it out for an unweighted survey"));
+        }
+        else if (WeightColumn is not null && KoboCsv.ColumnNameFault(WeightColumn) is { } fault)
+        {
+            errors.Add(new FieldViolation("weight_column", fault));
+        }
+
+        if (AnswerColumns.Count > KoboCsv.MaxColumns)
+        {
+            errors.Add(new FieldViolation("answer_columns", $"maps {AnswerColumns.Count} fields; at most {KoboCsv.MaxColumns}"));
+            return errors;
         }
 
         var metadata = MetadataColumns.ToHashSet(StringComparer.Ordinal);
@@ -57,12 +84,22 @@ public sealed record ColumnMapping(
             var at = $"answer_columns[{field}]";
             if (!AnswerFields.IsKnown(field))
             {
+                if (TextRules.OneLineFault(field, 100) is not null)
+                {
+                    errors.Add(new FieldViolation("answer_columns", $"has a key of {field.Length} characters that is not a canonical answer field"));
+                    continue;
+                }
+
                 errors.Add(new FieldViolation(at, "is not a canonical answer field"));
             }
 
             if (string.IsNullOrWhiteSpace(column))
             {
                 errors.Add(new FieldViolation(at, "column name is required"));
+            }
+            else if (KoboCsv.ColumnNameFault(column) is { } fault)
+            {
+                errors.Add(new FieldViolation(at, $"column name {fault}"));
             }
             else if (metadata.Contains(column))
             {

@@ -68,7 +68,7 @@ public static class IngestPlanner
             var areaId = resolveArea(submission.AreaId);
             if (areaId is null)
             {
-                rowErrors.Add(new RowError(row.Row, mapping.AreaColumn, $"'{submission.AreaId}' is not the code or id of an area of this watershed"));
+                rowErrors.Add(new RowError(row.Row, mapping.AreaColumn, $"'{TextRules.Echo(submission.AreaId)}' is not the code or id of an area of this watershed"));
             }
 
             var sheet = mapping.ToAnswerSheet(submission.Answers);

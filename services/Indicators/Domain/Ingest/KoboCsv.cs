@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsvHelper;
+using Watershed.Indicators.Domain.Export;
 
 namespace Watershed.Indicators.Domain.Ingest;
 
@@ -15,6 +16,15 @@ public sealed record CsvTable(IReadOnlyList<string> Headers, IReadOnlyList<CsvRo
 /// </summary>
 public static class KoboCsv
 {
+    /// <summary>The most characters of a column name (a form's question path).</summary>
+    public const int MaxColumnNameLength = 200;
+
+    /// <summary>The most columns a file (or a streamed submission's answers) may have.</summary>
+    public const int MaxColumns = 2000;
+
+    /// <summary>Why a column name is refused: too long, or not one line of text; null when it is fine.</summary>
+    public static string? ColumnNameFault(string name) => TextRules.OneLineFault(name, MaxColumnNameLength);
+
     public static CsvTable Read(TextReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
@@ -38,6 +48,19 @@ public static class KoboCsv
             if (headers is null)
             {
                 headers = [.. csv.Headers.Select(h => h.Trim())];
+                // A bad column name is named by its position: the name itself may be huge or hold control characters.
+                var badNames = headers.Index().Where(h => ColumnNameFault(h.Item) is not null)
+                    .Select(h => new RowError(0, RowError.WholeRow, $"the name of column {h.Index + 1} {ColumnNameFault(h.Item)}")).ToList();
+                if (headers.Length > MaxColumns)
+                {
+                    badNames.Insert(0, new RowError(0, RowError.WholeRow, $"the header has {headers.Length} columns; a file has at most {MaxColumns}"));
+                }
+
+                if (badNames.Count > 0)
+                {
+                    return new CsvTable([], [], badNames);
+                }
+
                 var duplicates = headers.GroupBy(h => h, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
                 if (duplicates.Count > 0)
                 {
@@ -76,7 +99,8 @@ public static class KoboCsv
     /// <summary>
     /// Writes submissions as Kobo does: ";" separated, every value quoted. Metadata columns come first under
     /// the mapping's names (the first submission id column), then every answer column in order of first appearance.
-    /// The survey round is not a column: an export belongs to one round.
+    /// The survey round is not a column: an export belongs to one round. Column names, ids, the area code, the household
+    /// and every answer are text cells (<see cref="SpreadsheetCells.Text"/>); the weight and the interview date are data.
     /// </summary>
     public static void Write(TextWriter writer, IEnumerable<HouseholdSubmission> submissions, ColumnMapping mapping)
     {
@@ -99,12 +123,12 @@ public static class KoboCsv
         metadata.Add(mapping.InterviewDateColumn);
         var options = new CsvWriterOptions { Separator = ';', Quoting = CsvQuoting.Always, NewLine = "\n", FormatProvider = CultureInfo.InvariantCulture };
         using var csv = CsvWriter.Create(writer, options, leaveOpen: true);
-        csv.WriteRecord([.. metadata, .. answerColumns]);
+        csv.WriteRecord([.. metadata.Select(SpreadsheetCells.Text), .. answerColumns.Select(SpreadsheetCells.Text)]);
         foreach (var s in list)
         {
-            csv.WriteField(s.SubmissionId);
-            csv.WriteField(s.AreaId);
-            csv.WriteField(s.HouseholdId);
+            csv.WriteField(SpreadsheetCells.Text(s.SubmissionId));
+            csv.WriteField(SpreadsheetCells.Text(s.AreaId));
+            csv.WriteField(SpreadsheetCells.Text(s.HouseholdId));
             if (mapping.WeightColumn is not null)
             {
                 csv.WriteField(s.Weight?.ToString(CultureInfo.InvariantCulture) ?? "");
@@ -113,7 +137,7 @@ public static class KoboCsv
             csv.WriteField(s.InterviewDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             foreach (var column in answerColumns)
             {
-                csv.WriteField(s.Answers.GetValueOrDefault(column, ""));
+                csv.WriteField(SpreadsheetCells.Text(s.Answers.GetValueOrDefault(column, "")));
             }
 
             csv.EndRecord();

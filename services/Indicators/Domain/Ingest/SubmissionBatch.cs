@@ -30,6 +30,15 @@ public sealed record BatchValidation(IReadOnlyList<AcceptedRow> Accepted, IReadO
 /// <summary>Turns a parsed export into submissions of one survey round, checking every row.</summary>
 public static class SubmissionBatch
 {
+    /// <summary>The most characters of a submission id (after ODK's "uuid:") and of a household id: their columns' length.</summary>
+    public const int MaxIdLength = 100;
+
+    /// <summary>The most characters of the area cell: an area's code (at most 60) or id.</summary>
+    public const int MaxAreaLength = 60;
+
+    /// <summary>The most characters of one answer.</summary>
+    public const int MaxAnswerLength = 10_000;
+
     public static BatchValidation Validate(CsvTable table, ColumnMapping mapping, string surveyRoundId, FcsCutoffs cutoffs)
     {
         ArgumentNullException.ThrowIfNull(table);
@@ -77,9 +86,9 @@ public static class SubmissionBatch
         var area = Value(values, mapping.AreaColumn);
         var household = Value(values, mapping.HouseholdColumn);
         var count = errors.Count;
-        Require(id, idColumn);
-        Require(area, mapping.AreaColumn);
-        Require(household, mapping.HouseholdColumn);
+        Require(id, idColumn, MaxIdLength);
+        Require(area, mapping.AreaColumn, MaxAreaLength);
+        Require(household, mapping.HouseholdColumn, MaxIdLength);
 
         decimal? weight = null;
         if (mapping.WeightColumn is { } weightColumn)
@@ -89,9 +98,10 @@ public static class SubmissionBatch
             {
                 errors.Add(new RowError(row.Number, weightColumn, "is required: the survey is weighted"));
             }
-            else if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var w) || w <= 0m)
+            else if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var w)
+                || !SurveyWeights.IsValid(w))
             {
-                errors.Add(new RowError(row.Number, weightColumn, $"'{text}' is not a number greater than 0"));
+                errors.Add(new RowError(row.Number, weightColumn, $"'{TextRules.Echo(text)}' is not a number greater than 0 and at most 1000000"));
             }
             else
             {
@@ -103,23 +113,35 @@ public static class SubmissionBatch
         var date = ParseDate(dateText);
         if (date is null)
         {
-            errors.Add(new RowError(row.Number, mapping.InterviewDateColumn, dateText is null ? "is required" : $"'{dateText}' is not a date (yyyy-MM-dd)"));
-        }
-
-        if (errors.Count > count)
-        {
-            return null;
+            errors.Add(new RowError(row.Number, mapping.InterviewDateColumn, dateText is null ? "is required"
+                : string.Create(CultureInfo.InvariantCulture, $"'{TextRules.Echo(dateText)}' is not a date (yyyy-MM-dd) in the years {Period.FirstYear}–{Period.LastYear}")));
         }
 
         var metadata = mapping.MetadataColumns.ToHashSet(StringComparer.Ordinal);
         var answers = values.Where(p => !metadata.Contains(p.Key)).ToDictionary(StringComparer.Ordinal);
-        return new HouseholdSubmission(id!, surveyRoundId, area!, household!, weight, date!.Value, answers);
+        foreach (var (column, answer) in answers)
+        {
+            if (answer.Length > MaxAnswerLength)
+            {
+                errors.Add(new RowError(row.Number, column, string.Create(CultureInfo.InvariantCulture, $"has {answer.Length} characters; an answer has at most {MaxAnswerLength}")));
+            }
+            else if (!TextRules.IsMultiLine(answer))
+            {
+                errors.Add(new RowError(row.Number, column, TextRules.MultiLineRule));
+            }
+        }
 
-        void Require(string? value, string column)
+        return errors.Count > count ? null : new HouseholdSubmission(id!, surveyRoundId, area!, household!, weight, date!.Value, answers);
+
+        void Require(string? value, string column, int maxLength)
         {
             if (value is null)
             {
                 errors.Add(new RowError(row.Number, column, "is required"));
+            }
+            else if (TextRules.OneLineFault(value, maxLength) is { } fault)
+            {
+                errors.Add(new RowError(row.Number, column, fault));
             }
         }
     }
@@ -131,11 +153,15 @@ public static class SubmissionBatch
     private static string? Value(IReadOnlyDictionary<string, string> values, string column) =>
         values.TryGetValue(column, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
 
-    /// <summary>A date, or the date part of an ISO date-time as Kobo writes <c>start</c> and <c>_submission_time</c>.</summary>
+    /// <summary>
+    /// A date, or the date part of an ISO date-time as Kobo writes <c>start</c> and <c>_submission_time</c>, in the years
+    /// a period may name (an interview outside them could never be reported).
+    /// </summary>
     private static DateOnly? ParseDate(string? text) =>
         text is { Length: >= 10 }
         && (text.Length == 10 || text[10] == 'T')
         && DateOnly.TryParseExact(text[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+        && Period.IsReportingDate(date)
             ? date
             : null;
 }

@@ -20,12 +20,23 @@ public static class UploadTable
         }
 
         var metadataSet = mapping.MetadataColumns.ToHashSet(StringComparer.Ordinal);
-        var answerColumns = submissions.SelectMany(s => s.Answers.Keys).Where(c => !metadataSet.Contains(c)).Distinct(StringComparer.Ordinal).ToList();
+        // A submission whose answers are too many or badly named is refused whole; its columns are no one's.
+        var refused = submissions.Select(s => s.Answers.Count > KoboCsv.MaxColumns ? $"has {s.Answers.Count} answers; at most {KoboCsv.MaxColumns}"
+            : s.Answers.Keys.Select(KoboCsv.ColumnNameFault).FirstOrDefault(f => f is not null) is { } fault ? $"an answer column's name {fault}"
+            : null).ToList();
+        var answerColumns = submissions.Where((_, i) => refused[i] is null)
+            .SelectMany(s => s.Answers.Keys).Where(c => !metadataSet.Contains(c)).Distinct(StringComparer.Ordinal).ToList();
         var rows = new List<CsvRow>();
         var errors = new List<RowError>();
         foreach (var (index, s) in submissions.Index())
         {
             var number = index + 1;
+            if (refused[index] is { } reason)
+            {
+                errors.Add(new RowError(number, RowError.WholeRow, reason));
+                continue;
+            }
+
             // A metadata column among the answers would be ambiguous: which of the two values is the household's?
             var clashes = s.Answers.Keys.Where(metadataSet.Contains).Order(StringComparer.Ordinal).ToList();
             if (clashes.Count > 0)

@@ -36,7 +36,7 @@ public sealed record LcsAnswers(IReadOnlyList<CopingAnswer?> Stress, IReadOnlyLi
         };
         if (text is not null && answer is null)
         {
-            r.Reject(field, $"'{text}' is not no_not_needed/no_exhausted/yes/not_applicable (10/20/30/9999)");
+            r.Reject(field, $"'{TextRules.Echo(text)}' is not no_not_needed/no_exhausted/yes/not_applicable (10/20/30/9999)");
         }
 
         return answer;

@@ -33,7 +33,7 @@ public sealed record HhsQuestion(bool? Occurred, HhsFrequency? Frequency)
         };
         if (text is not null && frequency is null)
         {
-            r.Reject(frequencyField, $"'{text}' is not rarely/sometimes/often");
+            r.Reject(frequencyField, $"'{TextRules.Echo(text)}' is not rarely/sometimes/often");
         }
 
         return new HhsQuestion(occurred, frequency);

@@ -30,7 +30,9 @@ public sealed record MahfpAnswers(IReadOnlyList<int>? MonthsWithoutEnoughFood)
             }
             else
             {
-                r.Reject(field, $"'{token}' is not a month number");
+                // One fault per answer: a long list of bad tokens would otherwise answer one error each.
+                r.Reject(field, $"'{TextRules.Echo(token)}' is not a month number");
+                break;
             }
         }
 

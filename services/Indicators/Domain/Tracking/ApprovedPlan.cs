@@ -27,15 +27,19 @@ public sealed class ApprovedPlan
 {
     private readonly List<PlanGoal> _goals = [];
 
-    private ApprovedPlan(Guid planId, Guid versionId, int versionNumber, DateTimeOffset approvedAt)
+    private ApprovedPlan(Guid planId, string watershedCode, Guid versionId, int versionNumber, DateTimeOffset approvedAt)
     {
         PlanId = planId;
+        WatershedCode = watershedCode;
         VersionId = versionId;
         VersionNumber = versionNumber;
         ApprovedAt = approvedAt;
     }
 
     public Guid PlanId { get; private set; }
+
+    /// <summary>The watershed the plan belongs to, as land use named it; empty for an approval recorded before it was kept.</summary>
+    public string WatershedCode { get; private set; }
 
     /// <summary>The approved version in force.</summary>
     public Guid VersionId { get; private set; }
@@ -47,10 +51,10 @@ public sealed class ApprovedPlan
 
     public IReadOnlyList<PlanGoal> Goals => _goals;
 
-    public static ApprovedPlan Approve(Guid planId, Guid versionId, int versionNumber, IReadOnlyDictionary<Guid, string> goals, DateTimeOffset approvedAt)
+    public static ApprovedPlan Approve(Guid planId, string watershedCode, Guid versionId, int versionNumber, IReadOnlyDictionary<Guid, string> goals, DateTimeOffset approvedAt)
     {
         ArgumentNullException.ThrowIfNull(goals);
-        var plan = new ApprovedPlan(planId, versionId, versionNumber, approvedAt);
+        var plan = new ApprovedPlan(planId, watershedCode, versionId, versionNumber, approvedAt);
         plan._goals.AddRange(goals.Select(g => new PlanGoal(planId, g.Key, g.Value)));
         return plan;
     }
@@ -60,9 +64,15 @@ public sealed class ApprovedPlan
     /// False when <paramref name="versionNumber"/> is not newer than the version in force: events of different
     /// versions are not ordered, so a late approval of an older version must not bring its goals back.
     /// </summary>
-    public bool ApproveNewer(Guid versionId, int versionNumber, IReadOnlyDictionary<Guid, string> goals, DateTimeOffset approvedAt)
+    public bool ApproveNewer(Guid versionId, int versionNumber, IReadOnlyDictionary<Guid, string> goals, DateTimeOffset approvedAt, string watershedCode = "")
     {
         ArgumentNullException.ThrowIfNull(goals);
+        if (watershedCode.Length > 0 && WatershedCode.Length == 0)
+        {
+            // A plan approved before its watershed was kept learns it from any later approval, late ones included.
+            WatershedCode = watershedCode;
+        }
+
         if (versionNumber <= VersionNumber)
         {
             return false;
@@ -88,6 +98,22 @@ public sealed class ApprovedPlan
     }
 
     public bool HasGoal(Guid goalId) => _goals.Exists(g => g.GoalId == goalId);
+
+    /// <summary>Whether the plan is known to belong to another watershed than <paramref name="watershedCode"/>.</summary>
+    public bool BelongsElsewhere(string watershedCode) => WatershedCode.Length > 0 && WatershedCode != watershedCode;
+
+    /// <summary>
+    /// A target measures its plan in one of the plan's own areas: a plan known to belong to another watershed is the
+    /// caller's mistake (INVALID_ARGUMENT plan_id). The handler first answers a caller who may not read that watershed
+    /// PERMISSION_DENIED, as any read of the plan would be.
+    /// </summary>
+    public void RequireWatershed(string watershedCode)
+    {
+        if (BelongsElsewhere(watershedCode))
+        {
+            throw new InvalidArgumentException("plan_id", $"is a plan of watershed '{WatershedCode}', not of '{watershedCode}' where the target's area lies");
+        }
+    }
 
     /// <summary>
     /// A new target must measure a goal in force. FAILED_PRECONDITION rather than INVALID_ARGUMENT: the request is

@@ -168,16 +168,27 @@ public sealed class PlanTarget
     /// <see cref="PlanProgress.Percent"/> is null and <see cref="PlanProgress.TargetReached"/> says whether
     /// the current value is at the target or on its better side.
     /// </summary>
+    /// <remarks>
+    /// The two differences are taken exactly in decimal and the ratio in double, which cannot overflow: a target a
+    /// hair above its baseline (10^-28, stored before requests were bounded) gives a huge but finite percentage, never
+    /// an exception.
+    /// </remarks>
     public PlanProgress Progress(decimal current)
     {
         var target = Target;
         var baseline = Baseline;
         var reached = Direction == Direction.HigherIsBetter ? current >= target.Value : current <= target.Value;
-        decimal? percent = target.Value == baseline.Value
+        double? percent = target.Value == baseline.Value
             ? null
-            : (current - baseline.Value) / (target.Value - baseline.Value) * 100m;
+            : Difference(current, baseline.Value) / Difference(target.Value, baseline.Value) * 100;
         return new PlanProgress(current, percent, reached);
     }
+
+    /// <summary>a − b, exact in decimal when it fits the type (always, for values within the request bounds), else in double.</summary>
+    private static double Difference(decimal a, decimal b) =>
+        Math.Sign(a) == Math.Sign(b) || Math.Abs(a) <= decimal.MaxValue - Math.Abs(b)
+            ? (double)(a - b)
+            : (double)a - (double)b;
 
     /// <summary>Progress at the period of <paramref name="figure"/>; a period without a scored household has no figure to measure.</summary>
     public PlanProgress ProgressAt(IndicatorAggregate figure)
@@ -190,9 +201,10 @@ public sealed class PlanTarget
     }
 }
 
-public sealed record PlanProgress(decimal Current, decimal? Percent, bool TargetReached)
+/// <param name="Percent">Of the way from baseline to target; null when they are equal. A double, as the contract carries it.</param>
+public sealed record PlanProgress(decimal Current, double? Percent, bool TargetReached)
 {
-    public bool BeyondTarget => Percent > 100m;
+    public bool BeyondTarget => Percent > 100;
 
-    public bool WorseThanBaseline => Percent < 0m;
+    public bool WorseThanBaseline => Percent < 0;
 }
