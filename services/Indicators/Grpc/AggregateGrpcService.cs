@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Watershed.Indicators.Data;
+using Watershed.Indicators.Domain;
 using Watershed.Indicators.Domain.Export;
 using Watershed.Indicators.V1;
 using Watershed.ServiceDefaults.Errors;
@@ -11,6 +12,9 @@ namespace Watershed.Indicators.Grpc;
 
 public sealed class AggregateGrpcService(IndicatorsDbContext db, AreaFigures figures, TimeProvider clock) : AggregateService.AggregateServiceBase
 {
+    /// <summary>The most indicators one CSV export names (a watershed has eight standard ones and its own few).</summary>
+    public const int MaxIndicatorCodes = 100;
+
     public override async Task<GetAggregateResponse> GetAggregate(GetAggregateRequest request, ServerCallContext context)
     {
         var v = new Validation();
@@ -120,9 +124,16 @@ public sealed class AggregateGrpcService(IndicatorsDbContext db, AreaFigures fig
         var v = new Validation();
         var watershedId = v.Id(request.WatershedId, "watershed_id");
         var periods = v.PeriodRange(request.PeriodType, request.FromPeriod, request.ToPeriod);
-        foreach (var (i, code) in request.IndicatorCodes.Index())
+        if (request.IndicatorCodes.Count > MaxIndicatorCodes)
         {
-            v.Text(code, $"indicator_codes[{i}]", 32);
+            v.Add("indicator_codes", $"names at most {MaxIndicatorCodes} indicators");
+        }
+        else
+        {
+            foreach (var (i, code) in request.IndicatorCodes.Index())
+            {
+                v.Text(code, $"indicator_codes[{i}]", 32);
+            }
         }
 
         v.ThrowIfInvalid();
@@ -131,7 +142,7 @@ public sealed class AggregateGrpcService(IndicatorsDbContext db, AreaFigures fig
         var all = await db.IndicatorsAsync(watershed.Id, ct);
         foreach (var (i, code) in request.IndicatorCodes.Index().Where(p => all.All(x => x.Code != p.Item)))
         {
-            v.Add($"indicator_codes[{i}]", $"the watershed has no indicator {code}");
+            v.Add($"indicator_codes[{i}]", $"the watershed has no indicator {TextRules.Echo(code)}");
         }
 
         v.ThrowIfInvalid();

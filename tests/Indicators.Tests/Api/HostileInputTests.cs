@@ -171,6 +171,12 @@ public sealed class HostileInputTests(HostileInputFixture fixture) : IClassFixtu
         {
             WatershedId = f.S.Watershed.Id, PeriodType = PeriodType.Month, FromPeriod = "999912", ToPeriod = "999912",
         }).ResponseAsync), Outcome.Refused("from_period", "to_period")),
+        ["ExportAggregatesCsv a million indicator codes"] = (f =>
+        {
+            var request = new ExportAggregatesCsvRequest { WatershedId = f.S.Watershed.Id, PeriodType = PeriodType.Year, FromPeriod = "2025", ToPeriod = "2025" };
+            request.IndicatorCodes.AddRange(Enumerable.Repeat("", 1_000_000));
+            return Wrap(f.S.Viewer.Aggregates.ExportAggregatesCsvAsync(request).ResponseAsync);
+        }, Outcome.Refused("indicator_codes")),
         ["SetDhis2Mapping NUL code, 1 MB metric and org unit key"] = (f => Wrap(f.S.Facilitator.Aggregates.SetDhis2MappingAsync(new SetDhis2MappingRequest
         {
             WatershedId = f.S.Watershed.Id,
