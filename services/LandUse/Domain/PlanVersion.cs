@@ -185,11 +185,12 @@ public sealed class PlanVersion
 
         if (goals.Count > MaxGoals)
         {
+            // Past the limit the goals are not read one by one: a list of 10,000 would answer thousands of violations.
             violations.Add(new("goals", $"A plan states at most {MaxGoals} goals."));
+            return violations;
         }
 
-        // Past the limit the goals are not read one by one: a list of a million would answer a million violations.
-        for (var i = 0; i < Math.Min(goals.Count, MaxGoals); i++)
+        for (var i = 0; i < goals.Count; i++)
         {
             if (goals[i].Trim().Length is 0 or > MaxGoalLength)
             {

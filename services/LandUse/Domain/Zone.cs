@@ -178,12 +178,13 @@ public sealed partial class Zone
     {
         if (uses.Count > MaxUses)
         {
+            // Past the limit the uses are not read one by one: a list of 10,000 would answer thousands of violations.
             violations.Add(new("uses", $"A zone lists at most {MaxUses} uses."));
+            return;
         }
 
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        // Past the limit the uses are not read one by one: a list of a million would answer a million violations.
-        for (var i = 0; i < Math.Min(uses.Count, MaxUses); i++)
+        for (var i = 0; i < uses.Count; i++)
         {
             var use = uses[i].Use.Trim();
             if (use.Length is 0 or > MaxUseLength)
