@@ -176,9 +176,8 @@ public sealed class HostileCorpusTests(ITestOutputHelper output) : IAsyncLifetim
 
     /// <summary>
     /// The events endpoints land use serves through ServiceDefaults, with hostile events for its ProposalDecided
-    /// handler. Keeping a dead letter whose id, source, type, subject or topic is longer than its column or holds NUL
-    /// answers INTERNAL from ServiceDefaults' EventCallbackService (not land use's code, which this branch may not
-    /// change): this test fails until that is fixed there.
+    /// handler: a dead letter is kept whatever its id, names and data hold (cut and escaped), an event id the inbox cannot
+    /// record is dropped, and no hostile event is answered RETRY (which would have daprd deliver it for ever).
     /// </summary>
     [Fact]
     public async Task The_events_endpoints_answer_every_hostile_case_with_a_clear_status_and_refusals_change_nothing()
