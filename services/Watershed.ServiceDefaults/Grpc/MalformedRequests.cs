@@ -4,26 +4,99 @@ using Google.Protobuf;
 using Google.Rpc;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Watershed.ServiceDefaults.Grpc;
 
 /// <summary>
-/// A request body that is not a valid message (malformed protobuf, a string field that is not UTF-8) answers
-/// INVALID_ARGUMENT, not UNKNOWN.
+/// A request body that is not a valid message (malformed protobuf, a string field that is not UTF-8) or not a valid
+/// gRPC frame (a length that disagrees with the body, bytes after a unary call's message, a compressed flag other than
+/// 0 or 1, a compressed message without grpc-encoding, an empty body) answers INVALID_ARGUMENT with a
+/// google.rpc.ErrorInfo of reason MALFORMED_REQUEST, not UNKNOWN or INTERNAL.
 /// </summary>
 /// <remarks>
-/// grpc-dotnet deserialises the request before any interceptor runs, and its call handler answers an exception
-/// thrown there with UNKNOWN ("Exception was thrown by handler") — but an <see cref="RpcException"/> keeps its
-/// status. So each method is bound with its request marshaller wrapped: a parse failure becomes an RpcException with
-/// INVALID_ARGUMENT and an ErrorInfo (reason MALFORMED_REQUEST). The binding itself is grpc-dotnet's, redone with
-/// public API (<see cref="IServiceMethodProvider{TService}"/>): its own binder is an internal type, which
-/// <see cref="UseMalformedRequestStatus"/> replaces and <see cref="AssertBound"/> checks at start.
+/// grpc-dotnet reads and deserialises a unary or server-streaming request before any interceptor runs; it answers an
+/// exception thrown while parsing with UNKNOWN ("Exception was thrown by handler") and its own framing checks with
+/// INTERNAL ("Incomplete message.") — but an <see cref="RpcException"/> thrown while parsing keeps its status. So:
+/// <list type="bullet">
+/// <item>each method is bound with its request marshaller wrapped: a parse failure becomes an RpcException with
+/// INVALID_ARGUMENT. The binding itself is grpc-dotnet's, redone with public API
+/// (<see cref="IServiceMethodProvider{TService}"/>): its own binder is an internal type, which
+/// <see cref="UseMalformedRequestStatus"/> replaces and <see cref="AssertBound"/> checks at start;</item>
+/// <item>a failure grpc-dotnet answers before the call reached any interceptor can only come from reading the body (the
+/// service and its dependencies are created after the interceptors start): <see cref="UseMalformedFrameStatus"/>
+/// turns such an UNKNOWN or INTERNAL answer into INVALID_ARGUMENT as its headers go out (a failure before any
+/// response is a trailers-only answer, whose status travels in the headers);</item>
+/// <item>a client-streaming call reads its messages inside the handler: the error interceptor gives the handler a
+/// reader (<see cref="Reading{T}"/>) that answers a broken frame the same way.</item>
+/// </list>
 /// </remarks>
 public static class MalformedRequests
 {
     public const string Reason = "MALFORMED_REQUEST";
+
+    /// <summary>The key, in the call's user state (HttpContext.Items), saying the call reached the interceptors.</summary>
+    public static readonly object HandlerEntered = new();
+
+    private const string FrameMessage = "The request is not a well-formed gRPC message (a length-prefixed frame holding one protobuf message).";
+
+    /// <summary>
+    /// Answers INVALID_ARGUMENT (MALFORMED_REQUEST) where grpc-dotnet answered UNKNOWN or INTERNAL to a gRPC call that
+    /// never reached the interceptors: the body could not be read as one gRPC frame.
+    /// </summary>
+    public static WebApplication UseMalformedFrameStatus(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                context.Response.OnStarting(static state =>
+                {
+                    var http = (HttpContext)state;
+                    var headers = http.Response.Headers;
+                    if (!http.Items.ContainsKey(HandlerEntered) && headers["grpc-status"].ToString() is "2" or "13")
+                    {
+                        var status = Status(FrameMessage, "frame");
+                        headers["grpc-status"] = ((int)Code.InvalidArgument).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        headers["grpc-message"] = Uri.EscapeDataString(status.Message);
+                        headers["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray());
+                    }
+
+                    return Task.CompletedTask;
+                }, context);
+            }
+
+            await next(context);
+        });
+        return app;
+    }
+
+    /// <summary>A request stream whose broken frames (or malformed messages) answer INVALID_ARGUMENT (MALFORMED_REQUEST).</summary>
+    public static IAsyncStreamReader<T> Reading<T>(IAsyncStreamReader<T> requestStream) => new FrameCheckedReader<T>(requestStream);
+
+    private sealed class FrameCheckedReader<T>(IAsyncStreamReader<T> inner) : IAsyncStreamReader<T>
+    {
+        public T Current => inner.Current;
+
+        public async Task<bool> MoveNext(CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await inner.MoveNext(cancellationToken);
+            }
+            catch (RpcException ex) when (ex.StatusCode is StatusCode.Internal or StatusCode.Unknown && !cancellationToken.IsCancellationRequested)
+            {
+                throw Status(FrameMessage, "frame").ToRpcException();
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException && !cancellationToken.IsCancellationRequested)
+            {
+                throw Status(FrameMessage, "frame").ToRpcException();
+            }
+        }
+    }
 
     private const string FrameworkBinder = "Grpc.AspNetCore.Server.Model.Internal.BinderServiceMethodProvider`1";
 
@@ -66,7 +139,8 @@ public static class MalformedRequests
             }
             catch (Exception ex) when (ex is InvalidProtocolBufferException or DecoderFallbackException)
             {
-                throw Malformed(typeof(TRequest), ex is DecoderFallbackException);
+                // Google.Protobuf reports a string that is not UTF-8 as InvalidProtocolBufferException around the decoder's failure.
+                throw Malformed(typeof(TRequest), ex is DecoderFallbackException || ex.InnerException is DecoderFallbackException);
             }
         });
         return new Method<TRequest, TResponse>(method.Type, method.ServiceName, method.Name, marshaller, method.ResponseMarshaller);
@@ -77,21 +151,20 @@ public static class MalformedRequests
         var message = invalidUtf8
             ? "The request has a string field that is not valid UTF-8."
             : "The request body is not a valid protobuf message of the method's request type.";
-        var status = new Google.Rpc.Status
+        return Status(message, invalidUtf8 ? "utf8" : "protobuf", requestType.Name).ToRpcException();
+    }
+
+    /// <param name="kind">What was wrong: frame, protobuf or utf8 (ErrorInfo metadata "kind").</param>
+    /// <param name="requestType">The request message's type, when the frame was read.</param>
+    private static Google.Rpc.Status Status(string message, string kind, string? requestType = null)
+    {
+        var info = new ErrorInfo { Reason = Reason, Domain = "watershed", Metadata = { ["kind"] = kind } };
+        if (requestType is not null)
         {
-            Code = (int)Code.InvalidArgument,
-            Message = message,
-            Details =
-            {
-                Google.Protobuf.WellKnownTypes.Any.Pack(new ErrorInfo
-                {
-                    Reason = Reason,
-                    Domain = "watershed",
-                    Metadata = { ["request_type"] = requestType.Name },
-                }),
-            },
-        };
-        return status.ToRpcException();
+            info.Metadata["request_type"] = requestType;
+        }
+
+        return new Google.Rpc.Status { Code = (int)Code.InvalidArgument, Message = message, Details = { Google.Protobuf.WellKnownTypes.Any.Pack(info) } };
     }
 }
 
