@@ -185,7 +185,9 @@ public sealed class PlanVersion
 
         if (goals.Count > MaxGoals)
         {
+            // Past the limit the goals are not read one by one: a list of 10,000 would answer thousands of violations.
             violations.Add(new("goals", $"A plan states at most {MaxGoals} goals."));
+            return violations;
         }
 
         // Past the limit the goals are not read one by one: a list of a million would answer a million violations.

@@ -178,7 +178,9 @@ public sealed partial class Zone
     {
         if (uses.Count > MaxUses)
         {
+            // Past the limit the uses are not read one by one: a list of 10,000 would answer thousands of violations.
             violations.Add(new("uses", $"A zone lists at most {MaxUses} uses."));
+            return;
         }
 
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);

@@ -22,6 +22,7 @@ public sealed class ConsultationApp : WatershedApp<Program>
     }
 
     /// <summary>A host on a fresh database of the shared throwaway PostgreSQL cluster, called through the in-memory test server.</summary>
+    /// <param name="settings">Configuration of this host only (e.g. APP_API_TOKEN).</param>
     public static async Task<ConsultationApp> OnPostgresAsync(Action<IServiceCollection>? configureTestServices = null, IDictionary<string, string?>? settings = null)
     {
         var postgres = await PostgresServer.GetAsync();
