@@ -33,6 +33,8 @@ public sealed class ConsultationDbContext : DbContext
 
     public DbSet<AttendanceRecord> Attendance => Set<AttendanceRecord>();
 
+    public DbSet<AssemblyRollEntry> AssemblyRoll => Set<AssemblyRollEntry>();
+
     public DbSet<Proposal> Proposals => Set<Proposal>();
 
     public DbSet<ProposalReference> ProposalReferences => Set<ProposalReference>();
@@ -134,6 +136,18 @@ public sealed class ConsultationDbContext : DbContext
             e.PrimitiveCollection(a => a.Agenda).HasField("_agenda");
             e.Ignore(a => a.AcceptsAttendance);
             e.Ignore(a => a.CallInEffect);
+            e.Ignore(a => a.OpeningQuorum);
+            e.Ignore(a => a.ClosingQuorum);
+            e.Ignore(a => a.FrozenQuorum);
+        });
+
+        model.Entity<AssemblyRollEntry>(e =>
+        {
+            e.ToTable("assembly_roll");
+            e.HasKey(r => new { r.AssemblyId, r.MemberId });
+            e.HasOne<Assembly>().WithMany().HasForeignKey(r => r.AssemblyId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Member>().WithMany().HasForeignKey(r => r.MemberId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(r => r.FullName).HasMaxLength(200);
         });
 
         model.Entity<AttendanceRecord>(e =>

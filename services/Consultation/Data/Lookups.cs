@@ -124,11 +124,13 @@ internal static class Lookups
         return Electorate.Of(roll);
     }
 
-    /// <summary>What the acta of an assembly records.</summary>
-    public static async Task<MinutesData> MinutesAsync(this ConsultationDbContext db, Assembly assembly, string spaceName, string watershedName, CancellationToken ct)
+    /// <summary>
+    /// Who the acta of an assembly that is not closed yet lists: everyone on the roll now (members who have not
+    /// left) plus anyone recorded in this assembly, each with whether they are present.
+    /// </summary>
+    public static async Task<IReadOnlyList<MinutesAttendee>> LiveAttendanceAsync(this ConsultationDbContext db, Assembly assembly, CancellationToken ct)
     {
-        // Everyone on the roll at the assembly (still active, or who left after it was convened) plus anyone recorded.
-        var attendance = await db.Members.AsNoTracking()
+        var rows = await db.Members.AsNoTracking()
             .Where(m => m.SpaceId == assembly.SpaceId
                 && (m.LeftAt == null || db.Attendance.Any(a => a.AssemblyId == assembly.Id && a.MemberId == m.Id)))
             .Join(db.Persons, m => m.PersonId, p => p.Id, (m, p) => new { Member = m, p.FullName })
@@ -139,6 +141,19 @@ internal static class Lookups
                 Record = db.Attendance.FirstOrDefault(a => a.AssemblyId == assembly.Id && a.MemberId == x.Member.Id),
             })
             .ToListAsync(ct);
+        return [.. rows.Select(x => new MinutesAttendee(
+            x.Member.Id, x.Member.PersonId, x.FullName, x.Member.Role, x.Member.HasVote, x.Record?.Present ?? false, x.Record?.RecordedAt))];
+    }
+
+    /// <summary>
+    /// What the acta of an assembly records. A closed assembly's attendance is the one frozen when it closed; an
+    /// assembly still convened or open shows the roll and attendance as they are now.
+    /// </summary>
+    public static async Task<MinutesData> MinutesAsync(this ConsultationDbContext db, Assembly assembly, string spaceName, string watershedName, CancellationToken ct)
+    {
+        var attendance = assembly.State == AssemblyState.Closed
+            ? [.. (await db.AssemblyRoll.AsNoTracking().Where(r => r.AssemblyId == assembly.Id).ToListAsync(ct)).Select(r => r.ToAttendee())]
+            : await db.LiveAttendanceAsync(assembly, ct);
 
         var decisions = await db.Ballots.AsNoTracking()
             .Where(b => b.AssemblyId == assembly.Id && b.State == BallotState.Closed)
@@ -149,10 +164,8 @@ internal static class Lookups
             assembly,
             spaceName,
             watershedName,
-            [.. attendance.Select(x => new MinutesAttendee(
-                x.Member.Id, x.Member.PersonId, x.FullName, x.Member.Role, x.Member.HasVote,
-                x.Record?.Present ?? false, x.Record?.RecordedAt))],
-            [.. decisions.OrderBy(d => d.Ballot.ClosedAt).Select(d => new MinutesDecision(
+            [.. attendance.OrderBy(a => a.FullName, StringComparer.Ordinal).ThenBy(a => a.MemberId)],
+            [.. decisions.OrderBy(d => d.Ballot.ClosedAt).ThenBy(d => d.Ballot.Id).Select(d => new MinutesDecision(
                 d.Ballot.ProposalId, d.Title, d.Type, d.Ballot.Rule, d.Ballot.Secret, d.Ballot.Tally,
                 d.Ballot.Eligible, d.Ballot.Roll, d.Ballot.RequiredYes ?? 0, d.Ballot.Approved ?? false, d.Ballot.HeadHash))]);
     }

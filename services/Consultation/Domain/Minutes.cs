@@ -50,19 +50,25 @@ public static class MinutesRenderer
         text.AppendLine(CultureInfo.InvariantCulture, $"{(es ? "Lugar" : "Place")}: {a.Place}");
         text.AppendLine(CultureInfo.InvariantCulture, $"{(es ? "Convocada para" : "Convened for")}: {When(a.ScheduledAt)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"{(es ? "Apertura" : "Opened")}: {When(a.OpenedAt)} — {(es ? "Cierre" : "Closed")}: {When(a.ClosedAt)}");
-        if (a.Call is { } call)
+        if (a.OpeningQuorum is { } opening)
         {
-            var callName = (es, call) switch
+            var callName = (es, opening.Call) switch
             {
                 (true, AssemblyCall.First) => "primera convocatoria",
                 (true, _) => "segunda convocatoria",
                 (false, AssemblyCall.First) => "first call",
                 _ => "second call",
             };
-            var reached = a.QuorumPresentAtOpen >= a.QuorumRequiredAtOpen;
             text.AppendLine(es
-                ? $"Quórum en {callName}: {a.QuorumPresentAtOpen} presentes de {a.QuorumOnRollAtOpen} habilitados en el padrón; se requerían {a.QuorumRequiredAtOpen}. {(reached ? "Hubo quórum." : "No hubo quórum.")}"
-                : $"Quorum at the {callName}: {a.QuorumPresentAtOpen} present of {a.QuorumOnRollAtOpen} voting members on the roll; {a.QuorumRequiredAtOpen} required. {(reached ? "Quorum was reached." : "Quorum was not reached.")}");
+                ? $"Quórum en {callName}: {opening.Present} presentes de {opening.OnRoll} habilitados en el padrón; se requerían {opening.Required}. {(opening.Reached ? "Hubo quórum." : "No hubo quórum.")}"
+                : $"Quorum at the {callName}: {opening.Present} present of {opening.OnRoll} voting members on the roll; {opening.Required} required. {(opening.Reached ? "Quorum was reached." : "Quorum was not reached.")}");
+        }
+
+        if (a.ClosingQuorum is { } closing)
+        {
+            text.AppendLine(es
+                ? $"Al cierre: {closing.Present} presentes de {closing.OnRoll} habilitados en el padrón."
+                : $"At the close: {closing.Present} present of {closing.OnRoll} voting members on the roll.");
         }
 
         if (a.Agenda.Count > 0)

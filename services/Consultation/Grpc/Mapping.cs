@@ -136,7 +136,8 @@ internal static class Mapping
         Reached = q.Reached,
     };
 
-    public static V1.Assembly ToContract(this Assembly a, QuorumCount? quorum = null)
+    /// <param name="live">The quorum now, for an assembly that is not closed (a closed one reports the quorum frozen at its close).</param>
+    public static V1.Assembly ToContract(this Assembly a, QuorumCount? live = null)
     {
         var contract = new V1.Assembly
         {
@@ -149,7 +150,8 @@ internal static class Mapping
             Call = a.Call is { } call ? call.ToContract<AssemblyCall, V1.AssemblyCall>() : V1.AssemblyCall.Unspecified,
             OpenedAt = a.OpenedAt.ToTimestamp(),
             ClosedAt = a.ClosedAt.ToTimestamp(),
-            Quorum = quorum?.ToContract(),
+            Quorum = (a.FrozenQuorum ?? live)?.ToContract(),
+            OpeningQuorum = a.OpeningQuorum?.ToContract(),
         };
         contract.Agenda.AddRange(a.Agenda);
         return contract;
@@ -236,11 +238,13 @@ internal static class Mapping
         LogHeadHash = d.LogHeadHash,
     };
 
-    public static V1.Minutes ToContract(this MinutesData m)
+    /// <param name="quorum">The assembly's quorum: frozen at its close, or now while it is convened or open.</param>
+    public static V1.Minutes ToContract(this MinutesData m, QuorumCount quorum)
     {
         var minutes = new V1.Minutes
         {
-            Assembly = m.Assembly.ToContract(),
+            Assembly = m.Assembly.ToContract(quorum),
+            Quorum = m.Assembly.OpeningQuorum?.ToContract(),
             SpaceName = m.SpaceName,
             WatershedName = m.WatershedName,
         };

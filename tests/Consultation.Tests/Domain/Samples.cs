@@ -37,6 +37,10 @@ internal static class Samples
         return assembly;
     }
 
+    /// <summary>Closes an assembly whose roll is <paramref name="electorate"/> (three voters all present by default) and whose acta lists nobody.</summary>
+    public static (QuorumCount Quorum, IReadOnlyList<AssemblyRollEntry> Roll) Close(Assembly assembly, Space space, bool anyBallotOpen = false, Electorate? electorate = null) =>
+        assembly.Close(anyBallotOpen, space, electorate ?? Electorate(3, 3), [], Now);
+
     public static Proposal Draft(Space space, ProposalType type = ProposalType.General, params (string Kind, string Id)[] references) =>
         Proposal.Create(space, "Reforestar la cabecera de cuenca", "", type, Community(space), null, references, Facilitator, Now);
 

@@ -47,10 +47,19 @@ namespace Watershed.Consultation.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<int?>("QuorumOnRollAtClose")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("QuorumOnRollAtOpen")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("QuorumPresentAtClose")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("QuorumPresentAtOpen")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("QuorumRequiredAtClose")
                         .HasColumnType("integer");
 
                     b.Property<int?>("QuorumRequiredAtOpen")
@@ -76,6 +85,38 @@ namespace Watershed.Consultation.Data.Migrations
                         .IsDescending(false, true, false);
 
                     b.ToTable("assemblies", (string)null);
+                });
+
+            modelBuilder.Entity("Watershed.Consultation.Domain.AssemblyRollEntry", b =>
+                {
+                    b.Property<Guid>("AssemblyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("FullName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Present")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("integer");
+
+                    b.HasKey("AssemblyId", "MemberId");
+
+                    b.HasIndex("MemberId");
+
+                    b.ToTable("assembly_roll", (string)null);
                 });
 
             modelBuilder.Entity("Watershed.Consultation.Domain.AttendanceRecord", b =>
@@ -733,6 +774,21 @@ namespace Watershed.Consultation.Data.Migrations
                     b.HasOne("Watershed.Consultation.Domain.Space", null)
                         .WithMany()
                         .HasForeignKey("SpaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Watershed.Consultation.Domain.AssemblyRollEntry", b =>
+                {
+                    b.HasOne("Watershed.Consultation.Domain.Assembly", null)
+                        .WithMany()
+                        .HasForeignKey("AssemblyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Watershed.Consultation.Domain.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
