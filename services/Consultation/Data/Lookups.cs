@@ -9,6 +9,12 @@ namespace Watershed.Consultation.Data;
 /// The queries the handlers load through: an object with the watershed it belongs to (the scope tokens are
 /// checked against), or NOT_FOUND; and the facts a domain decision needs. Loading only; nothing here decides.
 /// </summary>
+/// <summary>A voter as a vote finds them before the ballot's lock.</summary>
+/// <param name="IsElector">A voting member present when the ballot opened.</param>
+/// <param name="HasVoted">Has a vote counted on the ballot already.</param>
+/// <param name="Earlier">The participation recorded under the vote's request id, if any.</param>
+internal sealed record Voter(Member Member, bool IsElector, bool HasVoted, BallotParticipation? Earlier);
+
 internal static class Lookups
 {
     public static async Task<WatershedEntity> WatershedAsync(this ConsultationDbContext db, Guid id, CancellationToken ct) =>
@@ -76,9 +82,10 @@ internal static class Lookups
 
     /// <summary>
     /// In one round trip, what a vote needs before the ballot's lock: the member (of the ballot's space), whether
-    /// they are of the ballot's electorate, and the participation already recorded under the request id, if any.
+    /// they are of the ballot's electorate, the participation already recorded under the request id, if any, and
+    /// whether the member has a vote counted on the ballot already.
     /// </summary>
-    public static async Task<(Member Member, bool IsElector, BallotParticipation? Earlier)> VoterAsync(
+    public static async Task<Voter> VoterAsync(
         this ConsultationDbContext db, Guid ballotId, Guid spaceId, Guid memberId, string clientRequestId, CancellationToken ct)
     {
         // The unique key on (ballot, request id) makes the left join yield at most one row; it is not
@@ -91,11 +98,12 @@ internal static class Lookups
             {
                 Member = m,
                 IsElector = db.BallotElectors.Any(e => e.BallotId == ballotId && e.MemberId == m.Id),
+                HasVoted = db.BallotParticipations.Any(x => x.BallotId == ballotId && x.MemberId == m.Id),
                 Earlier = p,
             })
             .SingleOrDefaultAsync(ct)
             ?? throw new NotFoundException("member", memberId.ToString());
-        return (row.Member, row.IsElector, row.Earlier);
+        return new Voter(row.Member, row.IsElector, row.HasVoted, row.Earlier);
     }
 
     /// <summary>A ballot's participations under a request id or by a member: what a vote refused by a unique key collided with.</summary>

@@ -216,11 +216,11 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         using var span = telemetry.StartForBallot("CastVote", ballotId);
         var ct = context.CancellationToken;
         var (ballot, space, watershed) = await db.BallotAsync(ballotId, ct);
-        var (member, isElector, earlier) = await db.VoterAsync(ballotId, space.Id, memberId, requestId, ct);
+        var voter = await db.VoterAsync(ballotId, space.Id, memberId, requestId, ct);
         var actor = context.Caller().Actor(watershed.Code, Roles.Member, Roles.Facilitator);
-        var vote = new Vote(memberId, choice!.Value, VoteChannels.Decide(actor, member, requestedChannel), requestId, actor.Subject);
+        var vote = new Vote(memberId, choice!.Value, VoteChannels.Decide(actor, voter.Member, requestedChannel), requestId, actor.Subject);
 
-        var receipt = ballot.Admit(vote, earlier, isElector) ?? await AppendAsync(ballot, vote, ct);
+        var receipt = ballot.Admit(vote, voter.Earlier, voter.IsElector, voter.HasVoted) ?? await AppendAsync(ballot, vote, ct);
         span?.SetTag("vote.replayed", receipt.Replayed);
         if (receipt.Replayed)
         {
@@ -265,7 +265,8 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
-            // A vote under this request id, or by this member, committed while this one waited for the lock.
+            // A vote under this request id, or by this member, committed while this one waited for the lock: a race,
+            // the only way a vote reaches the unique keys.
             db.ChangeTracker.Clear();
             return ballot.Resolve(vote, await db.ParticipationsAsync(ballot.Id, vote.ClientRequestId, vote.MemberId, ct));
         }
