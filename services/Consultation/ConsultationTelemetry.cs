@@ -13,6 +13,7 @@ public sealed class ConsultationTelemetry : ServiceTelemetry
 {
     private readonly Counter<long> _votesCast;
     private readonly Counter<long> _votesReplayed;
+    private readonly Counter<long> _votesVoided;
     private readonly Counter<long> _ballotsOpened;
     private readonly Counter<long> _ballotsClosed;
     private readonly Counter<long> _assembliesOpened;
@@ -23,6 +24,7 @@ public sealed class ConsultationTelemetry : ServiceTelemetry
     {
         _votesCast = Meter.CreateCounter<long>("watershed.consultation.votes.cast", "{vote}", "Votes counted on a ballot, by channel.");
         _votesReplayed = Meter.CreateCounter<long>("watershed.consultation.votes.replayed", "{vote}", "Vote requests answered with an earlier receipt (a retry).");
+        _votesVoided = Meter.CreateCounter<long>("watershed.consultation.votes.voided", "{vote}", "Votes voided by a facilitator's correction.");
         _ballotsOpened = Meter.CreateCounter<long>("watershed.consultation.ballots.opened", "{ballot}", "Ballots opened.");
         _ballotsClosed = Meter.CreateCounter<long>("watershed.consultation.ballots.closed", "{ballot}", "Ballots closed, by outcome (approved or rejected).");
         _assembliesOpened = Meter.CreateCounter<long>("watershed.consultation.assemblies.opened", "{assembly}", "Assemblies opened, by call and whether quorum was reached.");
@@ -36,6 +38,8 @@ public sealed class ConsultationTelemetry : ServiceTelemetry
     public void VoteCast(VoteChannel channel) => _votesCast.Add(1, new KeyValuePair<string, object?>("channel", ChannelTag(channel)));
 
     public void VoteReplayed() => _votesReplayed.Add(1);
+
+    public void VoteVoided() => _votesVoided.Add(1);
 
     public void BallotOpened(DecisionRule rule) => _ballotsOpened.Add(1, new KeyValuePair<string, object?>("rule", RuleTag(rule)));
 

@@ -211,8 +211,12 @@ public sealed class ConsultationDbContext : DbContext
         model.Entity<BallotParticipation>(e =>
         {
             e.ToTable("ballot_participations");
-            e.HasKey(x => new { x.BallotId, x.MemberId });
+            // One row per vote entry, voided or not; one counted vote per member; a request id is never reused.
+            e.HasKey(x => new { x.BallotId, x.Sequence });
+            e.HasIndex(x => new { x.BallotId, x.MemberId }).IsUnique().HasFilter("\"VoidedBySequence\" IS NULL");
             e.HasIndex(x => new { x.BallotId, x.ClientRequestId }).IsUnique();
+            e.Property(x => x.VoidedBy).HasMaxLength(200);
+            e.Ignore(x => x.IsCounted);
             e.HasOne<Ballot>().WithMany().HasForeignKey(x => x.BallotId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Restrict);
             e.Property(x => x.ClientRequestId).HasMaxLength(64);
@@ -226,7 +230,9 @@ public sealed class ConsultationDbContext : DbContext
         {
             e.ToTable("ballot_log");
             e.HasKey(x => new { x.BallotId, x.Sequence });
-            e.HasIndex(x => new { x.BallotId, x.ReceiptCode }).IsUnique();
+            // Only vote entries carry a receipt code.
+            e.HasIndex(x => new { x.BallotId, x.ReceiptCode }).IsUnique().HasFilter("\"ReceiptCode\" <> ''");
+            e.Property(x => x.Reason).HasMaxLength(500);
             e.HasOne<Ballot>().WithMany().HasForeignKey(x => x.BallotId).OnDelete(DeleteBehavior.Restrict);
             e.Property(x => x.ReceiptCode).HasMaxLength(16);
             e.Property(x => x.MemberId).HasMaxLength(36);

@@ -98,7 +98,7 @@ internal static class Lookups
             {
                 Member = m,
                 IsElector = db.BallotElectors.Any(e => e.BallotId == ballotId && e.MemberId == m.Id),
-                HasVoted = db.BallotParticipations.Any(x => x.BallotId == ballotId && x.MemberId == m.Id),
+                HasVoted = db.BallotParticipations.Any(x => x.BallotId == ballotId && x.MemberId == m.Id && x.VoidedBySequence == null),
                 Earlier = p,
             })
             .SingleOrDefaultAsync(ct)
@@ -109,7 +109,7 @@ internal static class Lookups
     /// <summary>A ballot's participations under a request id or by a member: what a vote refused by a unique key collided with.</summary>
     public static Task<List<BallotParticipation>> ParticipationsAsync(this ConsultationDbContext db, Guid ballotId, string clientRequestId, Guid memberId, CancellationToken ct) =>
         db.BallotParticipations.AsNoTracking()
-            .Where(p => p.BallotId == ballotId && (p.ClientRequestId == clientRequestId || p.MemberId == memberId))
+            .Where(p => p.BallotId == ballotId && (p.ClientRequestId == clientRequestId || (p.MemberId == memberId && p.VoidedBySequence == null)))
             .ToListAsync(ct);
 
     public static Task<bool> AnyBallotOpenAsync(this ConsultationDbContext db, Guid assemblyId, CancellationToken ct) =>
@@ -167,6 +167,10 @@ internal static class Lookups
             .Where(b => b.AssemblyId == assembly.Id && b.State == BallotState.Closed)
             .Join(db.Proposals, b => b.ProposalId, p => p.Id, (b, p) => new { Ballot = b, p.Title, p.Type })
             .ToListAsync(ct);
+        var voids = (await db.BallotLog.AsNoTracking()
+            .Where(e => e.Kind == BallotLogEntryKind.Void && db.Ballots.Any(b => b.Id == e.BallotId && b.AssemblyId == assembly.Id && b.State == BallotState.Closed))
+            .ToListAsync(ct))
+            .ToLookup(e => e.BallotId, e => new VoidRecord(e.Sequence, e.VoidedSequence ?? 0, e.Reason ?? string.Empty));
 
         return new MinutesData(
             assembly,
@@ -175,6 +179,7 @@ internal static class Lookups
             [.. attendance.OrderBy(a => a.FullName, StringComparer.Ordinal).ThenBy(a => a.MemberId)],
             [.. decisions.OrderBy(d => d.Ballot.ClosedAt).ThenBy(d => d.Ballot.Id).Select(d => new MinutesDecision(
                 d.Ballot.ProposalId, d.Title, d.Type, d.Ballot.Rule, d.Ballot.Secret, d.Ballot.Tally,
-                d.Ballot.Eligible, d.Ballot.Roll, d.Ballot.RequiredYes ?? 0, d.Ballot.Approved ?? false, d.Ballot.HeadHash))]);
+                d.Ballot.Eligible, d.Ballot.Roll, d.Ballot.RequiredYes ?? 0, d.Ballot.Approved ?? false, d.Ballot.HeadHash,
+                [.. voids[d.Ballot.Id].OrderBy(x => x.Sequence)]))]);
     }
 }

@@ -86,6 +86,9 @@ public sealed class Ballot
 
     public int Block { get; private set; }
 
+    /// <summary>Votes voided by a facilitator's correction; they are in the log and in none of the counts.</summary>
+    public int Voided { get; private set; }
+
     public long LogLength { get; private set; }
 
     public string HeadHash { get; private set; } = BallotChain.Genesis;
@@ -194,6 +197,58 @@ public sealed class Ballot
         LogLength = sequence;
         HeadHash = hash;
         return (entry, new BallotParticipation(Id, vote, entry, now));
+    }
+
+    /// <summary>
+    /// Voids a mis-keyed vote before the ballot closes: a new entry of the log says which entry no longer counts and
+    /// why, so the history stays and the chain holds; the counts lose that vote and the member may vote again. Only a
+    /// vote a facilitator entered can be voided: a vote the member cast themselves is theirs alone. The caller holds
+    /// the ballot's row lock.
+    /// </summary>
+    /// <param name="participation">The member's counted vote on this ballot.</param>
+    /// <param name="voided">Its log entry.</param>
+    /// <param name="reason">Why, as stored (validated by <see cref="CheckVoidReason"/>); it is published in the log.</param>
+    /// <exception cref="PreconditionFailedException">The ballot is closed, or the vote was cast by the member.</exception>
+    public BallotLogEntry Void(BallotParticipation participation, BallotLogEntry voided, string reason, string voidedBy, DateTimeOffset now)
+    {
+        if (participation.BallotId != Id || voided.BallotId != Id || voided.Sequence != participation.Sequence || voided.Kind != BallotLogEntryKind.Vote)
+        {
+            throw new ArgumentException("The vote and its entry must be of this ballot and of each other.", nameof(voided));
+        }
+
+        if (State != BallotState.Open)
+        {
+            throw new PreconditionFailedException("BALLOT_STATE", Subject, "A vote can only be voided while the ballot is open.");
+        }
+
+        if (participation.Channel == VoteChannel.Direct)
+        {
+            throw new PreconditionFailedException("DIRECT_VOTE", $"{Subject}/members/{participation.MemberId}",
+                "The member cast this vote themselves; only a vote a facilitator entered can be voided.");
+        }
+
+        var sequence = LogLength + 1;
+        var hash = BallotChain.VoidHash(HeadHash, sequence, Id, voided.Sequence, reason);
+        var entry = BallotLogEntry.ForVoid(Id, sequence, voided.Sequence, reason, HeadHash, hash);
+        SetCounts(Tally.Without(voided.Choice));
+        Voided++;
+        LogLength = sequence;
+        HeadHash = hash;
+        participation.MarkVoided(sequence, voidedBy, now);
+        return entry;
+    }
+
+    /// <summary>The answer to a void of a member who has no counted vote on this ballot (none cast, or voided already).</summary>
+    public PreconditionFailedException NoCountedVote(Guid memberId) =>
+        new("NO_COUNTED_VOTE", $"{Subject}/members/{memberId}", "This member has no counted vote on this ballot to void.");
+
+    /// <summary>A void's reason: required, one line, at most 500 characters; published in the log.</summary>
+    /// <returns>The reason as stored (trimmed).</returns>
+    public static string CheckVoidReason(Validation v, string reason) => v.Text(reason, "reason", 500);
+
+    private void SetCounts(Tally tally)
+    {
+        (Yes, No, Abstain, Block) = (tally.Yes, tally.No, tally.Abstain, tally.Block);
     }
 
     /// <summary>
@@ -308,14 +363,39 @@ public sealed class BallotParticipation
 
     public DateTimeOffset CastAt { get; private set; }
 
+    /// <summary>The log entry that voided this vote, if a facilitator voided it; a voided vote counts for nothing.</summary>
+    public long? VoidedBySequence { get; private set; }
+
+    public string? VoidedBy { get; private set; }
+
+    public DateTimeOffset? VoidedAt { get; private set; }
+
+    public bool IsCounted => VoidedBySequence is null;
+
     public CastReceipt Receipt(bool replayed) => new(ReceiptCode, Sequence, EntryHash, replayed);
 
     /// <summary>The first receipt again, for a request with this participation's id.</summary>
     /// <exception cref="InvalidArgumentException">The id was used for a different vote.</exception>
-    internal CastReceipt Replay(Vote vote) =>
-        vote.Fingerprint == RequestFingerprint
+    /// <exception cref="PreconditionFailedException">The vote under this id was voided since: it counts no more.</exception>
+    internal CastReceipt Replay(Vote vote)
+    {
+        if (vote.Fingerprint != RequestFingerprint)
+        {
+            throw new InvalidArgumentException("client_request_id", "was already used for a different vote on this ballot");
+        }
+
+        return IsCounted
             ? Receipt(replayed: true)
-            : throw new InvalidArgumentException("client_request_id", "was already used for a different vote on this ballot");
+            : throw new PreconditionFailedException("VOTE_VOIDED", $"ballots/{BallotId}/members/{MemberId}",
+                $"The vote cast under this request id was voided by entry {VoidedBySequence} of the ballot log; cast it again with a new request id.");
+    }
+
+    internal void MarkVoided(long voidSequence, string voidedBy, DateTimeOffset now)
+    {
+        VoidedBySequence = voidSequence;
+        VoidedBy = voidedBy;
+        VoidedAt = now;
+    }
 }
 
 /// <summary>One entry of the append-only ballot log.</summary>
@@ -329,12 +409,32 @@ public sealed class BallotLogEntry
     {
         BallotId = ballotId;
         Sequence = sequence;
+        Kind = BallotLogEntryKind.Vote;
         ReceiptCode = receiptCode;
         Choice = choice;
         MemberId = memberId;
         PreviousHash = previousHash;
         EntryHash = entryHash;
     }
+
+    public BallotLogEntryKind Kind { get; private set; }
+
+    /// <summary>Voids: the sequence of the vote entry that no longer counts.</summary>
+    public long? VoidedSequence { get; private set; }
+
+    /// <summary>Voids: why, as the facilitator gave it.</summary>
+    public string? Reason { get; private set; }
+
+    internal static BallotLogEntry ForVoid(Guid ballotId, long sequence, long voidedSequence, string reason, string previousHash, string entryHash) => new()
+    {
+        BallotId = ballotId,
+        Sequence = sequence,
+        Kind = BallotLogEntryKind.Void,
+        VoidedSequence = voidedSequence,
+        Reason = reason,
+        PreviousHash = previousHash,
+        EntryHash = entryHash,
+    };
 
     public Guid BallotId { get; private set; }
 
@@ -357,34 +457,61 @@ public static class BallotChain
 {
     public static readonly string Genesis = new('0', 64);
 
-    public static string Hash(string previousHash, long sequence, Guid ballotId, string receiptCode, VoteChoice choice, string? memberId)
-    {
-        var canonical = string.Create(CultureInfo.InvariantCulture,
-            $"watershed.ballot.v1|{previousHash}|{sequence}|{ballotId:D}|{receiptCode}|{(int)choice}|{memberId ?? string.Empty}");
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
-    }
+    /// <summary>A vote entry's hash; the exact bytes are documented on BallotLogEntry in proposals.proto.</summary>
+    public static string Hash(string previousHash, long sequence, Guid ballotId, string receiptCode, VoteChoice choice, string? memberId) =>
+        Sha256(string.Create(CultureInfo.InvariantCulture,
+            $"watershed.ballot.v1|{previousHash}|{sequence}|{ballotId:D}|{receiptCode}|{(int)choice}|{memberId ?? string.Empty}"));
 
-    /// <summary>Recomputes the chain and the tally; null when any link does not hold.</summary>
+    /// <summary>A void entry's hash; the reason comes last, so a '|' in it cannot shift another field.</summary>
+    public static string VoidHash(string previousHash, long sequence, Guid ballotId, long voidedSequence, string reason) =>
+        Sha256(string.Create(CultureInfo.InvariantCulture,
+            $"watershed.ballot.void.v1|{previousHash}|{sequence}|{ballotId:D}|{voidedSequence}|{reason}"));
+
+    /// <summary>The hash an entry must carry, from its own published fields and the hash before it.</summary>
+    public static string HashOf(BallotLogEntry entry, string previousHash, Guid ballotId) => entry.Kind switch
+    {
+        BallotLogEntryKind.Void => VoidHash(previousHash, entry.Sequence, ballotId, entry.VoidedSequence ?? 0, entry.Reason ?? string.Empty),
+        _ => Hash(previousHash, entry.Sequence, ballotId, entry.ReceiptCode, entry.Choice, entry.MemberId),
+    };
+
+    /// <summary>
+    /// Recomputes the chain and the tally; null when any link does not hold, or a void names anything but an earlier
+    /// vote that still counted.
+    /// </summary>
     public static Tally? Verify(Guid ballotId, IEnumerable<BallotLogEntry> entries, string expectedHead)
     {
         var previous = Genesis;
         var tally = Tally.Empty;
+        var counted = new Dictionary<long, VoteChoice>();
         long sequence = 0;
         foreach (var entry in entries)
         {
             sequence++;
-            if (entry.Sequence != sequence || entry.PreviousHash != previous
-                || Hash(previous, entry.Sequence, ballotId, entry.ReceiptCode, entry.Choice, entry.MemberId) != entry.EntryHash)
+            if (entry.Sequence != sequence || entry.PreviousHash != previous || HashOf(entry, previous, ballotId) != entry.EntryHash)
             {
                 return null;
             }
 
-            tally = tally.With(entry.Choice);
+            switch (entry.Kind)
+            {
+                case BallotLogEntryKind.Vote:
+                    tally = tally.With(entry.Choice);
+                    counted[entry.Sequence] = entry.Choice;
+                    break;
+                case BallotLogEntryKind.Void when entry.VoidedSequence is { } voided && counted.Remove(voided, out var choice):
+                    tally = tally.Without(choice);
+                    break;
+                default:
+                    return null;
+            }
+
             previous = entry.EntryHash;
         }
 
         return previous == expectedHead ? tally : null;
     }
+
+    private static string Sha256(string canonical) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
 }
 
 /// <summary>Receipt codes voters can read out or write down: Crockford base32 without I, L, O, U.</summary>

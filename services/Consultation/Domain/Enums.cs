@@ -102,3 +102,13 @@ public enum BallotSecrecy
     Secret = 1,
     Public = 2,
 }
+
+/// <summary>What an entry of a ballot's log records.</summary>
+public enum BallotLogEntryKind
+{
+    /// <summary>One vote, with its choice.</summary>
+    Vote = 1,
+
+    /// <summary>A facilitator's correction: an earlier vote entry no longer counts.</summary>
+    Void = 2,
+}

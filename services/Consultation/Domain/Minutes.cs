@@ -16,7 +16,11 @@ public sealed record MinutesDecision(
     int Roll,
     int RequiredYes,
     bool Approved,
-    string LogHeadHash);
+    string LogHeadHash,
+    IReadOnlyList<VoidRecord> Voids);
+
+/// <summary>A vote voided before the close: the void's entry, the entry it voided, and why.</summary>
+public sealed record VoidRecord(long Sequence, long VoidedSequence, string Reason);
 
 /// <summary>What the acta records: who was there, whether there was quorum, and each decision.</summary>
 public sealed record MinutesData(
@@ -109,6 +113,13 @@ public static class MinutesRenderer
             text.AppendLine(es
                 ? $"   Votos: {d.Tally.Yes} a favor, {d.Tally.No} en contra, {d.Tally.Abstain} abstenciones{(d.Rule == DecisionRule.Consensus ? $", {d.Tally.Block} bloqueos" : string.Empty)}; {d.Eligible} habilitados presentes, {d.Roll} en el padrón; votos a favor requeridos: {d.RequiredYes}."
                 : $"   Votes: {d.Tally.Yes} yes, {d.Tally.No} no, {d.Tally.Abstain} abstain{(d.Rule == DecisionRule.Consensus ? $", {d.Tally.Block} block" : string.Empty)}; {d.Eligible} eligible present, {d.Roll} on the roll; yes votes required: {d.RequiredYes}.");
+            foreach (var voided in d.Voids)
+            {
+                text.AppendLine(es
+                    ? $"   Voto anulado antes del cierre: entrada {voided.VoidedSequence} del registro (anulada por la entrada {voided.Sequence}). Motivo: {voided.Reason}"
+                    : $"   Vote voided before the close: log entry {voided.VoidedSequence} (voided by entry {voided.Sequence}). Reason: {voided.Reason}");
+            }
+
             text.AppendLine(CultureInfo.InvariantCulture, $"   {(es ? "Huella del registro de votos" : "Ballot log hash")}: {d.LogHeadHash}");
         }
 

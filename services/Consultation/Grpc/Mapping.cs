@@ -197,6 +197,7 @@ internal static class Mapping
         LogHeadHash = b.HeadHash,
         OpenedAt = b.OpenedAt.ToTimestamp(),
         ClosedAt = b.ClosedAt.ToTimestamp(),
+        Voided = b.Voided,
     };
 
     public static V1.BallotLogEntry ToContract(this BallotLogEntry e) => new()
@@ -207,6 +208,9 @@ internal static class Mapping
         MemberId = e.MemberId ?? string.Empty,
         PreviousHash = e.PreviousHash,
         EntryHash = e.EntryHash,
+        Kind = e.Kind.ToContract<BallotLogEntryKind, V1.BallotLogEntryKind>(),
+        VoidedSequence = e.VoidedSequence ?? 0,
+        Reason = e.Reason ?? string.Empty,
     };
 
     public static V1.Attendance ToContract(this MinutesAttendee a) => new()
@@ -220,23 +224,28 @@ internal static class Mapping
         RecordedAt = a.RecordedAt.ToTimestamp(),
     };
 
-    public static V1.Decision ToContract(this MinutesDecision d) => new()
+    public static V1.Decision ToContract(this MinutesDecision d)
     {
-        ProposalId = d.ProposalId.ToString(),
-        ProposalTitle = d.Title,
-        ProposalType = d.Type.ToContract<ProposalType, V1.ProposalType>(),
-        Rule = d.Rule.ToContract<DecisionRule, V1.DecisionRule>(),
-        Secret = d.Secret,
-        Yes = d.Tally.Yes,
-        No = d.Tally.No,
-        Abstain = d.Tally.Abstain,
-        Block = d.Tally.Block,
-        Eligible = d.Eligible,
-        Roll = d.Roll,
-        RequiredYes = d.RequiredYes,
-        Approved = d.Approved,
-        LogHeadHash = d.LogHeadHash,
-    };
+        var decision = new V1.Decision
+        {
+            ProposalId = d.ProposalId.ToString(),
+            ProposalTitle = d.Title,
+            ProposalType = d.Type.ToContract<ProposalType, V1.ProposalType>(),
+            Rule = d.Rule.ToContract<DecisionRule, V1.DecisionRule>(),
+            Secret = d.Secret,
+            Yes = d.Tally.Yes,
+            No = d.Tally.No,
+            Abstain = d.Tally.Abstain,
+            Block = d.Tally.Block,
+            Eligible = d.Eligible,
+            Roll = d.Roll,
+            RequiredYes = d.RequiredYes,
+            Approved = d.Approved,
+            LogHeadHash = d.LogHeadHash,
+        };
+        decision.Voids.AddRange(d.Voids.Select(x => new V1.VoidedVote { Sequence = x.Sequence, VoidedSequence = x.VoidedSequence, Reason = x.Reason }));
+        return decision;
+    }
 
     /// <param name="quorum">The assembly's quorum: frozen at its close, or now while it is convened or open.</param>
     public static V1.Minutes ToContract(this MinutesData m, QuorumCount quorum)

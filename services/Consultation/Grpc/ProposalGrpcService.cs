@@ -376,7 +376,40 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         context.Caller().RequireRead(watershed.Code);
         var entry = await db.BallotLog.AsNoTracking().SingleOrDefaultAsync(e => e.BallotId == ballotId && e.ReceiptCode == code, ct)
             ?? throw new NotFoundException("receipt", code);
-        return new VerifyReceiptResponse { Entry = entry.ToContract() };
+        var voidedBy = await db.BallotLog.AsNoTracking()
+            .Where(e => e.BallotId == ballotId && e.Kind == Domain.BallotLogEntryKind.Void && e.VoidedSequence == entry.Sequence)
+            .Select(e => (long?)e.Sequence).SingleOrDefaultAsync(ct);
+        return new VerifyReceiptResponse { Entry = entry.ToContract(), VoidedBySequence = voidedBy ?? 0 };
+    }
+
+    public override async Task<VoidVoteResponse> VoidVote(VoidVoteRequest request, ServerCallContext context)
+    {
+        var v = new Validation();
+        var ballotId = v.Id(request.BallotId, "ballot_id");
+        var memberId = v.Id(request.MemberId, "member_id");
+        var reason = Ballot.CheckVoidReason(v, request.Reason);
+        v.ThrowIfInvalid();
+
+        using var span = telemetry.StartForBallot("VoidVote", ballotId);
+        var ct = context.CancellationToken;
+        var (_, space, watershed) = await db.BallotAsync(ballotId, ct);
+        var caller = context.Caller();
+        caller.Require(watershed.Code, Roles.Facilitator);
+        await db.MemberAsync(space.Id, memberId, ct);
+        var (ballot, entry) = await db.InTransactionAsync(async token =>
+        {
+            // The ballot's lock: no vote, void or close interleaves with this one.
+            var ballot = await db.LoadForUpdateAsync<Ballot>(ballotId, "ballot", token);
+            var counted = await db.BallotParticipations.SingleOrDefaultAsync(p => p.BallotId == ballotId && p.MemberId == memberId && p.VoidedBySequence == null, token)
+                ?? throw ballot.NoCountedVote(memberId);
+            var voided = await db.BallotLog.SingleAsync(e => e.BallotId == ballotId && e.Sequence == counted.Sequence, token);
+            var entry = ballot.Void(counted, voided, reason, caller.Subject, clock.GetUtcNow());
+            db.BallotLog.Add(entry);
+            await db.SaveChangesAsync(token);
+            return (ballot, entry);
+        }, ct);
+        telemetry.VoteVoided();
+        return new VoidVoteResponse { Entry = entry.ToContract(), Ballot = ballot.ToContract() };
     }
 
     public override async Task<ListBallotParticipantsResponse> ListBallotParticipants(ListBallotParticipantsRequest request, ServerCallContext context)
@@ -389,7 +422,7 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         var (ballot, _, watershed) = await db.BallotAsync(ballotId, ct);
         context.Caller().Require(watershed.Code, Roles.Facilitator);
         var rows = await db.BallotParticipations.AsNoTracking()
-            .Where(p => p.BallotId == ballotId)
+            .Where(p => p.BallotId == ballotId && p.VoidedBySequence == null)
             .Join(db.Members, p => p.MemberId, m => m.Id, (p, m) => new { Participation = p, m.PersonId })
             .Join(db.Persons, x => x.PersonId, person => person.Id, (x, person) => new { x.Participation, person.FullName })
             .OrderBy(x => x.FullName).ThenBy(x => x.Participation.MemberId)

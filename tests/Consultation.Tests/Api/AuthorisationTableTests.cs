@@ -189,6 +189,13 @@ public sealed class AuthorisationTableTests(AuthorisationTableFixture fixture) :
         ["VerifyReceipt"] = (Readers, f => Call(c => c.Proposals.VerifyReceiptAsync(new VerifyReceiptRequest { BallotId = f.Ballot.Id, ReceiptCode = f.Receipt }).ResponseAsync)),
         ["ListBallotParticipants"] = (Writers, f => Call(c => c.Proposals.ListBallotParticipantsAsync(new ListBallotParticipantsRequest { BallotId = f.Ballot.Id }).ResponseAsync)),
 
+        ["VoidVote"] = (Writers, async f =>
+        {
+            var ballot = await f.OpenBallotAsync();
+            await f.S.RecordVoteAsync(ballot, f.S.Voters[2], VoteChoice.Yes, $"table-void-{f.Next()}");
+            return c => c.Proposals.VoidVoteAsync(new VoidVoteRequest { BallotId = ballot.Id, MemberId = f.S.Voters[2].Id, Reason = "Tecla equivocada" }).ResponseAsync;
+        }),
+
         ["ListSpaceContacts"] = (ContactReaders, f => Call(c => c.Contacts.ListSpaceContactsAsync(new ListSpaceContactsRequest { SpaceId = f.S.Space.Id }).ResponseAsync)),
         ["ListDeadLetters"] = (Admins, f => Call(c => c.DeadLetters.ListDeadLettersAsync(new Watershed.Events.V1.ListDeadLettersRequest()).ResponseAsync)),
     };

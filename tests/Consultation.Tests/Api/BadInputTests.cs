@@ -112,6 +112,15 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         ["GetBallotLog"] = (f => f.Scenario.Facilitator.Proposals.GetBallotLogAsync(new GetBallotLogRequest { BallotId = f.Ballot.Id, AfterSequence = -1, Limit = -1 }).ResponseAsync, ["after_sequence", "limit"]),
         ["ListBallotParticipants"] = (f => f.Scenario.Facilitator.Proposals.ListBallotParticipantsAsync(new ListBallotParticipantsRequest { BallotId = NotAnId, Page = new PageRequest { PageSize = -3 } }).ResponseAsync, ["ballot_id", "page.page_size"]),
         ["VerifyReceipt"] = (f => f.Scenario.Facilitator.Proposals.VerifyReceiptAsync(new VerifyReceiptRequest { BallotId = f.Ballot.Id }).ResponseAsync, ["receipt_code"]),
+        ["VoidVote empty"] = (f => f.Scenario.Facilitator.Proposals.VoidVoteAsync(new VoidVoteRequest()).ResponseAsync, ["ballot_id", "member_id", "reason"]),
+        ["VoidVote reason of two lines"] = (f => f.Scenario.Facilitator.Proposals.VoidVoteAsync(new VoidVoteRequest
+        {
+            BallotId = f.Ballot.Id, MemberId = NotAnId, Reason = "Tecla equivocada\nera NO",
+        }).ResponseAsync, ["member_id", "reason"]),
+        ["VoidVote reason too long"] = (f => f.Scenario.Facilitator.Proposals.VoidVoteAsync(new VoidVoteRequest
+        {
+            BallotId = f.Ballot.Id, MemberId = f.Scenario.Voters[0].Id, Reason = new string('x', 501),
+        }).ResponseAsync, ["reason"]),
         ["ListSpaceContacts"] = (f => f.Scenario.Facilitator.Contacts.ListSpaceContactsAsync(new ListSpaceContactsRequest { SpaceId = NotAnId, Page = new PageRequest { PageSize = -1 } }).ResponseAsync, ["space_id", "page.page_size"]),
         ["ListDeadLetters"] = (f => f.Scenario.Admin.DeadLetters.ListDeadLettersAsync(new Watershed.Events.V1.ListDeadLettersRequest { Page = new PageRequest { PageToken = "forged" } }).ResponseAsync, ["page.page_token"]),
     };

@@ -206,6 +206,9 @@ namespace Watershed.Consultation.Data.Migrations
                     b.Property<int>("State")
                         .HasColumnType("integer");
 
+                    b.Property<int>("Voided")
+                        .HasColumnType("integer");
+
                     b.Property<int>("Yes")
                         .HasColumnType("integer");
 
@@ -250,6 +253,9 @@ namespace Watershed.Consultation.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
                     b.Property<string>("MemberId")
                         .HasMaxLength(36)
                         .HasColumnType("character varying(36)");
@@ -259,15 +265,23 @@ namespace Watershed.Consultation.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<string>("ReceiptCode")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<long?>("VoidedSequence")
+                        .HasColumnType("bigint");
+
                     b.HasKey("BallotId", "Sequence");
 
                     b.HasIndex("BallotId", "ReceiptCode")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"ReceiptCode\" <> ''");
 
                     b.ToTable("ballot_log", (string)null);
                 });
@@ -277,8 +291,8 @@ namespace Watershed.Consultation.Data.Migrations
                     b.Property<Guid>("BallotId")
                         .HasColumnType("uuid");
 
-                    b.Property<Guid>("MemberId")
-                        .HasColumnType("uuid");
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
 
                     b.Property<DateTimeOffset>("CastAt")
                         .HasColumnType("timestamp with time zone");
@@ -296,6 +310,9 @@ namespace Watershed.Consultation.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("ReceiptCode")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -311,15 +328,26 @@ namespace Watershed.Consultation.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<long>("Sequence")
+                    b.Property<DateTimeOffset?>("VoidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("VoidedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long?>("VoidedBySequence")
                         .HasColumnType("bigint");
 
-                    b.HasKey("BallotId", "MemberId");
+                    b.HasKey("BallotId", "Sequence");
 
                     b.HasIndex("MemberId");
 
                     b.HasIndex("BallotId", "ClientRequestId")
                         .IsUnique();
+
+                    b.HasIndex("BallotId", "MemberId")
+                        .IsUnique()
+                        .HasFilter("\"VoidedBySequence\" IS NULL");
 
                     b.ToTable("ballot_participations", (string)null);
                 });
