@@ -198,6 +198,7 @@ public sealed class ConsultationDbContext : DbContext
             e.Property(b => b.Explanation).HasMaxLength(500);
             e.Ignore(b => b.Tally);
             e.Ignore(b => b.NotYetVoted);
+            e.Ignore(b => b.CountsHidden);
         });
 
         model.Entity<BallotElector>(e =>
@@ -215,6 +216,8 @@ public sealed class ConsultationDbContext : DbContext
             e.HasKey(x => new { x.BallotId, x.Sequence });
             e.HasIndex(x => new { x.BallotId, x.MemberId }).IsUnique().HasFilter("\"VoidedBySequence\" IS NULL");
             e.HasIndex(x => new { x.BallotId, x.ClientRequestId }).IsUnique();
+            // VerifyReceipt finds a receipt here: on a receipt-free ballot the log does not carry it.
+            e.HasIndex(x => new { x.BallotId, x.ReceiptCode }).IsUnique();
             e.Property(x => x.VoidedBy).HasMaxLength(200);
             e.Ignore(x => x.IsCounted);
             e.HasOne<Ballot>().WithMany().HasForeignKey(x => x.BallotId).OnDelete(DeleteBehavior.Restrict);

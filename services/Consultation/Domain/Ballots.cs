@@ -47,6 +47,12 @@ public sealed record Vote(Guid MemberId, VoteChoice Choice, VoteChannel Channel,
             string.Create(CultureInfo.InvariantCulture, $"{MemberId:D}|{(int)Choice}"))));
 }
 
+/// <summary>How a facilitator asks a ballot to be opened; each null takes the space's default.</summary>
+/// <param name="Rule">Null for the space's rule for the proposal's type.</param>
+/// <param name="Secrecy">Null for the space's default (secret unless the space makes ballots public).</param>
+/// <param name="Receipts">Null for receipt-free on a secret ballot, linked on a public one.</param>
+public sealed record BallotOptions(DecisionRule? Rule = null, BallotSecrecy? Secrecy = null, ReceiptMode? Receipts = null);
+
 /// <summary>What a voter gets back; a replay gets the first answer again.</summary>
 public sealed record CastReceipt(string ReceiptCode, long Sequence, string EntryHash, bool Replayed);
 
@@ -69,6 +75,12 @@ public sealed class Ballot
     public DecisionRule Rule { get; private set; }
 
     public bool Secret { get; private set; }
+
+    /// <summary>Whether the log pairs receipt codes with choices; see <see cref="ReceiptMode"/>.</summary>
+    public ReceiptMode Receipts { get; private set; }
+
+    /// <summary>Whether a secret ballot shows its counts while open (the space's setting when it opened).</summary>
+    public bool ShowsRunningCounts { get; private set; }
 
     public BallotState State { get; private set; } = BallotState.Open;
 
@@ -108,6 +120,12 @@ public sealed class Ballot
     /// <summary>Electors who have not voted yet (each elector votes once).</summary>
     public int NotYetVoted => Eligible - Tally.Cast;
 
+    /// <summary>
+    /// A secret ballot keeps its counts to itself until it closes (unless its space shows them): no tally, no choices
+    /// of the log, no hash from which choices could be tried, only how many have voted.
+    /// </summary>
+    public bool CountsHidden => Secret && State == BallotState.Open && !ShowsRunningCounts;
+
     private string Subject => $"ballots/{Id}";
 
     /// <summary>
@@ -115,13 +133,23 @@ public sealed class Ballot
     /// assembly's row lock, so the assembly cannot close, nor attendance change, while this decides.
     /// </summary>
     /// <param name="electorate">The assembly's voting members on the roll and present now: present ones become the electorate.</param>
-    /// <param name="rule">The rule the facilitator asks for; null for the space's rule for the proposal's type.</param>
-    /// <param name="secrecy">Null for the space's default (secret unless the space makes ballots public).</param>
     /// <returns>The ballot and its electors, to be added together.</returns>
+    /// <exception cref="InvalidArgumentException">A rule below the legal floor, or a public ballot asked to be receipt-free.</exception>
     public static (Ballot Ballot, IReadOnlyList<BallotElector> Electors) Open(Proposal proposal, Assembly assembly, Space space, Electorate electorate,
-        DecisionRule? rule, BallotSecrecy? secrecy, DateTimeOffset now)
+        BallotOptions options, DateTimeOffset now)
     {
-        var decidedRule = DecisionRules.For(proposal.Type, rule, space);
+        var decidedRule = DecisionRules.For(proposal.Type, options.Rule, space);
+        var secret = options.Secrecy switch
+        {
+            BallotSecrecy.Secret => true,
+            BallotSecrecy.Public => false,
+            _ => space.SecretBallotsByDefault,
+        };
+        if (!secret && options.Receipts == ReceiptMode.ReceiptFree)
+        {
+            throw new InvalidArgumentException("receipts", "a public ballot publishes each member's choice, so it cannot be receipt-free");
+        }
+
         if (proposal.AgendaAssemblyId() != assembly.Id || assembly.SpaceId != space.Id)
         {
             throw new ArgumentException("The assembly and space must be the proposal's own.", nameof(assembly));
@@ -134,12 +162,9 @@ public sealed class Ballot
             ProposalId = proposal.Id,
             AssemblyId = assembly.Id,
             Rule = decidedRule,
-            Secret = secrecy switch
-            {
-                BallotSecrecy.Secret => true,
-                BallotSecrecy.Public => false,
-                _ => space.SecretBallotsByDefault,
-            },
+            Secret = secret,
+            Receipts = options.Receipts ?? (secret ? ReceiptMode.ReceiptFree : ReceiptMode.Linked),
+            ShowsRunningCounts = space.ShowRunningCounts,
             Eligible = electorate.Present.Count,
             Roll = electorate.OnRoll,
             OpenedAt = now,
@@ -184,8 +209,9 @@ public sealed class Ballot
         EnsureAccepts(vote.Choice);
         var sequence = LogLength + 1;
         var publishedMember = Secret ? null : vote.MemberId.ToString();
-        var hash = BallotChain.Hash(HeadHash, sequence, Id, receiptCode, vote.Choice, publishedMember);
-        var entry = new BallotLogEntry(Id, sequence, receiptCode, vote.Choice, publishedMember, HeadHash, hash);
+        var publishedReceipt = Receipts == ReceiptMode.Linked ? receiptCode : string.Empty;
+        var hash = BallotChain.Hash(HeadHash, sequence, Id, publishedReceipt, vote.Choice, publishedMember);
+        var entry = new BallotLogEntry(Id, sequence, publishedReceipt, vote.Choice, publishedMember, HeadHash, hash);
         switch (vote.Choice)
         {
             case VoteChoice.Yes: Yes++; break;
@@ -196,7 +222,7 @@ public sealed class Ballot
 
         LogLength = sequence;
         HeadHash = hash;
-        return (entry, new BallotParticipation(Id, vote, entry, now));
+        return (entry, new BallotParticipation(Id, vote, entry, receiptCode, Receipts, now));
     }
 
     /// <summary>
@@ -328,13 +354,14 @@ public sealed class BallotParticipation
     {
     }
 
-    internal BallotParticipation(Guid ballotId, Vote vote, BallotLogEntry entry, DateTimeOffset castAt)
+    internal BallotParticipation(Guid ballotId, Vote vote, BallotLogEntry entry, string receiptCode, ReceiptMode receipts, DateTimeOffset castAt)
     {
         BallotId = ballotId;
         MemberId = vote.MemberId;
         ClientRequestId = vote.ClientRequestId;
         RequestFingerprint = vote.Fingerprint;
-        ReceiptCode = entry.ReceiptCode;
+        ReceiptCode = receiptCode;
+        Receipts = receipts;
         Sequence = entry.Sequence;
         EntryHash = entry.EntryHash;
         Channel = vote.Channel;
@@ -351,7 +378,11 @@ public sealed class BallotParticipation
     /// <summary>See <see cref="Vote.Fingerprint"/>.</summary>
     public string RequestFingerprint { get; private set; } = string.Empty;
 
+    /// <summary>The voter's receipt code; on a receipt-free ballot it is kept here only, never in the log.</summary>
     public string ReceiptCode { get; private set; } = string.Empty;
+
+    /// <summary>The ballot's receipt mode, which decides what the receipt may say.</summary>
+    public ReceiptMode Receipts { get; private set; }
 
     public long Sequence { get; private set; }
 
@@ -372,7 +403,13 @@ public sealed class BallotParticipation
 
     public bool IsCounted => VoidedBySequence is null;
 
-    public CastReceipt Receipt(bool replayed) => new(ReceiptCode, Sequence, EntryHash, replayed);
+    /// <summary>
+    /// What the voter is given. On a receipt-free ballot only the code: the entry's sequence or hash would point at
+    /// its choice in the published log, which is exactly what the voter must not be able to show.
+    /// </summary>
+    public CastReceipt Receipt(bool replayed) => Receipts == ReceiptMode.Linked
+        ? new(ReceiptCode, Sequence, EntryHash, replayed)
+        : new(ReceiptCode, 0, string.Empty, replayed);
 
     /// <summary>The first receipt again, for a request with this participation's id.</summary>
     /// <exception cref="InvalidArgumentException">The id was used for a different vote.</exception>

@@ -103,6 +103,17 @@ public enum BallotSecrecy
     Public = 2,
 }
 
+/// <summary>
+/// Whether a voter's receipt code is published next to their choice. Receipt-free (the default of secret ballots): the
+/// log publishes choices without receipt codes, so a voter can check their vote was counted (VerifyReceipt) but cannot
+/// show anyone what it was. Linked: the log pairs each code with its choice, so a voter can check, and prove, their choice.
+/// </summary>
+public enum ReceiptMode
+{
+    ReceiptFree = 1,
+    Linked = 2,
+}
+
 /// <summary>What an entry of a ballot's log records.</summary>
 public enum BallotLogEntryKind
 {

@@ -95,6 +95,7 @@ internal static class Mapping
             FirstCallQuorum = s.FirstCallQuorum.ToContract(),
             SecondCallQuorum = s.SecondCallQuorum.ToContract(),
             PublicBallots = s.PublicBallots,
+            ShowRunningCounts = s.ShowRunningCounts,
         };
         foreach (var type in System.Enum.GetValues<ProposalType>())
         {
@@ -180,6 +181,7 @@ internal static class Mapping
         return contract;
     }
 
+    /// <summary>A ballot as callers may see it: while it hides its counts, no tally and no log hash (see <see cref="Ballot.CountsHidden"/>).</summary>
     public static V1.Ballot ToContract(this Ballot b) => new()
     {
         Id = b.Id.ToString(),
@@ -190,24 +192,28 @@ internal static class Mapping
         State = b.State.ToContract<BallotState, V1.BallotState>(),
         Eligible = b.Eligible,
         Roll = b.Roll,
-        Tally = new V1.Tally { Yes = b.Yes, No = b.No, Abstain = b.Abstain, Block = b.Block, Cast = b.Tally.Cast },
+        Tally = b.CountsHidden ? null : new V1.Tally { Yes = b.Yes, No = b.No, Abstain = b.Abstain, Block = b.Block, Cast = b.Tally.Cast },
         Result = b.Approved is { } approved
             ? new V1.BallotResult { Approved = approved, RequiredYes = b.RequiredYes ?? 0, Explanation = b.Explanation }
             : null,
-        LogHeadHash = b.HeadHash,
+        LogHeadHash = b.CountsHidden ? string.Empty : b.HeadHash,
         OpenedAt = b.OpenedAt.ToTimestamp(),
         ClosedAt = b.ClosedAt.ToTimestamp(),
         Voided = b.Voided,
+        TallyHidden = b.CountsHidden,
+        VotesCast = b.Tally.Cast,
+        Receipts = b.Receipts.ToContract<ReceiptMode, V1.ReceiptMode>(),
     };
 
-    public static V1.BallotLogEntry ToContract(this BallotLogEntry e) => new()
+    /// <param name="countsHidden">The ballot hides its counts: the entry goes without its choice and its hashes.</param>
+    public static V1.BallotLogEntry ToContract(this BallotLogEntry e, bool countsHidden = false) => new()
     {
         Sequence = e.Sequence,
         ReceiptCode = e.ReceiptCode,
-        Choice = e.Choice.ToContract<VoteChoice, V1.VoteChoice>(),
+        Choice = countsHidden ? V1.VoteChoice.Unspecified : e.Choice.ToContract<VoteChoice, V1.VoteChoice>(),
         MemberId = e.MemberId ?? string.Empty,
-        PreviousHash = e.PreviousHash,
-        EntryHash = e.EntryHash,
+        PreviousHash = countsHidden ? string.Empty : e.PreviousHash,
+        EntryHash = countsHidden ? string.Empty : e.EntryHash,
         Kind = e.Kind.ToContract<BallotLogEntryKind, V1.BallotLogEntryKind>(),
         VoidedSequence = e.VoidedSequence ?? 0,
         Reason = e.Reason ?? string.Empty,

@@ -157,6 +157,7 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         var proposalId = v.Id(request.ProposalId, "proposal_id");
         var rule = v.OptionalEnum(request.Rule, "rule").DefinedOrNull<V1.DecisionRule, Domain.DecisionRule>();
         var secrecy = v.OptionalEnum(request.Secrecy, "secrecy").DefinedOrNull<V1.BallotSecrecy, Domain.BallotSecrecy>();
+        var receipts = v.OptionalEnum(request.Receipts, "receipts").DefinedOrNull<V1.ReceiptMode, Domain.ReceiptMode>();
         v.ThrowIfInvalid();
 
         var ct = context.CancellationToken;
@@ -170,7 +171,7 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
             var assembly = await db.LoadForUpdateAsync<Assembly>(assemblyId, "assembly", token);
             var electorate = await db.ElectorateAsync(space.Id, assemblyId, token);
             var now = clock.GetUtcNow();
-            var (ballot, electors) = Ballot.Open(proposal, assembly, space, electorate, rule, secrecy, now);
+            var (ballot, electors) = Ballot.Open(proposal, assembly, space, electorate, new Domain.BallotOptions(rule, secrecy, receipts), now);
             db.Ballots.Add(ballot);
             db.BallotElectors.AddRange(electors);
             db.AddEvent(new BallotOpened
@@ -356,6 +357,11 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         var ct = context.CancellationToken;
         var (ballot, _, watershed) = await db.BallotAsync(ballotId, ct);
         context.Caller().RequireRead(watershed.Code);
+        if (ballot.CountsHidden)
+        {
+            return new GetBallotLogResponse { Length = ballot.LogLength, Withheld = true };
+        }
+
         var limit = request.Limit == 0 ? 1000 : request.Limit;
         var entries = await db.BallotLog.AsNoTracking()
             .Where(e => e.BallotId == ballotId && e.Sequence > request.AfterSequence)
@@ -372,14 +378,20 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         var code = v.Text(request.ReceiptCode, "receipt_code", 16).ToUpperInvariant();
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
-        var (_, _, watershed) = await db.BallotAsync(ballotId, ct);
+        var (ballot, _, watershed) = await db.BallotAsync(ballotId, ct);
         context.Caller().RequireRead(watershed.Code);
-        var entry = await db.BallotLog.AsNoTracking().SingleOrDefaultAsync(e => e.BallotId == ballotId && e.ReceiptCode == code, ct)
+        var participation = await db.BallotParticipations.AsNoTracking().SingleOrDefaultAsync(p => p.BallotId == ballotId && p.ReceiptCode == code, ct)
             ?? throw new NotFoundException("receipt", code);
-        var voidedBy = await db.BallotLog.AsNoTracking()
-            .Where(e => e.BallotId == ballotId && e.Kind == Domain.BallotLogEntryKind.Void && e.VoidedSequence == entry.Sequence)
-            .Select(e => (long?)e.Sequence).SingleOrDefaultAsync(ct);
-        return new VerifyReceiptResponse { Entry = entry.ToContract(), VoidedBySequence = voidedBy ?? 0 };
+        var response = new VerifyReceiptResponse { Counted = participation.IsCounted };
+        if (ballot.Receipts == Domain.ReceiptMode.Linked)
+        {
+            // Only a linked ballot's receipt may point at its entry: on a receipt-free one that would show the choice.
+            var entry = await db.BallotLog.AsNoTracking().SingleAsync(e => e.BallotId == ballotId && e.Sequence == participation.Sequence, ct);
+            response.Entry = entry.ToContract(ballot.CountsHidden);
+            response.VoidedBySequence = participation.VoidedBySequence ?? 0;
+        }
+
+        return response;
     }
 
     public override async Task<VoidVoteResponse> VoidVote(VoidVoteRequest request, ServerCallContext context)
@@ -409,7 +421,7 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
             return (ballot, entry);
         }, ct);
         telemetry.VoteVoided();
-        return new VoidVoteResponse { Entry = entry.ToContract(), Ballot = ballot.ToContract() };
+        return new VoidVoteResponse { Entry = entry.ToContract(ballot.CountsHidden), Ballot = ballot.ToContract() };
     }
 
     public override async Task<ListBallotParticipantsResponse> ListBallotParticipants(ListBallotParticipantsRequest request, ServerCallContext context)

@@ -105,6 +105,7 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         ["GetProposal"] = (f => f.Scenario.Facilitator.Proposals.GetProposalAsync(new GetProposalRequest()).ResponseAsync, ["proposal_id"]),
         ["ListProposals"] = (f => f.Scenario.Facilitator.Proposals.ListProposalsAsync(new ListProposalsRequest { State = (ProposalState)77 }).ResponseAsync, ["space_id", "state"]),
         ["OpenBallot"] = (f => f.Scenario.Facilitator.Proposals.OpenBallotAsync(new OpenBallotRequest { ProposalId = NotAnId, Rule = (DecisionRule)9 }).ResponseAsync, ["proposal_id", "rule"]),
+        ["OpenBallot unknown receipt mode"] = (f => f.Scenario.Facilitator.Proposals.OpenBallotAsync(new OpenBallotRequest { ProposalId = f.Ballot.ProposalId, Receipts = (ReceiptMode)7 }).ResponseAsync, ["receipts"]),
         ["CastVote empty"] = (f => f.Scenario.Facilitator.Proposals.CastVoteAsync(new CastVoteRequest()).ResponseAsync, ["ballot_id", "member_id", "choice", "client_request_id"]),
         ["CastVote short request id"] = (f => f.Scenario.Facilitator.Proposals.CastVoteAsync(new CastVoteRequest { BallotId = f.Ballot.Id, MemberId = f.Scenario.Voters[0].Id, Choice = VoteChoice.Yes, ClientRequestId = "abc" }).ResponseAsync, ["client_request_id"]),
         ["CloseBallot"] = (f => f.Scenario.Facilitator.Proposals.CloseBallotAsync(new CloseBallotRequest { BallotId = NotAnId }).ResponseAsync, ["ballot_id"]),

@@ -53,14 +53,15 @@ internal static class Samples
     }
 
     /// <summary>An open ballot on a fresh proposal in an open assembly where everyone on the roll is present.</summary>
+    /// <remarks>Receipts are linked unless asked otherwise, so an entry can be followed from its receipt.</remarks>
     public static (Ballot Ballot, Proposal Proposal, IReadOnlyList<BallotElector> Electors) OpenBallot(
-        int voters, DecisionRule? rule = null, BallotSecrecy? secrecy = BallotSecrecy.Secret)
+        int voters, DecisionRule? rule = null, BallotSecrecy? secrecy = BallotSecrecy.Secret, ReceiptMode? receipts = ReceiptMode.Linked, Space? space = null)
     {
-        var space = Space();
+        space ??= Space();
         var electorate = Electorate(voters, voters);
         var assembly = OpenAssembly(space, electorate);
         var proposal = OnAgenda(space, assembly);
-        var (ballot, electors) = Ballot.Open(proposal, assembly, space, electorate, rule, secrecy, Now);
+        var (ballot, electors) = Ballot.Open(proposal, assembly, space, electorate, new BallotOptions(rule, secrecy, receipts), Now);
         return (ballot, proposal, electors);
     }
 

@@ -191,6 +191,9 @@ namespace Watershed.Consultation.Data.Migrations
                     b.Property<Guid>("ProposalId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("Receipts")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("RequiredYes")
                         .HasColumnType("integer");
 
@@ -201,6 +204,9 @@ namespace Watershed.Consultation.Data.Migrations
                         .HasColumnType("integer");
 
                     b.Property<bool>("Secret")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("ShowsRunningCounts")
                         .HasColumnType("boolean");
 
                     b.Property<int>("State")
@@ -318,6 +324,9 @@ namespace Watershed.Consultation.Data.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<int>("Receipts")
+                        .HasColumnType("integer");
+
                     b.Property<string>("RecordedBy")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -348,6 +357,9 @@ namespace Watershed.Consultation.Data.Migrations
                     b.HasIndex("BallotId", "MemberId")
                         .IsUnique()
                         .HasFilter("\"VoidedBySequence\" IS NULL");
+
+                    b.HasIndex("BallotId", "ReceiptCode")
+                        .IsUnique();
 
                     b.ToTable("ballot_participations", (string)null);
                 });
@@ -596,6 +608,9 @@ namespace Watershed.Consultation.Data.Migrations
                         .HasColumnType("integer");
 
                     b.Property<bool>("PublicBallots")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("ShowRunningCounts")
                         .HasColumnType("boolean");
 
                     b.Property<Guid>("WatershedId")
