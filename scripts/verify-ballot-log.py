@@ -10,7 +10,8 @@ ProposalService/GetBallotLog, in order when the log was read in pages. Both as p
 It checks that every entry's hash is the SHA-256 of its fields in the documented byte format
 (protos/watershed/consultation/v1/proposals.proto, BallotLogEntry), that each entry links to the one before,
 that the last hash is the ballot's log head hash and the log is complete, that voids name an earlier vote that still
-counted; then it recounts the votes and applies the ballot's decision rule. It prints what it
+counted and that a paper count holds no more ballots than were issued; then it recounts the votes (with the count of
+a ballot box, whose blank and spoiled ballots count for no side) and applies the ballot's decision rule. It prints what it
 found and exits 0 when everything holds, 1 when anything does not, 2 when the input cannot be read.
 """
 
@@ -21,6 +22,7 @@ import sys
 GENESIS = "0" * 64
 CHOICES = {"VOTE_CHOICE_YES": 1, "VOTE_CHOICE_NO": 2, "VOTE_CHOICE_ABSTAIN": 3, "VOTE_CHOICE_BLOCK": 4}
 COUNTED = ("yes", "no", "abstain", "block")
+PAPER = COUNTED + ("blank", "spoiled")
 
 
 def sha256_hex(text):
@@ -46,6 +48,10 @@ def expected_hash(entry, previous, ballot_id):
     if kind == "BALLOT_LOG_ENTRY_KIND_VOID":
         fields = ["watershed.ballot.void.v1", previous, str(sequence), ballot_id,
                   str(number(entry.get("voidedSequence"))), entry.get("reason", "")]
+    elif kind == "BALLOT_LOG_ENTRY_KIND_PAPER_TALLY":
+        paper = entry.get("paperCount", {})
+        fields = ["watershed.ballot.paper-tally.v1", previous, str(sequence), ballot_id] + \
+                 [str(number(paper.get(name))) for name in PAPER] + [str(number(entry.get("ballotsIssued")))]
     else:
         fields = ["watershed.ballot.v1", previous, str(sequence), ballot_id, entry.get("receiptCode", ""),
                   str(choice_number(entry.get("choice"))), entry.get("memberId", "")]
@@ -74,7 +80,7 @@ def verify(ballot, pages):
     entries = [entry for page in pages for entry in page.get("entries", [])]
     if any(page.get("withheld") for page in pages):
         return ["the log is withheld: a secret ballot publishes it when it closes"], None
-    tally = dict.fromkeys(COUNTED, 0)
+    tally = dict.fromkeys(PAPER, 0)
     counted = {}
     previous = GENESIS
     for position, entry in enumerate(entries, start=1):
@@ -93,6 +99,14 @@ def verify(ballot, pages):
                 problems.append(f"{where}: voids entry {voided}, which is not an earlier vote that still counted")
             else:
                 tally[counted.pop(voided)] -= 1
+        elif kind == "BALLOT_LOG_ENTRY_KIND_PAPER_TALLY":
+            paper = entry.get("paperCount", {})
+            counts = {name: number(paper.get(name)) for name in PAPER}
+            issued = number(entry.get("ballotsIssued"))
+            if sum(counts.values()) > issued:
+                problems.append(f"{where}: the box holds {sum(counts.values())} ballots, more than the {issued} issued")
+            for name in PAPER:
+                tally[name] += counts[name]
         else:
             name = {1: "yes", 2: "no", 3: "abstain", 4: "block"}[choice_number(entry.get("choice"))]
             tally[name] += 1
@@ -126,10 +140,13 @@ def main(argv):
 
     if tally is not None:
         tally["cast"] = sum(tally[name] for name in COUNTED)
-        print("recomputed tally: " + ", ".join(f"{name} {tally[name]}" for name in COUNTED + ("cast",)))
+        print("recomputed tally: " + ", ".join(f"{name} {tally[name]}" for name in COUNTED + ("cast",))
+              + f"; paper ballots blank {tally['blank']}, spoiled {tally['spoiled']}")
         published = ballot.get("tally")
         if published is not None:
-            differing = [name for name in COUNTED + ("cast",) if number(published.get(name)) != tally[name]]
+            paper = ballot.get("paper", {})
+            differing = [name for name in COUNTED + ("cast",) if number(published.get(name)) != tally[name]] + \
+                        [name for name in ("blank", "spoiled") if number(paper.get(name)) != tally[name]]
             if differing:
                 problems.append("the published tally differs in: " + ", ".join(differing))
         try:

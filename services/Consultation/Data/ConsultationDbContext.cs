@@ -47,6 +47,10 @@ public sealed class ConsultationDbContext : DbContext
 
     public DbSet<BallotLogEntry> BallotLog => Set<BallotLogEntry>();
 
+    public DbSet<PaperBallotIssue> PaperBallotIssues => Set<PaperBallotIssue>();
+
+    public DbSet<BallotPaperTally> PaperTallies => Set<BallotPaperTally>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         configurationBuilder.UseSortableInstantsOnSqlite(Database);
@@ -236,11 +240,36 @@ public sealed class ConsultationDbContext : DbContext
             // Only vote entries carry a receipt code.
             e.HasIndex(x => new { x.BallotId, x.ReceiptCode }).IsUnique().HasFilter("\"ReceiptCode\" <> ''");
             e.Property(x => x.Reason).HasMaxLength(500);
+            foreach (var count in new[] { "PaperYes", "PaperNo", "PaperAbstain", "PaperBlock", "PaperBlank", "PaperSpoiled" })
+            {
+                e.Property<int?>(count);
+            }
+
+            e.Ignore(x => x.Paper);
             e.HasOne<Ballot>().WithMany().HasForeignKey(x => x.BallotId).OnDelete(DeleteBehavior.Restrict);
             e.Property(x => x.ReceiptCode).HasMaxLength(16);
             e.Property(x => x.MemberId).HasMaxLength(36);
             e.Property(x => x.PreviousHash).HasMaxLength(64);
             e.Property(x => x.EntryHash).HasMaxLength(64);
+        });
+
+        model.Entity<PaperBallotIssue>(e =>
+        {
+            e.ToTable("ballot_paper_issues");
+            e.HasKey(x => new { x.BallotId, x.MemberId });
+            e.HasOne<Ballot>().WithMany().HasForeignKey(x => x.BallotId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.IssuedBy).HasMaxLength(200);
+        });
+
+        model.Entity<BallotPaperTally>(e =>
+        {
+            e.ToTable("ballot_paper_tallies");
+            e.HasKey(x => x.BallotId);
+            e.HasOne<Ballot>().WithOne().HasForeignKey<BallotPaperTally>(x => x.BallotId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.EnteredBy).HasMaxLength(200);
+            e.Property(x => x.AttestedBy).HasMaxLength(200);
+            e.Ignore(x => x.Count);
         });
 
         model.AddOutbox();

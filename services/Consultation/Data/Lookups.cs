@@ -13,7 +13,11 @@ namespace Watershed.Consultation.Data;
 /// <param name="IsElector">A voting member present when the ballot opened.</param>
 /// <param name="HasVoted">Has a vote counted on the ballot already.</param>
 /// <param name="Earlier">The participation recorded under the vote's request id, if any.</param>
-internal sealed record Voter(Member Member, bool IsElector, bool HasVoted, BallotParticipation? Earlier);
+/// <param name="HoldsPaperBallot">Collected a paper ballot for the box.</param>
+internal sealed record Voter(Member Member, bool IsElector, bool HasVoted, bool HoldsPaperBallot, BallotParticipation? Earlier);
+
+/// <summary>What issuing a paper ballot to a member needs to know, read under the ballot's lock.</summary>
+internal sealed record PaperBallotFacts(Guid MemberId, bool IsElector, bool HasVoted, bool HoldsOne);
 
 internal static class Lookups
 {
@@ -99,11 +103,31 @@ internal static class Lookups
                 Member = m,
                 IsElector = db.BallotElectors.Any(e => e.BallotId == ballotId && e.MemberId == m.Id),
                 HasVoted = db.BallotParticipations.Any(x => x.BallotId == ballotId && x.MemberId == m.Id && x.VoidedBySequence == null),
+                HoldsPaperBallot = db.PaperBallotIssues.Any(x => x.BallotId == ballotId && x.MemberId == m.Id),
                 Earlier = p,
             })
             .SingleOrDefaultAsync(ct)
             ?? throw new NotFoundException("member", memberId.ToString());
-        return new Voter(row.Member, row.IsElector, row.HasVoted, row.Earlier);
+        return new Voter(row.Member, row.IsElector, row.HasVoted, row.HoldsPaperBallot, row.Earlier);
+    }
+
+    public static Task<bool> HoldsPaperBallotAsync(this ConsultationDbContext db, Guid ballotId, Guid memberId, CancellationToken ct) =>
+        db.PaperBallotIssues.AnyAsync(x => x.BallotId == ballotId && x.MemberId == memberId, ct);
+
+    /// <summary>For each member (of the ballot's space, or NOT_FOUND): elector, voted, holding a paper ballot; in one round trip.</summary>
+    public static async Task<IReadOnlyList<PaperBallotFacts>> PaperBallotFactsAsync(
+        this ConsultationDbContext db, Guid ballotId, Guid spaceId, IReadOnlyList<Guid> memberIds, CancellationToken ct)
+    {
+        var rows = await db.Members.AsNoTracking()
+            .Where(m => memberIds.Contains(m.Id) && m.SpaceId == spaceId)
+            .Select(m => new PaperBallotFacts(
+                m.Id,
+                db.BallotElectors.Any(e => e.BallotId == ballotId && e.MemberId == m.Id),
+                db.BallotParticipations.Any(x => x.BallotId == ballotId && x.MemberId == m.Id && x.VoidedBySequence == null),
+                db.PaperBallotIssues.Any(x => x.BallotId == ballotId && x.MemberId == m.Id)))
+            .ToListAsync(ct);
+        var found = rows.ToDictionary(r => r.MemberId);
+        return [.. memberIds.Select(id => found.GetValueOrDefault(id) ?? throw new NotFoundException("member", id.ToString()))];
     }
 
     /// <summary>A ballot's participations under a request id or by a member: what a vote refused by a unique key collided with.</summary>
@@ -180,6 +204,7 @@ internal static class Lookups
             [.. decisions.OrderBy(d => d.Ballot.ClosedAt).ThenBy(d => d.Ballot.Id).Select(d => new MinutesDecision(
                 d.Ballot.ProposalId, d.Title, d.Type, d.Ballot.Rule, d.Ballot.Secret, d.Ballot.Tally,
                 d.Ballot.Eligible, d.Ballot.Roll, d.Ballot.RequiredYes ?? 0, d.Ballot.Approved ?? false, d.Ballot.HeadHash,
-                [.. voids[d.Ballot.Id].OrderBy(x => x.Sequence)]))]);
+                [.. voids[d.Ballot.Id].OrderBy(x => x.Sequence)],
+                new MinutesPaper(d.Ballot.PaperBallotsIssued, d.Ballot.Blank, d.Ballot.Spoiled)))]);
     }
 }

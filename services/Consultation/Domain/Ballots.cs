@@ -60,7 +60,7 @@ public sealed record CastReceipt(string ReceiptCode, long Sequence, string Entry
 /// A ballot on one proposal. Its electorate is fixed when it opens (the voting members present then),
 /// its counts are maintained as votes arrive, and every vote is appended to a hash-chained log.
 /// </summary>
-public sealed class Ballot
+public sealed partial class Ballot
 {
     private Ballot()
     {
@@ -118,7 +118,7 @@ public sealed class Ballot
     public Tally Tally => new(Yes, No, Abstain, Block);
 
     /// <summary>Electors who have not voted yet (each elector votes once).</summary>
-    public int NotYetVoted => Eligible - Tally.Cast;
+    public int NotYetVoted => Eligible - (Tally.Cast - PaperCounted) - PaperBallotsIssued;
 
     /// <summary>
     /// A secret ballot keeps its counts to itself until it closes (unless its space shows them): no tally, no choices
@@ -183,8 +183,10 @@ public sealed class Ballot
     /// <param name="isElector">Whether the member was a voting member present when the ballot opened.</param>
     /// <param name="hasVoted">Whether the member has a vote counted on this ballot already.</param>
     /// <returns>The replayed receipt, or null when the vote is to be cast.</returns>
+    /// <param name="holdsPaperBallot">Whether the member collected a paper ballot for the box.</param>
     /// <exception cref="AlreadyExistsException">The member has voted already, under another request id.</exception>
-    public CastReceipt? Admit(Vote vote, BallotParticipation? earlier, bool isElector, bool hasVoted)
+    /// <exception cref="PreconditionFailedException">Not an elector, or their vote goes in the paper box.</exception>
+    public CastReceipt? Admit(Vote vote, BallotParticipation? earlier, bool isElector, bool hasVoted, bool holdsPaperBallot = false)
     {
         if (earlier is not null)
         {
@@ -195,6 +197,11 @@ public sealed class Ballot
         {
             throw new PreconditionFailedException("NOT_ELIGIBLE", $"members/{vote.MemberId}",
                 "Only voting members present when the ballot opened may vote on it.");
+        }
+
+        if (holdsPaperBallot)
+        {
+            throw HoldsPaperBallot(vote.MemberId);
         }
 
         return hasVoted ? throw AlreadyVoted(vote) : null;
@@ -247,6 +254,7 @@ public sealed class Ballot
             throw new PreconditionFailedException("BALLOT_STATE", Subject, "A vote can only be voided while the ballot is open.");
         }
 
+        EnsureEntryOpen();
         if (participation.Channel == VoteChannel.Direct)
         {
             throw new PreconditionFailedException("DIRECT_VOTE", $"{Subject}/members/{participation.MemberId}",
@@ -301,6 +309,7 @@ public sealed class Ballot
             throw new PreconditionFailedException("BALLOT_STATE", Subject, "The ballot is already closed.");
         }
 
+        EnsurePaperCounted();
         var outcome = DecisionRules.Evaluate(Rule, Tally, Eligible, Roll);
         State = BallotState.Closed;
         ClosedAt = now;
@@ -317,6 +326,8 @@ public sealed class Ballot
         {
             throw new PreconditionFailedException("BALLOT_STATE", Subject, "The ballot is closed.");
         }
+
+        EnsureEntryOpen();
 
         if (!DecisionRules.AllowsChoice(Rule, choice))
         {
@@ -462,6 +473,42 @@ public sealed class BallotLogEntry
     /// <summary>Voids: why, as the facilitator gave it.</summary>
     public string? Reason { get; private set; }
 
+    /// <summary>Paper tallies: the count of the box, with the ballots issued it was reconciled against.</summary>
+    public PaperCount? Paper => Kind == BallotLogEntryKind.PaperTally
+        ? new PaperCount(PaperYes ?? 0, PaperNo ?? 0, PaperAbstain ?? 0, PaperBlock ?? 0, PaperBlank ?? 0, PaperSpoiled ?? 0)
+        : null;
+
+    public int? PaperBallotsIssued { get; private set; }
+
+    // One column per count keeps the log a plain table an auditor can query.
+    private int? PaperYes { get; set; }
+
+    private int? PaperNo { get; set; }
+
+    private int? PaperAbstain { get; set; }
+
+    private int? PaperBlock { get; set; }
+
+    private int? PaperBlank { get; set; }
+
+    private int? PaperSpoiled { get; set; }
+
+    internal static BallotLogEntry ForPaperTally(Guid ballotId, long sequence, PaperCount count, int ballotsIssued, string previousHash, string entryHash) => new()
+    {
+        BallotId = ballotId,
+        Sequence = sequence,
+        Kind = BallotLogEntryKind.PaperTally,
+        PaperYes = count.Yes,
+        PaperNo = count.No,
+        PaperAbstain = count.Abstain,
+        PaperBlock = count.Block,
+        PaperBlank = count.Blank,
+        PaperSpoiled = count.Spoiled,
+        PaperBallotsIssued = ballotsIssued,
+        PreviousHash = previousHash,
+        EntryHash = entryHash,
+    };
+
     internal static BallotLogEntry ForVoid(Guid ballotId, long sequence, long voidedSequence, string reason, string previousHash, string entryHash) => new()
     {
         BallotId = ballotId,
@@ -504,10 +551,16 @@ public static class BallotChain
         Sha256(string.Create(CultureInfo.InvariantCulture,
             $"watershed.ballot.void.v1|{previousHash}|{sequence}|{ballotId:D}|{voidedSequence}|{reason}"));
 
+    /// <summary>A paper tally entry's hash: the six counts of the box and the ballots issued, in that order.</summary>
+    public static string PaperTallyHash(string previousHash, long sequence, Guid ballotId, PaperCount count, int ballotsIssued) =>
+        Sha256(string.Create(CultureInfo.InvariantCulture,
+            $"watershed.ballot.paper-tally.v1|{previousHash}|{sequence}|{ballotId:D}|{count.Yes}|{count.No}|{count.Abstain}|{count.Block}|{count.Blank}|{count.Spoiled}|{ballotsIssued}"));
+
     /// <summary>The hash an entry must carry, from its own published fields and the hash before it.</summary>
     public static string HashOf(BallotLogEntry entry, string previousHash, Guid ballotId) => entry.Kind switch
     {
         BallotLogEntryKind.Void => VoidHash(previousHash, entry.Sequence, ballotId, entry.VoidedSequence ?? 0, entry.Reason ?? string.Empty),
+        BallotLogEntryKind.PaperTally => PaperTallyHash(previousHash, entry.Sequence, ballotId, entry.Paper!, entry.PaperBallotsIssued ?? 0),
         _ => Hash(previousHash, entry.Sequence, ballotId, entry.ReceiptCode, entry.Choice, entry.MemberId),
     };
 
@@ -537,6 +590,9 @@ public static class BallotChain
                     break;
                 case BallotLogEntryKind.Void when entry.VoidedSequence is { } voided && counted.Remove(voided, out var choice):
                     tally = tally.Without(choice);
+                    break;
+                case BallotLogEntryKind.PaperTally when entry.Paper is { } paper:
+                    tally = tally.Plus(paper);
                     break;
                 default:
                     return null;

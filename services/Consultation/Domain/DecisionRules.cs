@@ -18,6 +18,10 @@ public sealed record Tally(int Yes, int No, int Abstain, int Block)
         _ => throw new ArgumentOutOfRangeException(nameof(choice), choice, "Unknown vote choice."),
     };
 
+    /// <summary>The counts with a paper box's yes, no, abstain and block ballots (blank and spoiled ones count for no side).</summary>
+    public Tally Plus(PaperCount paper) =>
+        new(Yes + paper.Yes, No + paper.No, Abstain + paper.Abstain, Block + paper.Block);
+
     /// <summary>The counts without one vote of <paramref name="choice"/>: a voided vote.</summary>
     public Tally Without(VoteChoice choice) => choice switch
     {

@@ -94,6 +94,9 @@ public enum VoteChannel
     Direct = 1,
     RecordedByFacilitator = 2,
     Proxy = 3,
+
+    /// <summary>The member collected a paper ballot for the box (ánfora); it is counted with the box's tally.</summary>
+    PaperBallot = 4,
 }
 
 /// <summary>Whether a ballot publishes who voted what; a space sets the default.</summary>
@@ -122,4 +125,20 @@ public enum BallotLogEntryKind
 
     /// <summary>A facilitator's correction: an earlier vote entry no longer counts.</summary>
     Void = 2,
+
+    /// <summary>The count of the paper ballots in the box, entered by one facilitator and attested by another.</summary>
+    PaperTally = 3,
+}
+
+/// <summary>Where a ballot's paper count (ánfora) stands.</summary>
+public enum PaperTallyState
+{
+    /// <summary>No count yet: votes and paper ballots may still be taken.</summary>
+    NotRecorded = 1,
+
+    /// <summary>Entered by one facilitator, awaiting another's attestation; entry is closed for everyone.</summary>
+    Entered = 2,
+
+    /// <summary>Attested and in the log and the counts.</summary>
+    Attested = 3,
 }

@@ -17,7 +17,11 @@ public sealed record MinutesDecision(
     int RequiredYes,
     bool Approved,
     string LogHeadHash,
-    IReadOnlyList<VoidRecord> Voids);
+    IReadOnlyList<VoidRecord> Voids,
+    MinutesPaper Paper);
+
+/// <summary>A decision's paper ballots: how many were issued for the box, and its blank and spoiled ballots.</summary>
+public sealed record MinutesPaper(int Issued, int Blank, int Spoiled);
 
 /// <summary>A vote voided before the close: the void's entry, the entry it voided, and why.</summary>
 public sealed record VoidRecord(long Sequence, long VoidedSequence, string Reason);
@@ -113,6 +117,13 @@ public static class MinutesRenderer
             text.AppendLine(es
                 ? $"   Votos: {d.Tally.Yes} a favor, {d.Tally.No} en contra, {d.Tally.Abstain} abstenciones{(d.Rule == DecisionRule.Consensus ? $", {d.Tally.Block} bloqueos" : string.Empty)}; {d.Eligible} habilitados presentes, {d.Roll} en el padrón; votos a favor requeridos: {d.RequiredYes}."
                 : $"   Votes: {d.Tally.Yes} yes, {d.Tally.No} no, {d.Tally.Abstain} abstain{(d.Rule == DecisionRule.Consensus ? $", {d.Tally.Block} block" : string.Empty)}; {d.Eligible} eligible present, {d.Roll} on the roll; yes votes required: {d.RequiredYes}.");
+            if (d.Paper.Issued > 0)
+            {
+                text.AppendLine(es
+                    ? $"   Ánfora: {d.Paper.Issued} cédulas entregadas; {d.Paper.Blank} en blanco y {d.Paper.Spoiled} nulas; conteo ingresado por un miembro del comité y atestiguado por otro."
+                    : $"   Ballot box: {d.Paper.Issued} paper ballots issued; {d.Paper.Blank} blank and {d.Paper.Spoiled} spoiled; count entered by one committee member and attested by another.");
+            }
+
             foreach (var voided in d.Voids)
             {
                 text.AppendLine(es

@@ -203,6 +203,13 @@ internal static class Mapping
         TallyHidden = b.CountsHidden,
         VotesCast = b.Tally.Cast,
         Receipts = b.Receipts.ToContract<ReceiptMode, V1.ReceiptMode>(),
+        Paper = b.PaperBallotsIssued == 0 ? null : new V1.PaperBallots
+        {
+            BallotsIssued = b.PaperBallotsIssued,
+            TallyState = b.PaperTally.ToContract<PaperTallyState, V1.PaperTallyState>(),
+            Blank = b.CountsHidden ? 0 : b.Blank,
+            Spoiled = b.CountsHidden ? 0 : b.Spoiled,
+        },
     };
 
     /// <param name="countsHidden">The ballot hides its counts: the entry goes without its choice and its hashes.</param>
@@ -217,6 +224,11 @@ internal static class Mapping
         Kind = e.Kind.ToContract<BallotLogEntryKind, V1.BallotLogEntryKind>(),
         VoidedSequence = e.VoidedSequence ?? 0,
         Reason = e.Reason ?? string.Empty,
+        PaperCount = countsHidden || e.Paper is not { } paper ? null : new V1.PaperCount
+        {
+            Yes = paper.Yes, No = paper.No, Abstain = paper.Abstain, Block = paper.Block, Blank = paper.Blank, Spoiled = paper.Spoiled,
+        },
+        BallotsIssued = e.PaperBallotsIssued ?? 0,
     };
 
     public static V1.Attendance ToContract(this MinutesAttendee a) => new()
@@ -248,6 +260,9 @@ internal static class Mapping
             RequiredYes = d.RequiredYes,
             Approved = d.Approved,
             LogHeadHash = d.LogHeadHash,
+            PaperBallotsIssued = d.Paper.Issued,
+            Blank = d.Paper.Blank,
+            Spoiled = d.Paper.Spoiled,
         };
         decision.Voids.AddRange(d.Voids.Select(x => new V1.VoidedVote { Sequence = x.Sequence, VoidedSequence = x.VoidedSequence, Reason = x.Reason }));
         return decision;

@@ -221,7 +221,7 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         var actor = context.Caller().Actor(watershed.Code, Roles.Member, Roles.Facilitator);
         var vote = new Vote(memberId, choice!.Value, VoteChannels.Decide(actor, voter.Member, requestedChannel), requestId, actor.Subject);
 
-        var receipt = ballot.Admit(vote, voter.Earlier, voter.IsElector, voter.HasVoted) ?? await AppendAsync(ballot, vote, ct);
+        var receipt = ballot.Admit(vote, voter.Earlier, voter.IsElector, voter.HasVoted, voter.HoldsPaperBallot) ?? await AppendAsync(ballot, vote, ct);
         span?.SetTag("vote.replayed", receipt.Replayed);
         if (receipt.Replayed)
         {
@@ -257,6 +257,14 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
             return await db.InTransactionAsync(async token =>
             {
                 var locked = await db.LoadForUpdateAsync<Ballot>(ballot.Id, "ballot", token);
+
+                // Paper ballots are issued under this lock; only if one was issued since the member was looked at
+                // can it have been theirs, so the common vote pays no extra round trip.
+                if (locked.PaperBallotsIssued != ballot.PaperBallotsIssued && await db.HoldsPaperBallotAsync(ballot.Id, vote.MemberId, token))
+                {
+                    throw locked.HoldsPaperBallot(vote.MemberId);
+                }
+
                 var (entry, participation) = locked.Cast(vote, ReceiptCode.New(), clock.GetUtcNow());
                 db.BallotLog.Add(entry);
                 db.BallotParticipations.Add(participation);
@@ -424,6 +432,111 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         return new VoidVoteResponse { Entry = entry.ToContract(ballot.CountsHidden), Ballot = ballot.ToContract() };
     }
 
+    public override async Task<IssuePaperBallotsResponse> IssuePaperBallots(IssuePaperBallotsRequest request, ServerCallContext context)
+    {
+        var v = new Validation();
+        var ballotId = v.Id(request.BallotId, "ballot_id");
+        v.Check(request.MemberIds.Count is >= 1 and <= MaxPaperBallotsPerCall, "member_ids", $"must list 1 to {MaxPaperBallotsPerCall} members");
+        var memberIds = new List<Guid>();
+        for (var i = 0; i < request.MemberIds.Count && i < MaxPaperBallotsPerCall; i++)
+        {
+            var id = v.Id(request.MemberIds[i], $"member_ids[{i}]");
+            if (id != Guid.Empty && memberIds.Contains(id))
+            {
+                v.Add($"member_ids[{i}]", "is given more than once");
+            }
+
+            memberIds.Add(id);
+        }
+
+        v.ThrowIfInvalid();
+        using var span = telemetry.StartForBallot("IssuePaperBallots", ballotId);
+        var ct = context.CancellationToken;
+        var (_, space, watershed) = await db.BallotAsync(ballotId, ct);
+        var caller = context.Caller();
+        caller.Require(watershed.Code, Roles.Facilitator);
+        var (ballot, issued) = await db.InTransactionAsync(async token =>
+        {
+            // The ballot's lock: votes and paper ballots are given under it, so nobody gets both.
+            var ballot = await db.LoadForUpdateAsync<Ballot>(ballotId, "ballot", token);
+            var now = clock.GetUtcNow();
+            var issued = 0;
+            foreach (var member in await db.PaperBallotFactsAsync(ballotId, space.Id, memberIds, token))
+            {
+                if (ballot.IssuePaperBallot(member.MemberId, member.IsElector, member.HasVoted, member.HoldsOne, caller.Subject, now) is { } issue)
+                {
+                    db.PaperBallotIssues.Add(issue);
+                    issued++;
+                }
+            }
+
+            await db.SaveChangesAsync(token);
+            return (ballot, issued);
+        }, ct);
+        telemetry.PaperBallotsIssued(issued);
+        return new IssuePaperBallotsResponse { Ballot = ballot.ToContract() };
+    }
+
+    /// <summary>One call issues the paper ballots of a whole roll, and no more.</summary>
+    private const int MaxPaperBallotsPerCall = 1000;
+
+    public override async Task<RecordPaperTallyResponse> RecordPaperTally(RecordPaperTallyRequest request, ServerCallContext context)
+    {
+        var (ballotId, count) = ValidatePaperTally(request.BallotId, request.Count);
+        using var span = telemetry.StartForBallot("RecordPaperTally", ballotId);
+        var ct = context.CancellationToken;
+        var (_, _, watershed) = await db.BallotAsync(ballotId, ct);
+        var caller = context.Caller();
+        caller.Require(watershed.Code, Roles.Facilitator);
+        var ballot = await db.InTransactionAsync(async token =>
+        {
+            var ballot = await db.LoadForUpdateAsync<Ballot>(ballotId, "ballot", token);
+            var pending = await db.PaperTallies.SingleOrDefaultAsync(t => t.BallotId == ballotId, token);
+            var tally = ballot.EnterPaperTally(pending, count, caller.Subject, clock.GetUtcNow());
+            if (pending is null)
+            {
+                db.PaperTallies.Add(tally);
+            }
+
+            await db.SaveChangesAsync(token);
+            return ballot;
+        }, ct);
+        telemetry.PaperTally("entered");
+        return new RecordPaperTallyResponse { Ballot = ballot.ToContract() };
+    }
+
+    public override async Task<AttestPaperTallyResponse> AttestPaperTally(AttestPaperTallyRequest request, ServerCallContext context)
+    {
+        var (ballotId, count) = ValidatePaperTally(request.BallotId, request.Count);
+        using var span = telemetry.StartForBallot("AttestPaperTally", ballotId);
+        var ct = context.CancellationToken;
+        var (_, _, watershed) = await db.BallotAsync(ballotId, ct);
+        var caller = context.Caller();
+        caller.Require(watershed.Code, Roles.Facilitator);
+        var (ballot, entry) = await db.InTransactionAsync(async token =>
+        {
+            var ballot = await db.LoadForUpdateAsync<Ballot>(ballotId, "ballot", token);
+            var pending = await db.PaperTallies.SingleOrDefaultAsync(t => t.BallotId == ballotId, token);
+            var entry = ballot.AttestPaperTally(pending, count, caller.Subject, clock.GetUtcNow());
+            db.BallotLog.Add(entry);
+            await db.SaveChangesAsync(token);
+            return (ballot, entry);
+        }, ct);
+        telemetry.PaperTally("attested");
+        return new AttestPaperTallyResponse { Ballot = ballot.ToContract(), Entry = entry.ToContract(ballot.CountsHidden) };
+    }
+
+    private static (Guid BallotId, Domain.PaperCount Count) ValidatePaperTally(string rawBallotId, PaperCount? given)
+    {
+        var v = new Validation();
+        var ballotId = v.Id(rawBallotId, "ballot_id");
+        v.Check(given is not null, "count", "is required");
+        var c = given ?? new PaperCount();
+        var count = Domain.PaperCount.From(v, "count", c.Yes, c.No, c.Abstain, c.Block, c.Blank, c.Spoiled);
+        v.ThrowIfInvalid();
+        return (ballotId, count);
+    }
+
     public override async Task<ListBallotParticipantsResponse> ListBallotParticipants(ListBallotParticipantsRequest request, ServerCallContext context)
     {
         var v = new Validation();
@@ -433,8 +546,14 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         var ct = context.CancellationToken;
         var (ballot, _, watershed) = await db.BallotAsync(ballotId, ct);
         context.Caller().Require(watershed.Code, Roles.Facilitator);
-        var rows = await db.BallotParticipations.AsNoTracking()
+        // Counted votes and paper ballots collected for the box: each elector appears at most once.
+        var votes = db.BallotParticipations.AsNoTracking()
             .Where(p => p.BallotId == ballotId && p.VoidedBySequence == null)
+            .Select(p => new { p.MemberId, p.Channel, p.RecordedBy });
+        var paper = db.PaperBallotIssues.AsNoTracking()
+            .Where(p => p.BallotId == ballotId)
+            .Select(p => new { p.MemberId, Channel = Domain.VoteChannel.PaperBallot, RecordedBy = p.IssuedBy });
+        var rows = await votes.Concat(paper)
             .Join(db.Members, p => p.MemberId, m => m.Id, (p, m) => new { Participation = p, m.PersonId })
             .Join(db.Persons, x => x.PersonId, person => person.Id, (x, person) => new { x.Participation, person.FullName })
             .OrderBy(x => x.FullName).ThenBy(x => x.Participation.MemberId)

@@ -71,6 +71,14 @@ public sealed class AuthorisationTableFixture : IAsyncLifetime
 
     public async Task<Ballot> OpenBallotAsync() =>
         await S.OpenBallotAsync(await S.ProposalOnAgendaAsync(ProposalType.General, $"Propuesta {Next()}"));
+
+    /// <summary>An open ballot where one elector collected a paper ballot.</summary>
+    public async Task<Ballot> PaperBallotAsync()
+    {
+        var ballot = await OpenBallotAsync();
+        await F.Proposals.IssuePaperBallotsAsync(new IssuePaperBallotsRequest { BallotId = ballot.Id, MemberIds = { S.Voters[2].Id } });
+        return ballot;
+    }
 }
 
 /// <summary>
@@ -194,6 +202,25 @@ public sealed class AuthorisationTableTests(AuthorisationTableFixture fixture) :
             var ballot = await f.OpenBallotAsync();
             await f.S.RecordVoteAsync(ballot, f.S.Voters[2], VoteChoice.Yes, $"table-void-{f.Next()}");
             return c => c.Proposals.VoidVoteAsync(new VoidVoteRequest { BallotId = ballot.Id, MemberId = f.S.Voters[2].Id, Reason = "Tecla equivocada" }).ResponseAsync;
+        }),
+
+        ["IssuePaperBallots"] = (Writers, async f =>
+        {
+            var ballot = await f.OpenBallotAsync();
+            return c => c.Proposals.IssuePaperBallotsAsync(new IssuePaperBallotsRequest { BallotId = ballot.Id, MemberIds = { f.S.Voters[2].Id } }).ResponseAsync;
+        }),
+        ["RecordPaperTally"] = (Writers, async f =>
+        {
+            var ballot = await f.PaperBallotAsync();
+            return c => c.Proposals.RecordPaperTallyAsync(new RecordPaperTallyRequest { BallotId = ballot.Id, Count = new PaperCount { Yes = 1 } }).ResponseAsync;
+        }),
+        ["AttestPaperTally"] = (Writers, async f =>
+        {
+            // Entered by a third member of the committee, so the admin and the facilitator may both attest it.
+            var ballot = await f.PaperBallotAsync();
+            var committee = f.App.ClientsFor(TestTokens.Create("committee@test", ["facilitator"], ["pomacanchi"]));
+            await committee.Proposals.RecordPaperTallyAsync(new RecordPaperTallyRequest { BallotId = ballot.Id, Count = new PaperCount { Yes = 1 } });
+            return c => c.Proposals.AttestPaperTallyAsync(new AttestPaperTallyRequest { BallotId = ballot.Id, Count = new PaperCount { Yes = 1 } }).ResponseAsync;
         }),
 
         ["ListSpaceContacts"] = (ContactReaders, f => Call(c => c.Contacts.ListSpaceContactsAsync(new ListSpaceContactsRequest { SpaceId = f.S.Space.Id }).ResponseAsync)),

@@ -122,6 +122,25 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         {
             BallotId = f.Ballot.Id, MemberId = f.Scenario.Voters[0].Id, Reason = new string('x', 501),
         }).ResponseAsync, ["reason"]),
+        ["IssuePaperBallots empty"] = (f => f.Scenario.Facilitator.Proposals.IssuePaperBallotsAsync(new IssuePaperBallotsRequest()).ResponseAsync, ["ballot_id", "member_ids"]),
+        ["IssuePaperBallots bad and repeated members"] = (f => f.Scenario.Facilitator.Proposals.IssuePaperBallotsAsync(new IssuePaperBallotsRequest
+        {
+            BallotId = f.Ballot.Id, MemberIds = { f.Scenario.Voters[0].Id, NotAnId, f.Scenario.Voters[0].Id },
+        }).ResponseAsync, ["member_ids[1]", "member_ids[2]"]),
+        ["IssuePaperBallots too many"] = (f => f.Scenario.Facilitator.Proposals.IssuePaperBallotsAsync(new IssuePaperBallotsRequest
+        {
+            BallotId = f.Ballot.Id, MemberIds = { Enumerable.Range(0, 1001).Select(_ => Guid.NewGuid().ToString()) },
+        }).ResponseAsync, ["member_ids"]),
+        ["RecordPaperTally empty"] = (f => f.Scenario.Facilitator.Proposals.RecordPaperTallyAsync(new RecordPaperTallyRequest()).ResponseAsync, ["ballot_id", "count"]),
+        ["RecordPaperTally negative and huge counts"] = (f => f.Scenario.Facilitator.Proposals.RecordPaperTallyAsync(new RecordPaperTallyRequest
+        {
+            BallotId = f.Ballot.Id, Count = new PaperCount { Yes = -1, Spoiled = int.MaxValue },
+        }).ResponseAsync, ["count.yes", "count.spoiled"]),
+        ["AttestPaperTally empty"] = (f => f.Scenario.Facilitator.Proposals.AttestPaperTallyAsync(new AttestPaperTallyRequest { BallotId = NotAnId }).ResponseAsync, ["ballot_id", "count"]),
+        ["AttestPaperTally negative count"] = (f => f.Scenario.Facilitator.Proposals.AttestPaperTallyAsync(new AttestPaperTallyRequest
+        {
+            BallotId = f.Ballot.Id, Count = new PaperCount { Blank = -2, No = 100_001 },
+        }).ResponseAsync, ["count.no", "count.blank"]),
         ["ListSpaceContacts"] = (f => f.Scenario.Facilitator.Contacts.ListSpaceContactsAsync(new ListSpaceContactsRequest { SpaceId = NotAnId, Page = new PageRequest { PageSize = -1 } }).ResponseAsync, ["space_id", "page.page_size"]),
         ["ListDeadLetters"] = (f => f.Scenario.Admin.DeadLetters.ListDeadLettersAsync(new Watershed.Events.V1.ListDeadLettersRequest { Page = new PageRequest { PageToken = "forged" } }).ResponseAsync, ["page.page_token"]),
     };

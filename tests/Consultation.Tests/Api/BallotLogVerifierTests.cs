@@ -88,7 +88,7 @@ public sealed class BallotLogVerifierTests : PostgresApiTest, IDisposable
         var run = await VerifyAsync(JsonFormatter.Default.Format(ballot), await LogPagesAsync(s, ballot.Ballot.Id));
 
         Assert.True(run.ExitCode == 0, run.Output);
-        Assert.Contains("recomputed tally: yes 2, no 2, abstain 1, block 0, cast 5", run.Output, StringComparison.Ordinal);
+        Assert.Contains("recomputed tally: yes 2, no 2, abstain 1, block 0, cast 5; paper ballots blank 0, spoiled 0", run.Output, StringComparison.Ordinal);
         // Absolute majority of the 6 present needs 4 yes.
         Assert.Contains("rule DECISION_RULE_ABSOLUTE_MAJORITY_OF_PRESENT: rejected, 4 yes required", run.Output, StringComparison.Ordinal);
         Assert.Contains($"OK: ballot {ballot.Ballot.Id}: 7 entries", run.Output, StringComparison.Ordinal);

@@ -12,10 +12,15 @@ public sealed class VoidVoteTests : PostgresApiTest
 {
     /// <summary>The published log, read back into the domain's entries and checked with its chain rule.</summary>
     internal static D.Tally? Recompute(string ballotId, GetBallotLogResponse log) =>
-        D.BallotChain.Verify(Guid.Parse(ballotId), log.Entries.Select(e => e.Kind == BallotLogEntryKind.Void
-            ? D.BallotLogEntry.ForVoid(Guid.Parse(ballotId), e.Sequence, e.VoidedSequence, e.Reason, e.PreviousHash, e.EntryHash)
-            : new D.BallotLogEntry(Guid.Parse(ballotId), e.Sequence, e.ReceiptCode, e.Choice.ToDomain<VoteChoice, D.VoteChoice>(),
-                e.MemberId.Length == 0 ? null : e.MemberId, e.PreviousHash, e.EntryHash)), log.HeadHash);
+        D.BallotChain.Verify(Guid.Parse(ballotId), log.Entries.Select(e => e.Kind switch
+        {
+            BallotLogEntryKind.Void => D.BallotLogEntry.ForVoid(Guid.Parse(ballotId), e.Sequence, e.VoidedSequence, e.Reason, e.PreviousHash, e.EntryHash),
+            BallotLogEntryKind.PaperTally => D.BallotLogEntry.ForPaperTally(Guid.Parse(ballotId), e.Sequence,
+                new D.PaperCount(e.PaperCount.Yes, e.PaperCount.No, e.PaperCount.Abstain, e.PaperCount.Block, e.PaperCount.Blank, e.PaperCount.Spoiled),
+                e.BallotsIssued, e.PreviousHash, e.EntryHash),
+            _ => new D.BallotLogEntry(Guid.Parse(ballotId), e.Sequence, e.ReceiptCode, e.Choice.ToDomain<VoteChoice, D.VoteChoice>(),
+                e.MemberId.Length == 0 ? null : e.MemberId, e.PreviousHash, e.EntryHash),
+        }), log.HeadHash);
 
     private async Task<(Scenario S, Ballot Ballot)> OpenBallotAsync(int voters = 3, BallotSecrecy secrecy = BallotSecrecy.Public)
     {

@@ -160,6 +160,9 @@ namespace Watershed.Consultation.Data.Migrations
                     b.Property<Guid>("AssemblyId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("Blank")
+                        .HasColumnType("integer");
+
                     b.Property<int>("Block")
                         .HasColumnType("integer");
 
@@ -188,6 +191,15 @@ namespace Watershed.Consultation.Data.Migrations
                     b.Property<DateTimeOffset>("OpenedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("PaperBallotsIssued")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PaperCounted")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PaperTally")
+                        .HasColumnType("integer");
+
                     b.Property<Guid>("ProposalId")
                         .HasColumnType("uuid");
 
@@ -208,6 +220,9 @@ namespace Watershed.Consultation.Data.Migrations
 
                     b.Property<bool>("ShowsRunningCounts")
                         .HasColumnType("boolean");
+
+                    b.Property<int>("Spoiled")
+                        .HasColumnType("integer");
 
                     b.Property<int>("State")
                         .HasColumnType("integer");
@@ -266,6 +281,27 @@ namespace Watershed.Consultation.Data.Migrations
                         .HasMaxLength(36)
                         .HasColumnType("character varying(36)");
 
+                    b.Property<int?>("PaperAbstain")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("PaperBallotsIssued")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("PaperBlank")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("PaperBlock")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("PaperNo")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("PaperSpoiled")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("PaperYes")
+                        .HasColumnType("integer");
+
                     b.Property<string>("PreviousHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -290,6 +326,49 @@ namespace Watershed.Consultation.Data.Migrations
                         .HasFilter("\"ReceiptCode\" <> ''");
 
                     b.ToTable("ballot_log", (string)null);
+                });
+
+            modelBuilder.Entity("Watershed.Consultation.Domain.BallotPaperTally", b =>
+                {
+                    b.Property<Guid>("BallotId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Abstain")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("AttestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AttestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Blank")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Block")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("EnteredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EnteredBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("No")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Spoiled")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Yes")
+                        .HasColumnType("integer");
+
+                    b.HasKey("BallotId");
+
+                    b.ToTable("ballot_paper_tallies", (string)null);
                 });
 
             modelBuilder.Entity("Watershed.Consultation.Domain.BallotParticipation", b =>
@@ -429,6 +508,29 @@ namespace Watershed.Consultation.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("organizations", (string)null);
+                });
+
+            modelBuilder.Entity("Watershed.Consultation.Domain.PaperBallotIssue", b =>
+                {
+                    b.Property<Guid>("BallotId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("IssuedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("BallotId", "MemberId");
+
+                    b.HasIndex("MemberId");
+
+                    b.ToTable("ballot_paper_issues", (string)null);
                 });
 
             modelBuilder.Entity("Watershed.Consultation.Domain.Person", b =>
@@ -890,6 +992,15 @@ namespace Watershed.Consultation.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Watershed.Consultation.Domain.BallotPaperTally", b =>
+                {
+                    b.HasOne("Watershed.Consultation.Domain.Ballot", null)
+                        .WithOne()
+                        .HasForeignKey("Watershed.Consultation.Domain.BallotPaperTally", "BallotId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Watershed.Consultation.Domain.BallotParticipation", b =>
                 {
                     b.HasOne("Watershed.Consultation.Domain.Ballot", null)
@@ -930,6 +1041,21 @@ namespace Watershed.Consultation.Data.Migrations
                     b.HasOne("Watershed.Consultation.Domain.Watershed", null)
                         .WithMany()
                         .HasForeignKey("WatershedId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Watershed.Consultation.Domain.PaperBallotIssue", b =>
+                {
+                    b.HasOne("Watershed.Consultation.Domain.Ballot", null)
+                        .WithMany()
+                        .HasForeignKey("BallotId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Watershed.Consultation.Domain.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
