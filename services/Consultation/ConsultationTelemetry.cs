@@ -13,6 +13,9 @@ public sealed class ConsultationTelemetry : ServiceTelemetry
 {
     private readonly Counter<long> _votesCast;
     private readonly Counter<long> _votesReplayed;
+    private readonly Counter<long> _votesVoided;
+    private readonly Counter<long> _paperBallotsIssued;
+    private readonly Counter<long> _paperTallies;
     private readonly Counter<long> _ballotsOpened;
     private readonly Counter<long> _ballotsClosed;
     private readonly Counter<long> _assembliesOpened;
@@ -23,6 +26,9 @@ public sealed class ConsultationTelemetry : ServiceTelemetry
     {
         _votesCast = Meter.CreateCounter<long>("watershed.consultation.votes.cast", "{vote}", "Votes counted on a ballot, by channel.");
         _votesReplayed = Meter.CreateCounter<long>("watershed.consultation.votes.replayed", "{vote}", "Vote requests answered with an earlier receipt (a retry).");
+        _votesVoided = Meter.CreateCounter<long>("watershed.consultation.votes.voided", "{vote}", "Votes voided by a facilitator's correction.");
+        _paperBallotsIssued = Meter.CreateCounter<long>("watershed.consultation.paper_ballots.issued", "{ballot}", "Paper ballots handed to electors for a ballot box.");
+        _paperTallies = Meter.CreateCounter<long>("watershed.consultation.paper_tallies", "{tally}", "Counts of ballot boxes, by stage (entered or attested).");
         _ballotsOpened = Meter.CreateCounter<long>("watershed.consultation.ballots.opened", "{ballot}", "Ballots opened.");
         _ballotsClosed = Meter.CreateCounter<long>("watershed.consultation.ballots.closed", "{ballot}", "Ballots closed, by outcome (approved or rejected).");
         _assembliesOpened = Meter.CreateCounter<long>("watershed.consultation.assemblies.opened", "{assembly}", "Assemblies opened, by call and whether quorum was reached.");
@@ -36,6 +42,12 @@ public sealed class ConsultationTelemetry : ServiceTelemetry
     public void VoteCast(VoteChannel channel) => _votesCast.Add(1, new KeyValuePair<string, object?>("channel", ChannelTag(channel)));
 
     public void VoteReplayed() => _votesReplayed.Add(1);
+
+    public void VoteVoided() => _votesVoided.Add(1);
+
+    public void PaperBallotsIssued(int count) => _paperBallotsIssued.Add(count);
+
+    public void PaperTally(string stage) => _paperTallies.Add(1, new KeyValuePair<string, object?>("stage", stage));
 
     public void BallotOpened(DecisionRule rule) => _ballotsOpened.Add(1, new KeyValuePair<string, object?>("rule", RuleTag(rule)));
 
@@ -51,6 +63,7 @@ public sealed class ConsultationTelemetry : ServiceTelemetry
     {
         VoteChannel.Direct => "direct",
         VoteChannel.RecordedByFacilitator => "recorded_by_facilitator",
+        VoteChannel.PaperBallot => "paper_ballot",
         _ => "proxy",
     };
 

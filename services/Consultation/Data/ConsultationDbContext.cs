@@ -33,6 +33,8 @@ public sealed class ConsultationDbContext : DbContext
 
     public DbSet<AttendanceRecord> Attendance => Set<AttendanceRecord>();
 
+    public DbSet<AssemblyRollEntry> AssemblyRoll => Set<AssemblyRollEntry>();
+
     public DbSet<Proposal> Proposals => Set<Proposal>();
 
     public DbSet<ProposalReference> ProposalReferences => Set<ProposalReference>();
@@ -44,6 +46,10 @@ public sealed class ConsultationDbContext : DbContext
     public DbSet<BallotParticipation> BallotParticipations => Set<BallotParticipation>();
 
     public DbSet<BallotLogEntry> BallotLog => Set<BallotLogEntry>();
+
+    public DbSet<PaperBallotIssue> PaperBallotIssues => Set<PaperBallotIssue>();
+
+    public DbSet<BallotPaperTally> PaperTallies => Set<BallotPaperTally>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -134,6 +140,18 @@ public sealed class ConsultationDbContext : DbContext
             e.PrimitiveCollection(a => a.Agenda).HasField("_agenda");
             e.Ignore(a => a.AcceptsAttendance);
             e.Ignore(a => a.CallInEffect);
+            e.Ignore(a => a.OpeningQuorum);
+            e.Ignore(a => a.ClosingQuorum);
+            e.Ignore(a => a.FrozenQuorum);
+        });
+
+        model.Entity<AssemblyRollEntry>(e =>
+        {
+            e.ToTable("assembly_roll");
+            e.HasKey(r => new { r.AssemblyId, r.MemberId });
+            e.HasOne<Assembly>().WithMany().HasForeignKey(r => r.AssemblyId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Member>().WithMany().HasForeignKey(r => r.MemberId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(r => r.FullName).HasMaxLength(200);
         });
 
         model.Entity<AttendanceRecord>(e =>
@@ -184,6 +202,7 @@ public sealed class ConsultationDbContext : DbContext
             e.Property(b => b.Explanation).HasMaxLength(500);
             e.Ignore(b => b.Tally);
             e.Ignore(b => b.NotYetVoted);
+            e.Ignore(b => b.CountsHidden);
         });
 
         model.Entity<BallotElector>(e =>
@@ -197,8 +216,14 @@ public sealed class ConsultationDbContext : DbContext
         model.Entity<BallotParticipation>(e =>
         {
             e.ToTable("ballot_participations");
-            e.HasKey(x => new { x.BallotId, x.MemberId });
+            // One row per vote entry, voided or not; one counted vote per member; a request id is never reused.
+            e.HasKey(x => new { x.BallotId, x.Sequence });
+            e.HasIndex(x => new { x.BallotId, x.MemberId }).IsUnique().HasFilter("\"VoidedBySequence\" IS NULL");
             e.HasIndex(x => new { x.BallotId, x.ClientRequestId }).IsUnique();
+            // VerifyReceipt finds a receipt here: on a receipt-free ballot the log does not carry it.
+            e.HasIndex(x => new { x.BallotId, x.ReceiptCode }).IsUnique();
+            e.Property(x => x.VoidedBy).HasMaxLength(200);
+            e.Ignore(x => x.IsCounted);
             e.HasOne<Ballot>().WithMany().HasForeignKey(x => x.BallotId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Restrict);
             e.Property(x => x.ClientRequestId).HasMaxLength(64);
@@ -212,12 +237,39 @@ public sealed class ConsultationDbContext : DbContext
         {
             e.ToTable("ballot_log");
             e.HasKey(x => new { x.BallotId, x.Sequence });
-            e.HasIndex(x => new { x.BallotId, x.ReceiptCode }).IsUnique();
+            // Only vote entries carry a receipt code.
+            e.HasIndex(x => new { x.BallotId, x.ReceiptCode }).IsUnique().HasFilter("\"ReceiptCode\" <> ''");
+            e.Property(x => x.Reason).HasMaxLength(500);
+            foreach (var count in new[] { "PaperYes", "PaperNo", "PaperAbstain", "PaperBlock", "PaperBlank", "PaperSpoiled" })
+            {
+                e.Property<int?>(count);
+            }
+
+            e.Ignore(x => x.Paper);
             e.HasOne<Ballot>().WithMany().HasForeignKey(x => x.BallotId).OnDelete(DeleteBehavior.Restrict);
             e.Property(x => x.ReceiptCode).HasMaxLength(16);
             e.Property(x => x.MemberId).HasMaxLength(36);
             e.Property(x => x.PreviousHash).HasMaxLength(64);
             e.Property(x => x.EntryHash).HasMaxLength(64);
+        });
+
+        model.Entity<PaperBallotIssue>(e =>
+        {
+            e.ToTable("ballot_paper_issues");
+            e.HasKey(x => new { x.BallotId, x.MemberId });
+            e.HasOne<Ballot>().WithMany().HasForeignKey(x => x.BallotId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.IssuedBy).HasMaxLength(200);
+        });
+
+        model.Entity<BallotPaperTally>(e =>
+        {
+            e.ToTable("ballot_paper_tallies");
+            e.HasKey(x => x.BallotId);
+            e.HasOne<Ballot>().WithOne().HasForeignKey<BallotPaperTally>(x => x.BallotId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.EnteredBy).HasMaxLength(200);
+            e.Property(x => x.AttestedBy).HasMaxLength(200);
+            e.Ignore(x => x.Count);
         });
 
         model.AddOutbox();

@@ -9,6 +9,16 @@ namespace Watershed.Consultation.Data;
 /// The queries the handlers load through: an object with the watershed it belongs to (the scope tokens are
 /// checked against), or NOT_FOUND; and the facts a domain decision needs. Loading only; nothing here decides.
 /// </summary>
+/// <summary>A voter as a vote finds them before the ballot's lock.</summary>
+/// <param name="IsElector">A voting member present when the ballot opened.</param>
+/// <param name="HasVoted">Has a vote counted on the ballot already.</param>
+/// <param name="Earlier">The participation recorded under the vote's request id, if any.</param>
+/// <param name="HoldsPaperBallot">Collected a paper ballot for the box.</param>
+internal sealed record Voter(Member Member, bool IsElector, bool HasVoted, bool HoldsPaperBallot, BallotParticipation? Earlier);
+
+/// <summary>What issuing a paper ballot to a member needs to know, read under the ballot's lock.</summary>
+internal sealed record PaperBallotFacts(Guid MemberId, bool IsElector, bool HasVoted, bool HoldsOne);
+
 internal static class Lookups
 {
     public static async Task<WatershedEntity> WatershedAsync(this ConsultationDbContext db, Guid id, CancellationToken ct) =>
@@ -90,9 +100,10 @@ internal static class Lookups
 
     /// <summary>
     /// In one round trip, what a vote needs before the ballot's lock: the member (of the ballot's space), whether
-    /// they are of the ballot's electorate, and the participation already recorded under the request id, if any.
+    /// they are of the ballot's electorate, the participation already recorded under the request id, if any, and
+    /// whether the member has a vote counted on the ballot already.
     /// </summary>
-    public static async Task<(Member Member, bool IsElector, BallotParticipation? Earlier)> VoterAsync(
+    public static async Task<Voter> VoterAsync(
         this ConsultationDbContext db, Guid ballotId, Guid spaceId, Guid memberId, string clientRequestId, CancellationToken ct)
     {
         // The unique key on (ballot, request id) makes the left join yield at most one row; it is not
@@ -105,17 +116,38 @@ internal static class Lookups
             {
                 Member = m,
                 IsElector = db.BallotElectors.Any(e => e.BallotId == ballotId && e.MemberId == m.Id),
+                HasVoted = db.BallotParticipations.Any(x => x.BallotId == ballotId && x.MemberId == m.Id && x.VoidedBySequence == null),
+                HoldsPaperBallot = db.PaperBallotIssues.Any(x => x.BallotId == ballotId && x.MemberId == m.Id),
                 Earlier = p,
             })
             .SingleOrDefaultAsync(ct)
             ?? throw new NotFoundException("member", memberId.ToString());
-        return (row.Member, row.IsElector, row.Earlier);
+        return new Voter(row.Member, row.IsElector, row.HasVoted, row.HoldsPaperBallot, row.Earlier);
+    }
+
+    public static Task<bool> HoldsPaperBallotAsync(this ConsultationDbContext db, Guid ballotId, Guid memberId, CancellationToken ct) =>
+        db.PaperBallotIssues.AnyAsync(x => x.BallotId == ballotId && x.MemberId == memberId, ct);
+
+    /// <summary>For each member (of the ballot's space, or NOT_FOUND): elector, voted, holding a paper ballot; in one round trip.</summary>
+    public static async Task<IReadOnlyList<PaperBallotFacts>> PaperBallotFactsAsync(
+        this ConsultationDbContext db, Guid ballotId, Guid spaceId, IReadOnlyList<Guid> memberIds, CancellationToken ct)
+    {
+        var rows = await db.Members.AsNoTracking()
+            .Where(m => memberIds.Contains(m.Id) && m.SpaceId == spaceId)
+            .Select(m => new PaperBallotFacts(
+                m.Id,
+                db.BallotElectors.Any(e => e.BallotId == ballotId && e.MemberId == m.Id),
+                db.BallotParticipations.Any(x => x.BallotId == ballotId && x.MemberId == m.Id && x.VoidedBySequence == null),
+                db.PaperBallotIssues.Any(x => x.BallotId == ballotId && x.MemberId == m.Id)))
+            .ToListAsync(ct);
+        var found = rows.ToDictionary(r => r.MemberId);
+        return [.. memberIds.Select(id => found.GetValueOrDefault(id) ?? throw new NotFoundException("member", id.ToString()))];
     }
 
     /// <summary>A ballot's participations under a request id or by a member: what a vote refused by a unique key collided with.</summary>
     public static Task<List<BallotParticipation>> ParticipationsAsync(this ConsultationDbContext db, Guid ballotId, string clientRequestId, Guid memberId, CancellationToken ct) =>
         db.BallotParticipations.AsNoTracking()
-            .Where(p => p.BallotId == ballotId && (p.ClientRequestId == clientRequestId || p.MemberId == memberId))
+            .Where(p => p.BallotId == ballotId && (p.ClientRequestId == clientRequestId || (p.MemberId == memberId && p.VoidedBySequence == null)))
             .ToListAsync(ct);
 
     public static Task<bool> AnyBallotOpenAsync(this ConsultationDbContext db, Guid assemblyId, CancellationToken ct) =>
@@ -138,11 +170,13 @@ internal static class Lookups
         return Electorate.Of(roll);
     }
 
-    /// <summary>What the acta of an assembly records.</summary>
-    public static async Task<MinutesData> MinutesAsync(this ConsultationDbContext db, Assembly assembly, string spaceName, string watershedName, CancellationToken ct)
+    /// <summary>
+    /// Who the acta of an assembly that is not closed yet lists: everyone on the roll now (members who have not
+    /// left) plus anyone recorded in this assembly, each with whether they are present.
+    /// </summary>
+    public static async Task<IReadOnlyList<MinutesAttendee>> LiveAttendanceAsync(this ConsultationDbContext db, Assembly assembly, CancellationToken ct)
     {
-        // Everyone on the roll at the assembly (still active, or who left after it was convened) plus anyone recorded.
-        var attendance = await db.Members.AsNoTracking()
+        var rows = await db.Members.AsNoTracking()
             .Where(m => m.SpaceId == assembly.SpaceId
                 && (m.LeftAt == null || db.Attendance.Any(a => a.AssemblyId == assembly.Id && a.MemberId == m.Id)))
             .Join(db.Persons, m => m.PersonId, p => p.Id, (m, p) => new { Member = m, p.FullName })
@@ -153,21 +187,38 @@ internal static class Lookups
                 Record = db.Attendance.FirstOrDefault(a => a.AssemblyId == assembly.Id && a.MemberId == x.Member.Id),
             })
             .ToListAsync(ct);
+        return [.. rows.Select(x => new MinutesAttendee(
+            x.Member.Id, x.Member.PersonId, x.FullName, x.Member.Role, x.Member.HasVote, x.Record?.Present ?? false, x.Record?.RecordedAt))];
+    }
+
+    /// <summary>
+    /// What the acta of an assembly records. A closed assembly's attendance is the one frozen when it closed; an
+    /// assembly still convened or open shows the roll and attendance as they are now.
+    /// </summary>
+    public static async Task<MinutesData> MinutesAsync(this ConsultationDbContext db, Assembly assembly, string spaceName, string watershedName, CancellationToken ct)
+    {
+        var attendance = assembly.State == AssemblyState.Closed
+            ? [.. (await db.AssemblyRoll.AsNoTracking().Where(r => r.AssemblyId == assembly.Id).ToListAsync(ct)).Select(r => r.ToAttendee())]
+            : await db.LiveAttendanceAsync(assembly, ct);
 
         var decisions = await db.Ballots.AsNoTracking()
             .Where(b => b.AssemblyId == assembly.Id && b.State == BallotState.Closed)
             .Join(db.Proposals, b => b.ProposalId, p => p.Id, (b, p) => new { Ballot = b, p.Title, p.Type })
             .ToListAsync(ct);
+        var voids = (await db.BallotLog.AsNoTracking()
+            .Where(e => e.Kind == BallotLogEntryKind.Void && db.Ballots.Any(b => b.Id == e.BallotId && b.AssemblyId == assembly.Id && b.State == BallotState.Closed))
+            .ToListAsync(ct))
+            .ToLookup(e => e.BallotId, e => new VoidRecord(e.Sequence, e.VoidedSequence ?? 0, e.Reason ?? string.Empty));
 
         return new MinutesData(
             assembly,
             spaceName,
             watershedName,
-            [.. attendance.Select(x => new MinutesAttendee(
-                x.Member.Id, x.Member.PersonId, x.FullName, x.Member.Role, x.Member.HasVote,
-                x.Record?.Present ?? false, x.Record?.RecordedAt))],
-            [.. decisions.OrderBy(d => d.Ballot.ClosedAt).Select(d => new MinutesDecision(
+            [.. attendance.OrderBy(a => a.FullName, StringComparer.Ordinal).ThenBy(a => a.MemberId)],
+            [.. decisions.OrderBy(d => d.Ballot.ClosedAt).ThenBy(d => d.Ballot.Id).Select(d => new MinutesDecision(
                 d.Ballot.ProposalId, d.Title, d.Type, d.Ballot.Rule, d.Ballot.Secret, d.Ballot.Tally,
-                d.Ballot.Eligible, d.Ballot.Roll, d.Ballot.RequiredYes ?? 0, d.Ballot.Approved ?? false, d.Ballot.HeadHash))]);
+                d.Ballot.Eligible, d.Ballot.Roll, d.Ballot.RequiredYes ?? 0, d.Ballot.Approved ?? false, d.Ballot.HeadHash,
+                [.. voids[d.Ballot.Id].OrderBy(x => x.Sequence)],
+                new MinutesPaper(d.Ballot.PaperBallotsIssued, d.Ballot.Blank, d.Ballot.Spoiled)))]);
     }
 }

@@ -40,6 +40,25 @@ public sealed class Assembly
 
     public int? QuorumRequiredAtOpen { get; private set; }
 
+    /// <summary>Quorum as it stood when the assembly closed, at the call it opened at: what a closed assembly reports, forever.</summary>
+    public int? QuorumOnRollAtClose { get; private set; }
+
+    public int? QuorumPresentAtClose { get; private set; }
+
+    public int? QuorumRequiredAtClose { get; private set; }
+
+    /// <summary>The quorum when the assembly opened (the constancia de quórum the acta certifies); null before it opens.</summary>
+    public QuorumCount? OpeningQuorum => Count(QuorumOnRollAtOpen, QuorumPresentAtOpen, QuorumRequiredAtOpen);
+
+    /// <summary>The quorum when the assembly closed; null before it closes.</summary>
+    public QuorumCount? ClosingQuorum => Count(QuorumOnRollAtClose, QuorumPresentAtClose, QuorumRequiredAtClose);
+
+    /// <summary>
+    /// What a closed assembly reports as its quorum: frozen at the close, whatever happens to the roll later.
+    /// Null while it is convened or open, when the quorum is counted from the roll and attendance now.
+    /// </summary>
+    public QuorumCount? FrozenQuorum => State == AssemblyState.Closed ? ClosingQuorum : null;
+
     public bool AcceptsAttendance => State is AssemblyState.Convened or AssemblyState.Open;
 
     /// <summary>The call quorum is measured at: the one the assembly opened at, or the first call before it opens.</summary>
@@ -149,8 +168,16 @@ public sealed class Assembly
         }
     }
 
+    /// <summary>
+    /// Closes the assembly and freezes its record: the quorum at the close and who was on the roll and present
+    /// (the acta's attendance). Nothing that happens to the roll afterwards changes either.
+    /// </summary>
     /// <param name="anyBallotOpen">Whether a ballot of this assembly is open, read under this assembly's row lock.</param>
-    public void Close(bool anyBallotOpen, DateTimeOffset now)
+    /// <param name="electorate">The voting members on the roll now and those present, read under the same lock.</param>
+    /// <param name="attendance">Everyone on the roll now plus anyone recorded in this assembly, as the acta lists them.</param>
+    /// <returns>The quorum at the close and the attendance rows to add with it.</returns>
+    public (QuorumCount Quorum, IReadOnlyList<AssemblyRollEntry> Roll) Close(bool anyBallotOpen, Space space, Electorate electorate,
+        IReadOnlyList<MinutesAttendee> attendance, DateTimeOffset now)
     {
         if (State != AssemblyState.Open)
         {
@@ -162,9 +189,55 @@ public sealed class Assembly
             throw new PreconditionFailedException("BALLOT_OPEN", Subject, "Close every open ballot before closing the assembly.");
         }
 
+        var quorum = electorate.Quorum(space, CallInEffect);
         State = AssemblyState.Closed;
         ClosedAt = now;
+        QuorumOnRollAtClose = quorum.OnRoll;
+        QuorumPresentAtClose = quorum.Present;
+        QuorumRequiredAtClose = quorum.Required;
+        return (quorum, [.. attendance.Select(a => new AssemblyRollEntry(Id, a))]);
     }
+
+    private QuorumCount? Count(int? onRoll, int? present, int? required) =>
+        Call is { } call && onRoll is { } r && present is { } p && required is { } q ? new QuorumCount(call, r, p, q, p >= q) : null;
+}
+
+/// <summary>
+/// One line of a closed assembly's attendance, written when it closes: who was on the roll (or recorded in the
+/// assembly), their name and role then, and whether they were present. The acta of a closed assembly reads only these.
+/// </summary>
+public sealed class AssemblyRollEntry
+{
+    private AssemblyRollEntry()
+    {
+    }
+
+    internal AssemblyRollEntry(Guid assemblyId, MinutesAttendee attendee)
+    {
+        AssemblyId = assemblyId;
+        MemberId = attendee.MemberId;
+        PersonId = attendee.PersonId;
+        FullName = attendee.FullName;
+        Role = attendee.Role;
+        Present = attendee.Present;
+        RecordedAt = attendee.RecordedAt;
+    }
+
+    public Guid AssemblyId { get; private set; }
+
+    public Guid MemberId { get; private set; }
+
+    public Guid PersonId { get; private set; }
+
+    public string FullName { get; private set; } = string.Empty;
+
+    public MemberRole Role { get; private set; }
+
+    public bool Present { get; private set; }
+
+    public DateTimeOffset? RecordedAt { get; private set; }
+
+    public MinutesAttendee ToAttendee() => new(MemberId, PersonId, FullName, Role, Member.HasVoteFor(Role), Present, RecordedAt);
 }
 
 /// <summary>Whether a member is in the room now; one row per member and assembly, updated on arrival and departure.</summary>

@@ -47,6 +47,12 @@ public sealed record Vote(Guid MemberId, VoteChoice Choice, VoteChannel Channel,
             string.Create(CultureInfo.InvariantCulture, $"{MemberId:D}|{(int)Choice}"))));
 }
 
+/// <summary>How a facilitator asks a ballot to be opened; each null takes the space's default.</summary>
+/// <param name="Rule">Null for the space's rule for the proposal's type.</param>
+/// <param name="Secrecy">Null for the space's default (secret unless the space makes ballots public).</param>
+/// <param name="Receipts">Null for receipt-free on a secret ballot, linked on a public one.</param>
+public sealed record BallotOptions(DecisionRule? Rule = null, BallotSecrecy? Secrecy = null, ReceiptMode? Receipts = null);
+
 /// <summary>What a voter gets back; a replay gets the first answer again.</summary>
 public sealed record CastReceipt(string ReceiptCode, long Sequence, string EntryHash, bool Replayed);
 
@@ -54,7 +60,7 @@ public sealed record CastReceipt(string ReceiptCode, long Sequence, string Entry
 /// A ballot on one proposal. Its electorate is fixed when it opens (the voting members present then),
 /// its counts are maintained as votes arrive, and every vote is appended to a hash-chained log.
 /// </summary>
-public sealed class Ballot
+public sealed partial class Ballot
 {
     private Ballot()
     {
@@ -69,6 +75,12 @@ public sealed class Ballot
     public DecisionRule Rule { get; private set; }
 
     public bool Secret { get; private set; }
+
+    /// <summary>Whether the log pairs receipt codes with choices; see <see cref="ReceiptMode"/>.</summary>
+    public ReceiptMode Receipts { get; private set; }
+
+    /// <summary>Whether a secret ballot shows its counts while open (the space's setting when it opened).</summary>
+    public bool ShowsRunningCounts { get; private set; }
 
     public BallotState State { get; private set; } = BallotState.Open;
 
@@ -85,6 +97,9 @@ public sealed class Ballot
     public int Abstain { get; private set; }
 
     public int Block { get; private set; }
+
+    /// <summary>Votes voided by a facilitator's correction; they are in the log and in none of the counts.</summary>
+    public int Voided { get; private set; }
 
     public long LogLength { get; private set; }
 
@@ -103,7 +118,13 @@ public sealed class Ballot
     public Tally Tally => new(Yes, No, Abstain, Block);
 
     /// <summary>Electors who have not voted yet (each elector votes once).</summary>
-    public int NotYetVoted => Eligible - Tally.Cast;
+    public int NotYetVoted => Eligible - (Tally.Cast - PaperCounted) - PaperBallotsIssued;
+
+    /// <summary>
+    /// A secret ballot keeps its counts to itself until it closes (unless its space shows them): no tally, no choices
+    /// of the log, no hash from which choices could be tried, only how many have voted.
+    /// </summary>
+    public bool CountsHidden => Secret && State == BallotState.Open && !ShowsRunningCounts;
 
     private string Subject => $"ballots/{Id}";
 
@@ -112,13 +133,23 @@ public sealed class Ballot
     /// assembly's row lock, so the assembly cannot close, nor attendance change, while this decides.
     /// </summary>
     /// <param name="electorate">The assembly's voting members on the roll and present now: present ones become the electorate.</param>
-    /// <param name="rule">The rule the facilitator asks for; null for the space's rule for the proposal's type.</param>
-    /// <param name="secrecy">Null for the space's default (secret unless the space makes ballots public).</param>
     /// <returns>The ballot and its electors, to be added together.</returns>
+    /// <exception cref="InvalidArgumentException">A rule below the legal floor, or a public ballot asked to be receipt-free.</exception>
     public static (Ballot Ballot, IReadOnlyList<BallotElector> Electors) Open(Proposal proposal, Assembly assembly, Space space, Electorate electorate,
-        DecisionRule? rule, BallotSecrecy? secrecy, DateTimeOffset now)
+        BallotOptions options, DateTimeOffset now)
     {
-        var decidedRule = DecisionRules.For(proposal.Type, rule, space);
+        var decidedRule = DecisionRules.For(proposal.Type, options.Rule, space);
+        var secret = options.Secrecy switch
+        {
+            BallotSecrecy.Secret => true,
+            BallotSecrecy.Public => false,
+            _ => space.SecretBallotsByDefault,
+        };
+        if (!secret && options.Receipts == ReceiptMode.ReceiptFree)
+        {
+            throw new InvalidArgumentException("receipts", "a public ballot publishes each member's choice, so it cannot be receipt-free");
+        }
+
         if (proposal.AgendaAssemblyId() != assembly.Id || assembly.SpaceId != space.Id)
         {
             throw new ArgumentException("The assembly and space must be the proposal's own.", nameof(assembly));
@@ -131,12 +162,9 @@ public sealed class Ballot
             ProposalId = proposal.Id,
             AssemblyId = assembly.Id,
             Rule = decidedRule,
-            Secret = secrecy switch
-            {
-                BallotSecrecy.Secret => true,
-                BallotSecrecy.Public => false,
-                _ => space.SecretBallotsByDefault,
-            },
+            Secret = secret,
+            Receipts = options.Receipts ?? (secret ? ReceiptMode.ReceiptFree : ReceiptMode.Linked),
+            ShowsRunningCounts = space.ShowRunningCounts,
             Eligible = electorate.Present.Count,
             Roll = electorate.OnRoll,
             OpenedAt = now,
@@ -147,12 +175,18 @@ public sealed class Ballot
 
     /// <summary>
     /// What a vote needs before the ballot's lock: a request id used before is a replay, answered with its first
-    /// receipt (or refused if it now asks for another vote); anyone else must be of the electorate.
+    /// receipt (or refused if it now asks for another vote); anyone else must be of the electorate and not have voted.
+    /// Deciding a second vote here, not by a failed INSERT, keeps an expected answer out of the error logs; only two
+    /// votes of one member racing each other reach the unique key (<see cref="Resolve"/>).
     /// </summary>
     /// <param name="earlier">The participation recorded on this ballot under the vote's request id, if any.</param>
     /// <param name="isElector">Whether the member was a voting member present when the ballot opened.</param>
+    /// <param name="hasVoted">Whether the member has a vote counted on this ballot already.</param>
     /// <returns>The replayed receipt, or null when the vote is to be cast.</returns>
-    public CastReceipt? Admit(Vote vote, BallotParticipation? earlier, bool isElector)
+    /// <param name="holdsPaperBallot">Whether the member collected a paper ballot for the box.</param>
+    /// <exception cref="AlreadyExistsException">The member has voted already, under another request id.</exception>
+    /// <exception cref="PreconditionFailedException">Not an elector, or their vote goes in the paper box.</exception>
+    public CastReceipt? Admit(Vote vote, BallotParticipation? earlier, bool isElector, bool hasVoted, bool holdsPaperBallot = false)
     {
         if (earlier is not null)
         {
@@ -165,7 +199,12 @@ public sealed class Ballot
                 "Only voting members present when the ballot opened may vote on it.");
         }
 
-        return null;
+        if (holdsPaperBallot)
+        {
+            throw HoldsPaperBallot(vote.MemberId);
+        }
+
+        return hasVoted ? throw AlreadyVoted(vote) : null;
     }
 
     /// <summary>
@@ -177,8 +216,9 @@ public sealed class Ballot
         EnsureAccepts(vote.Choice);
         var sequence = LogLength + 1;
         var publishedMember = Secret ? null : vote.MemberId.ToString();
-        var hash = BallotChain.Hash(HeadHash, sequence, Id, receiptCode, vote.Choice, publishedMember);
-        var entry = new BallotLogEntry(Id, sequence, receiptCode, vote.Choice, publishedMember, HeadHash, hash);
+        var publishedReceipt = Receipts == ReceiptMode.Linked ? receiptCode : string.Empty;
+        var hash = BallotChain.Hash(HeadHash, sequence, Id, publishedReceipt, vote.Choice, publishedMember);
+        var entry = new BallotLogEntry(Id, sequence, publishedReceipt, vote.Choice, publishedMember, HeadHash, hash);
         switch (vote.Choice)
         {
             case VoteChoice.Yes: Yes++; break;
@@ -189,7 +229,60 @@ public sealed class Ballot
 
         LogLength = sequence;
         HeadHash = hash;
-        return (entry, new BallotParticipation(Id, vote, entry, now));
+        return (entry, new BallotParticipation(Id, vote, entry, receiptCode, Receipts, now));
+    }
+
+    /// <summary>
+    /// Voids a mis-keyed vote before the ballot closes: a new entry of the log says which entry no longer counts and
+    /// why, so the history stays and the chain holds; the counts lose that vote and the member may vote again. Only a
+    /// vote a facilitator entered can be voided: a vote the member cast themselves is theirs alone. The caller holds
+    /// the ballot's row lock.
+    /// </summary>
+    /// <param name="participation">The member's counted vote on this ballot.</param>
+    /// <param name="voided">Its log entry.</param>
+    /// <param name="reason">Why, as stored (validated by <see cref="CheckVoidReason"/>); it is published in the log.</param>
+    /// <exception cref="PreconditionFailedException">The ballot is closed, or the vote was cast by the member.</exception>
+    public BallotLogEntry Void(BallotParticipation participation, BallotLogEntry voided, string reason, string voidedBy, DateTimeOffset now)
+    {
+        if (participation.BallotId != Id || voided.BallotId != Id || voided.Sequence != participation.Sequence || voided.Kind != BallotLogEntryKind.Vote)
+        {
+            throw new ArgumentException("The vote and its entry must be of this ballot and of each other.", nameof(voided));
+        }
+
+        if (State != BallotState.Open)
+        {
+            throw new PreconditionFailedException("BALLOT_STATE", Subject, "A vote can only be voided while the ballot is open.");
+        }
+
+        EnsureEntryOpen();
+        if (participation.Channel == VoteChannel.Direct)
+        {
+            throw new PreconditionFailedException("DIRECT_VOTE", $"{Subject}/members/{participation.MemberId}",
+                "The member cast this vote themselves; only a vote a facilitator entered can be voided.");
+        }
+
+        var sequence = LogLength + 1;
+        var hash = BallotChain.VoidHash(HeadHash, sequence, Id, voided.Sequence, reason);
+        var entry = BallotLogEntry.ForVoid(Id, sequence, voided.Sequence, reason, HeadHash, hash);
+        SetCounts(Tally.Without(voided.Choice));
+        Voided++;
+        LogLength = sequence;
+        HeadHash = hash;
+        participation.MarkVoided(sequence, voidedBy, now);
+        return entry;
+    }
+
+    /// <summary>The answer to a void of a member who has no counted vote on this ballot (none cast, or voided already).</summary>
+    public PreconditionFailedException NoCountedVote(Guid memberId) =>
+        new("NO_COUNTED_VOTE", $"{Subject}/members/{memberId}", "This member has no counted vote on this ballot to void.");
+
+    /// <summary>A void's reason: required, one line, at most 500 characters; published in the log.</summary>
+    /// <returns>The reason as stored (trimmed).</returns>
+    public static string CheckVoidReason(Validation v, string reason) => v.Text(reason, "reason", 500);
+
+    private void SetCounts(Tally tally)
+    {
+        (Yes, No, Abstain, Block) = (tally.Yes, tally.No, tally.Abstain, tally.Block);
     }
 
     /// <summary>
@@ -198,9 +291,10 @@ public sealed class Ballot
     /// </summary>
     /// <param name="committed">This ballot's participations under the vote's request id or by its member.</param>
     public CastReceipt Resolve(Vote vote, IReadOnlyList<BallotParticipation> committed) =>
-        committed.FirstOrDefault(p => p.ClientRequestId == vote.ClientRequestId)?.Replay(vote)
-        ?? throw new AlreadyExistsException("vote", $"{Subject}/members/{vote.MemberId}",
-            "This member has voted on this ballot already; one counted vote per member.");
+        committed.FirstOrDefault(p => p.ClientRequestId == vote.ClientRequestId)?.Replay(vote) ?? throw AlreadyVoted(vote);
+
+    private AlreadyExistsException AlreadyVoted(Vote vote) =>
+        new("vote", $"{Subject}/members/{vote.MemberId}", "This member has voted on this ballot already; one counted vote per member.");
 
     /// <summary>Counts the votes with the ballot's rule and decides the proposal. The caller holds the ballot's row lock.</summary>
     public DecisionOutcome Close(Proposal proposal, DateTimeOffset now)
@@ -215,6 +309,7 @@ public sealed class Ballot
             throw new PreconditionFailedException("BALLOT_STATE", Subject, "The ballot is already closed.");
         }
 
+        EnsurePaperCounted();
         var outcome = DecisionRules.Evaluate(Rule, Tally, Eligible, Roll);
         State = BallotState.Closed;
         ClosedAt = now;
@@ -231,6 +326,8 @@ public sealed class Ballot
         {
             throw new PreconditionFailedException("BALLOT_STATE", Subject, "The ballot is closed.");
         }
+
+        EnsureEntryOpen();
 
         if (!DecisionRules.AllowsChoice(Rule, choice))
         {
@@ -268,13 +365,14 @@ public sealed class BallotParticipation
     {
     }
 
-    internal BallotParticipation(Guid ballotId, Vote vote, BallotLogEntry entry, DateTimeOffset castAt)
+    internal BallotParticipation(Guid ballotId, Vote vote, BallotLogEntry entry, string receiptCode, ReceiptMode receipts, DateTimeOffset castAt)
     {
         BallotId = ballotId;
         MemberId = vote.MemberId;
         ClientRequestId = vote.ClientRequestId;
         RequestFingerprint = vote.Fingerprint;
-        ReceiptCode = entry.ReceiptCode;
+        ReceiptCode = receiptCode;
+        Receipts = receipts;
         Sequence = entry.Sequence;
         EntryHash = entry.EntryHash;
         Channel = vote.Channel;
@@ -291,7 +389,11 @@ public sealed class BallotParticipation
     /// <summary>See <see cref="Vote.Fingerprint"/>.</summary>
     public string RequestFingerprint { get; private set; } = string.Empty;
 
+    /// <summary>The voter's receipt code; on a receipt-free ballot it is kept here only, never in the log.</summary>
     public string ReceiptCode { get; private set; } = string.Empty;
+
+    /// <summary>The ballot's receipt mode, which decides what the receipt may say.</summary>
+    public ReceiptMode Receipts { get; private set; }
 
     public long Sequence { get; private set; }
 
@@ -303,14 +405,45 @@ public sealed class BallotParticipation
 
     public DateTimeOffset CastAt { get; private set; }
 
-    public CastReceipt Receipt(bool replayed) => new(ReceiptCode, Sequence, EntryHash, replayed);
+    /// <summary>The log entry that voided this vote, if a facilitator voided it; a voided vote counts for nothing.</summary>
+    public long? VoidedBySequence { get; private set; }
+
+    public string? VoidedBy { get; private set; }
+
+    public DateTimeOffset? VoidedAt { get; private set; }
+
+    public bool IsCounted => VoidedBySequence is null;
+
+    /// <summary>
+    /// What the voter is given. On a receipt-free ballot only the code: the entry's sequence or hash would point at
+    /// its choice in the published log, which is exactly what the voter must not be able to show.
+    /// </summary>
+    public CastReceipt Receipt(bool replayed) => Receipts == ReceiptMode.Linked
+        ? new(ReceiptCode, Sequence, EntryHash, replayed)
+        : new(ReceiptCode, 0, string.Empty, replayed);
 
     /// <summary>The first receipt again, for a request with this participation's id.</summary>
     /// <exception cref="InvalidArgumentException">The id was used for a different vote.</exception>
-    internal CastReceipt Replay(Vote vote) =>
-        vote.Fingerprint == RequestFingerprint
+    /// <exception cref="PreconditionFailedException">The vote under this id was voided since: it counts no more.</exception>
+    internal CastReceipt Replay(Vote vote)
+    {
+        if (vote.Fingerprint != RequestFingerprint)
+        {
+            throw new InvalidArgumentException("client_request_id", "was already used for a different vote on this ballot");
+        }
+
+        return IsCounted
             ? Receipt(replayed: true)
-            : throw new InvalidArgumentException("client_request_id", "was already used for a different vote on this ballot");
+            : throw new PreconditionFailedException("VOTE_VOIDED", $"ballots/{BallotId}/members/{MemberId}",
+                $"The vote cast under this request id was voided by entry {VoidedBySequence} of the ballot log; cast it again with a new request id.");
+    }
+
+    internal void MarkVoided(long voidSequence, string voidedBy, DateTimeOffset now)
+    {
+        VoidedBySequence = voidSequence;
+        VoidedBy = voidedBy;
+        VoidedAt = now;
+    }
 }
 
 /// <summary>One entry of the append-only ballot log.</summary>
@@ -324,12 +457,68 @@ public sealed class BallotLogEntry
     {
         BallotId = ballotId;
         Sequence = sequence;
+        Kind = BallotLogEntryKind.Vote;
         ReceiptCode = receiptCode;
         Choice = choice;
         MemberId = memberId;
         PreviousHash = previousHash;
         EntryHash = entryHash;
     }
+
+    public BallotLogEntryKind Kind { get; private set; }
+
+    /// <summary>Voids: the sequence of the vote entry that no longer counts.</summary>
+    public long? VoidedSequence { get; private set; }
+
+    /// <summary>Voids: why, as the facilitator gave it.</summary>
+    public string? Reason { get; private set; }
+
+    /// <summary>Paper tallies: the count of the box, with the ballots issued it was reconciled against.</summary>
+    public PaperCount? Paper => Kind == BallotLogEntryKind.PaperTally
+        ? new PaperCount(PaperYes ?? 0, PaperNo ?? 0, PaperAbstain ?? 0, PaperBlock ?? 0, PaperBlank ?? 0, PaperSpoiled ?? 0)
+        : null;
+
+    public int? PaperBallotsIssued { get; private set; }
+
+    // One column per count keeps the log a plain table an auditor can query.
+    private int? PaperYes { get; set; }
+
+    private int? PaperNo { get; set; }
+
+    private int? PaperAbstain { get; set; }
+
+    private int? PaperBlock { get; set; }
+
+    private int? PaperBlank { get; set; }
+
+    private int? PaperSpoiled { get; set; }
+
+    internal static BallotLogEntry ForPaperTally(Guid ballotId, long sequence, PaperCount count, int ballotsIssued, string previousHash, string entryHash) => new()
+    {
+        BallotId = ballotId,
+        Sequence = sequence,
+        Kind = BallotLogEntryKind.PaperTally,
+        PaperYes = count.Yes,
+        PaperNo = count.No,
+        PaperAbstain = count.Abstain,
+        PaperBlock = count.Block,
+        PaperBlank = count.Blank,
+        PaperSpoiled = count.Spoiled,
+        PaperBallotsIssued = ballotsIssued,
+        PreviousHash = previousHash,
+        EntryHash = entryHash,
+    };
+
+    internal static BallotLogEntry ForVoid(Guid ballotId, long sequence, long voidedSequence, string reason, string previousHash, string entryHash) => new()
+    {
+        BallotId = ballotId,
+        Sequence = sequence,
+        Kind = BallotLogEntryKind.Void,
+        VoidedSequence = voidedSequence,
+        Reason = reason,
+        PreviousHash = previousHash,
+        EntryHash = entryHash,
+    };
 
     public Guid BallotId { get; private set; }
 
@@ -352,34 +541,70 @@ public static class BallotChain
 {
     public static readonly string Genesis = new('0', 64);
 
-    public static string Hash(string previousHash, long sequence, Guid ballotId, string receiptCode, VoteChoice choice, string? memberId)
-    {
-        var canonical = string.Create(CultureInfo.InvariantCulture,
-            $"watershed.ballot.v1|{previousHash}|{sequence}|{ballotId:D}|{receiptCode}|{(int)choice}|{memberId ?? string.Empty}");
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
-    }
+    /// <summary>A vote entry's hash; the exact bytes are documented on BallotLogEntry in proposals.proto.</summary>
+    public static string Hash(string previousHash, long sequence, Guid ballotId, string receiptCode, VoteChoice choice, string? memberId) =>
+        Sha256(string.Create(CultureInfo.InvariantCulture,
+            $"watershed.ballot.v1|{previousHash}|{sequence}|{ballotId:D}|{receiptCode}|{(int)choice}|{memberId ?? string.Empty}"));
 
-    /// <summary>Recomputes the chain and the tally; null when any link does not hold.</summary>
+    /// <summary>A void entry's hash; the reason comes last, so a '|' in it cannot shift another field.</summary>
+    public static string VoidHash(string previousHash, long sequence, Guid ballotId, long voidedSequence, string reason) =>
+        Sha256(string.Create(CultureInfo.InvariantCulture,
+            $"watershed.ballot.void.v1|{previousHash}|{sequence}|{ballotId:D}|{voidedSequence}|{reason}"));
+
+    /// <summary>A paper tally entry's hash: the six counts of the box and the ballots issued, in that order.</summary>
+    public static string PaperTallyHash(string previousHash, long sequence, Guid ballotId, PaperCount count, int ballotsIssued) =>
+        Sha256(string.Create(CultureInfo.InvariantCulture,
+            $"watershed.ballot.paper-tally.v1|{previousHash}|{sequence}|{ballotId:D}|{count.Yes}|{count.No}|{count.Abstain}|{count.Block}|{count.Blank}|{count.Spoiled}|{ballotsIssued}"));
+
+    /// <summary>The hash an entry must carry, from its own published fields and the hash before it.</summary>
+    public static string HashOf(BallotLogEntry entry, string previousHash, Guid ballotId) => entry.Kind switch
+    {
+        BallotLogEntryKind.Void => VoidHash(previousHash, entry.Sequence, ballotId, entry.VoidedSequence ?? 0, entry.Reason ?? string.Empty),
+        BallotLogEntryKind.PaperTally => PaperTallyHash(previousHash, entry.Sequence, ballotId, entry.Paper!, entry.PaperBallotsIssued ?? 0),
+        _ => Hash(previousHash, entry.Sequence, ballotId, entry.ReceiptCode, entry.Choice, entry.MemberId),
+    };
+
+    /// <summary>
+    /// Recomputes the chain and the tally; null when any link does not hold, or a void names anything but an earlier
+    /// vote that still counted.
+    /// </summary>
     public static Tally? Verify(Guid ballotId, IEnumerable<BallotLogEntry> entries, string expectedHead)
     {
         var previous = Genesis;
         var tally = Tally.Empty;
+        var counted = new Dictionary<long, VoteChoice>();
         long sequence = 0;
         foreach (var entry in entries)
         {
             sequence++;
-            if (entry.Sequence != sequence || entry.PreviousHash != previous
-                || Hash(previous, entry.Sequence, ballotId, entry.ReceiptCode, entry.Choice, entry.MemberId) != entry.EntryHash)
+            if (entry.Sequence != sequence || entry.PreviousHash != previous || HashOf(entry, previous, ballotId) != entry.EntryHash)
             {
                 return null;
             }
 
-            tally = tally.With(entry.Choice);
+            switch (entry.Kind)
+            {
+                case BallotLogEntryKind.Vote:
+                    tally = tally.With(entry.Choice);
+                    counted[entry.Sequence] = entry.Choice;
+                    break;
+                case BallotLogEntryKind.Void when entry.VoidedSequence is { } voided && counted.Remove(voided, out var choice):
+                    tally = tally.Without(choice);
+                    break;
+                case BallotLogEntryKind.PaperTally when entry.Paper is { } paper:
+                    tally = tally.Plus(paper);
+                    break;
+                default:
+                    return null;
+            }
+
             previous = entry.EntryHash;
         }
 
         return previous == expectedHead ? tally : null;
     }
+
+    private static string Sha256(string canonical) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
 }
 
 /// <summary>Receipt codes voters can read out or write down: Crockford base32 without I, L, O, U.</summary>

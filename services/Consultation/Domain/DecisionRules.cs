@@ -17,6 +17,20 @@ public sealed record Tally(int Yes, int No, int Abstain, int Block)
         VoteChoice.Block => this with { Block = Block + 1 },
         _ => throw new ArgumentOutOfRangeException(nameof(choice), choice, "Unknown vote choice."),
     };
+
+    /// <summary>The counts with a paper box's yes, no, abstain and block ballots (blank and spoiled ones count for no side).</summary>
+    public Tally Plus(PaperCount paper) =>
+        new(Yes + paper.Yes, No + paper.No, Abstain + paper.Abstain, Block + paper.Block);
+
+    /// <summary>The counts without one vote of <paramref name="choice"/>: a voided vote.</summary>
+    public Tally Without(VoteChoice choice) => choice switch
+    {
+        VoteChoice.Yes => this with { Yes = Yes - 1 },
+        VoteChoice.No => this with { No = No - 1 },
+        VoteChoice.Abstain => this with { Abstain = Abstain - 1 },
+        VoteChoice.Block => this with { Block = Block - 1 },
+        _ => throw new ArgumentOutOfRangeException(nameof(choice), choice, "Unknown vote choice."),
+    };
 }
 
 public sealed record DecisionOutcome(bool Approved, int RequiredYes, string Explanation);

@@ -94,6 +94,9 @@ public enum VoteChannel
     Direct = 1,
     RecordedByFacilitator = 2,
     Proxy = 3,
+
+    /// <summary>The member collected a paper ballot for the box (ánfora); it is counted with the box's tally.</summary>
+    PaperBallot = 4,
 }
 
 /// <summary>Whether a ballot publishes who voted what; a space sets the default.</summary>
@@ -101,4 +104,41 @@ public enum BallotSecrecy
 {
     Secret = 1,
     Public = 2,
+}
+
+/// <summary>
+/// Whether a voter's receipt code is published next to their choice. Receipt-free (the default of secret ballots): the
+/// log publishes choices without receipt codes, so a voter can check their vote was counted (VerifyReceipt) but cannot
+/// show anyone what it was. Linked: the log pairs each code with its choice, so a voter can check, and prove, their choice.
+/// </summary>
+public enum ReceiptMode
+{
+    ReceiptFree = 1,
+    Linked = 2,
+}
+
+/// <summary>What an entry of a ballot's log records.</summary>
+public enum BallotLogEntryKind
+{
+    /// <summary>One vote, with its choice.</summary>
+    Vote = 1,
+
+    /// <summary>A facilitator's correction: an earlier vote entry no longer counts.</summary>
+    Void = 2,
+
+    /// <summary>The count of the paper ballots in the box, entered by one facilitator and attested by another.</summary>
+    PaperTally = 3,
+}
+
+/// <summary>Where a ballot's paper count (ánfora) stands.</summary>
+public enum PaperTallyState
+{
+    /// <summary>No count yet: votes and paper ballots may still be taken.</summary>
+    NotRecorded = 1,
+
+    /// <summary>Entered by one facilitator, awaiting another's attestation; entry is closed for everyone.</summary>
+    Entered = 2,
+
+    /// <summary>Attested and in the log and the counts.</summary>
+    Attested = 3,
 }

@@ -16,7 +16,15 @@ public sealed record MinutesDecision(
     int Roll,
     int RequiredYes,
     bool Approved,
-    string LogHeadHash);
+    string LogHeadHash,
+    IReadOnlyList<VoidRecord> Voids,
+    MinutesPaper Paper);
+
+/// <summary>A decision's paper ballots: how many were issued for the box, and its blank and spoiled ballots.</summary>
+public sealed record MinutesPaper(int Issued, int Blank, int Spoiled);
+
+/// <summary>A vote voided before the close: the void's entry, the entry it voided, and why.</summary>
+public sealed record VoidRecord(long Sequence, long VoidedSequence, string Reason);
 
 /// <summary>What the acta records: who was there, whether there was quorum, and each decision.</summary>
 public sealed record MinutesData(
@@ -50,19 +58,25 @@ public static class MinutesRenderer
         text.AppendLine(CultureInfo.InvariantCulture, $"{(es ? "Lugar" : "Place")}: {a.Place}");
         text.AppendLine(CultureInfo.InvariantCulture, $"{(es ? "Convocada para" : "Convened for")}: {When(a.ScheduledAt)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"{(es ? "Apertura" : "Opened")}: {When(a.OpenedAt)} — {(es ? "Cierre" : "Closed")}: {When(a.ClosedAt)}");
-        if (a.Call is { } call)
+        if (a.OpeningQuorum is { } opening)
         {
-            var callName = (es, call) switch
+            var callName = (es, opening.Call) switch
             {
                 (true, AssemblyCall.First) => "primera convocatoria",
                 (true, _) => "segunda convocatoria",
                 (false, AssemblyCall.First) => "first call",
                 _ => "second call",
             };
-            var reached = a.QuorumPresentAtOpen >= a.QuorumRequiredAtOpen;
             text.AppendLine(es
-                ? $"Quórum en {callName}: {a.QuorumPresentAtOpen} presentes de {a.QuorumOnRollAtOpen} habilitados en el padrón; se requerían {a.QuorumRequiredAtOpen}. {(reached ? "Hubo quórum." : "No hubo quórum.")}"
-                : $"Quorum at the {callName}: {a.QuorumPresentAtOpen} present of {a.QuorumOnRollAtOpen} voting members on the roll; {a.QuorumRequiredAtOpen} required. {(reached ? "Quorum was reached." : "Quorum was not reached.")}");
+                ? $"Quórum en {callName}: {opening.Present} presentes de {opening.OnRoll} habilitados en el padrón; se requerían {opening.Required}. {(opening.Reached ? "Hubo quórum." : "No hubo quórum.")}"
+                : $"Quorum at the {callName}: {opening.Present} present of {opening.OnRoll} voting members on the roll; {opening.Required} required. {(opening.Reached ? "Quorum was reached." : "Quorum was not reached.")}");
+        }
+
+        if (a.ClosingQuorum is { } closing)
+        {
+            text.AppendLine(es
+                ? $"Al cierre: {closing.Present} presentes de {closing.OnRoll} habilitados en el padrón."
+                : $"At the close: {closing.Present} present of {closing.OnRoll} voting members on the roll.");
         }
 
         if (a.Agenda.Count > 0)
@@ -103,6 +117,20 @@ public static class MinutesRenderer
             text.AppendLine(es
                 ? $"   Votos: {d.Tally.Yes} a favor, {d.Tally.No} en contra, {d.Tally.Abstain} abstenciones{(d.Rule == DecisionRule.Consensus ? $", {d.Tally.Block} bloqueos" : string.Empty)}; {d.Eligible} habilitados presentes, {d.Roll} en el padrón; votos a favor requeridos: {d.RequiredYes}."
                 : $"   Votes: {d.Tally.Yes} yes, {d.Tally.No} no, {d.Tally.Abstain} abstain{(d.Rule == DecisionRule.Consensus ? $", {d.Tally.Block} block" : string.Empty)}; {d.Eligible} eligible present, {d.Roll} on the roll; yes votes required: {d.RequiredYes}.");
+            if (d.Paper.Issued > 0)
+            {
+                text.AppendLine(es
+                    ? $"   Ánfora: {d.Paper.Issued} cédulas entregadas; {d.Paper.Blank} en blanco y {d.Paper.Spoiled} nulas; conteo ingresado por un miembro del comité y atestiguado por otro."
+                    : $"   Ballot box: {d.Paper.Issued} paper ballots issued; {d.Paper.Blank} blank and {d.Paper.Spoiled} spoiled; count entered by one committee member and attested by another.");
+            }
+
+            foreach (var voided in d.Voids)
+            {
+                text.AppendLine(es
+                    ? $"   Voto anulado antes del cierre: entrada {voided.VoidedSequence} del registro (anulada por la entrada {voided.Sequence}). Motivo: {voided.Reason}"
+                    : $"   Vote voided before the close: log entry {voided.VoidedSequence} (voided by entry {voided.Sequence}). Reason: {voided.Reason}");
+            }
+
             text.AppendLine(CultureInfo.InvariantCulture, $"   {(es ? "Huella del registro de votos" : "Ballot log hash")}: {d.LogHeadHash}");
         }
 

@@ -27,6 +27,9 @@ public sealed class Space
     /// <summary>Ballots are public unless opened as secret; by default they are secret.</summary>
     public bool PublicBallots { get; private set; }
 
+    /// <summary>Whether secret ballots show their counts while voting goes on; by default they hide them until they close.</summary>
+    public bool ShowRunningCounts { get; private set; }
+
     // One override column per proposal type keeps the rules queryable and explicit.
     public DecisionRule? GeneralRule { get; private set; }
 
@@ -42,7 +45,7 @@ public sealed class Space
     /// <param name="secondCallQuorum">Null for the default (at least 30 %).</param>
     /// <exception cref="InvalidArgumentException">The name or an override breaks a rule (all of them are named).</exception>
     public static Space Create(Guid watershedId, string name, SpaceKind kind, QuorumThreshold? firstCallQuorum, QuorumThreshold? secondCallQuorum,
-        bool publicBallots, IReadOnlyList<DecisionRuleOverride> overrides, DateTimeOffset now)
+        bool publicBallots, IReadOnlyList<DecisionRuleOverride> overrides, DateTimeOffset now, bool showRunningCounts = false)
     {
         var v = new Validation();
         var cleanName = CheckName(v, name);
@@ -59,6 +62,7 @@ public sealed class Space
             FirstCallQuorum = firstCallQuorum ?? QuorumThreshold.DefaultFirstCall,
             SecondCallQuorum = secondCallQuorum ?? QuorumThreshold.DefaultSecondCall,
             PublicBallots = publicBallots,
+            ShowRunningCounts = showRunningCounts,
             CreatedAt = now,
         };
         foreach (var o in overrides)

@@ -77,8 +77,7 @@ public sealed class AssemblyGrpcService(ConsultationDbContext db, TimeProvider c
         var ct = context.CancellationToken;
         var (assembly, space, watershed) = await db.AssemblyAsync(id, ct);
         context.Caller().RequireRead(watershed.Code);
-        var quorum = assembly.QuorumNow(space, await db.ElectorateAsync(space.Id, assembly.Id, ct));
-        return new GetAssemblyResponse { Assembly = assembly.ToContract(quorum) };
+        return new GetAssemblyResponse { Assembly = assembly.ToContract(await QuorumAsync(assembly, space, ct)) };
     }
 
     public override async Task<ListAssembliesResponse> ListAssemblies(ListAssembliesRequest request, ServerCallContext context)
@@ -185,7 +184,9 @@ public sealed class AssemblyGrpcService(ConsultationDbContext db, TimeProvider c
             // Ballots open only under this lock, so none can open between this look and the close.
             var assembly = await db.LoadForUpdateAsync<Assembly>(id, "assembly", token);
             var now = clock.GetUtcNow();
-            assembly.Close(await db.AnyBallotOpenAsync(id, token), now);
+            var (_, roll) = assembly.Close(await db.AnyBallotOpenAsync(id, token), space,
+                await db.ElectorateAsync(space.Id, id, token), await db.LiveAttendanceAsync(assembly, token), now);
+            db.AssemblyRoll.AddRange(roll);
             db.AddEvent(new AssemblyClosed
             {
                 AssemblyId = assembly.Id.ToString(),
@@ -209,9 +210,12 @@ public sealed class AssemblyGrpcService(ConsultationDbContext db, TimeProvider c
         var ct = context.CancellationToken;
         var (assembly, space, watershed) = await db.AssemblyAsync(id, ct);
         context.Caller().RequireRead(watershed.Code);
-        var quorum = assembly.QuorumNow(space, await db.ElectorateAsync(space.Id, assembly.Id, ct));
-        return new GetQuorumResponse { Quorum = quorum.ToContract() };
+        return new GetQuorumResponse { Quorum = (await QuorumAsync(assembly, space, ct)).ToContract() };
     }
+
+    /// <summary>A closed assembly's quorum as frozen when it closed; otherwise counted from the roll and attendance now.</summary>
+    private async Task<QuorumCount> QuorumAsync(Assembly assembly, Domain.Space space, CancellationToken ct) =>
+        assembly.FrozenQuorum ?? assembly.QuorumNow(space, await db.ElectorateAsync(space.Id, assembly.Id, ct));
 
     public override async Task<GetMinutesResponse> GetMinutes(GetMinutesRequest request, ServerCallContext context)
     {
@@ -225,6 +229,6 @@ public sealed class AssemblyGrpcService(ConsultationDbContext db, TimeProvider c
         context.Caller().RequireRead(watershed.Code);
 
         var data = await db.MinutesAsync(assembly, space.Name, watershed.Name, ct);
-        return new GetMinutesResponse { Minutes = data.ToContract(), Text = MinutesRenderer.Render(data, language) };
+        return new GetMinutesResponse { Minutes = data.ToContract(await QuorumAsync(assembly, space, ct)), Text = MinutesRenderer.Render(data, language) };
     }
 }

@@ -100,6 +100,7 @@ internal static class Mapping
             FirstCallQuorum = s.FirstCallQuorum.ToContract(),
             SecondCallQuorum = s.SecondCallQuorum.ToContract(),
             PublicBallots = s.PublicBallots,
+            ShowRunningCounts = s.ShowRunningCounts,
         };
         foreach (var type in System.Enum.GetValues<ProposalType>())
         {
@@ -141,7 +142,8 @@ internal static class Mapping
         Reached = q.Reached,
     };
 
-    public static V1.Assembly ToContract(this Assembly a, QuorumCount? quorum = null)
+    /// <param name="live">The quorum now, for an assembly that is not closed (a closed one reports the quorum frozen at its close).</param>
+    public static V1.Assembly ToContract(this Assembly a, QuorumCount? live = null)
     {
         var contract = new V1.Assembly
         {
@@ -154,7 +156,8 @@ internal static class Mapping
             Call = a.Call is { } call ? call.ToContract<AssemblyCall, V1.AssemblyCall>() : V1.AssemblyCall.Unspecified,
             OpenedAt = a.OpenedAt.ToTimestamp(),
             ClosedAt = a.ClosedAt.ToTimestamp(),
-            Quorum = quorum?.ToContract(),
+            Quorum = (a.FrozenQuorum ?? live)?.ToContract(),
+            OpeningQuorum = a.OpeningQuorum?.ToContract(),
         };
         contract.Agenda.AddRange(a.Agenda);
         return contract;
@@ -183,6 +186,7 @@ internal static class Mapping
         return contract;
     }
 
+    /// <summary>A ballot as callers may see it: while it hides its counts, no tally and no log hash (see <see cref="Ballot.CountsHidden"/>).</summary>
     public static V1.Ballot ToContract(this Ballot b) => new()
     {
         Id = b.Id.ToString(),
@@ -193,23 +197,43 @@ internal static class Mapping
         State = b.State.ToContract<BallotState, V1.BallotState>(),
         Eligible = b.Eligible,
         Roll = b.Roll,
-        Tally = new V1.Tally { Yes = b.Yes, No = b.No, Abstain = b.Abstain, Block = b.Block, Cast = b.Tally.Cast },
+        Tally = b.CountsHidden ? null : new V1.Tally { Yes = b.Yes, No = b.No, Abstain = b.Abstain, Block = b.Block, Cast = b.Tally.Cast },
         Result = b.Approved is { } approved
             ? new V1.BallotResult { Approved = approved, RequiredYes = b.RequiredYes ?? 0, Explanation = b.Explanation }
             : null,
-        LogHeadHash = b.HeadHash,
+        LogHeadHash = b.CountsHidden ? string.Empty : b.HeadHash,
         OpenedAt = b.OpenedAt.ToTimestamp(),
         ClosedAt = b.ClosedAt.ToTimestamp(),
+        Voided = b.Voided,
+        TallyHidden = b.CountsHidden,
+        VotesCast = b.Tally.Cast,
+        Receipts = b.Receipts.ToContract<ReceiptMode, V1.ReceiptMode>(),
+        Paper = b.PaperBallotsIssued == 0 ? null : new V1.PaperBallots
+        {
+            BallotsIssued = b.PaperBallotsIssued,
+            TallyState = b.PaperTally.ToContract<PaperTallyState, V1.PaperTallyState>(),
+            Blank = b.CountsHidden ? 0 : b.Blank,
+            Spoiled = b.CountsHidden ? 0 : b.Spoiled,
+        },
     };
 
-    public static V1.BallotLogEntry ToContract(this BallotLogEntry e) => new()
+    /// <param name="countsHidden">The ballot hides its counts: the entry goes without its choice and its hashes.</param>
+    public static V1.BallotLogEntry ToContract(this BallotLogEntry e, bool countsHidden = false) => new()
     {
         Sequence = e.Sequence,
         ReceiptCode = e.ReceiptCode,
-        Choice = e.Choice.ToContract<VoteChoice, V1.VoteChoice>(),
+        Choice = countsHidden ? V1.VoteChoice.Unspecified : e.Choice.ToContract<VoteChoice, V1.VoteChoice>(),
         MemberId = e.MemberId ?? string.Empty,
-        PreviousHash = e.PreviousHash,
-        EntryHash = e.EntryHash,
+        PreviousHash = countsHidden ? string.Empty : e.PreviousHash,
+        EntryHash = countsHidden ? string.Empty : e.EntryHash,
+        Kind = e.Kind.ToContract<BallotLogEntryKind, V1.BallotLogEntryKind>(),
+        VoidedSequence = e.VoidedSequence ?? 0,
+        Reason = e.Reason ?? string.Empty,
+        PaperCount = countsHidden || e.Paper is not { } paper ? null : new V1.PaperCount
+        {
+            Yes = paper.Yes, No = paper.No, Abstain = paper.Abstain, Block = paper.Block, Blank = paper.Blank, Spoiled = paper.Spoiled,
+        },
+        BallotsIssued = e.PaperBallotsIssued ?? 0,
     };
 
     public static V1.Attendance ToContract(this MinutesAttendee a) => new()
@@ -223,29 +247,39 @@ internal static class Mapping
         RecordedAt = a.RecordedAt.ToTimestamp(),
     };
 
-    public static V1.Decision ToContract(this MinutesDecision d) => new()
+    public static V1.Decision ToContract(this MinutesDecision d)
     {
-        ProposalId = d.ProposalId.ToString(),
-        ProposalTitle = d.Title,
-        ProposalType = d.Type.ToContract<ProposalType, V1.ProposalType>(),
-        Rule = d.Rule.ToContract<DecisionRule, V1.DecisionRule>(),
-        Secret = d.Secret,
-        Yes = d.Tally.Yes,
-        No = d.Tally.No,
-        Abstain = d.Tally.Abstain,
-        Block = d.Tally.Block,
-        Eligible = d.Eligible,
-        Roll = d.Roll,
-        RequiredYes = d.RequiredYes,
-        Approved = d.Approved,
-        LogHeadHash = d.LogHeadHash,
-    };
+        var decision = new V1.Decision
+        {
+            ProposalId = d.ProposalId.ToString(),
+            ProposalTitle = d.Title,
+            ProposalType = d.Type.ToContract<ProposalType, V1.ProposalType>(),
+            Rule = d.Rule.ToContract<DecisionRule, V1.DecisionRule>(),
+            Secret = d.Secret,
+            Yes = d.Tally.Yes,
+            No = d.Tally.No,
+            Abstain = d.Tally.Abstain,
+            Block = d.Tally.Block,
+            Eligible = d.Eligible,
+            Roll = d.Roll,
+            RequiredYes = d.RequiredYes,
+            Approved = d.Approved,
+            LogHeadHash = d.LogHeadHash,
+            PaperBallotsIssued = d.Paper.Issued,
+            Blank = d.Paper.Blank,
+            Spoiled = d.Paper.Spoiled,
+        };
+        decision.Voids.AddRange(d.Voids.Select(x => new V1.VoidedVote { Sequence = x.Sequence, VoidedSequence = x.VoidedSequence, Reason = x.Reason }));
+        return decision;
+    }
 
-    public static V1.Minutes ToContract(this MinutesData m)
+    /// <param name="quorum">The assembly's quorum: frozen at its close, or now while it is convened or open.</param>
+    public static V1.Minutes ToContract(this MinutesData m, QuorumCount quorum)
     {
         var minutes = new V1.Minutes
         {
-            Assembly = m.Assembly.ToContract(),
+            Assembly = m.Assembly.ToContract(quorum),
+            Quorum = m.Assembly.OpeningQuorum?.ToContract(),
             SpaceName = m.SpaceName,
             WatershedName = m.WatershedName,
         };

@@ -159,6 +159,7 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         var proposalId = v.Id(request.ProposalId, "proposal_id");
         var rule = v.OptionalEnum(request.Rule, "rule").DefinedOrNull<V1.DecisionRule, Domain.DecisionRule>();
         var secrecy = v.OptionalEnum(request.Secrecy, "secrecy").DefinedOrNull<V1.BallotSecrecy, Domain.BallotSecrecy>();
+        var receipts = v.OptionalEnum(request.Receipts, "receipts").DefinedOrNull<V1.ReceiptMode, Domain.ReceiptMode>();
         v.ThrowIfInvalid();
 
         var ct = context.CancellationToken;
@@ -172,7 +173,7 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
             var assembly = await db.LoadForUpdateAsync<Assembly>(assemblyId, "assembly", token);
             var electorate = await db.ElectorateAsync(space.Id, assemblyId, token);
             var now = clock.GetUtcNow();
-            var (ballot, electors) = Ballot.Open(proposal, assembly, space, electorate, rule, secrecy, now);
+            var (ballot, electors) = Ballot.Open(proposal, assembly, space, electorate, new Domain.BallotOptions(rule, secrecy, receipts), now);
             db.Ballots.Add(ballot);
             db.BallotElectors.AddRange(electors);
             db.AddEvent(new BallotOpened
@@ -220,10 +221,10 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         var (ballot, space, watershed) = await db.BallotAsync(ballotId, ct);
         // Authorised on the ballot before its member is looked up: a ballot of another watershed is refused as such, whatever member is named.
         var actor = context.Caller().Actor(watershed.Code, Roles.Member, Roles.Facilitator);
-        var (member, isElector, earlier) = await db.VoterAsync(ballotId, space.Id, memberId, requestId, ct);
-        var vote = new Vote(memberId, choice!.Value, VoteChannels.Decide(actor, member, requestedChannel), requestId, actor.Subject);
+        var voter = await db.VoterAsync(ballotId, space.Id, memberId, requestId, ct);
+        var vote = new Vote(memberId, choice!.Value, VoteChannels.Decide(actor, voter.Member, requestedChannel), requestId, actor.Subject);
 
-        var receipt = ballot.Admit(vote, earlier, isElector) ?? await AppendAsync(ballot, vote, ct);
+        var receipt = ballot.Admit(vote, voter.Earlier, voter.IsElector, voter.HasVoted, voter.HoldsPaperBallot) ?? await AppendAsync(ballot, vote, ct);
         span?.SetTag("vote.replayed", receipt.Replayed);
         if (receipt.Replayed)
         {
@@ -259,6 +260,14 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
             return await db.InTransactionAsync(async token =>
             {
                 var locked = await db.LoadForUpdateAsync<Ballot>(ballot.Id, "ballot", token);
+
+                // Paper ballots are issued under this lock; only if one was issued since the member was looked at
+                // can it have been theirs, so the common vote pays no extra round trip.
+                if (locked.PaperBallotsIssued != ballot.PaperBallotsIssued && await db.HoldsPaperBallotAsync(ballot.Id, vote.MemberId, token))
+                {
+                    throw locked.HoldsPaperBallot(vote.MemberId);
+                }
+
                 var (entry, participation) = locked.Cast(vote, ReceiptCode.New(), clock.GetUtcNow());
                 db.BallotLog.Add(entry);
                 db.BallotParticipations.Add(participation);
@@ -268,7 +277,8 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
-            // A vote under this request id, or by this member, committed while this one waited for the lock.
+            // A vote under this request id, or by this member, committed while this one waited for the lock: a race,
+            // the only way a vote reaches the unique keys.
             db.ChangeTracker.Clear();
             return ballot.Resolve(vote, await db.ParticipationsAsync(ballot.Id, vote.ClientRequestId, vote.MemberId, ct));
         }
@@ -358,6 +368,11 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         var ct = context.CancellationToken;
         var (ballot, _, watershed) = await db.BallotAsync(ballotId, ct);
         context.Caller().RequireRead(watershed.Code);
+        if (ballot.CountsHidden)
+        {
+            return new GetBallotLogResponse { Length = ballot.LogLength, Withheld = true };
+        }
+
         var limit = request.Limit == 0 ? 1000 : request.Limit;
         var entries = await db.BallotLog.AsNoTracking()
             .Where(e => e.BallotId == ballotId && e.Sequence > request.AfterSequence)
@@ -374,11 +389,155 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         var code = v.Text(request.ReceiptCode, "receipt_code", 16).ToUpperInvariant();
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
-        var (_, _, watershed) = await db.BallotAsync(ballotId, ct);
+        var (ballot, _, watershed) = await db.BallotAsync(ballotId, ct);
         context.Caller().RequireRead(watershed.Code);
-        var entry = await db.BallotLog.AsNoTracking().SingleOrDefaultAsync(e => e.BallotId == ballotId && e.ReceiptCode == code, ct)
+        var participation = await db.BallotParticipations.AsNoTracking().SingleOrDefaultAsync(p => p.BallotId == ballotId && p.ReceiptCode == code, ct)
             ?? throw new NotFoundException("receipt", code);
-        return new VerifyReceiptResponse { Entry = entry.ToContract() };
+        var response = new VerifyReceiptResponse { Counted = participation.IsCounted };
+        if (ballot.Receipts == Domain.ReceiptMode.Linked)
+        {
+            // Only a linked ballot's receipt may point at its entry: on a receipt-free one that would show the choice.
+            var entry = await db.BallotLog.AsNoTracking().SingleAsync(e => e.BallotId == ballotId && e.Sequence == participation.Sequence, ct);
+            response.Entry = entry.ToContract(ballot.CountsHidden);
+            response.VoidedBySequence = participation.VoidedBySequence ?? 0;
+        }
+
+        return response;
+    }
+
+    public override async Task<VoidVoteResponse> VoidVote(VoidVoteRequest request, ServerCallContext context)
+    {
+        var v = new Validation();
+        var ballotId = v.Id(request.BallotId, "ballot_id");
+        var memberId = v.Id(request.MemberId, "member_id");
+        var reason = Ballot.CheckVoidReason(v, request.Reason);
+        v.ThrowIfInvalid();
+
+        using var span = telemetry.StartForBallot("VoidVote", ballotId);
+        var ct = context.CancellationToken;
+        var (_, space, watershed) = await db.BallotAsync(ballotId, ct);
+        var caller = context.Caller();
+        caller.Require(watershed.Code, Roles.Facilitator);
+        await db.MemberAsync(space.Id, memberId, ct);
+        var (ballot, entry) = await db.InTransactionAsync(async token =>
+        {
+            // The ballot's lock: no vote, void or close interleaves with this one.
+            var ballot = await db.LoadForUpdateAsync<Ballot>(ballotId, "ballot", token);
+            var counted = await db.BallotParticipations.SingleOrDefaultAsync(p => p.BallotId == ballotId && p.MemberId == memberId && p.VoidedBySequence == null, token)
+                ?? throw ballot.NoCountedVote(memberId);
+            var voided = await db.BallotLog.SingleAsync(e => e.BallotId == ballotId && e.Sequence == counted.Sequence, token);
+            var entry = ballot.Void(counted, voided, reason, caller.Subject, clock.GetUtcNow());
+            db.BallotLog.Add(entry);
+            await db.SaveChangesAsync(token);
+            return (ballot, entry);
+        }, ct);
+        telemetry.VoteVoided();
+        return new VoidVoteResponse { Entry = entry.ToContract(ballot.CountsHidden), Ballot = ballot.ToContract() };
+    }
+
+    public override async Task<IssuePaperBallotsResponse> IssuePaperBallots(IssuePaperBallotsRequest request, ServerCallContext context)
+    {
+        var v = new Validation();
+        var ballotId = v.Id(request.BallotId, "ballot_id");
+        v.Check(request.MemberIds.Count is >= 1 and <= MaxPaperBallotsPerCall, "member_ids", $"must list 1 to {MaxPaperBallotsPerCall} members");
+        var memberIds = new List<Guid>();
+        for (var i = 0; i < request.MemberIds.Count && i < MaxPaperBallotsPerCall; i++)
+        {
+            var id = v.Id(request.MemberIds[i], $"member_ids[{i}]");
+            if (id != Guid.Empty && memberIds.Contains(id))
+            {
+                v.Add($"member_ids[{i}]", "is given more than once");
+            }
+
+            memberIds.Add(id);
+        }
+
+        v.ThrowIfInvalid();
+        using var span = telemetry.StartForBallot("IssuePaperBallots", ballotId);
+        var ct = context.CancellationToken;
+        var (_, space, watershed) = await db.BallotAsync(ballotId, ct);
+        var caller = context.Caller();
+        caller.Require(watershed.Code, Roles.Facilitator);
+        var (ballot, issued) = await db.InTransactionAsync(async token =>
+        {
+            // The ballot's lock: votes and paper ballots are given under it, so nobody gets both.
+            var ballot = await db.LoadForUpdateAsync<Ballot>(ballotId, "ballot", token);
+            var now = clock.GetUtcNow();
+            var issued = 0;
+            foreach (var member in await db.PaperBallotFactsAsync(ballotId, space.Id, memberIds, token))
+            {
+                if (ballot.IssuePaperBallot(member.MemberId, member.IsElector, member.HasVoted, member.HoldsOne, caller.Subject, now) is { } issue)
+                {
+                    db.PaperBallotIssues.Add(issue);
+                    issued++;
+                }
+            }
+
+            await db.SaveChangesAsync(token);
+            return (ballot, issued);
+        }, ct);
+        telemetry.PaperBallotsIssued(issued);
+        return new IssuePaperBallotsResponse { Ballot = ballot.ToContract() };
+    }
+
+    /// <summary>One call issues the paper ballots of a whole roll, and no more.</summary>
+    private const int MaxPaperBallotsPerCall = 1000;
+
+    public override async Task<RecordPaperTallyResponse> RecordPaperTally(RecordPaperTallyRequest request, ServerCallContext context)
+    {
+        var (ballotId, count) = ValidatePaperTally(request.BallotId, request.Count);
+        using var span = telemetry.StartForBallot("RecordPaperTally", ballotId);
+        var ct = context.CancellationToken;
+        var (_, _, watershed) = await db.BallotAsync(ballotId, ct);
+        var caller = context.Caller();
+        caller.Require(watershed.Code, Roles.Facilitator);
+        var ballot = await db.InTransactionAsync(async token =>
+        {
+            var ballot = await db.LoadForUpdateAsync<Ballot>(ballotId, "ballot", token);
+            var pending = await db.PaperTallies.SingleOrDefaultAsync(t => t.BallotId == ballotId, token);
+            var tally = ballot.EnterPaperTally(pending, count, caller.Subject, clock.GetUtcNow());
+            if (pending is null)
+            {
+                db.PaperTallies.Add(tally);
+            }
+
+            await db.SaveChangesAsync(token);
+            return ballot;
+        }, ct);
+        telemetry.PaperTally("entered");
+        return new RecordPaperTallyResponse { Ballot = ballot.ToContract() };
+    }
+
+    public override async Task<AttestPaperTallyResponse> AttestPaperTally(AttestPaperTallyRequest request, ServerCallContext context)
+    {
+        var (ballotId, count) = ValidatePaperTally(request.BallotId, request.Count);
+        using var span = telemetry.StartForBallot("AttestPaperTally", ballotId);
+        var ct = context.CancellationToken;
+        var (_, _, watershed) = await db.BallotAsync(ballotId, ct);
+        var caller = context.Caller();
+        caller.Require(watershed.Code, Roles.Facilitator);
+        var (ballot, entry) = await db.InTransactionAsync(async token =>
+        {
+            var ballot = await db.LoadForUpdateAsync<Ballot>(ballotId, "ballot", token);
+            var pending = await db.PaperTallies.SingleOrDefaultAsync(t => t.BallotId == ballotId, token);
+            var entry = ballot.AttestPaperTally(pending, count, caller.Subject, clock.GetUtcNow());
+            db.BallotLog.Add(entry);
+            await db.SaveChangesAsync(token);
+            return (ballot, entry);
+        }, ct);
+        telemetry.PaperTally("attested");
+        return new AttestPaperTallyResponse { Ballot = ballot.ToContract(), Entry = entry.ToContract(ballot.CountsHidden) };
+    }
+
+    private static (Guid BallotId, Domain.PaperCount Count) ValidatePaperTally(string rawBallotId, PaperCount? given)
+    {
+        var v = new Validation();
+        var ballotId = v.Id(rawBallotId, "ballot_id");
+        v.Check(given is not null, "count", "is required");
+        var c = given ?? new PaperCount();
+        var count = Domain.PaperCount.From(v, "count", c.Yes, c.No, c.Abstain, c.Block, c.Blank, c.Spoiled);
+        v.ThrowIfInvalid();
+        return (ballotId, count);
     }
 
     public override async Task<ListBallotParticipantsResponse> ListBallotParticipants(ListBallotParticipantsRequest request, ServerCallContext context)
@@ -390,8 +549,14 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         var ct = context.CancellationToken;
         var (ballot, _, watershed) = await db.BallotAsync(ballotId, ct);
         context.Caller().Require(watershed.Code, Roles.Facilitator);
-        var rows = await db.BallotParticipations.AsNoTracking()
+        // Counted votes and paper ballots collected for the box: each elector appears at most once.
+        var votes = db.BallotParticipations.AsNoTracking()
+            .Where(p => p.BallotId == ballotId && p.VoidedBySequence == null)
+            .Select(p => new { p.MemberId, p.Channel, p.RecordedBy });
+        var paper = db.PaperBallotIssues.AsNoTracking()
             .Where(p => p.BallotId == ballotId)
+            .Select(p => new { p.MemberId, Channel = Domain.VoteChannel.PaperBallot, RecordedBy = p.IssuedBy });
+        var rows = await votes.Concat(paper)
             .Join(db.Members, p => p.MemberId, m => m.Id, (p, m) => new { Participation = p, m.PersonId })
             .Join(db.Persons, x => x.PersonId, person => person.Id, (x, person) => new { x.Participation, person.FullName })
             .OrderBy(x => x.FullName).ThenBy(x => x.Participation.MemberId)

@@ -34,7 +34,7 @@ public sealed class SpaceGrpcService(ConsultationDbContext db, TimeProvider cloc
         var watershed = await db.WatershedAsync(watershedId, ct);
         context.Caller().Require(watershed.Code, Roles.Facilitator);
         var space = Space.Create(watershedId, request.Name, request.Kind.ToDomain<V1.SpaceKind, Domain.SpaceKind>(), first, second, rules.PublicBallots,
-            [.. overrides.Select(o => new DecisionRuleOverride(o.Type!.Value, o.Rule!.Value))], clock.GetUtcNow());
+            [.. overrides.Select(o => new DecisionRuleOverride(o.Type!.Value, o.Rule!.Value))], clock.GetUtcNow(), rules.ShowRunningCounts);
         db.Spaces.Add(space);
         await db.SaveChangesAsync(ct);
         return new CreateSpaceResponse { Space = space.ToContract() };

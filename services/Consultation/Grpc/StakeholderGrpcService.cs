@@ -22,6 +22,11 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
         context.Caller().RequireAdmin();
 
         var ct = context.CancellationToken;
+        if (await db.Watersheds.AnyAsync(w => w.Code == code, ct))
+        {
+            throw WatershedExists(code);
+        }
+
         var watershed = WatershedEntity.Create(request.Code, request.Name, request.Region, request.District, clock.GetUtcNow());
         db.Watersheds.Add(watershed);
         try
@@ -30,7 +35,7 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
-            // The unique key on the code decides, so a request that races another gets the same answer as one that came second.
+            // A request that raced another with the same code and lost gets the same answer as one that came second.
             throw WatershedExists(code);
         }
 
@@ -76,6 +81,11 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
         var ct = context.CancellationToken;
         var watershed = await db.WatershedAsync(watershedId, ct);
         context.Caller().Require(watershed.Code, Roles.Facilitator);
+        if (await db.Organizations.AnyAsync(o => o.WatershedId == watershedId && o.Name == name, ct))
+        {
+            throw OrganizationExists(name);
+        }
+
         var organization = Organization.Create(watershedId, request.Name, request.Kind.ToDomain<V1.OrganizationKind, Domain.OrganizationKind>(), clock.GetUtcNow());
         db.Organizations.Add(organization);
         try
@@ -84,7 +94,7 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
-            // The unique key on (watershed, name) decides, whether the other request came first or raced this one.
+            // A request that raced another with the same name and lost gets the same answer as one that came second.
             throw OrganizationExists(name);
         }
 

@@ -35,10 +35,13 @@ public sealed class AssemblyVotingTests : PostgresApiTest
             await s.RecordVoteAsync(ballot, s.Voters[i], choices[i]);
         }
 
+        // A secret ballot says how many have voted, not what, until it closes.
         var live = (await s.Facilitator.Proposals.GetBallotAsync(new GetBallotRequest { BallotId = ballot.Id })).Ballot;
-        Assert.Equal(new Tally { Yes = 4, No = 1, Abstain = 1, Cast = 6 }, live.Tally);
+        Assert.Equal((true, 6), (live.TallyHidden, live.VotesCast));
+        Assert.Null(live.Tally);
 
         var closed = await s.Facilitator.Proposals.CloseBallotAsync(new CloseBallotRequest { BallotId = ballot.Id });
+        Assert.Equal(new Tally { Yes = 4, No = 1, Abstain = 1, Cast = 6 }, closed.Ballot.Tally);
         Assert.True(closed.Ballot.Result.Approved); // 4 yes ≥ 4 = ⌊7/2⌋+1
         Assert.Equal(4, closed.Ballot.Result.RequiredYes);
         Assert.Equal(ProposalState.Approved, closed.Proposal.State);
@@ -126,7 +129,7 @@ public sealed class AssemblyVotingTests : PostgresApiTest
         await GrpcStatusAssert.InvalidArgumentAsync(() => s.RecordVoteAsync(ballot, s.Voters[0], VoteChoice.Block), "choice");
 
         var after = (await s.Facilitator.Proposals.GetBallotAsync(new GetBallotRequest { BallotId = ballot.Id })).Ballot;
-        Assert.Equal(0, after.Tally.Cast);
+        Assert.Equal(0, after.VotesCast);
         var log = await s.Facilitator.Proposals.GetBallotLogAsync(new GetBallotLogRequest { BallotId = ballot.Id });
         Assert.Empty(log.Entries);
     }
@@ -150,7 +153,12 @@ public sealed class AssemblyVotingTests : PostgresApiTest
     {
         var s = await Scenario.CreateAsync(App, voters: 5);
         await s.OpenAssemblyAsync(present: 5);
-        var secret = await s.OpenBallotAsync(await s.ProposalOnAgendaAsync(ProposalType.General, "Secreta"));
+        // Receipts linked to their choices, as a secret ballot may ask for (receipt-free is its default).
+        var secret = (await s.Facilitator.Proposals.OpenBallotAsync(new OpenBallotRequest
+        {
+            ProposalId = (await s.ProposalOnAgendaAsync(ProposalType.General, "Secreta")).Id,
+            Receipts = ReceiptMode.Linked,
+        })).Ballot;
         var publicBallot = await s.OpenBallotAsync(await s.ProposalOnAgendaAsync(ProposalType.General, "Pública"), secrecy: BallotSecrecy.Public);
         var receipts = new List<VoteReceipt>();
         foreach (var (voter, i) in s.Voters.Select((v, i) => (v, i)))
@@ -159,6 +167,9 @@ public sealed class AssemblyVotingTests : PostgresApiTest
             receipts.Add((await s.RecordVoteAsync(secret, voter, choice)).Receipt);
             await s.RecordVoteAsync(publicBallot, voter, choice, $"pub-{voter.Id}");
         }
+
+        // The secret ballot publishes its log once closed.
+        await s.Facilitator.Proposals.CloseBallotAsync(new CloseBallotRequest { BallotId = secret.Id });
 
         var secretLog = await s.Facilitator.Proposals.GetBallotLogAsync(new GetBallotLogRequest { BallotId = secret.Id });
         Assert.Equal(5, secretLog.Length);

@@ -47,7 +47,7 @@ public sealed class AuthorisationTests : PostgresApiTest
         var rosa = App.ClientsFor(TestTokens.Member(Guid.Parse(_s.Voters[0].PersonId), "pomacanchi"));
 
         var own = await rosa.Proposals.CastVoteAsync(new CastVoteRequest { BallotId = ballot.Id, MemberId = _s.Voters[0].Id, Choice = VoteChoice.Yes, ClientRequestId = "rosa-phone-1" });
-        Assert.Equal(1, own.Receipt.Sequence);
+        Assert.Matches("^[0-9A-Z]{5}-[0-9A-Z]{5}$", own.Receipt.ReceiptCode);
         await GrpcStatusAssert.ThrowsAsync(StatusCode.PermissionDenied, () =>
             rosa.Proposals.CastVoteAsync(new CastVoteRequest { BallotId = ballot.Id, MemberId = _s.Voters[1].Id, Choice = VoteChoice.No, ClientRequestId = "rosa-phone-2" }).ResponseAsync);
         // A facilitator cannot pass a recorded vote off as the member's own.
@@ -55,7 +55,7 @@ public sealed class AuthorisationTests : PostgresApiTest
             _s.Facilitator.Proposals.CastVoteAsync(new CastVoteRequest { BallotId = ballot.Id, MemberId = _s.Voters[1].Id, Choice = VoteChoice.No, ClientRequestId = "facilitator-1", Channel = VoteChannel.Direct }).ResponseAsync,
             "channel");
         var live = (await _s.Facilitator.Proposals.GetBallotAsync(new GetBallotRequest { BallotId = ballot.Id })).Ballot;
-        Assert.Equal(1, live.Tally.Cast);
+        Assert.Equal(1, live.VotesCast);
 
         // The facilitator's audit shows who voted and how, never what.
         await _s.RecordVoteAsync(ballot, _s.Voters[2], VoteChoice.No);

@@ -105,6 +105,7 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         ["GetProposal"] = (f => f.Scenario.Facilitator.Proposals.GetProposalAsync(new GetProposalRequest()).ResponseAsync, ["proposal_id"]),
         ["ListProposals"] = (f => f.Scenario.Facilitator.Proposals.ListProposalsAsync(new ListProposalsRequest { State = (ProposalState)77 }).ResponseAsync, ["space_id", "state"]),
         ["OpenBallot"] = (f => f.Scenario.Facilitator.Proposals.OpenBallotAsync(new OpenBallotRequest { ProposalId = NotAnId, Rule = (DecisionRule)9 }).ResponseAsync, ["proposal_id", "rule"]),
+        ["OpenBallot unknown receipt mode"] = (f => f.Scenario.Facilitator.Proposals.OpenBallotAsync(new OpenBallotRequest { ProposalId = f.Ballot.ProposalId, Receipts = (ReceiptMode)7 }).ResponseAsync, ["receipts"]),
         ["CastVote empty"] = (f => f.Scenario.Facilitator.Proposals.CastVoteAsync(new CastVoteRequest()).ResponseAsync, ["ballot_id", "member_id", "choice", "client_request_id"]),
         ["CastVote short request id"] = (f => f.Scenario.Facilitator.Proposals.CastVoteAsync(new CastVoteRequest { BallotId = f.Ballot.Id, MemberId = f.Scenario.Voters[0].Id, Choice = VoteChoice.Yes, ClientRequestId = "abc" }).ResponseAsync, ["client_request_id"]),
         ["CloseBallot"] = (f => f.Scenario.Facilitator.Proposals.CloseBallotAsync(new CloseBallotRequest { BallotId = NotAnId }).ResponseAsync, ["ballot_id"]),
@@ -112,6 +113,34 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         ["GetBallotLog"] = (f => f.Scenario.Facilitator.Proposals.GetBallotLogAsync(new GetBallotLogRequest { BallotId = f.Ballot.Id, AfterSequence = -1, Limit = -1 }).ResponseAsync, ["after_sequence", "limit"]),
         ["ListBallotParticipants"] = (f => f.Scenario.Facilitator.Proposals.ListBallotParticipantsAsync(new ListBallotParticipantsRequest { BallotId = NotAnId, Page = new PageRequest { PageSize = -3 } }).ResponseAsync, ["ballot_id", "page.page_size"]),
         ["VerifyReceipt"] = (f => f.Scenario.Facilitator.Proposals.VerifyReceiptAsync(new VerifyReceiptRequest { BallotId = f.Ballot.Id }).ResponseAsync, ["receipt_code"]),
+        ["VoidVote empty"] = (f => f.Scenario.Facilitator.Proposals.VoidVoteAsync(new VoidVoteRequest()).ResponseAsync, ["ballot_id", "member_id", "reason"]),
+        ["VoidVote reason of two lines"] = (f => f.Scenario.Facilitator.Proposals.VoidVoteAsync(new VoidVoteRequest
+        {
+            BallotId = f.Ballot.Id, MemberId = NotAnId, Reason = "Tecla equivocada\nera NO",
+        }).ResponseAsync, ["member_id", "reason"]),
+        ["VoidVote reason too long"] = (f => f.Scenario.Facilitator.Proposals.VoidVoteAsync(new VoidVoteRequest
+        {
+            BallotId = f.Ballot.Id, MemberId = f.Scenario.Voters[0].Id, Reason = new string('x', 501),
+        }).ResponseAsync, ["reason"]),
+        ["IssuePaperBallots empty"] = (f => f.Scenario.Facilitator.Proposals.IssuePaperBallotsAsync(new IssuePaperBallotsRequest()).ResponseAsync, ["ballot_id", "member_ids"]),
+        ["IssuePaperBallots bad and repeated members"] = (f => f.Scenario.Facilitator.Proposals.IssuePaperBallotsAsync(new IssuePaperBallotsRequest
+        {
+            BallotId = f.Ballot.Id, MemberIds = { f.Scenario.Voters[0].Id, NotAnId, f.Scenario.Voters[0].Id },
+        }).ResponseAsync, ["member_ids[1]", "member_ids[2]"]),
+        ["IssuePaperBallots too many"] = (f => f.Scenario.Facilitator.Proposals.IssuePaperBallotsAsync(new IssuePaperBallotsRequest
+        {
+            BallotId = f.Ballot.Id, MemberIds = { Enumerable.Range(0, 1001).Select(_ => Guid.NewGuid().ToString()) },
+        }).ResponseAsync, ["member_ids"]),
+        ["RecordPaperTally empty"] = (f => f.Scenario.Facilitator.Proposals.RecordPaperTallyAsync(new RecordPaperTallyRequest()).ResponseAsync, ["ballot_id", "count"]),
+        ["RecordPaperTally negative and huge counts"] = (f => f.Scenario.Facilitator.Proposals.RecordPaperTallyAsync(new RecordPaperTallyRequest
+        {
+            BallotId = f.Ballot.Id, Count = new PaperCount { Yes = -1, Spoiled = int.MaxValue },
+        }).ResponseAsync, ["count.yes", "count.spoiled"]),
+        ["AttestPaperTally empty"] = (f => f.Scenario.Facilitator.Proposals.AttestPaperTallyAsync(new AttestPaperTallyRequest { BallotId = NotAnId }).ResponseAsync, ["ballot_id", "count"]),
+        ["AttestPaperTally negative count"] = (f => f.Scenario.Facilitator.Proposals.AttestPaperTallyAsync(new AttestPaperTallyRequest
+        {
+            BallotId = f.Ballot.Id, Count = new PaperCount { Blank = -2, No = 100_001 },
+        }).ResponseAsync, ["count.no", "count.blank"]),
         ["ListSpaceContacts"] = (f => f.Scenario.Facilitator.Contacts.ListSpaceContactsAsync(new ListSpaceContactsRequest { SpaceId = NotAnId, Page = new PageRequest { PageSize = -1 } }).ResponseAsync, ["space_id", "page.page_size"]),
         ["ListDeadLetters"] = (f => f.Scenario.Admin.DeadLetters.ListDeadLettersAsync(new Watershed.Events.V1.ListDeadLettersRequest { Page = new PageRequest { PageToken = "forged" } }).ResponseAsync, ["page.page_token"]),
     };

@@ -11,7 +11,9 @@ public sealed class CastVoteIdempotencyTests : PostgresApiTest
     {
         var s = await Scenario.CreateAsync(App, voters: voters);
         await s.OpenAssemblyAsync(present: voters);
-        return (s, await s.OpenBallotAsync(await s.ProposalOnAgendaAsync(ProposalType.General)));
+
+        // Public, so the live counts and the log can be read while votes arrive.
+        return (s, await s.OpenBallotAsync(await s.ProposalOnAgendaAsync(ProposalType.General), secrecy: BallotSecrecy.Public));
     }
 
     [Fact]

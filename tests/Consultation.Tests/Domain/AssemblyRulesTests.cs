@@ -39,16 +39,34 @@ public sealed class AssemblyRulesTests
     public void An_assembly_with_an_open_ballot_cannot_close()
     {
         var assembly = Samples.OpenAssembly(_space, Samples.Electorate(3, 3));
-        var refused = Assert.Throws<PreconditionFailedException>(() => assembly.Close(anyBallotOpen: true, Samples.Now));
+        var refused = Assert.Throws<PreconditionFailedException>(() => Samples.Close(assembly, _space, anyBallotOpen: true));
         Assert.Equal(("BALLOT_OPEN", $"assemblies/{assembly.Id}"), (refused.Type, refused.Subject));
         Assert.Equal(AssemblyState.Open, assembly.State);
-        assembly.Close(anyBallotOpen: false, Samples.Now);
+        Samples.Close(assembly, _space);
         Assert.Equal((AssemblyState.Closed, Samples.Now), (assembly.State, assembly.ClosedAt));
     }
 
     [Fact]
+    public void Closing_freezes_the_quorum_then_and_the_attendance_it_is_given()
+    {
+        var assembly = Samples.OpenAssembly(_space, Samples.Electorate(10, 6));
+        Assert.Null(assembly.FrozenQuorum);
+        var rosa = new MinutesAttendee(Guid.NewGuid(), Guid.NewGuid(), "Rosa Quispe", MemberRole.VotingMember, true, true, Samples.Now);
+        var (quorum, roll) = assembly.Close(false, _space, Samples.Electorate(10, 4), [rosa], Samples.Now);
+
+        // More than half of 10 needs 6: reached at the opening, not at the close.
+        Assert.Equal(new QuorumCount(AssemblyCall.First, 10, 4, 6, false), quorum);
+        Assert.Equal(quorum, assembly.FrozenQuorum);
+        Assert.Equal(quorum, assembly.ClosingQuorum);
+        Assert.Equal(new QuorumCount(AssemblyCall.First, 10, 6, 6, true), assembly.OpeningQuorum);
+        var entry = Assert.Single(roll);
+        Assert.Equal(assembly.Id, entry.AssemblyId);
+        Assert.Equal(rosa, entry.ToAttendee());
+    }
+
+    [Fact]
     public void Only_an_open_assembly_closes() =>
-        Assert.Equal("ASSEMBLY_STATE", Assert.Throws<PreconditionFailedException>(() => Samples.ConvenedAssembly(_space).Close(false, Samples.Now)).Type);
+        Assert.Equal("ASSEMBLY_STATE", Assert.Throws<PreconditionFailedException>(() => Samples.Close(Samples.ConvenedAssembly(_space), _space)).Type);
 
     [Fact]
     public void Attendance_is_one_record_per_member_updated_on_each_arrival_and_departure()
@@ -70,7 +88,7 @@ public sealed class AssemblyRulesTests
         gone.Leave(Samples.Now);
         Assert.Equal("MEMBER_STATE", Assert.Throws<PreconditionFailedException>(() => assembly.RecordAttendance(gone, null, true, "f", Samples.Now)).Type);
 
-        assembly.Close(false, Samples.Now);
+        Samples.Close(assembly, _space);
         Assert.Equal("ASSEMBLY_STATE", Assert.Throws<PreconditionFailedException>(() => assembly.RecordAttendance(Samples.Member(_space), null, true, "f", Samples.Now)).Type);
     }
 

@@ -21,7 +21,7 @@ public sealed class BallotOpeningTests
     public void A_land_use_change_cannot_be_put_to_a_weaker_rule(DecisionRule weaker)
     {
         var (space, assembly, proposal, electorate) = Ready(ProposalType.LandUseChange);
-        var refused = Assert.Throws<InvalidArgumentException>(() => Ballot.Open(proposal, assembly, space, electorate, weaker, null, Samples.Now));
+        var refused = Assert.Throws<InvalidArgumentException>(() => Ballot.Open(proposal, assembly, space, electorate, new BallotOptions(weaker), Samples.Now));
         Assert.Equal(["rule"], refused.Violations.Select(v => v.Field));
         Assert.Equal(ProposalState.OnAgenda, proposal.State);
     }
@@ -30,7 +30,7 @@ public sealed class BallotOpeningTests
     public void A_land_use_change_is_decided_by_two_thirds_of_the_roll_by_default()
     {
         var (space, assembly, proposal, electorate) = Ready(ProposalType.LandUseChange);
-        var (ballot, _) = Ballot.Open(proposal, assembly, space, electorate, null, null, Samples.Now);
+        var (ballot, _) = Ballot.Open(proposal, assembly, space, electorate, new BallotOptions(), Samples.Now);
         Assert.Equal(DecisionRule.TwoThirdsOfRoll, ballot.Rule);
     }
 
@@ -81,7 +81,7 @@ public sealed class BallotOpeningTests
 
         var assembly = Samples.OpenAssembly(space, electorate);
         var proposal = Samples.OnAgenda(space, assembly);
-        var (ballot, electors) = Ballot.Open(proposal, assembly, space, electorate, null, null, Samples.Now);
+        var (ballot, electors) = Ballot.Open(proposal, assembly, space, electorate, new BallotOptions(), Samples.Now);
         Assert.Equal((3, 4), (ballot.Eligible, ballot.Roll));
         Assert.Equal([rosa, juan, delegado], electors.Select(e => e.MemberId));
         Assert.All(electors, e => Assert.Equal(ballot.Id, e.BallotId));
@@ -96,7 +96,7 @@ public sealed class BallotOpeningTests
     public void Ballots_are_secret_unless_the_space_or_the_facilitator_makes_them_public(bool publicSpace, BallotSecrecy? asked, bool secret)
     {
         var (space, assembly, proposal, electorate) = Ready(ProposalType.General, Samples.Space(publicBallots: publicSpace));
-        var (ballot, _) = Ballot.Open(proposal, assembly, space, electorate, null, asked, Samples.Now);
+        var (ballot, _) = Ballot.Open(proposal, assembly, space, electorate, new BallotOptions(Secrecy: asked), Samples.Now);
         Assert.Equal(secret, ballot.Secret);
     }
 
@@ -107,7 +107,7 @@ public sealed class BallotOpeningTests
         var electorate = Samples.Electorate(onRoll: 10, present: 5); // more than half of 10 is 6
         var assembly = Samples.OpenAssembly(space, electorate);
         var proposal = Samples.OnAgenda(space, assembly);
-        var refused = Assert.Throws<PreconditionFailedException>(() => Ballot.Open(proposal, assembly, space, electorate, null, null, Samples.Now));
+        var refused = Assert.Throws<PreconditionFailedException>(() => Ballot.Open(proposal, assembly, space, electorate, new BallotOptions(), Samples.Now));
         Assert.Equal("QUORUM", refused.Type);
         Assert.Equal("No quorum: 5 voting members present, 6 required at the first call.", refused.Message);
         Assert.Equal(ProposalState.OnAgenda, proposal.State);
@@ -120,7 +120,7 @@ public sealed class BallotOpeningTests
         var electorate = Samples.Electorate(3, 3);
         var assembly = Samples.ConvenedAssembly(space);
         var proposal = Samples.OnAgenda(space, assembly);
-        var refused = Assert.Throws<PreconditionFailedException>(() => Ballot.Open(proposal, assembly, space, electorate, null, null, Samples.Now));
+        var refused = Assert.Throws<PreconditionFailedException>(() => Ballot.Open(proposal, assembly, space, electorate, new BallotOptions(), Samples.Now));
         Assert.Equal(("ASSEMBLY_STATE", $"assemblies/{assembly.Id}"), (refused.Type, refused.Subject));
     }
 

@@ -32,4 +32,10 @@ public sealed class EnumTwinsTests
     [Fact] public void VoteChannel() => EnumTwins.AssertTwins<V1.VoteChannel, D.VoteChannel>();
 
     [Fact] public void BallotSecrecy() => EnumTwins.AssertTwins<V1.BallotSecrecy, D.BallotSecrecy>();
+
+    [Fact] public void PaperTallyState() => EnumTwins.AssertTwins<V1.PaperTallyState, D.PaperTallyState>();
+
+    [Fact] public void ReceiptMode() => EnumTwins.AssertTwins<V1.ReceiptMode, D.ReceiptMode>();
+
+    [Fact] public void BallotLogEntryKind() => EnumTwins.AssertTwins<V1.BallotLogEntryKind, D.BallotLogEntryKind>();
 }

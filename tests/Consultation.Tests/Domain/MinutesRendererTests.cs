@@ -22,7 +22,7 @@ public sealed class MinutesRendererTests
             ],
             [
                 new MinutesDecision(Guid.NewGuid(), "Cambio de uso en Sallma", ProposalType.LandUseChange, DecisionRule.TwoThirdsOfRoll,
-                    true, new Tally(5, 0, 0, 0), 5, 12, 8, false, new string('a', 64)),
+                    true, new Tally(5, 0, 0, 0), 5, 12, 8, false, new string('a', 64), [new VoidRecord(4, 2, "Tecla equivocada")], new MinutesPaper(12, 1, 2)),
             ]);
     }
 
@@ -37,6 +37,8 @@ public sealed class MinutesRendererTests
         Assert.Contains("1. Cambio de uso en Sallma — RECHAZADA", text, StringComparison.Ordinal);
         Assert.Contains("Regla: dos tercios del total de comuneros del padrón; votación secreta.", text, StringComparison.Ordinal);
         Assert.Contains("votos a favor requeridos: 8", text, StringComparison.Ordinal);
+        Assert.Contains("Ánfora: 12 cédulas entregadas; 1 en blanco y 2 nulas;", text, StringComparison.Ordinal);
+        Assert.Contains("Voto anulado antes del cierre: entrada 2 del registro (anulada por la entrada 4). Motivo: Tecla equivocada", text, StringComparison.Ordinal);
         // 19:30 UTC is 14:30 in Peru.
         Assert.Contains("Apertura: 28/11/2026 14:30", text, StringComparison.Ordinal);
     }

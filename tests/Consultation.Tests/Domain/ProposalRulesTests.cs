@@ -97,7 +97,7 @@ public sealed class ProposalRulesTests
     {
         var electorate = Samples.Electorate(3, 3);
         var closed = Samples.OpenAssembly(_space, electorate);
-        closed.Close(anyBallotOpen: false, Samples.Now);
+        Samples.Close(closed, _space);
         var proposal = Samples.Draft(_space);
         proposal.Submit(Samples.Facilitator);
         Assert.Equal("ASSEMBLY_STATE", Assert.Throws<PreconditionFailedException>(() => proposal.PlaceOnAgenda(closed)).Type);

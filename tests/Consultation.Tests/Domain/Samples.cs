@@ -37,6 +37,10 @@ internal static class Samples
         return assembly;
     }
 
+    /// <summary>Closes an assembly whose roll is <paramref name="electorate"/> (three voters all present by default) and whose acta lists nobody.</summary>
+    public static (QuorumCount Quorum, IReadOnlyList<AssemblyRollEntry> Roll) Close(Assembly assembly, Space space, bool anyBallotOpen = false, Electorate? electorate = null) =>
+        assembly.Close(anyBallotOpen, space, electorate ?? Electorate(3, 3), [], Now);
+
     public static Proposal Draft(Space space, ProposalType type = ProposalType.General, params (string Kind, string Id)[] references) =>
         Proposal.Create(space, "Reforestar la cabecera de cuenca", "", type, Community(space), null, references, Facilitator, Now);
 
@@ -49,14 +53,15 @@ internal static class Samples
     }
 
     /// <summary>An open ballot on a fresh proposal in an open assembly where everyone on the roll is present.</summary>
+    /// <remarks>Receipts are linked unless asked otherwise, so an entry can be followed from its receipt.</remarks>
     public static (Ballot Ballot, Proposal Proposal, IReadOnlyList<BallotElector> Electors) OpenBallot(
-        int voters, DecisionRule? rule = null, BallotSecrecy? secrecy = BallotSecrecy.Secret)
+        int voters, DecisionRule? rule = null, BallotSecrecy? secrecy = BallotSecrecy.Secret, ReceiptMode? receipts = ReceiptMode.Linked, Space? space = null)
     {
-        var space = Space();
+        space ??= Space();
         var electorate = Electorate(voters, voters);
         var assembly = OpenAssembly(space, electorate);
         var proposal = OnAgenda(space, assembly);
-        var (ballot, electors) = Ballot.Open(proposal, assembly, space, electorate, rule, secrecy, Now);
+        var (ballot, electors) = Ballot.Open(proposal, assembly, space, electorate, new BallotOptions(rule, secrecy, receipts), Now);
         return (ballot, proposal, electors);
     }
 

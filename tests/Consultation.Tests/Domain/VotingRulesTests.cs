@@ -63,9 +63,20 @@ public sealed class VotingRulesTests
     {
         var (ballot, _, electors) = Samples.OpenBallot(3);
         var outsider = Guid.NewGuid();
-        var refused = Assert.Throws<PreconditionFailedException>(() => ballot.Admit(Samples.Vote(outsider, VoteChoice.Yes), earlier: null, isElector: false));
+        var refused = Assert.Throws<PreconditionFailedException>(() => ballot.Admit(Samples.Vote(outsider, VoteChoice.Yes), earlier: null, isElector: false, hasVoted: false));
         Assert.Equal(("NOT_ELIGIBLE", $"members/{outsider}"), (refused.Type, refused.Subject));
-        Assert.Null(ballot.Admit(Samples.Vote(electors[0].MemberId, VoteChoice.Yes), earlier: null, isElector: true));
+        Assert.Null(ballot.Admit(Samples.Vote(electors[0].MemberId, VoteChoice.Yes), earlier: null, isElector: true, hasVoted: false));
+    }
+
+    [Fact]
+    public void A_member_who_has_voted_is_refused_a_second_vote_under_another_request_id()
+    {
+        var (ballot, _, electors) = Samples.OpenBallot(3);
+        ballot.Cast(Samples.Vote(electors[0].MemberId, VoteChoice.No), ReceiptCode.New(), Samples.Now);
+        var refused = Assert.Throws<AlreadyExistsException>(() =>
+            ballot.Admit(Samples.Vote(electors[0].MemberId, VoteChoice.Yes, "request-0002"), earlier: null, isElector: true, hasVoted: true));
+        Assert.Equal("vote", refused.ResourceType);
+        Assert.Equal(new Tally(0, 1, 0, 0), ballot.Tally);
     }
 
     [Fact]
@@ -75,7 +86,7 @@ public sealed class VotingRulesTests
         var vote = Samples.Vote(electors[0].MemberId, VoteChoice.No);
         var (entry, participation) = ballot.Cast(vote, "AAAAA-BBBBB", Samples.Now);
 
-        var replay = ballot.Admit(vote, participation, isElector: true);
+        var replay = ballot.Admit(vote, participation, isElector: true, hasVoted: true);
 
         Assert.Equal(new CastReceipt("AAAAA-BBBBB", 1, entry.EntryHash, Replayed: true), replay);
         Assert.Equal(new Tally(0, 1, 0, 0), ballot.Tally);
@@ -87,7 +98,7 @@ public sealed class VotingRulesTests
         var (ballot, _, electors) = Samples.OpenBallot(3);
         var (_, participation) = ballot.Cast(Samples.Vote(electors[0].MemberId, VoteChoice.No), ReceiptCode.New(), Samples.Now);
         var refused = Assert.Throws<InvalidArgumentException>(() =>
-            ballot.Admit(Samples.Vote(electors[0].MemberId, VoteChoice.Yes), participation, isElector: true));
+            ballot.Admit(Samples.Vote(electors[0].MemberId, VoteChoice.Yes), participation, isElector: true, hasVoted: true));
         Assert.Equal(["client_request_id"], refused.Violations.Select(v => v.Field));
     }
 
@@ -97,7 +108,7 @@ public sealed class VotingRulesTests
         var (ballot, _, electors) = Samples.OpenBallot(3);
         var (_, participation) = ballot.Cast(Samples.Vote(electors[0].MemberId, VoteChoice.No), ReceiptCode.New(), Samples.Now);
         var refused = Assert.Throws<InvalidArgumentException>(() =>
-            ballot.Admit(Samples.Vote(electors[1].MemberId, VoteChoice.No), participation, isElector: true));
+            ballot.Admit(Samples.Vote(electors[1].MemberId, VoteChoice.No), participation, isElector: true, hasVoted: false));
         Assert.Equal(["client_request_id"], refused.Violations.Select(v => v.Field));
     }
 

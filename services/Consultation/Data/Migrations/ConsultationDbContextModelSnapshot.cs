@@ -47,10 +47,19 @@ namespace Watershed.Consultation.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<int?>("QuorumOnRollAtClose")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("QuorumOnRollAtOpen")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("QuorumPresentAtClose")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("QuorumPresentAtOpen")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("QuorumRequiredAtClose")
                         .HasColumnType("integer");
 
                     b.Property<int?>("QuorumRequiredAtOpen")
@@ -76,6 +85,38 @@ namespace Watershed.Consultation.Data.Migrations
                         .IsDescending(false, true, false);
 
                     b.ToTable("assemblies", (string)null);
+                });
+
+            modelBuilder.Entity("Watershed.Consultation.Domain.AssemblyRollEntry", b =>
+                {
+                    b.Property<Guid>("AssemblyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("FullName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Present")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("integer");
+
+                    b.HasKey("AssemblyId", "MemberId");
+
+                    b.HasIndex("MemberId");
+
+                    b.ToTable("assembly_roll", (string)null);
                 });
 
             modelBuilder.Entity("Watershed.Consultation.Domain.AttendanceRecord", b =>
@@ -119,6 +160,9 @@ namespace Watershed.Consultation.Data.Migrations
                     b.Property<Guid>("AssemblyId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("Blank")
+                        .HasColumnType("integer");
+
                     b.Property<int>("Block")
                         .HasColumnType("integer");
 
@@ -147,8 +191,20 @@ namespace Watershed.Consultation.Data.Migrations
                     b.Property<DateTimeOffset>("OpenedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("PaperBallotsIssued")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PaperCounted")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PaperTally")
+                        .HasColumnType("integer");
+
                     b.Property<Guid>("ProposalId")
                         .HasColumnType("uuid");
+
+                    b.Property<int>("Receipts")
+                        .HasColumnType("integer");
 
                     b.Property<int?>("RequiredYes")
                         .HasColumnType("integer");
@@ -162,7 +218,16 @@ namespace Watershed.Consultation.Data.Migrations
                     b.Property<bool>("Secret")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("ShowsRunningCounts")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Spoiled")
+                        .HasColumnType("integer");
+
                     b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Voided")
                         .HasColumnType("integer");
 
                     b.Property<int>("Yes")
@@ -209,26 +274,101 @@ namespace Watershed.Consultation.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
                     b.Property<string>("MemberId")
                         .HasMaxLength(36)
                         .HasColumnType("character varying(36)");
+
+                    b.Property<int?>("PaperAbstain")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("PaperBallotsIssued")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("PaperBlank")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("PaperBlock")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("PaperNo")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("PaperSpoiled")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("PaperYes")
+                        .HasColumnType("integer");
 
                     b.Property<string>("PreviousHash")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<string>("ReceiptCode")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<long?>("VoidedSequence")
+                        .HasColumnType("bigint");
+
                     b.HasKey("BallotId", "Sequence");
 
                     b.HasIndex("BallotId", "ReceiptCode")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"ReceiptCode\" <> ''");
 
                     b.ToTable("ballot_log", (string)null);
+                });
+
+            modelBuilder.Entity("Watershed.Consultation.Domain.BallotPaperTally", b =>
+                {
+                    b.Property<Guid>("BallotId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Abstain")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("AttestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AttestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Blank")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Block")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("EnteredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EnteredBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("No")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Spoiled")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Yes")
+                        .HasColumnType("integer");
+
+                    b.HasKey("BallotId");
+
+                    b.ToTable("ballot_paper_tallies", (string)null);
                 });
 
             modelBuilder.Entity("Watershed.Consultation.Domain.BallotParticipation", b =>
@@ -236,8 +376,8 @@ namespace Watershed.Consultation.Data.Migrations
                     b.Property<Guid>("BallotId")
                         .HasColumnType("uuid");
 
-                    b.Property<Guid>("MemberId")
-                        .HasColumnType("uuid");
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
 
                     b.Property<DateTimeOffset>("CastAt")
                         .HasColumnType("timestamp with time zone");
@@ -255,10 +395,16 @@ namespace Watershed.Consultation.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("ReceiptCode")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<int>("Receipts")
+                        .HasColumnType("integer");
 
                     b.Property<string>("RecordedBy")
                         .IsRequired()
@@ -270,14 +416,28 @@ namespace Watershed.Consultation.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<long>("Sequence")
+                    b.Property<DateTimeOffset?>("VoidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("VoidedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long?>("VoidedBySequence")
                         .HasColumnType("bigint");
 
-                    b.HasKey("BallotId", "MemberId");
+                    b.HasKey("BallotId", "Sequence");
 
                     b.HasIndex("MemberId");
 
                     b.HasIndex("BallotId", "ClientRequestId")
+                        .IsUnique();
+
+                    b.HasIndex("BallotId", "MemberId")
+                        .IsUnique()
+                        .HasFilter("\"VoidedBySequence\" IS NULL");
+
+                    b.HasIndex("BallotId", "ReceiptCode")
                         .IsUnique();
 
                     b.ToTable("ballot_participations", (string)null);
@@ -348,6 +508,29 @@ namespace Watershed.Consultation.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("organizations", (string)null);
+                });
+
+            modelBuilder.Entity("Watershed.Consultation.Domain.PaperBallotIssue", b =>
+                {
+                    b.Property<Guid>("BallotId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("IssuedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("BallotId", "MemberId");
+
+                    b.HasIndex("MemberId");
+
+                    b.ToTable("ballot_paper_issues", (string)null);
                 });
 
             modelBuilder.Entity("Watershed.Consultation.Domain.Person", b =>
@@ -527,6 +710,9 @@ namespace Watershed.Consultation.Data.Migrations
                         .HasColumnType("integer");
 
                     b.Property<bool>("PublicBallots")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("ShowRunningCounts")
                         .HasColumnType("boolean");
 
                     b.Property<Guid>("WatershedId")
@@ -737,6 +923,21 @@ namespace Watershed.Consultation.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Watershed.Consultation.Domain.AssemblyRollEntry", b =>
+                {
+                    b.HasOne("Watershed.Consultation.Domain.Assembly", null)
+                        .WithMany()
+                        .HasForeignKey("AssemblyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Watershed.Consultation.Domain.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Watershed.Consultation.Domain.AttendanceRecord", b =>
                 {
                     b.HasOne("Watershed.Consultation.Domain.Assembly", null)
@@ -791,6 +992,15 @@ namespace Watershed.Consultation.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Watershed.Consultation.Domain.BallotPaperTally", b =>
+                {
+                    b.HasOne("Watershed.Consultation.Domain.Ballot", null)
+                        .WithOne()
+                        .HasForeignKey("Watershed.Consultation.Domain.BallotPaperTally", "BallotId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Watershed.Consultation.Domain.BallotParticipation", b =>
                 {
                     b.HasOne("Watershed.Consultation.Domain.Ballot", null)
@@ -831,6 +1041,21 @@ namespace Watershed.Consultation.Data.Migrations
                     b.HasOne("Watershed.Consultation.Domain.Watershed", null)
                         .WithMany()
                         .HasForeignKey("WatershedId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Watershed.Consultation.Domain.PaperBallotIssue", b =>
+                {
+                    b.HasOne("Watershed.Consultation.Domain.Ballot", null)
+                        .WithMany()
+                        .HasForeignKey("BallotId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Watershed.Consultation.Domain.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
