@@ -94,6 +94,14 @@ public sealed class ConsultationMatrixWorld : IAsyncLifetime
 
     public async Task<Ballot> OpenBallotAsync() =>
         await A.OpenBallotAsync(await A.ProposalOnAgendaAsync(ProposalType.General, $"Propuesta {Next()}"));
+
+    /// <summary>An open ballot where one elector collected a paper ballot.</summary>
+    public async Task<Ballot> PaperBallotAsync()
+    {
+        var ballot = await OpenBallotAsync();
+        await A.Facilitator.Proposals.IssuePaperBallotsAsync(new IssuePaperBallotsRequest { BallotId = ballot.Id, MemberIds = { A.Voters[2].Id } });
+        return ballot;
+    }
 }
 
 /// <summary>
@@ -167,6 +175,22 @@ public sealed class AuthorizationMatrixTests(ConsultationMatrixWorld world, ITes
         .Add("ProposalService/GetBallotLog", w => new GetBallotLogRequest { BallotId = w.Ballot.Id })
         .Add("ProposalService/VerifyReceipt", w => new VerifyReceiptRequest { BallotId = w.Ballot.Id, ReceiptCode = w.Receipt })
         .Add("ProposalService/ListBallotParticipants", w => new ListBallotParticipantsRequest { BallotId = w.Ballot.Id })
+        .Add("ProposalService/VoidVote", async w =>
+        {
+            var ballot = await w.OpenBallotAsync();
+            await w.A.RecordVoteAsync(ballot, w.A.Voters[2], VoteChoice.Yes, $"matrix-void-{w.Next()}");
+            return new VoidVoteRequest { BallotId = ballot.Id, MemberId = w.A.Voters[2].Id, Reason = "Tecla equivocada" };
+        })
+        .Add("ProposalService/IssuePaperBallots", async w => new IssuePaperBallotsRequest { BallotId = (await w.OpenBallotAsync()).Id, MemberIds = { w.A.Voters[2].Id } })
+        .Add("ProposalService/RecordPaperTally", async w => new RecordPaperTallyRequest { BallotId = (await w.PaperBallotAsync()).Id, Count = new PaperCount { Yes = 1 } })
+        .Add("ProposalService/AttestPaperTally", async w =>
+        {
+            // Entered by a third member of the electoral committee, so every facilitator or admin may attest it.
+            var ballot = await w.PaperBallotAsync();
+            var committee = w.App.ClientsFor(TestTokens.Create("committee@test", ["facilitator"], ["pomacanchi"]));
+            await committee.Proposals.RecordPaperTallyAsync(new RecordPaperTallyRequest { BallotId = ballot.Id, Count = new PaperCount { Yes = 1 } });
+            return new AttestPaperTallyRequest { BallotId = ballot.Id, Count = new PaperCount { Yes = 1 } };
+        })
         .Add("ContactService/ListSpaceContacts", w => new ListSpaceContactsRequest { SpaceId = w.A.Space.Id })
         .AddCommonRows();
 
@@ -275,6 +299,31 @@ public sealed class AuthorizationMatrixTests(ConsultationMatrixWorld world, ITes
             {
                 BallotId = (await w.OpenBallotAsync()).Id, MemberId = w.Of(foreign).Voters[2].Id, Choice = VoteChoice.No,
                 ClientRequestId = $"foreign-{w.Next()}", Channel = VoteChannel.RecordedByFacilitator,
+            }, StatusCode.NotFound)
+            .Add("ProposalService/VoidVote", "ballot_id", Facilitator, async (w, foreign) =>
+            {
+                if (foreign)
+                {
+                    return new VoidVoteRequest { BallotId = w.OtherBallot.Id, MemberId = w.A.Voters[2].Id, Reason = "Tecla equivocada" };
+                }
+
+                var ballot = await w.OpenBallotAsync();
+                await w.A.RecordVoteAsync(ballot, w.A.Voters[2], VoteChoice.Yes, $"foreign-void-{w.Next()}");
+                return new VoidVoteRequest { BallotId = ballot.Id, MemberId = w.A.Voters[2].Id, Reason = "Tecla equivocada" };
+            }, StatusCode.PermissionDenied)
+            .Add("ProposalService/VoidVote", "member_id", Facilitator, async (w, foreign) =>
+            {
+                var ballot = await w.OpenBallotAsync();
+                await w.A.RecordVoteAsync(ballot, w.A.Voters[2], VoteChoice.Yes, $"foreign-void-{w.Next()}");
+                return new VoidVoteRequest { BallotId = ballot.Id, MemberId = w.Of(foreign).Voters[2].Id, Reason = "Tecla equivocada" };
+            }, StatusCode.NotFound)
+            .Add("ProposalService/IssuePaperBallots", "ballot_id", Facilitator, async (w, foreign) => new IssuePaperBallotsRequest
+            {
+                BallotId = foreign ? w.OtherBallot.Id : (await w.OpenBallotAsync()).Id, MemberIds = { w.A.Voters[2].Id },
+            }, StatusCode.PermissionDenied)
+            .Add("ProposalService/IssuePaperBallots", "member_ids", Facilitator, async (w, foreign) => new IssuePaperBallotsRequest
+            {
+                BallotId = (await w.OpenBallotAsync()).Id, MemberIds = { w.Of(foreign).Voters[2].Id },
             }, StatusCode.NotFound);
     }
 

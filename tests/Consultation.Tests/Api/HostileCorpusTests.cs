@@ -134,6 +134,24 @@ public sealed class HostileCorpusTests(ITestOutputHelper output)
         .Seed("GetBallotLog", w => new GetBallotLogRequest { BallotId = w.Ballot.Id, AfterSequence = 0, Limit = 10 })
         .Seed("VerifyReceipt", w => new VerifyReceiptRequest { BallotId = w.Ballot.Id, ReceiptCode = w.ReceiptCode })
         .Seed("ListBallotParticipants", w => new ListBallotParticipantsRequest { BallotId = w.Ballot.Id, Page = new PageRequest { PageSize = 10 } })
+        .SeedAsync("VoidVote", async w =>
+        {
+            var ballot = await FreshBallotAsync(w);
+            await w.Scenario.RecordVoteAsync(ballot, w.Scenario.Voters[2], VoteChoice.Yes, "corpus-void");
+            return new VoidVoteRequest { BallotId = ballot.Id, MemberId = w.Scenario.Voters[2].Id, Reason = "Tecla equivocada" };
+        }, fresh: true)
+        .SeedAsync("IssuePaperBallots", async w => new IssuePaperBallotsRequest { BallotId = (await FreshBallotAsync(w)).Id, MemberIds = { w.Scenario.Voters[2].Id } }, fresh: true)
+        .SeedAsync("RecordPaperTally", async w => new RecordPaperTallyRequest
+        {
+            BallotId = (await PaperBallotAsync(w)).Id, Count = new PaperCount { Yes = 1 },
+        }, fresh: true)
+        .SeedAsync("AttestPaperTally", async w =>
+        {
+            // Entered by the facilitator; the corpus's admin attests it.
+            var ballot = await PaperBallotAsync(w);
+            await w.Scenario.Facilitator.Proposals.RecordPaperTallyAsync(new RecordPaperTallyRequest { BallotId = ballot.Id, Count = new PaperCount { Yes = 1 } });
+            return new AttestPaperTallyRequest { BallotId = ballot.Id, Count = new PaperCount { Yes = 1 } };
+        }, fresh: true)
         .Seed("ListSpaceContacts", w => new ListSpaceContactsRequest { SpaceId = w.SpaceId, Page = new PageRequest { PageSize = 10 } })
         .Seed("ListDeadLetters", _ => new ListDeadLettersRequest { Page = new PageRequest { PageSize = 10 } })
         .SeedDaprAppCallback("consultation");
@@ -195,4 +213,15 @@ public sealed class HostileCorpusTests(ITestOutputHelper output)
 
     private static async Task<Proposal> SubmittedAsync(World w) =>
         (await w.Scenario.Facilitator.Proposals.SubmitProposalAsync(new SubmitProposalRequest { ProposalId = (await DraftAsync(w)).Id })).Proposal;
+
+    private static async Task<Ballot> FreshBallotAsync(World w) =>
+        await w.Scenario.OpenBallotAsync(await w.Scenario.ProposalOnAgendaAsync(ProposalType.General, "Limpieza de la bocatoma"));
+
+    /// <summary>A fresh open ballot where one elector collected a paper ballot.</summary>
+    private static async Task<Ballot> PaperBallotAsync(World w)
+    {
+        var ballot = await FreshBallotAsync(w);
+        await w.Scenario.Facilitator.Proposals.IssuePaperBallotsAsync(new IssuePaperBallotsRequest { BallotId = ballot.Id, MemberIds = { w.Scenario.Voters[2].Id } });
+        return ballot;
+    }
 }
