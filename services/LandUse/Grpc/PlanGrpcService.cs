@@ -265,6 +265,7 @@ public sealed partial class PlanGrpcService(
             OutsideAreaHa = o.OutsideHectares,
             OutsideFraction = o.OutsideFraction,
             LooksSwapped = o.LooksSwapped,
+            BoundaryLooksSwapped = o.BoundaryLooksSwapped,
         }));
         return response;
     }

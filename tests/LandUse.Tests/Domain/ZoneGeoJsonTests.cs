@@ -77,7 +77,7 @@ public sealed class ZoneGeoJsonTests
         Assert.Equal(
         [
             ("features[1].geometry", "NOGEOM: The feature has no geometry."),
-            ("features[2].geometry", "POINT: A zone must be a Polygon or MultiPolygon, not Point."),
+            ("features[2].geometry", "POINT: A zone or boundary must be a Polygon or MultiPolygon, not Point."),
             ("features[3].geometry", "BOWTIE: Self-intersection at lon -71.575000, lat -14.045000."),
             ("features[4].category", "CAT: Unknown category 'agricola'; expected one of productive, protection_and_conservation, special_treatment, recovery, urban_industrial."),
             ("features[5].uses[1].rating", "RATING: Rating 'maybe' is not one of recommended, recommended_with_restrictions, not_recommended."),

@@ -6,13 +6,19 @@ using Watershed.ServiceDefaults.Errors;
 
 namespace Watershed.LandUse.Domain.Exchange;
 
-/// <summary>One GeoJSON geometry object (RFC 7946, WGS84 lon/lat) as it travels in a request or a response.</summary>
+/// <summary>
+/// One GeoJSON geometry object (RFC 7946, WGS84 lon/lat) as it travels in a request, a response or a file. A request's
+/// geometry and a file's feature geometry are read by the same code, so one fault is described in the same words
+/// wherever it comes from, and named once.
+/// </summary>
 public static class GeometryJson
 {
-    private static readonly JsonSerializerOptions Options = new()
+    internal static JsonSerializerOptions Options { get; } = new()
     {
         Converters = { new GeoJsonConverterFactory(PolygonalGeometry.Factory) },
     };
+
+    private const string Required = "A GeoJSON Polygon or MultiPolygon geometry is required.";
 
     /// <summary>
     /// The geometry, or the violation naming <paramref name="field"/> when the text is not a GeoJSON geometry a
@@ -22,20 +28,58 @@ public static class GeometryJson
     {
         if (string.IsNullOrWhiteSpace(json))
         {
-            return (null, new FieldViolation(field, "A GeoJSON Polygon or MultiPolygon geometry is required."));
+            return (null, new FieldViolation(field, Required));
         }
 
         try
         {
-            var geometry = JsonSerializer.Deserialize<Geometry>(json, Options);
-            return geometry is null
-                ? (null, new FieldViolation(field, "A GeoJSON Polygon or MultiPolygon geometry is required."))
-                : (geometry, PolygonalGeometry.Check(geometry, field));
+            using var document = JsonDocument.Parse(json);
+            return Read(document.RootElement, field);
         }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or NotSupportedException)
+        catch (JsonException ex)
         {
             return (null, new FieldViolation(field, $"Not a GeoJSON geometry: {TextRules.Echo(ex.Message, 300)}"));
         }
+    }
+
+    /// <summary>A geometry object already parsed as JSON (a request's text or a file's feature member).</summary>
+    public static (Geometry? Geometry, FieldViolation? Violation) Read(JsonElement element, string field)
+    {
+        if (element.ValueKind == JsonValueKind.Null)
+        {
+            return (null, new FieldViolation(field, "The feature has no geometry."));
+        }
+
+        var type = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
+            ? t.GetString()
+            : null;
+        if (type is "Feature" or "FeatureCollection")
+        {
+            return (null, new FieldViolation(field,
+                $"A geometry object is expected here, not a {type}: give its \"geometry\" member (a whole layer is imported with ImportPlanVersionZones)."));
+        }
+
+        if (type is not ("Polygon" or "MultiPolygon"))
+        {
+            return (null, new FieldViolation(field,
+                $"A zone or boundary must be a Polygon or MultiPolygon, not {(type is null ? "an untyped geometry" : TextRules.Echo(type))}."));
+        }
+
+        Geometry geometry;
+        try
+        {
+            geometry = element.Deserialize<Geometry>(Options) ?? throw new JsonException("The geometry is null.");
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or InvalidCastException or IndexOutOfRangeException or NotSupportedException)
+        {
+            // NTS refuses an open ring while building it, so the closure rule surfaces here, not in IsValidOp.
+            var message = ex.Message.Contains("closed", StringComparison.OrdinalIgnoreCase)
+                ? "A ring is not closed: its last position must repeat the first."
+                : $"The coordinates cannot be read as a {type}: {TextRules.Echo(ex.Message, 300)}";
+            return (null, new FieldViolation(field, message));
+        }
+
+        return PolygonalGeometry.Check(geometry, field) is { } invalid ? (null, invalid) : (geometry, null);
     }
 
     public static string Write(Geometry geometry) => JsonSerializer.Serialize(geometry, Options);

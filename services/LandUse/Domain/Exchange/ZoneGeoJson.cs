@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Unicode;
 using NetTopologySuite.Geometries;
-using NetTopologySuite.IO.Converters;
 using Watershed.LandUse.Domain.Spatial;
 using Watershed.ServiceDefaults.Errors;
 
@@ -28,11 +27,6 @@ public sealed record ZoneImport(IReadOnlyList<Zone> Zones, IReadOnlyList<FieldVi
 public static class ZoneGeoJson
 {
     public const int MaxFeatures = PlanVersion.MaxZones;
-
-    private static readonly JsonSerializerOptions GeometryJson = new()
-    {
-        Converters = { new GeoJsonConverterFactory(PolygonalGeometry.Factory) },
-    };
 
     private static readonly string[] Wgs84Names = ["urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "EPSG:4326", "urn:ogc:def:crs:EPSG::4326"];
 
@@ -156,10 +150,13 @@ public static class ZoneGeoJson
             faults.Add((i, Feature(i, label, "geometry", ZoneLayout.Describe(outside))));
         }
 
+        // By feature, then in the zone's field order (Zone.FaultOrder), then as found: the same file is always answered alike.
         return faults.Count == 0
             ? new ZoneImport([.. zones.Select(z => z.Zone)], [])
-            : new ZoneImport([], [.. faults.OrderBy(f => f.Index).Select(f => f.Fault)]);
+            : new ZoneImport([], [.. faults.OrderBy(f => f.Index).ThenBy(f => Zone.FaultOrder(FieldOf(f.Fault, f.Index))).Select(f => f.Fault)]);
     }
+
+    private static string FieldOf(FieldViolation fault, int index) => fault.Field[$"features[{index}].".Length..];
 
     private static FieldViolation Feature(int index, string? label, string field, string description) =>
         new($"features[{index}].{field}", label is null ? description : $"{TextRules.Echo(label)}: {description}");
@@ -267,39 +264,16 @@ public static class ZoneGeoJson
 
     private static Geometry? ReadGeometry(JsonElement feature, List<FieldViolation> faults)
     {
-        if (!feature.TryGetProperty("geometry", out var element) || element.ValueKind == JsonValueKind.Null)
+        if (!feature.TryGetProperty("geometry", out var element))
         {
             faults.Add(new("geometry", "The feature has no geometry."));
             return null;
         }
 
-        var type = element.ValueKind == JsonValueKind.Object ? Text(element, "type") : null;
-        if (type is not ("Polygon" or "MultiPolygon"))
+        var (geometry, fault) = GeometryJson.Read(element, "geometry");
+        if (fault is not null)
         {
-            faults.Add(new("geometry", $"A zone must be a Polygon or MultiPolygon, not {(type is null ? "an untyped geometry" : TextRules.Echo(type))}."));
-            return null;
-        }
-
-        Geometry geometry;
-        try
-        {
-            geometry = element.Deserialize<Geometry>(GeometryJson)
-                ?? throw new JsonException("The geometry is null.");
-        }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or InvalidCastException or IndexOutOfRangeException)
-        {
-            // NTS refuses an open ring while building it, so the closure rule surfaces here, not in IsValidOp.
-            var message = ex.Message.Contains("closed", StringComparison.OrdinalIgnoreCase)
-                ? "A ring is not closed: its last position must repeat the first."
-                : $"The coordinates cannot be read as a {type}: {TextRules.Echo(ex.Message, 300)}";
-            faults.Add(new("geometry", message));
-            return null;
-        }
-
-        if (PolygonalGeometry.Check(geometry, "geometry") is { } invalid)
-        {
-            faults.Add(invalid);
-            return null;
+            faults.Add(fault);
         }
 
         return geometry;
@@ -405,7 +379,7 @@ public static class ZoneGeoJson
         json.WriteNumber("area_ha", Math.Round(zone.AreaHectares, 4));
         json.WriteEndObject();
         json.WritePropertyName("geometry");
-        JsonSerializer.Serialize(json, zone.Geometry, GeometryJson);
+        JsonSerializer.Serialize(json, zone.Geometry, GeometryJson.Options);
         json.WriteEndObject();
     }
 
