@@ -154,8 +154,8 @@ public sealed class PlanVersion
     /// <exception cref="InvalidArgumentException">
     /// Every fault of the file, named by its path in the file ("features[3].geometry"; "" for the file as a whole).
     /// </exception>
-    /// <returns>The zones imported.</returns>
-    public IReadOnlyList<Zone> ImportZones(ReadOnlyMemory<byte> geoJson, WatershedUnit watershed)
+    /// <returns>The zones imported, and the properties of the file that were not.</returns>
+    public ZoneImport ImportZones(ReadOnlyMemory<byte> geoJson, WatershedUnit watershed)
     {
         RequireDraft("edited");
         var import = ZoneGeoJson.Read(geoJson, watershed);
@@ -166,7 +166,7 @@ public sealed class PlanVersion
 
         _zones.Clear();
         _zones.AddRange(import.Zones);
-        return import.Zones;
+        return import;
     }
 
     internal static IReadOnlyList<string> CheckContent(PlanHorizon horizon, IReadOnlyList<string> goals)

@@ -198,21 +198,26 @@ public sealed partial class PlanGrpcService(
         v.Check(!request.Geojson.IsEmpty, "geojson", "is required: a GeoJSON FeatureCollection");
         v.ThrowIfInvalid();
         using var span = telemetry.StartImport(versionId);
-        var (version, watershed, zones) = await ChangeVersionAsync(versionId, context, (plan, version, watershed) =>
+        var (version, watershed, import) = await ChangeVersionAsync(versionId, context, (plan, version, watershed) =>
         {
             span?.SetTag("plan.id", plan.Id.ToString());
             try
             {
-                return (version, watershed, version.ImportZones(request.Geojson.Memory, watershed).Count);
+                return (version, watershed, version.ImportZones(request.Geojson.Memory, watershed));
             }
             catch (InvalidArgumentException ex)
             {
                 throw ex.Under("geojson");
             }
         });
-        span?.SetTag("zone.count", zones);
-        telemetry.ZonesImported(zones, watershed.Code);
-        return new ImportPlanVersionZonesResponse { PlanVersion = version.ToContract() };
+        span?.SetTag("zone.count", import.Zones.Count);
+        telemetry.ZonesImported(import.Zones.Count, watershed.Code);
+        var response = new ImportPlanVersionZonesResponse { PlanVersion = version.ToContract() };
+        response.IgnoredProperties.AddRange(import.IgnoredProperties.Select(p => new V1.IgnoredProperty
+        {
+            Name = p.Name, FeatureCount = p.FeatureCount, FirstFeature = p.FirstFeature,
+        }));
+        return response;
     }
 
     public override async Task<ExportPlanVersionResponse> ExportPlanVersion(ExportPlanVersionRequest request, ServerCallContext context)

@@ -39,7 +39,8 @@ public sealed class GeometryFaultTests(LandUseBadInputFixture fixture) : IClassF
         var data = new TheoryData<string, string>();
         foreach (var fault in Faults.Keys)
         {
-            foreach (var rpc in Rpcs)
+            // A boundary may be given as a Feature (QGIS's export of a layer): that fault is a zone's only.
+            foreach (var rpc in Rpcs.Where(r => fault != "a feature" || !r.Contains("WatershedUnit", StringComparison.Ordinal)))
             {
                 data.Add(fault, rpc);
             }

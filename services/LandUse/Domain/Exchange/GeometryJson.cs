@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
+using NetTopologySuite.Operation.Union;
 using Watershed.LandUse.Domain.Spatial;
 using Watershed.ServiceDefaults.Errors;
 
@@ -42,10 +43,89 @@ public static class GeometryJson
         }
     }
 
+    /// <summary>
+    /// A watershed boundary: a geometry object, or a whole layer as QGIS exports it, a Feature or a FeatureCollection
+    /// (WGS84 only). The features' polygons are dissolved into one boundary (a watershed drawn as several adjoining
+    /// micro-watersheds is their union); their properties are not read, a boundary has no attributes. Each faulty
+    /// feature is named by its path under <paramref name="field"/> ("boundary_geojson.features[2].geometry").
+    /// </summary>
+    public static (Geometry? Geometry, IReadOnlyList<FieldViolation> Violations) ParseBoundary(string? json, string field)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return (null, [new FieldViolation(field, Required)]);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            var type = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            if (type == "Feature")
+            {
+                var (geometry, violation) = Read(root.TryGetProperty("geometry", out var member) ? member : default, field);
+                return (geometry, violation is null ? [] : [violation]);
+            }
+
+            return type == "FeatureCollection" ? ReadLayer(root, field) : Single(Read(root, field));
+        }
+        catch (JsonException ex)
+        {
+            return (null, [new FieldViolation(field, $"Not a GeoJSON geometry, Feature or FeatureCollection: {TextRules.Echo(ex.Message, 300)}")]);
+        }
+    }
+
+    private static (Geometry?, IReadOnlyList<FieldViolation>) Single((Geometry? Geometry, FieldViolation? Violation) read) =>
+        (read.Geometry, read.Violation is null ? [] : [read.Violation]);
+
+    private static (Geometry?, IReadOnlyList<FieldViolation>) ReadLayer(JsonElement collection, string field)
+    {
+        if (ZoneGeoJson.DeclaredCrs(collection) is { } crs && !ZoneGeoJson.Wgs84Names.Contains(crs, StringComparer.OrdinalIgnoreCase))
+        {
+            return (null, [new FieldViolation(field, $"The layer declares CRS {TextRules.Echo(crs)}; GeoJSON must be WGS84 longitude/latitude (EPSG:4326): reproject it before export.")]);
+        }
+
+        if (!collection.TryGetProperty("features", out var features) || features.ValueKind != JsonValueKind.Array || features.GetArrayLength() == 0)
+        {
+            return (null, [new FieldViolation(field, "The FeatureCollection has no features.")]);
+        }
+
+        var parts = new List<Geometry>();
+        var violations = new List<FieldViolation>();
+        var index = 0;
+        foreach (var feature in features.EnumerateArray())
+        {
+            var path = $"{field}.features[{index++}]";
+            if (feature.ValueKind != JsonValueKind.Object || !feature.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "Feature")
+            {
+                violations.Add(new(path, "Not a GeoJSON Feature (an object with \"type\": \"Feature\")."));
+                continue;
+            }
+
+            var (geometry, violation) = Read(feature.TryGetProperty("geometry", out var member) ? member : default, path + ".geometry");
+            if (violation is not null)
+            {
+                violations.Add(violation);
+            }
+            else
+            {
+                parts.Add(geometry!);
+            }
+        }
+
+        if (violations.Count > 0)
+        {
+            return (null, violations);
+        }
+
+        var boundary = parts.Count == 1 ? parts[0] : UnaryUnionOp.Union(parts);
+        return Single((boundary, PolygonalGeometry.Check(boundary, field)));
+    }
+
     /// <summary>A geometry object already parsed as JSON (a request's text or a file's feature member).</summary>
     public static (Geometry? Geometry, FieldViolation? Violation) Read(JsonElement element, string field)
     {
-        if (element.ValueKind == JsonValueKind.Null)
+        if (element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
         {
             return (null, new FieldViolation(field, "The feature has no geometry."));
         }
