@@ -251,9 +251,9 @@ public sealed class StoredControlCharacterTests : IAsyncLifetime
         var document = XDocument.Parse(kml.Content.ToStringUtf8());
         XNamespace ns = "http://www.opengis.net/kml/2.2";
         Assert.Equal("PlandePomacanchi — v1", document.Root!.Element(ns + "Document")!.Element(ns + "name")!.Value);
-        var placemark = document.Descendants(ns + "Placemark").Single(p => p.Element(ns + "name")!.Value.StartsWith("PROT-HUM-01", StringComparison.Ordinal));
-        Assert.Equal("PROT-HUM-01 (Bofedal)", placemark.Element(ns + "name")!.Value);
-        Assert.Equal("Línea 1\nLínea2", placemark.Descendants(ns + "Data").Single(d => (string?)d.Attribute("name") == "notes").Value);
+        var placemark = document.Descendants(ns + "Placemark").Single(p => p.Descendants(ns + "SimpleData").Any(d => d.Value == "PROT-HUM-01"));
+        Assert.Equal("Bofedal", placemark.Element(ns + "name")!.Value);
+        Assert.Equal("Línea 1\nLínea2", placemark.Element(ns + "description")!.Value);
 
         var geojson = await viewer.ExportPlanVersionAsync(new ExportPlanVersionRequest { PlanVersionId = draft.Id, Format = ExportFormat.Geojson });
         using var json = JsonDocument.Parse(geojson.Content.Memory);
