@@ -44,6 +44,7 @@ public sealed class AuthorisationTests(NotificationsAuthorisationFixture fixture
         ["another member"] = () => TestTokens.Member(Guid.CreateVersion7(), Sample.Watershed),
         ["viewer"] = () => TestTokens.Create("viewer@test", ["viewer"], [Sample.Watershed]),
         ["no role"] = () => TestTokens.Create("nobody@test", [], [Sample.Watershed]),
+        ["unknown role"] = () => TestTokens.Create("auditor@test", ["auditor"], [Sample.Watershed]),
         ["service"] = () => TestTokens.Create("service:landuse", ["service"], ["*"]),
     };
 
