@@ -210,6 +210,21 @@ public sealed class EventCallbackTests
     }
 
     /// <summary>
+    /// No publisher sends NUL and PostgreSQL cannot store it: an event whose data holds one anywhere is poison (DROP),
+    /// before its handler could keep it and fail on every delivery.
+    /// </summary>
+    [Fact]
+    public async Task An_event_whose_data_holds_nul_is_dropped_before_its_handler_runs()
+    {
+        var (callback, provider) = await StartAsync();
+        await using var _ = provider;
+        Assert.Equal(EventStatus.Drop, (await callback.OnTopicEvent(Event("nul-data", "ok", data: """{"eventId":"in\u0000ner","topic":"t"}"""), Call())).Status);
+        Assert.Empty(await EffectsAsync(provider));
+        Assert.Equal(EventStatus.Success, (await callback.OnTopicEvent(Event("no-nul", "ok", data: """{"eventId":"inner","topic":"t"}"""), Call())).Status);
+        Assert.Equal(["no-nul"], await EffectsAsync(provider));
+    }
+
+    /// <summary>
     /// A dead letter is kept whatever it carries: NUL written as \u0000, values longer than their column cut and ended
     /// with "…#" and 16 hex digits of the SHA-256 of the delivered value, so two long ids sharing their first 100
     /// characters are two dead letters, and the same one delivered again is kept once.

@@ -97,6 +97,28 @@ public sealed class HostileCorpus<TContext>
         Assert.True(missing.Count == 0, $"RPCs without a seed in the hostile corpus: {string.Join(", ", missing)}");
     }
 
+    /// <summary>
+    /// Fails naming every RPC a started host serves (its gRPC endpoints) that is not in the corpus's services, so a
+    /// service mapped in Program.cs cannot be left out of the list the corpus was given. gRPC health and reflection are
+    /// the framework's, not the service's, and are left out.
+    /// </summary>
+    /// <param name="others">The other corpora of the same host, where its RPCs are split over several.</param>
+    public void AssertCoversEveryServedRpc(IServiceProvider host, params HostileCorpus<TContext>[] others)
+    {
+        var corpus = _rpcs.Concat(others.SelectMany(o => o._rpcs)).Select(r => $"{r.Service.FullName}/{r.Name}").ToHashSet(StringComparer.Ordinal);
+        var served = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetServices<Microsoft.AspNetCore.Routing.EndpointDataSource>(host)
+            .SelectMany(source => source.Endpoints)
+            .Select(endpoint => endpoint.Metadata.GetMetadata<Grpc.AspNetCore.Server.GrpcMethodMetadata>()?.Method)
+            .OfType<IMethod>()
+            .Select(method => $"{method.ServiceName}/{method.Name}")
+            .Where(rpc => !rpc.StartsWith("grpc.health.", StringComparison.Ordinal) && !rpc.StartsWith("grpc.reflection.", StringComparison.Ordinal))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        Assert.True(served.Count > 0, "The host serves no gRPC method: start it before asking.");
+        var missing = served.Where(rpc => !corpus.Contains(rpc)).Order(StringComparer.Ordinal).ToList();
+        Assert.True(missing.Count == 0, $"RPCs the host serves that the hostile corpus does not know: {string.Join(", ", missing)}");
+    }
+
     /// <summary>The cases of one RPC for a seed request: the seed itself, the empty request, a body over the limit, then one field changed at a time.</summary>
     public static IReadOnlyList<HostileCase> CasesFor(MethodDescriptor rpc, IMessage seed, string label = "") =>
         CasesFor(rpc, new SeedEntry(label, _ => Task.FromResult(seed), null, string.Empty, MutateRequest: true, Fresh: false), seed);
@@ -193,6 +215,7 @@ public sealed class HostileCorpus<TContext>
                 before = await snapshot();
             }
 
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             if (hostile.Make(source) is not { } request)
             {
                 report.NotExpressible();
@@ -202,7 +225,8 @@ public sealed class HostileCorpus<TContext>
             var outcome = await CallAsync(invoker, rpc, request);
             var after = await snapshot();
             var fault = outcome is { Code: StatusCode.OK, Response: { } response } && i > 0 && check is not null ? check(hostile, response) : null;
-            report.Record(hostile, outcome, outcome.Code == StatusCode.OK ? [] : before.Differences(after), fault);
+            report.Record(hostile, outcome, outcome.Code == StatusCode.OK ? [] : before.Differences(after), fault,
+                System.Diagnostics.Stopwatch.GetElapsedTime(started));
             before = after;
             if (i == 0 && outcome.Code == StatusCode.Unimplemented)
             {
@@ -243,7 +267,7 @@ public sealed class HostileCorpus<TContext>
         var method = new Method<IMessage, IMessage>(TypeOf(rpc), rpc.Service.FullName, rpc.Name,
             Marshallers.Create<IMessage>(m => m.ToByteArray(), rpc.InputType.Parser.ParseFrom),
             Marshallers.Create<IMessage>(m => m.ToByteArray(), rpc.OutputType.Parser.ParseFrom));
-        var options = new CallOptions(deadline: DateTime.UtcNow.AddSeconds(60));
+        var options = new CallOptions(deadline: DateTime.UtcNow + HostileCorpusReport.CallDeadline);
         try
         {
             switch (method.Type)
@@ -311,10 +335,15 @@ public sealed class HostileCorpusReport
     /// <summary>A status message longer than this (characters) is a failure: echoed input must be truncated.</summary>
     public const int MaxStatusMessage = 2_000;
 
+    /// <summary>How long one case may take: a call still unanswered then is a failure (DEADLINE_EXCEEDED).</summary>
+    public static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(60);
+
     /// <summary>google.rpc.Status details (the grpc-status-details-bin trailer) longer than this (bytes) are a failure.</summary>
     public const int MaxStatusDetails = 16_384;
 
     private readonly List<string> _failures = [];
+    private readonly List<(TimeSpan Took, string Case)> _slowest = [];
+    private readonly Dictionary<string, TimeSpan> _timeByKind = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _casesPerService = new(StringComparer.Ordinal);
     private readonly Dictionary<StatusCode, int> _statuses = [];
     private readonly List<string> _unimplemented = [];
@@ -335,9 +364,16 @@ public sealed class HostileCorpusReport
 
     internal void NotExpressible() => Skipped++;
 
-    internal void Record(HostileCase hostile, CallOutcome outcome, IReadOnlyList<string> changedTables, string? answerFault = null)
+    internal void Record(HostileCase hostile, CallOutcome outcome, IReadOnlyList<string> changedTables, string? answerFault = null, TimeSpan took = default)
     {
         Cases++;
+        _slowest.Add((took, hostile.ToString()));
+        _timeByKind[hostile.Kind] = _timeByKind.GetValueOrDefault(hostile.Kind) + took;
+        if (_slowest.Count > 5)
+        {
+            _slowest.Remove(_slowest.MinBy(c => c.Took));
+        }
+
         _casesPerService[hostile.Rpc.Service.Name] = _casesPerService.GetValueOrDefault(hostile.Rpc.Service.Name) + 1;
         _statuses[outcome.Code] = _statuses.GetValueOrDefault(outcome.Code) + 1;
         var faults = new List<string>();
@@ -348,6 +384,11 @@ public sealed class HostileCorpusReport
         else if (outcome.Code is StatusCode.Unknown or StatusCode.Internal)
         {
             faults.Add($"answered {outcome.Code}");
+        }
+        else if (outcome.Code == StatusCode.DeadlineExceeded)
+        {
+            // The corpus's own deadline: one hostile value that keeps a service busy this long is a denial of service.
+            faults.Add($"no answer within {CallDeadline.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
         }
 
         if (outcome.Message.Length > MaxStatusMessage)
@@ -392,6 +433,11 @@ public sealed class HostileCorpusReport
             text.Append(". Not served (UNIMPLEMENTED): ").AppendJoin(", ", _unimplemented);
         }
 
+        // What to look at first when a corpus grows slow (the cases' own time: building, calling, comparing the database).
+        text.Append(". Slowest: ").AppendJoin(", ", _slowest.OrderByDescending(c => c.Took)
+            .Select(c => $"{c.Case} {c.Took.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s"));
+        text.Append(". Most time by kind of value: ").AppendJoin(", ", _timeByKind.OrderByDescending(k => k.Value).Take(5)
+            .Select(k => $"{k.Key} {k.Value.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s"));
         return text.ToString();
     }
 

@@ -85,13 +85,29 @@ public sealed class Assembly
         return assembly;
     }
 
+    /// <summary>The first instant an assembly may be scheduled at (inclusive).</summary>
+    public static readonly DateTimeOffset EarliestSchedule = new(1900, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The instant from which no assembly may be scheduled: years 1900–2199, as every date the services accept.</summary>
+    public static readonly DateTimeOffset ScheduleEnd = new(2200, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     /// <summary>The rules on a new assembly's details, added to <paramref name="v"/>.</summary>
+    /// <param name="scheduledGiven">Whether the request had a time at all (one it gave out of Timestamp's range is named already).</param>
     /// <returns>The details as stored (trimmed).</returns>
-    public static (string Title, string Place, IReadOnlyList<string> Agenda) Check(Validation v, string title, string place, DateTimeOffset? scheduledAt, IReadOnlyList<string> agenda)
+    public static (string Title, string Place, IReadOnlyList<string> Agenda) Check(Validation v, string title, string place, DateTimeOffset? scheduledAt,
+        IReadOnlyList<string> agenda, bool scheduledGiven = false)
     {
         var cleanTitle = v.Text(title, "title");
         var cleanPlace = v.Text(place, "place");
-        v.Check(scheduledAt is not null, "scheduled_at", "is required");
+        if (scheduledAt is { } at)
+        {
+            v.Check(at >= EarliestSchedule && at < ScheduleEnd, "scheduled_at", "must be in the years 1900 to 2199 (UTC)");
+        }
+        else if (!scheduledGiven)
+        {
+            v.Add("scheduled_at", "is required");
+        }
+
         v.Check(agenda.Count <= MaxAgendaItems, "agenda", $"must have at most {MaxAgendaItems} items");
         IReadOnlyList<string> items = [.. agenda.Select((item, i) => v.Text(item, $"agenda[{i}]", 500))];
         return (cleanTitle, cleanPlace, items);

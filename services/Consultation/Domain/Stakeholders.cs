@@ -48,7 +48,7 @@ public sealed class Watershed
     {
         var cleanCode = v.Text(code, "code", 40).ToLowerInvariant();
         v.Check(cleanCode.Length == 0 || IsValidCode(cleanCode), "code", "must be 2–40 lower-case letters, digits or '-', starting with a letter");
-        return (cleanCode, v.Text(name, "name"), v.OptionalText(region, "region", 200), v.OptionalText(district, "district", 200));
+        return (cleanCode, v.Text(name, "name"), v.OptionalLine(region, "region", 200), v.OptionalLine(district, "district", 200));
     }
 
     public static bool IsValidCode(string code) =>
@@ -161,12 +161,13 @@ public sealed class Person
         string preferredLanguage, string email = "", IReadOnlyList<ContactChannel?>? consentedChannels = null)
     {
         var name = v.Text(fullName, "full_name");
-        var phone = v.OptionalText(phoneNumber, "phone_number", 16);
-        v.Check(phone.Length == 0 || IsValidPhoneNumber(phone), "phone_number", "must be in E.164 form, e.g. +51984123456");
+        var phone = v.OptionalLine(phoneNumber, "phone_number", 16);
+        // A value with control characters is named once, by OptionalLine.
+        v.Check(phone.Length == 0 || IsValidPhoneNumber(phone) || Validation.HasControlCharacter(phone), "phone_number", "must be in E.164 form, e.g. +51984123456");
         var language = NormaliseLanguage(preferredLanguage ?? string.Empty);
         v.Check(language is not null, "preferred_language", "must be es-PE, qu-PE (or quz) or en");
-        var cleanEmail = v.OptionalText(email ?? string.Empty, "email", MaxEmailLength).ToLowerInvariant();
-        v.Check(cleanEmail.Length == 0 || IsValidEmail(cleanEmail), "email", "must be an address like nombre@dominio.pe");
+        var cleanEmail = v.OptionalLine(email ?? string.Empty, "email", MaxEmailLength).ToLowerInvariant();
+        v.Check(cleanEmail.Length == 0 || IsValidEmail(cleanEmail) || Validation.HasControlCharacter(cleanEmail), "email", "must be an address like nombre@dominio.pe");
         var channels = consentedChannels ?? [];
         for (var i = 0; i < channels.Count; i++)
         {

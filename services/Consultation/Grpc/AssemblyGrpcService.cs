@@ -24,8 +24,8 @@ public sealed class AssemblyGrpcService(ConsultationDbContext db, TimeProvider c
     {
         var v = new Validation();
         var spaceId = v.Id(request.SpaceId, "space_id");
-        var scheduledAt = Instant(v, request.ScheduledAt, "scheduled_at");
-        Assembly.Check(v, request.Title, request.Place, scheduledAt, request.Agenda);
+        var scheduledAt = v.Instant(request.ScheduledAt, "scheduled_at");
+        Assembly.Check(v, request.Title, request.Place, scheduledAt, request.Agenda, scheduledGiven: request.ScheduledAt is not null);
         v.ThrowIfInvalid();
 
         var ct = context.CancellationToken;
@@ -49,25 +49,6 @@ public sealed class AssemblyGrpcService(ConsultationDbContext db, TimeProvider c
     }
 
     private static string Subject(Guid assemblyId) => $"assemblies/{assemblyId}";
-
-    /// <summary>A timestamp as an instant; one out of the representable range (or with bad nanos) is a violation, not a crash.</summary>
-    private static DateTimeOffset? Instant(Validation v, Timestamp? given, string field)
-    {
-        if (given is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return given.ToDateTimeOffset();
-        }
-        catch (InvalidOperationException)
-        {
-            v.Add(field, "must be an instant between years 1 and 9999");
-            return DateTimeOffset.MinValue;
-        }
-    }
 
     public override async Task<GetAssemblyResponse> GetAssembly(GetAssemblyRequest request, ServerCallContext context)
     {

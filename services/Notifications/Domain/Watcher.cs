@@ -20,6 +20,8 @@ public sealed partial record WatcherDetails(
     public const int MaxEmailLength = 254;
     public const int MaxUrlLength = 2000;
 
+    private const string OneLine = "must not contain control characters (tabs, line breaks, NUL...)";
+
     /// <summary>Every fault, named by its contract field.</summary>
     /// <param name="allowLoopbackHttp">Local runs and tests: plain http to this machine is accepted.</param>
     public IReadOnlyList<FieldViolation> Validate(bool allowLoopbackHttp)
@@ -33,10 +35,18 @@ public sealed partial record WatcherDetails(
         {
             v.Add(new("name", $"must be at most {MaxNameLength} characters"));
         }
+        else if (Validation.HasControlCharacter(Name))
+        {
+            v.Add(new("name", OneLine));
+        }
 
         if (Organization.Trim().Length > MaxOrganizationLength)
         {
             v.Add(new("organization", $"must be at most {MaxOrganizationLength} characters"));
+        }
+        else if (Validation.HasControlCharacter(Organization))
+        {
+            v.Add(new("organization", OneLine));
         }
 
         if (Kinds.Count == 0)
@@ -60,7 +70,7 @@ public sealed partial record WatcherDetails(
             v.Add(new("phone_number", "is required for the SMS channel"));
         }
 
-        if (Email.Length > 0 && !Contacts.IsEmail(Email))
+        if (Email.Length > 0 && (!Contacts.IsEmail(Email) || Validation.HasControlCharacter(Email)))
         {
             v.Add(new("email", "must be an e-mail address such as alertas@ong.org.pe"));
         }
@@ -69,7 +79,7 @@ public sealed partial record WatcherDetails(
             v.Add(new("email", "is required for the e-mail channel"));
         }
 
-        if (WebhookUrl.Length > 0 && !Contacts.IsWebhookUrl(WebhookUrl, allowLoopbackHttp))
+        if (WebhookUrl.Length > 0 && (!Contacts.IsWebhookUrl(WebhookUrl, allowLoopbackHttp) || Validation.HasControlCharacter(WebhookUrl)))
         {
             v.Add(new("webhook_url", "must be an https URL of at most 2000 characters, without credentials"));
         }

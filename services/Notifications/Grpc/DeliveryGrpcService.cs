@@ -17,7 +17,7 @@ public sealed class DeliveryGrpcService(NotificationsDbContext db) : DeliverySer
     {
         var v = new Validation();
         var watershed = v.Text(request.WatershedCode, "watershed_code", 40);
-        var eventId = v.OptionalText(request.EventId, "event_id", 100);
+        var eventId = v.OptionalLine(request.EventId, "event_id", 100);
         var personId = request.RecipientCase == ListDeliveriesRequest.RecipientOneofCase.PersonId ? v.Id(request.PersonId, "person_id") : (Guid?)null;
         var watcherId = request.RecipientCase == ListDeliveriesRequest.RecipientOneofCase.WatcherId ? v.Id(request.WatcherId, "watcher_id") : (Guid?)null;
         v.OptionalEnum(request.State, "state");

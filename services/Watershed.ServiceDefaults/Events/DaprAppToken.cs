@@ -31,16 +31,17 @@ public static partial class DaprAppToken
         "/dapr.proto.runtime.v1.AppCallback", "/dapr.proto.runtime.v1.AppCallbackHealthCheck", "/dapr.proto.runtime.v1.AppCallbackAlpha",
     ];
 
-    /// <summary>Requires the token on Dapr's callback services where <see cref="Setting"/> is set; says so at start.</summary>
+    /// <summary>Requires the token on Dapr's callback services where <see cref="Setting"/> is set; in Production, warns at start when it is not.</summary>
     public static WebApplication UseDaprAppToken(this WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DaprAppToken).FullName!);
         var token = app.Configuration[Setting];
         if (string.IsNullOrWhiteSpace(token))
         {
-            if (!app.Environment.IsDevelopment())
+            if (app.Environment.IsProduction())
             {
-                LogOpen(logger, Setting);
+                // Once serving: a start refused for its configuration says only that.
+                app.Lifetime.ApplicationStarted.Register(() => LogOpen(logger, Setting));
             }
 
             return app;

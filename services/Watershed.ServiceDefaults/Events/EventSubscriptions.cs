@@ -131,6 +131,13 @@ public sealed partial class EventCallbackService<TContext>(
             }
 
             message = Json.Parse(delivered.DataJson, subscription.Descriptor);
+
+            // No Watershed publisher sends NUL (every text is checked for control characters) and PostgreSQL cannot store
+            // it: a handler keeping such a text would fail on every delivery.
+            if (FieldWithNul(message, string.Empty) is { } field)
+            {
+                throw new PoisonEventException($"{field} holds a NUL character");
+            }
         }
         catch (Exception ex) when (ex is PoisonEventException or InvalidProtocolBufferException or InvalidJsonException)
         {
@@ -234,6 +241,59 @@ public sealed partial class EventCallbackService<TContext>(
 
         LogDeadLetterKept(logger, Echo.Of(kept.EventId, EventModel.EventIdMaxLength), kept.Topic.Length > 0 ? Echo.Of(kept.Topic) : "unknown", service.Name);
         return Reply(Status.Success);
+    }
+
+    /// <summary>The path of the first string of <paramref name="message"/> (nested messages and lists included) holding NUL, or null.</summary>
+    private static string? FieldWithNul(IMessage message, string prefix)
+    {
+        foreach (var field in message.Descriptor.Fields.InFieldNumberOrder())
+        {
+            var path = prefix + field.Name;
+            var value = field.Accessor.GetValue(message);
+            if (field.IsMap)
+            {
+                var entries = ((System.Collections.IDictionary)value).GetEnumerator();
+                while (entries.MoveNext())
+                {
+                    var at = $"{path}[{Echo.Of(entries.Key.ToString())}]";
+                    if (Nul(entries.Key, at) is { } inKey)
+                    {
+                        return inKey;
+                    }
+
+                    if (Nul(entries.Value, at) is { } inValue)
+                    {
+                        return inValue;
+                    }
+                }
+            }
+            else if (field.IsRepeated)
+            {
+                var i = 0;
+                foreach (var item in (System.Collections.IEnumerable)value)
+                {
+                    if (Nul(item, $"{path}[{i}]") is { } inList)
+                    {
+                        return inList;
+                    }
+
+                    i++;
+                }
+            }
+            else if (Nul(value, path) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+
+        static string? Nul(object? value, string path) => value switch
+        {
+            string text when text.Contains('\0', StringComparison.Ordinal) => path,
+            IMessage nested => FieldWithNul(nested, path + "."),
+            _ => null,
+        };
     }
 
     /// <summary>Why the inbox cannot record <paramref name="eventId"/> exactly, or null when it can.</summary>

@@ -56,6 +56,14 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         {
             WatershedId = f.Scenario.Watershed.Id, FullName = "Rosa Quispe", Email = new string('a', 245) + "@cuenca.pe", ConsentedChannels = { ContactChannel.Email, ContactChannel.Email },
         }).ResponseAsync, ["email", "consented_channels[1]"]),
+        ["CreatePerson control characters"] = (f => f.Scenario.Facilitator.Stakeholders.CreatePersonAsync(new CreatePersonRequest
+        {
+            WatershedId = f.Scenario.Watershed.Id, FullName = "Rosa\0Quispe", PhoneNumber = "+51984\n123456", PreferredLanguage = "es-PE", Email = "rosa@cue\tnca.pe",
+        }).ResponseAsync, ["full_name", "phone_number", "email"]),
+        ["CreateWatershed control characters"] = (f => f.Scenario.Admin.Stakeholders.CreateWatershedAsync(new CreateWatershedRequest
+        {
+            Code = "nueva-cuenca", Name = "Cuenca\u001b[31m", Region = "Apurímac\nCusco", District = "Cachora\u0000",
+        }).ResponseAsync, ["name", "region", "district"]),
         ["GetPerson"] = (f => f.Scenario.Facilitator.Stakeholders.GetPersonAsync(new GetPersonRequest { PersonId = Guid.Empty.ToString() }).ResponseAsync, ["person_id"]),
         ["ListPersons"] = (f => f.Scenario.Facilitator.Stakeholders.ListPersonsAsync(new ListPersonsRequest()).ResponseAsync, ["watershed_id"]),
         ["CreateSpace"] = (f => f.Scenario.Facilitator.Spaces.CreateSpaceAsync(new CreateSpaceRequest
@@ -83,6 +91,10 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         ["ListMembers"] = (f => f.Scenario.Facilitator.Spaces.ListMembersAsync(new ListMembersRequest()).ResponseAsync, ["space_id"]),
         ["ConveneAssembly"] = (f => f.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest { SpaceId = f.Scenario.Space.Id, Agenda = { "" } }).ResponseAsync, ["title", "place", "scheduled_at", "agenda[0]"]),
         ["ConveneAssembly instant out of range"] = (f => f.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest { SpaceId = f.Scenario.Space.Id, Title = "T", Place = "P", ScheduledAt = new Timestamp { Seconds = long.MaxValue } }).ResponseAsync, ["scheduled_at"]),
+        ["ConveneAssembly bad nanos"] = (f => f.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest { SpaceId = f.Scenario.Space.Id, Title = "T", Place = "P", ScheduledAt = new Timestamp { Seconds = 1_800_000_000, Nanos = -1 } }).ResponseAsync, ["scheduled_at"]),
+        ["ConveneAssembly before 1900"] = (f => f.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest { SpaceId = f.Scenario.Space.Id, Title = "T", Place = "P", ScheduledAt = Timestamp.FromDateTime(new DateTime(1899, 12, 31, 23, 59, 59, DateTimeKind.Utc)) }).ResponseAsync, ["scheduled_at"]),
+        ["ConveneAssembly from 2200"] = (f => f.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest { SpaceId = f.Scenario.Space.Id, Title = "T", Place = "P", ScheduledAt = Timestamp.FromDateTime(new DateTime(2200, 1, 1, 0, 0, 0, DateTimeKind.Utc)) }).ResponseAsync, ["scheduled_at"]),
+        ["ConveneAssembly control characters"] = (f => f.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest { SpaceId = f.Scenario.Space.Id, Title = "T\0", Place = "Local\ncomunal", Agenda = { "Punto\u0007" }, ScheduledAt = Timestamp.FromDateTime(DateTime.UtcNow) }).ResponseAsync, ["title", "place", "agenda[0]"]),
         ["GetAssembly"] = (f => f.Scenario.Facilitator.Assemblies.GetAssemblyAsync(new GetAssemblyRequest()).ResponseAsync, ["assembly_id"]),
         ["ListAssemblies"] = (f => f.Scenario.Facilitator.Assemblies.ListAssembliesAsync(new ListAssembliesRequest { SpaceId = NotAnId }).ResponseAsync, ["space_id"]),
         ["RecordAttendance"] = (f => f.Scenario.Facilitator.Assemblies.RecordAttendanceAsync(new RecordAttendanceRequest { AssemblyId = NotAnId, MemberId = "" }).ResponseAsync, ["assembly_id", "member_id"]),

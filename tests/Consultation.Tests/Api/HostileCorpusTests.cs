@@ -160,6 +160,14 @@ public sealed class HostileCorpusTests(ITestOutputHelper output)
     public void The_corpus_seeds_every_rpc_consultation_serves() => Corpus().AssertEveryRpcSeeded();
 
     [Fact]
+    public async Task Every_rpc_the_host_serves_is_in_the_corpus()
+    {
+        await using var app = await ConsultationApp.OnPostgresAsync();
+        app.Channel().Dispose();
+        Corpus().AssertCoversEveryServedRpc(app.Services);
+    }
+
+    [Fact]
     public async Task Every_rpc_answers_hostile_values_with_a_clear_status_and_a_refusal_changes_nothing()
     {
         await using var app = await ConsultationApp.OnPostgresAsync();

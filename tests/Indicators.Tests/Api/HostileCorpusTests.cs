@@ -181,6 +181,9 @@ public sealed class HostileCorpusTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [Fact]
+    public void Every_rpc_the_host_serves_is_in_the_corpus() => Corpus().AssertCoversEveryServedRpc(_app.Services, EventsCorpus());
+
+    [Fact]
     public async Task Every_indicators_rpc_answers_every_hostile_case_with_a_clear_status_and_refusals_change_nothing()
     {
         var report = await Corpus().RunAsync(_world, _app.Invoker(TestTokens.Admin()), _app.SnapshotAsync);

@@ -50,6 +50,18 @@ public sealed class BadInputTests(NotificationsBadInputFixture fixture) : IClass
         {
             WatershedCode = Sample.Watershed, Name = "Sin datos", Kinds = { EventKind.Alerts, EventKind.Alerts }, Channels = { Channel.Sms, Channel.Email, Channel.Webhook },
         }).ResponseAsync, ["kinds[1]", "phone_number", "email", "webhook_url"]),
+        ["CreateWatcher control characters"] = (f => f.Watchers.CreateWatcherAsync(new CreateWatcherRequest
+        {
+            WatershedCode = Sample.Watershed, Name = "Mesa\0de alertas", Organization = "Cáritas\nCusco", Email = "alertas@cari\ttas.example",
+            WebhookUrl = "https://caritas.example/ho\u0001ok", Kinds = { EventKind.Alerts }, Channels = { Channel.Email },
+        }).ResponseAsync, ["name", "organization", "email", "webhook_url"]),
+        ["UpdateWatcher control characters"] = (f => f.Watchers.UpdateWatcherAsync(new UpdateWatcherRequest
+        {
+            WatcherId = f.Watcher.Id, Name = "Mesa de alertas\u001b", Organization = "Cáritas\0", Email = "alertas@caritas.example", Kinds = { EventKind.Alerts },
+            Channels = { Channel.Email },
+        }).ResponseAsync, ["name", "organization"]),
+        ["ListDeliveries control characters"] = (f => f.Deliveries.ListDeliveriesAsync(new ListDeliveriesRequest { WatershedCode = Sample.Watershed, EventId = "evt\n1" }).ResponseAsync,
+            ["event_id"]),
         ["GetWatcher"] = (f => f.Watchers.GetWatcherAsync(new GetWatcherRequest { WatcherId = NotAnId }).ResponseAsync, ["watcher_id"]),
         ["ListWatchers"] = (f => f.Watchers.ListWatchersAsync(new ListWatchersRequest { Page = new PageRequest { PageSize = -1, PageToken = "forged" } }).ResponseAsync,
             ["watershed_code", "page.page_size", "page.page_token"]),

@@ -146,6 +146,53 @@ public sealed class EventHandlingTests : IAsyncLifetime
         Assert.Empty(await _app.StoredDeliveriesAsync());
     }
 
+    /// <summary>
+    /// A text no message may carry (control characters, longer than any publisher sends or a column holds) can never be
+    /// sent: the event is poison, dropped to the dead-letter topic, never retried (daprd would deliver it for ever).
+    /// </summary>
+    [Theory]
+    [InlineData("title of 501 characters")]
+    [InlineData("NUL in the place")]
+    [InlineData("a line break in an agenda item")]
+    [InlineData("watershed code of 41 characters")]
+    [InlineData("51 agenda items")]
+    [InlineData("NUL in a field no notice uses")]
+    public async Task An_event_with_a_text_no_message_may_carry_is_dropped_and_writes_nothing(string fault)
+    {
+        var convened = Sample.AssemblyConvened();
+        switch (fault)
+        {
+            case "title of 501 characters":
+                convened.Title = new string('t', 501);
+                break;
+            case "NUL in the place":
+                convened.Place = "Local\0comunal";
+                break;
+            case "a line break in an agenda item":
+                convened.Agenda.Add("Informe\nde la directiva");
+                break;
+            case "watershed code of 41 characters":
+                convened.Scope.WatershedCode = new string('p', 41);
+                break;
+            case "51 agenda items":
+                convened.Agenda.AddRange(Enumerable.Repeat("Punto", 51));
+                break;
+            default:
+                convened.AssemblyId = "d001\0";
+                break;
+        }
+
+        var reply = await _app.Callback().OnTopicEventAsync(Sample.Delivered(convened, $"evt-poison-{Guid.CreateVersion7()}", "assemblies/d001"));
+        Assert.Equal(EventStatus.Drop, reply.Status);
+        Assert.Empty(await _app.StoredDeliveriesAsync());
+
+        // The same event within the limits is sent.
+        var fine = Sample.AssemblyConvened();
+        fine.Title = new string('t', 500);
+        Assert.Equal(EventStatus.Success, (await _app.Callback().OnTopicEventAsync(Sample.Delivered(fine, $"evt-fine-{Guid.CreateVersion7()}", "assemblies/d001"))).Status);
+        Assert.NotEmpty(await _app.StoredDeliveriesAsync());
+    }
+
     [Fact]
     public async Task When_consultation_is_down_the_event_is_retried_and_nothing_is_written()
     {

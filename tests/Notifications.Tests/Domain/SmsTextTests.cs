@@ -83,4 +83,21 @@ public sealed class SmsTextTests
         Assert.Equal(new string('x', 150) + " Riego por aspersion en Tocorani", fitted);
         Assert.Equal(2, SmsText.Count(fitted).Segments);
     }
+
+    /// <summary>
+    /// Fitting tried every length of the title from its whole length down, each time rendering the message: a 1 MB title
+    /// (an event is hostile input too) took hours. Only lengths a single SMS can hold are tried now, with the same result.
+    /// </summary>
+    [Fact]
+    public void Fitting_a_huge_title_takes_at_most_one_sms_worth_of_tries_with_the_same_result()
+    {
+        var huge = "Riego por aspersión " + new string('x', 1 << 20);
+        var fitted = SmsText.Fit("Asamblea: {0}.", huge);
+        Assert.Equal("Asamblea: Riego por aspersion " + new string('x', 126) + "....", fitted);
+        Assert.Equal(new SmsCount(SmsEncoding.Gsm7, 160, 1), SmsText.Count(fitted));
+
+        // Trailing spaces inside the cut are trimmed as before: the same text as trying every length.
+        var spaced = "Faena " + new string(' ', 5000) + "comunal";
+        Assert.Equal("Asamblea: Faena....", SmsText.Fit("Asamblea: {0}.", spaced));
+    }
 }

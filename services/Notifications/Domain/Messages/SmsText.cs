@@ -122,10 +122,15 @@ public static class SmsText
         }
 
         var gsmElastic = ToGsm7Form(elastic);
+        var gsmFormat = ToGsm7Form(format);
         var single = count.Encoding == SmsEncoding.Gsm7 ? SingleGsm7 : SingleUcs2;
-        for (var keep = gsmElastic.Length - 1; keep >= minimumElastic; keep--)
+
+        // A text that fits one SMS holds at most `single` characters of the elastic part (each takes a unit or more), so
+        // shorter cuts are the only ones worth trying: the same answer as trying every length down from the whole, in
+        // at most 160 steps however long the elastic text is (an event's 1 MB title took hours the other way).
+        for (var keep = Math.Min(gsmElastic.Length - 1, single); keep >= minimumElastic; keep--)
         {
-            var candidate = ToGsm7Form(format).Replace("{0}", gsmElastic[..keep].TrimEnd() + "...", StringComparison.Ordinal);
+            var candidate = gsmFormat.Replace("{0}", gsmElastic[..keep].TrimEnd() + "...", StringComparison.Ordinal);
             if (Count(candidate).Units <= single)
             {
                 return candidate;
