@@ -147,6 +147,19 @@ public sealed class QgisLayerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Text_continued_in_numbered_columns_as_the_shapefile_export_writes_it_is_joined_in_any_format()
+    {
+        var (_, _, draft) = await Sample.PlanWithZonesAsync(_app);
+        // What GDAL keeps of the Shapefile export's long notes when it converts the layer to GeoJSON.
+        var file = Layer("""{"zone_code":"PAS-1","category":"productive","subcategor":"pasture","notes":"Primera parte,","notes_3":" y tercera.","notes_2":" segunda"}""");
+
+        var imported = await Plans.ImportPlanVersionZonesAsync(new ImportPlanVersionZonesRequest { PlanVersionId = draft.Id, Geojson = file });
+
+        Assert.Equal("Primera parte, segunda y tercera.", Assert.Single(imported.PlanVersion.Zones).Content.Notes);
+        Assert.Empty(imported.IgnoredProperties);
+    }
+
+    [Fact]
     public async Task Properties_no_attribute_takes_are_listed_in_the_answer_once_each_never_dropped_silently()
     {
         var (_, _, draft) = await Sample.PlanWithZonesAsync(_app);
