@@ -248,23 +248,16 @@ public sealed partial class PlanGrpcService(
         var (version, watershed) = await ReadVersionAsync(versionId, ct);
         context.Caller().RequireReader(watershed.Code);
         var name = $"{watershed.Code}-plan-v{version.Number}";
-        if (request.Format != ExportFormat.Kml)
-        {
-            return new ExportPlanVersionResponse
-            {
-                Content = Google.Protobuf.ByteString.CopyFrom(ZoneGeoJson.Write(version)),
-                MediaType = "application/geo+json",
-                FileName = name + ".geojson",
-            };
-        }
-
         var title = await db.Plans.Where(p => p.Id == version.PlanId).Select(p => p.Title).SingleAsync(ct);
-        return new ExportPlanVersionResponse
+        var document = $"{title} — v{version.Number}";
+        var (content, mediaType, fileName) = request.Format switch
         {
-            Content = Google.Protobuf.ByteString.CopyFrom(ZoneKml.Write(version, $"{title} — v{version.Number}")),
-            MediaType = "application/vnd.google-earth.kml+xml",
-            FileName = name + ".kml",
+            ExportFormat.Kml => (ZoneKml.Write(version, document), "application/vnd.google-earth.kml+xml", name + ".kml"),
+            ExportFormat.Geopackage => (ZoneGeoPackage.Write(version, document), "application/geopackage+sqlite3", name + ".gpkg"),
+            ExportFormat.ShapefileZip => (ZoneShapefile.Write(version, name), "application/zip", name + ".shp.zip"),
+            _ => (ZoneGeoJson.Write(version), "application/geo+json", name + ".geojson"),
         };
+        return new ExportPlanVersionResponse { Content = Google.Protobuf.ByteString.CopyFrom(content), MediaType = mediaType, FileName = fileName };
     }
 
     public override async Task<CheckPlanVersionLayoutResponse> CheckPlanVersionLayout(CheckPlanVersionLayoutRequest request, ServerCallContext context)

@@ -27,6 +27,10 @@ public sealed class LayerFormatTests : IAsyncLifetime
         { ExportFormat.Kml, LayerFormat.Kml, false },
         { ExportFormat.Kml, LayerFormat.Kmz, true },
         { ExportFormat.Kml, LayerFormat.Unspecified, true },
+        { ExportFormat.Geopackage, LayerFormat.Geopackage, false },
+        { ExportFormat.Geopackage, LayerFormat.Unspecified, false },
+        { ExportFormat.ShapefileZip, LayerFormat.ShapefileZip, false },
+        { ExportFormat.ShapefileZip, LayerFormat.Unspecified, false },
     };
 
     [Theory]
@@ -36,8 +40,9 @@ public sealed class LayerFormatTests : IAsyncLifetime
         var (_, plan, draft) = await Sample.PlanWithZonesAsync(_app);
         // A zone with a hole, notes on two lines and a use holding a semicolon and a colon, besides the sample's.
         var rich = Sample.Zone("PAS-1", """{"type":"Polygon","coordinates":[[[-71.61,-14.07],[-71.60,-14.07],[-71.60,-14.06],[-71.61,-14.06],[-71.61,-14.07]],[[-71.606,-14.066],[-71.604,-14.066],[-71.604,-14.064],[-71.606,-14.066]]]}""");
-        rich.Name = "Pastizal & <bofedal>";
-        rich.Notes = "Línea 1\r\nLínea 2\tfin";
+        // A name of 196 characters, 266 UTF-8 bytes, and notes of about 900 with spaces where a 254-byte DBF value would be cut.
+        rich.Name = "Pastizal & <bofedal> " + string.Concat(Enumerable.Repeat("Ñandú", 35));
+        rich.Notes = "Línea 1\r\nLínea 2\tfin " + string.Join(" ", Enumerable.Range(0, 130).Select(i => i % 3 == 0 ? "queñua" : "a"));
         rich.Uses.Add(new AllowedUse { Use = @"agua; riego: ruta\inca", Rating = UseRating.RecommendedWithRestrictions });
         await Plans.PutZoneAsync(new PutZoneRequest { PlanVersionId = draft.Id, Zone = rich });
         draft = (await Plans.GetPlanVersionAsync(new GetPlanVersionRequest { PlanVersionId = draft.Id })).PlanVersion;
@@ -138,6 +143,88 @@ public sealed class LayerFormatTests : IAsyncLifetime
         request.PlanVersionId = draft.Id;
 
         await BadInput.AssertRefusedAsync(_app.SnapshotAsync, "ImportPlanVersionZones " + name, () => Plans.ImportPlanVersionZonesAsync(request).ResponseAsync, fields);
+    }
+
+    public static TheoryData<string> BrokenExports() => new()
+    {
+        "GeoPackage in UTM 19S", "GeoPackage cut in half", "GeoPackage with two layers", "Shapefile without its dbf", "Shapefile with a UTM prj",
+        "Shapefile with a cut shp", "two Shapefiles in one zip",
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenExports))]
+    public async Task A_geopackage_or_shapefile_that_cannot_be_zones_is_refused_as_a_whole_and_changes_nothing(string name)
+    {
+        var (_, _, draft) = await Sample.PlanWithZonesAsync(_app);
+        var format = name.StartsWith("GeoPackage", StringComparison.Ordinal) ? ExportFormat.Geopackage : ExportFormat.ShapefileZip;
+        var export = (await Plans.ExportPlanVersionAsync(new ExportPlanVersionRequest { PlanVersionId = draft.Id, Format = format })).Content.ToByteArray();
+        var file = name switch
+        {
+            "GeoPackage in UTM 19S" => Sql(export, """
+                INSERT INTO gpkg_spatial_ref_sys VALUES ('WGS 84 / UTM zone 19S', 32719, 'EPSG', 32719, 'PROJCS["WGS 84 / UTM zone 19S"]', '');
+                UPDATE gpkg_geometry_columns SET srs_id = 32719; UPDATE gpkg_contents SET srs_id = 32719;
+                """),
+            "GeoPackage cut in half" => export[..(export.Length / 2)],
+            "GeoPackage with two layers" => Sql(export, """
+                CREATE TABLE rios (fid INTEGER PRIMARY KEY, geom LINESTRING);
+                INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) VALUES ('rios', 'features', 'rios', 4326);
+                INSERT INTO gpkg_geometry_columns VALUES ('rios', 'geom', 'LINESTRING', 4326, 0, 0);
+                ALTER TABLE zones RENAME TO zonas_2027; UPDATE gpkg_contents SET table_name = 'zonas_2027' WHERE table_name = 'zones';
+                UPDATE gpkg_geometry_columns SET table_name = 'zonas_2027' WHERE table_name = 'zones';
+                """),
+            _ => Rezip(export, name),
+        };
+
+        await BadInput.AssertRefusedAsync(_app.SnapshotAsync, "ImportPlanVersionZones " + name, () => Plans.ImportPlanVersionZonesAsync(new ImportPlanVersionZonesRequest
+        {
+            PlanVersionId = draft.Id, File = ByteString.CopyFrom(file),
+        }).ResponseAsync, ["file"]);
+    }
+
+    /// <summary>The GeoPackage after running the statements on it.</summary>
+    private static byte[] Sql(byte[] geoPackage, string statements)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"test-{Guid.NewGuid():N}.gpkg");
+        try
+        {
+            File.WriteAllBytes(path, geoPackage);
+            using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+            {
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = "PRAGMA foreign_keys = OFF; " + statements;
+                command.ExecuteNonQuery();
+            }
+
+            return File.ReadAllBytes(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>The zipped Shapefile with one of its parts broken as the case names.</summary>
+    private static byte[] Rezip(byte[] shapefileZip, string name)
+    {
+        using var source = new ZipArchive(new MemoryStream(shapefileZip), ZipArchiveMode.Read);
+        var entries = source.Entries.Select(e =>
+        {
+            using var stream = e.Open();
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            return (e.FullName, Content: copy.ToArray());
+        }).ToList();
+        entries = name switch
+        {
+            "Shapefile without its dbf" => [.. entries.Where(e => !e.FullName.EndsWith(".dbf", StringComparison.Ordinal))],
+            "Shapefile with a UTM prj" => [.. entries.Select(e => e.FullName.EndsWith(".prj", StringComparison.Ordinal)
+                ? (e.FullName, Encoding.UTF8.GetBytes("""PROJCS["WGS_1984_UTM_Zone_19S",GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]]]]"""))
+                : e)],
+            "Shapefile with a cut shp" => [.. entries.Select(e => e.FullName.EndsWith(".shp", StringComparison.Ordinal) ? (e.FullName, e.Content[..150]) : e)],
+            _ => [.. entries, .. entries.Select(e => ("copia/" + e.FullName, e.Content))],
+        };
+        return Zip([.. entries]).ToByteArray();
     }
 
     internal static ByteString Zip(params (string Name, byte[] Content)[] entries)

@@ -146,6 +146,36 @@ public sealed class QgisLayerTests : IAsyncLifetime
         Assert.Equal("Pastizal", Assert.Single(imported.PlanVersion.Zones).Content.Name);
     }
 
+    [Theory]
+    [InlineData("zonas.geojson")]
+    [InlineData("zonas.gpkg")]
+    public async Task The_template_layers_import_with_one_zone_per_subcategory_and_nothing_ignored(string template)
+    {
+        var (_, _, draft) = await Sample.PlanWithZonesAsync(_app);
+        var file = ByteString.CopyFrom(File.ReadAllBytes(Path.Combine(ServiceProcess.RepositoryRoot(), "docs", "templates", template)));
+
+        var imported = await Plans.ImportPlanVersionZonesAsync(new ImportPlanVersionZonesRequest { PlanVersionId = draft.Id, File = file });
+
+        Assert.Empty(imported.IgnoredProperties);
+        Assert.Equal(
+            Enum.GetValues<ZeeSubcategory>().Where(s => s != ZeeSubcategory.Unspecified).Order(),
+            imported.PlanVersion.Zones.Select(z => z.Content.Subcategory).Order());
+        Assert.All(imported.PlanVersion.Zones, z => Assert.False(string.IsNullOrEmpty(z.Content.Name)));
+    }
+
+    [Fact]
+    public async Task Text_continued_in_numbered_columns_as_the_shapefile_export_writes_it_is_joined_in_any_format()
+    {
+        var (_, _, draft) = await Sample.PlanWithZonesAsync(_app);
+        // What GDAL keeps of the Shapefile export's long notes when it converts the layer to GeoJSON.
+        var file = Layer("""{"zone_code":"PAS-1","category":"productive","subcategor":"pasture","notes":"Primera parte,","notes_3":" y tercera.","notes_2":" segunda"}""");
+
+        var imported = await Plans.ImportPlanVersionZonesAsync(new ImportPlanVersionZonesRequest { PlanVersionId = draft.Id, Geojson = file });
+
+        Assert.Equal("Primera parte, segunda y tercera.", Assert.Single(imported.PlanVersion.Zones).Content.Notes);
+        Assert.Empty(imported.IgnoredProperties);
+    }
+
     [Fact]
     public async Task Properties_no_attribute_takes_are_listed_in_the_answer_once_each_never_dropped_silently()
     {

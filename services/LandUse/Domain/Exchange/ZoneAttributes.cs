@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using System.Text;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using NetTopologySuite.Geometries;
 using Watershed.ServiceDefaults.Errors;
@@ -21,7 +23,7 @@ namespace Watershed.LandUse.Domain.Exchange;
 /// Two properties naming one attribute with different values are a fault (keep one). <see cref="Ignored"/> are read
 /// and left out on purpose; any other property holding a value is not imported and is listed in the answer.
 /// </summary>
-public static class ZoneAttributes
+public static partial class ZoneAttributes
 {
     private static readonly (string Field, string[] Names)[] Attributes =
     [
@@ -63,8 +65,9 @@ public static class ZoneAttributes
         public ZoneContent Content(Geometry geometry) => new(Code, Name, Category, Subcategory, Uses, Notes, geometry);
     }
 
-    public static Reading Read(IReadOnlyList<KeyValuePair<string, PropertyValue>> properties)
+    public static Reading Read(IReadOnlyList<KeyValuePair<string, PropertyValue>> given)
     {
+        var properties = Joined(given);
         var faults = new List<FieldViolation>();
         var byField = new Dictionary<string, List<KeyValuePair<string, PropertyValue>>>();
         var unknown = new List<string>();
@@ -270,6 +273,39 @@ public static class ZoneAttributes
 
         return null;
     }
+
+    /// <summary>
+    /// Columns "x_2", "x_3" … continuing a text column "x" joined into it, in order (how the Shapefile export carries a text
+    /// longer than a DBF value holds, and what GDAL keeps of it in any other format); other columns as they are.
+    /// </summary>
+    private static IReadOnlyList<KeyValuePair<string, PropertyValue>> Joined(IReadOnlyList<KeyValuePair<string, PropertyValue>> fields)
+    {
+        var names = fields.Select(f => f.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var joined = new List<KeyValuePair<string, PropertyValue>>();
+        foreach (var field in fields)
+        {
+            var match = ContinuationName().Match(field.Key);
+            if (match.Success && names.Contains(match.Groups["base"].Value))
+            {
+                continue;
+            }
+
+            var text = new StringBuilder(field.Value.Text);
+            var any = false;
+            for (var i = 2; fields.FirstOrDefault(f => f.Key.Equals(ZoneShapefile.Continuation(field.Key, i), StringComparison.OrdinalIgnoreCase)) is { Key: not null } next; i++)
+            {
+                text.Append(next.Value.Text);
+                any = true;
+            }
+
+            joined.Add(any && field.Value.Kind is PropertyKind.Text or PropertyKind.Null ? KeyValuePair.Create(field.Key, PropertyValue.Of(text.ToString())) : field);
+        }
+
+        return joined;
+    }
+
+    [GeneratedRegex("^(?<base>.+)_(?<n>[2-9]|[1-9][0-9]+)$", RegexOptions.CultureInvariant)]
+    private static partial Regex ContinuationName();
 
     private static string Missing(string field) =>
         $"Missing property {field} (or {string.Join(", ", Attributes.Single(a => a.Field == field).Names.Skip(1))}).";

@@ -62,7 +62,9 @@ public static class ZoneLayers
         LayerFormat.Geojson => ZoneGeoJson.Read(file, watershed),
         LayerFormat.Kml => FromFeatures(ZoneKml.Read(file), watershed),
         LayerFormat.Kmz => Unzipped(file, ".kml", "KMZ", kml => FromFeatures(ZoneKml.Read(kml), watershed)),
-        _ => ZoneImport.Failed($"{format} layers cannot be imported yet: export the layer from QGIS as GeoJSON or KML."),
+        LayerFormat.Geopackage => FromFeatures(ZoneGeoPackage.Read(file), watershed),
+        LayerFormat.ShapefileZip => FromFeatures(ZoneShapefile.Read(file), watershed),
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Not a layer format."),
     };
 
     private static ZoneImport FromFeatures((IReadOnlyList<ZoneFeature> Features, string? Fault) read, WatershedUnit watershed) =>
