@@ -35,6 +35,8 @@ public sealed class ConsultationDbContext : DbContext
 
     public DbSet<AssemblyRollEntry> AssemblyRoll => Set<AssemblyRollEntry>();
 
+    public DbSet<Proxy> Proxies => Set<Proxy>();
+
     public DbSet<Proposal> Proposals => Set<Proposal>();
 
     public DbSet<ProposalReference> ProposalReferences => Set<ProposalReference>();
@@ -111,6 +113,7 @@ public sealed class ConsultationDbContext : DbContext
             e.ComplexProperty(s => s.FirstCallQuorum, q => q.Property(x => x.Percent).HasPrecision(5, 2));
             e.ComplexProperty(s => s.SecondCallQuorum, q => q.Property(x => x.Percent).HasPrecision(5, 2));
             e.Ignore(s => s.SecretBallotsByDefault);
+            e.Ignore(s => s.AllowsProxies);
         });
 
         model.Entity<Member>(e =>
@@ -143,6 +146,22 @@ public sealed class ConsultationDbContext : DbContext
             e.Ignore(a => a.OpeningQuorum);
             e.Ignore(a => a.ClosingQuorum);
             e.Ignore(a => a.FrozenQuorum);
+        });
+
+        model.Entity<Proxy>(e =>
+        {
+            e.ToTable("assembly_proxies");
+            e.HasKey(p => p.Id);
+            e.HasOne<Assembly>().WithMany().HasForeignKey(p => p.AssemblyId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Member>().WithMany().HasForeignKey(p => p.MemberId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Member>().WithMany().HasForeignKey(p => p.HolderMemberId).OnDelete(DeleteBehavior.Restrict);
+            // One active proxy per represented member and assembly; revoked ones stay for the record.
+            e.HasIndex(p => new { p.AssemblyId, p.MemberId }).IsUnique().HasFilter("\"RevokedAt\" IS NULL");
+            e.HasIndex(p => new { p.AssemblyId, p.HolderMemberId });
+            e.Property(p => p.DocumentReference).HasMaxLength(Proxy.MaxDocumentReferenceLength);
+            e.Property(p => p.RegisteredBy).HasMaxLength(200);
+            e.Property(p => p.RevokedBy).HasMaxLength(200);
+            e.Ignore(p => p.IsActive);
         });
 
         model.Entity<AssemblyRollEntry>(e =>
@@ -211,6 +230,7 @@ public sealed class ConsultationDbContext : DbContext
             e.HasKey(x => new { x.BallotId, x.MemberId });
             e.HasOne<Ballot>().WithMany().HasForeignKey(x => x.BallotId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Member>().WithMany().HasForeignKey(x => x.HolderMemberId).OnDelete(DeleteBehavior.Restrict);
         });
 
         model.Entity<BallotParticipation>(e =>

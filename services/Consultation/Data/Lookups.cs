@@ -14,7 +14,8 @@ namespace Watershed.Consultation.Data;
 /// <param name="HasVoted">Has a vote counted on the ballot already.</param>
 /// <param name="Earlier">The participation recorded under the vote's request id, if any.</param>
 /// <param name="HoldsPaperBallot">Collected a paper ballot for the box.</param>
-internal sealed record Voter(Member Member, bool IsElector, bool HasVoted, bool HoldsPaperBallot, BallotParticipation? Earlier);
+/// <param name="IsRepresented">Of the electorate through a proxy.</param>
+internal sealed record Voter(Member Member, bool IsElector, bool IsRepresented, bool HasVoted, bool HoldsPaperBallot, BallotParticipation? Earlier);
 
 /// <summary>What issuing a paper ballot to a member needs to know, read under the ballot's lock.</summary>
 internal sealed record PaperBallotFacts(Guid MemberId, bool IsElector, bool HasVoted, bool HoldsOne);
@@ -102,13 +103,14 @@ internal static class Lookups
             {
                 Member = m,
                 IsElector = db.BallotElectors.Any(e => e.BallotId == ballotId && e.MemberId == m.Id),
+                IsRepresented = db.BallotElectors.Any(e => e.BallotId == ballotId && e.MemberId == m.Id && e.HolderMemberId != null),
                 HasVoted = db.BallotParticipations.Any(x => x.BallotId == ballotId && x.MemberId == m.Id && x.VoidedBySequence == null),
                 HoldsPaperBallot = db.PaperBallotIssues.Any(x => x.BallotId == ballotId && x.MemberId == m.Id),
                 Earlier = p,
             })
             .SingleOrDefaultAsync(ct)
             ?? throw new NotFoundException("member", memberId.ToString());
-        return new Voter(row.Member, row.IsElector, row.HasVoted, row.HoldsPaperBallot, row.Earlier);
+        return new Voter(row.Member, row.IsElector, row.IsRepresented, row.HasVoted, row.HoldsPaperBallot, row.Earlier);
     }
 
     public static Task<bool> HoldsPaperBallotAsync(this ConsultationDbContext db, Guid ballotId, Guid memberId, CancellationToken ct) =>
@@ -146,14 +148,34 @@ internal static class Lookups
     public static Task<AttendanceRecord?> AttendanceAsync(this ConsultationDbContext db, Guid assemblyId, Guid memberId, CancellationToken ct) =>
         db.Attendance.SingleOrDefaultAsync(a => a.AssemblyId == assemblyId && a.MemberId == memberId, ct);
 
-    /// <summary>The space's roll now (members who have not left), each with whether they are present in the assembly.</summary>
+    /// <summary>
+    /// The space's roll now (members who have not left), each with whether they are present in the assembly and who
+    /// holds their proxy there, if anyone.
+    /// </summary>
     public static async Task<Electorate> ElectorateAsync(this ConsultationDbContext db, Guid spaceId, Guid assemblyId, CancellationToken ct)
     {
         var roll = await db.Members.AsNoTracking()
             .Where(m => m.SpaceId == spaceId && m.LeftAt == null)
-            .Select(m => new RollEntry(m.Id, m.Role, db.Attendance.Any(a => a.AssemblyId == assemblyId && a.MemberId == m.Id && a.Present)))
+            .Select(m => new RollEntry(m.Id, m.Role,
+                db.Attendance.Any(a => a.AssemblyId == assemblyId && a.MemberId == m.Id && a.Present),
+                db.Proxies.Where(p => p.AssemblyId == assemblyId && p.MemberId == m.Id && p.RevokedAt == null).Select(p => (Guid?)p.HolderMemberId).FirstOrDefault()))
             .ToListAsync(ct);
         return Electorate.Of(roll);
+    }
+
+    /// <summary>What registering a proxy for <paramref name="memberId"/> carried by <paramref name="holderId"/> must know, in one round trip.</summary>
+    public static async Task<ProxyFacts> ProxyFactsAsync(this ConsultationDbContext db, Guid assemblyId, Guid memberId, Guid holderId, CancellationToken ct)
+    {
+        var active = db.Proxies.Where(p => p.AssemblyId == assemblyId && p.RevokedAt == null);
+        var facts = await db.Assemblies.AsNoTracking().Where(a => a.Id == assemblyId)
+            .Select(a => new ProxyFacts(
+                db.Attendance.Any(x => x.AssemblyId == assemblyId && x.MemberId == memberId && x.Present),
+                active.Any(p => p.MemberId == memberId),
+                active.Any(p => p.HolderMemberId == memberId),
+                active.Any(p => p.MemberId == holderId),
+                active.Count(p => p.HolderMemberId == holderId)))
+            .SingleAsync(ct);
+        return facts;
     }
 
     /// <summary>
@@ -173,8 +195,14 @@ internal static class Lookups
                 Record = db.Attendance.FirstOrDefault(a => a.AssemblyId == assembly.Id && a.MemberId == x.Member.Id),
             })
             .ToListAsync(ct);
+        // A proxy shows in the acta as it counts: for an absent member, carried by a member present.
+        var present = rows.Where(x => x.Record?.Present == true).Select(x => x.Member.Id).ToHashSet();
+        var proxies = await db.Proxies.AsNoTracking()
+            .Where(p => p.AssemblyId == assembly.Id && p.RevokedAt == null)
+            .ToDictionaryAsync(p => p.MemberId, p => p.HolderMemberId, ct);
         return [.. rows.Select(x => new MinutesAttendee(
-            x.Member.Id, x.Member.PersonId, x.FullName, x.Member.Role, x.Member.HasVote, x.Record?.Present ?? false, x.Record?.RecordedAt))];
+            x.Member.Id, x.Member.PersonId, x.FullName, x.Member.Role, x.Member.HasVote, x.Record?.Present ?? false, x.Record?.RecordedAt,
+            !present.Contains(x.Member.Id) && proxies.TryGetValue(x.Member.Id, out var holder) && present.Contains(holder) ? holder : null))];
     }
 
     /// <summary>

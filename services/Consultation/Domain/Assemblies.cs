@@ -40,6 +40,9 @@ public sealed class Assembly
 
     public int? QuorumRequiredAtOpen { get; private set; }
 
+    /// <summary>Absent members counted for quorum through a proxy at the opening (when the space counts them).</summary>
+    public int? QuorumRepresentedAtOpen { get; private set; }
+
     /// <summary>Quorum as it stood when the assembly closed, at the call it opened at: what a closed assembly reports, forever.</summary>
     public int? QuorumOnRollAtClose { get; private set; }
 
@@ -47,11 +50,13 @@ public sealed class Assembly
 
     public int? QuorumRequiredAtClose { get; private set; }
 
+    public int? QuorumRepresentedAtClose { get; private set; }
+
     /// <summary>The quorum when the assembly opened (the constancia de quórum the acta certifies); null before it opens.</summary>
-    public QuorumCount? OpeningQuorum => Count(QuorumOnRollAtOpen, QuorumPresentAtOpen, QuorumRequiredAtOpen);
+    public QuorumCount? OpeningQuorum => Count(QuorumOnRollAtOpen, QuorumPresentAtOpen, QuorumRequiredAtOpen, QuorumRepresentedAtOpen);
 
     /// <summary>The quorum when the assembly closed; null before it closes.</summary>
-    public QuorumCount? ClosingQuorum => Count(QuorumOnRollAtClose, QuorumPresentAtClose, QuorumRequiredAtClose);
+    public QuorumCount? ClosingQuorum => Count(QuorumOnRollAtClose, QuorumPresentAtClose, QuorumRequiredAtClose, QuorumRepresentedAtClose);
 
     /// <summary>
     /// What a closed assembly reports as its quorum: frozen at the close, whatever happens to the roll later.
@@ -142,6 +147,7 @@ public sealed class Assembly
         QuorumOnRollAtOpen = quorum.OnRoll;
         QuorumPresentAtOpen = quorum.Present;
         QuorumRequiredAtOpen = quorum.Required;
+        QuorumRepresentedAtOpen = quorum.Represented;
         return quorum;
     }
 
@@ -195,11 +201,14 @@ public sealed class Assembly
         QuorumOnRollAtClose = quorum.OnRoll;
         QuorumPresentAtClose = quorum.Present;
         QuorumRequiredAtClose = quorum.Required;
+        QuorumRepresentedAtClose = quorum.Represented;
         return (quorum, [.. attendance.Select(a => new AssemblyRollEntry(Id, a))]);
     }
 
-    private QuorumCount? Count(int? onRoll, int? present, int? required) =>
-        Call is { } call && onRoll is { } r && present is { } p && required is { } q ? new QuorumCount(call, r, p, q, p >= q) : null;
+    private QuorumCount? Count(int? onRoll, int? present, int? required, int? represented) =>
+        Call is { } call && onRoll is { } r && present is { } p && required is { } q
+            ? new QuorumCount(call, r, p, q, p + (represented ?? 0) >= q, represented ?? 0)
+            : null;
 }
 
 /// <summary>
@@ -221,6 +230,7 @@ public sealed class AssemblyRollEntry
         Role = attendee.Role;
         Present = attendee.Present;
         RecordedAt = attendee.RecordedAt;
+        RepresentedBy = attendee.RepresentedBy;
     }
 
     public Guid AssemblyId { get; private set; }
@@ -237,7 +247,10 @@ public sealed class AssemblyRollEntry
 
     public DateTimeOffset? RecordedAt { get; private set; }
 
-    public MinutesAttendee ToAttendee() => new(MemberId, PersonId, FullName, Role, Member.HasVoteFor(Role), Present, RecordedAt);
+    /// <summary>The member who carried this absent member's proxy at the close, if anyone.</summary>
+    public Guid? RepresentedBy { get; private set; }
+
+    public MinutesAttendee ToAttendee() => new(MemberId, PersonId, FullName, Role, Member.HasVoteFor(Role), Present, RecordedAt, RepresentedBy);
 }
 
 /// <summary>Whether a member is in the room now; one row per member and assembly, updated on arrival and departure.</summary>

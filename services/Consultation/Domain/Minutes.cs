@@ -3,7 +3,9 @@ using System.Text;
 
 namespace Watershed.Consultation.Domain;
 
-public sealed record MinutesAttendee(Guid MemberId, Guid PersonId, string FullName, MemberRole Role, bool HasVote, bool Present, DateTimeOffset? RecordedAt);
+/// <param name="RepresentedBy">For an absent member: the member carrying their proxy (carta poder), if anyone.</param>
+public sealed record MinutesAttendee(Guid MemberId, Guid PersonId, string FullName, MemberRole Role, bool HasVote, bool Present, DateTimeOffset? RecordedAt,
+    Guid? RepresentedBy = null);
 
 public sealed record MinutesDecision(
     Guid ProposalId,
@@ -91,9 +93,15 @@ public static class MinutesRenderer
 
         text.AppendLine();
         text.AppendLine(es ? "ASISTENCIA" : "ATTENDANCE");
+        var names = minutes.Attendance.ToDictionary(p => p.MemberId, p => p.FullName);
         foreach (var person in minutes.Attendance.OrderBy(p => p.FullName, StringComparer.Create(culture, ignoreCase: true)))
         {
             var presence = person.Present ? (es ? "presente" : "present") : (es ? "ausente" : "absent");
+            if (!person.Present && person.RepresentedBy is { } holder && names.TryGetValue(holder, out var holderName))
+            {
+                presence += es ? $", representado/a por {holderName} con carta poder" : $", represented by {holderName} by proxy";
+            }
+
             var vote = person.HasVote ? (es ? "con voto" : "with vote") : (es ? "con voz, sin voto" : "voice, no vote");
             text.AppendLine(CultureInfo.InvariantCulture, $"- {person.FullName} ({RoleName(person.Role, es)}, {vote}): {presence}");
         }

@@ -202,6 +202,58 @@ public sealed class AssemblyGrpcService(ConsultationDbContext db, TimeProvider c
         return new CloseAssemblyResponse { Assembly = assembly.ToContract() };
     }
 
+    public override async Task<RegisterProxyResponse> RegisterProxy(RegisterProxyRequest request, ServerCallContext context)
+    {
+        var v = new Validation();
+        var assemblyId = v.Id(request.AssemblyId, "assembly_id");
+        var memberId = v.Id(request.MemberId, "member_id");
+        var holderId = v.Id(request.HolderMemberId, "holder_member_id");
+        Domain.Proxy.CheckMembers(v, memberId, holderId);
+        var document = Domain.Proxy.CheckDocumentReference(v, request.DocumentReference);
+        v.ThrowIfInvalid();
+
+        var ct = context.CancellationToken;
+        var (_, space, watershed) = await db.AssemblyAsync(assemblyId, ct);
+        var caller = context.Caller();
+        caller.Require(watershed.Code, Roles.Facilitator);
+        var represented = await db.MemberAsync(space.Id, memberId, ct);
+        var holder = await db.MemberAsync(space.Id, holderId, ct);
+        var (proxy, quorum) = await db.InTransactionAsync(async token =>
+        {
+            // The assembly's lock: proxies, like attendance, change what a ballot opening or a close counts.
+            var assembly = await db.LoadForUpdateAsync<Assembly>(assemblyId, "assembly", token);
+            var facts = await db.ProxyFactsAsync(assemblyId, memberId, holderId, token);
+            var proxy = Domain.Proxy.Register(space, assembly, represented, holder, facts, document, caller.Subject, clock.GetUtcNow());
+            db.Proxies.Add(proxy);
+            await db.SaveChangesAsync(token);
+            return (proxy, assembly.QuorumNow(space, await db.ElectorateAsync(space.Id, assemblyId, token)));
+        }, ct);
+        return new RegisterProxyResponse { Proxy = proxy.ToContract(), Quorum = quorum.ToContract() };
+    }
+
+    public override async Task<RevokeProxyResponse> RevokeProxy(RevokeProxyRequest request, ServerCallContext context)
+    {
+        var v = new Validation();
+        var assemblyId = v.Id(request.AssemblyId, "assembly_id");
+        var memberId = v.Id(request.MemberId, "member_id");
+        v.ThrowIfInvalid();
+
+        var ct = context.CancellationToken;
+        var (_, space, watershed) = await db.AssemblyAsync(assemblyId, ct);
+        var caller = context.Caller();
+        caller.Require(watershed.Code, Roles.Facilitator);
+        var (proxy, quorum) = await db.InTransactionAsync(async token =>
+        {
+            var assembly = await db.LoadForUpdateAsync<Assembly>(assemblyId, "assembly", token);
+            var proxy = await db.Proxies.SingleOrDefaultAsync(p => p.AssemblyId == assemblyId && p.MemberId == memberId && p.RevokedAt == null, token)
+                ?? throw Domain.Proxy.NotFound(assemblyId, memberId);
+            proxy.Revoke(assembly, caller.Subject, clock.GetUtcNow());
+            await db.SaveChangesAsync(token);
+            return (proxy, assembly.QuorumNow(space, await db.ElectorateAsync(space.Id, assemblyId, token)));
+        }, ct);
+        return new RevokeProxyResponse { Proxy = proxy.ToContract(), Quorum = quorum.ToContract() };
+    }
+
     public override async Task<GetQuorumResponse> GetQuorum(GetQuorumRequest request, ServerCallContext context)
     {
         var v = new Validation();

@@ -96,6 +96,7 @@ internal static class Mapping
             SecondCallQuorum = s.SecondCallQuorum.ToContract(),
             PublicBallots = s.PublicBallots,
             ShowRunningCounts = s.ShowRunningCounts,
+            Proxies = new V1.ProxyRules { MaxPerHolder = s.MaxProxiesPerHolder, CountInQuorum = s.ProxiesCountForQuorum },
         };
         foreach (var type in System.Enum.GetValues<ProposalType>())
         {
@@ -135,6 +136,7 @@ internal static class Mapping
         VotingMembersPresent = q.Present,
         Required = q.Required,
         Reached = q.Reached,
+        RepresentedByProxy = q.Represented,
     };
 
     /// <param name="live">The quorum now, for an assembly that is not closed (a closed one reports the quorum frozen at its close).</param>
@@ -240,6 +242,17 @@ internal static class Mapping
         HasVote = a.HasVote,
         Present = a.Present,
         RecordedAt = a.RecordedAt.ToTimestamp(),
+        RepresentedByMemberId = a.RepresentedBy.ToText(),
+    };
+
+    public static V1.Proxy ToContract(this Proxy p) => new()
+    {
+        AssemblyId = p.AssemblyId.ToString(),
+        MemberId = p.MemberId.ToString(),
+        HolderMemberId = p.HolderMemberId.ToString(),
+        DocumentReference = p.DocumentReference,
+        RegisteredAt = p.RegisteredAt.ToTimestamp(),
+        RevokedAt = p.RevokedAt.ToTimestamp(),
     };
 
     public static V1.Decision ToContract(this MinutesDecision d)

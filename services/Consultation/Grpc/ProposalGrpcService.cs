@@ -219,7 +219,7 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         var (ballot, space, watershed) = await db.BallotAsync(ballotId, ct);
         var voter = await db.VoterAsync(ballotId, space.Id, memberId, requestId, ct);
         var actor = context.Caller().Actor(watershed.Code, Roles.Member, Roles.Facilitator);
-        var vote = new Vote(memberId, choice!.Value, VoteChannels.Decide(actor, voter.Member, requestedChannel), requestId, actor.Subject);
+        var vote = new Vote(memberId, choice!.Value, VoteChannels.Decide(actor, voter.Member, requestedChannel, voter.IsRepresented), requestId, actor.Subject);
 
         var receipt = ballot.Admit(vote, voter.Earlier, voter.IsElector, voter.HasVoted, voter.HoldsPaperBallot) ?? await AppendAsync(ballot, vote, ct);
         span?.SetTag("vote.replayed", receipt.Replayed);

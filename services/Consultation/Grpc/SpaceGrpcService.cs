@@ -28,13 +28,15 @@ public sealed class SpaceGrpcService(ConsultationDbContext db, TimeProvider cloc
             Type: v.Enum(o.ProposalType, $"rules.decision_rules[{i}].proposal_type").DefinedOrNull<V1.ProposalType, Domain.ProposalType>(),
             Rule: v.Enum(o.Rule, $"rules.decision_rules[{i}].rule").DefinedOrNull<V1.DecisionRule, Domain.DecisionRule>())).ToList();
         Space.CheckOverrides(v, overrides);
+        var settings = new Domain.SpaceSettings(rules.ShowRunningCounts, rules.Proxies?.MaxPerHolder ?? 0, rules.Proxies?.CountInQuorum ?? false);
+        settings.Check(v);
         v.ThrowIfInvalid();
 
         var ct = context.CancellationToken;
         var watershed = await db.WatershedAsync(watershedId, ct);
         context.Caller().Require(watershed.Code, Roles.Facilitator);
         var space = Space.Create(watershedId, request.Name, request.Kind.ToDomain<V1.SpaceKind, Domain.SpaceKind>(), first, second, rules.PublicBallots,
-            [.. overrides.Select(o => new DecisionRuleOverride(o.Type!.Value, o.Rule!.Value))], clock.GetUtcNow(), rules.ShowRunningCounts);
+            [.. overrides.Select(o => new DecisionRuleOverride(o.Type!.Value, o.Rule!.Value))], clock.GetUtcNow(), settings);
         db.Spaces.Add(space);
         await db.SaveChangesAsync(ct);
         return new CreateSpaceResponse { Space = space.ToContract() };

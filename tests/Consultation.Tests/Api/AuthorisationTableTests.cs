@@ -72,6 +72,28 @@ public sealed class AuthorisationTableFixture : IAsyncLifetime
     public async Task<Ballot> OpenBallotAsync() =>
         await S.OpenBallotAsync(await S.ProposalOnAgendaAsync(ProposalType.General, $"Propuesta {Next()}"));
 
+    /// <summary>A convened assembly of a space that takes proxies, with two voting members: one to represent, one to carry it.</summary>
+    public async Task<(string Assembly, string Represented, string Holder)> ProxyAssemblyAsync()
+    {
+        var space = (await F.Spaces.CreateSpaceAsync(new CreateSpaceRequest
+        {
+            WatershedId = S.Watershed.Id, Name = $"Asamblea {Next()}", Kind = SpaceKind.CommunityAssembly,
+            Rules = new SpaceRules { Proxies = new ProxyRules { MaxPerHolder = 1 } },
+        })).Space;
+        var members = new List<string>();
+        foreach (var voter in S.Voters.Take(2))
+        {
+            members.Add((await F.Spaces.AddMemberAsync(new AddMemberRequest { SpaceId = space.Id, PersonId = voter.PersonId, Role = MemberRole.VotingMember })).Member.Id);
+        }
+
+        var assembly = (await F.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest
+        {
+            SpaceId = space.Id, Title = "Asamblea con poderes", Place = "Local comunal",
+            ScheduledAt = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 12, 12, 14, 0, 0, TimeSpan.Zero)),
+        })).Assembly;
+        return (assembly.Id, members[0], members[1]);
+    }
+
     /// <summary>An open ballot where one elector collected a paper ballot.</summary>
     public async Task<Ballot> PaperBallotAsync()
     {
@@ -150,6 +172,17 @@ public sealed class AuthorisationTableTests(AuthorisationTableFixture fixture) :
             var assembly = await f.ConvenedAssemblyAsync();
             await f.F.Assemblies.OpenAssemblyAsync(new OpenAssemblyRequest { AssemblyId = assembly.Id, Call = AssemblyCall.First });
             return c => c.Assemblies.CloseAssemblyAsync(new CloseAssemblyRequest { AssemblyId = assembly.Id }).ResponseAsync;
+        }),
+        ["RegisterProxy"] = (Writers, async f =>
+        {
+            var (assembly, represented, holder) = await f.ProxyAssemblyAsync();
+            return c => c.Assemblies.RegisterProxyAsync(new RegisterProxyRequest { AssemblyId = assembly, MemberId = represented, HolderMemberId = holder }).ResponseAsync;
+        }),
+        ["RevokeProxy"] = (Writers, async f =>
+        {
+            var (assembly, represented, holder) = await f.ProxyAssemblyAsync();
+            await f.F.Assemblies.RegisterProxyAsync(new RegisterProxyRequest { AssemblyId = assembly, MemberId = represented, HolderMemberId = holder });
+            return c => c.Assemblies.RevokeProxyAsync(new RevokeProxyRequest { AssemblyId = assembly, MemberId = represented }).ResponseAsync;
         }),
         ["GetQuorum"] = (Readers, f => Call(c => c.Assemblies.GetQuorumAsync(new GetQuorumRequest { AssemblyId = f.S.Assembly!.Id }).ResponseAsync)),
         ["GetMinutes"] = (Readers, f => Call(c => c.Assemblies.GetMinutesAsync(new GetMinutesRequest { AssemblyId = f.S.Assembly!.Id }).ResponseAsync)),

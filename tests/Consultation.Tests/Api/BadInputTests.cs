@@ -75,6 +75,10 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
             Kind = SpaceKind.RoundTable,
             Rules = new SpaceRules { FirstCallQuorum = new V1.QuorumThreshold { Percent = double.NaN } },
         }).ResponseAsync, ["rules.first_call_quorum.percent"]),
+        ["CreateSpace proxies beyond the limit"] = (f => f.Scenario.Facilitator.Spaces.CreateSpaceAsync(new CreateSpaceRequest
+        {
+            WatershedId = f.Scenario.Watershed.Id, Name = "Mesa", Kind = SpaceKind.RoundTable, Rules = new SpaceRules { Proxies = new ProxyRules { MaxPerHolder = 11 } },
+        }).ResponseAsync, ["rules.proxies.max_per_holder"]),
         ["GetSpace"] = (f => f.Scenario.Facilitator.Spaces.GetSpaceAsync(new GetSpaceRequest { SpaceId = NotAnId }).ResponseAsync, ["space_id"]),
         ["ListSpaces"] = (f => f.Scenario.Facilitator.Spaces.ListSpacesAsync(new ListSpacesRequest()).ResponseAsync, ["watershed_id"]),
         ["AddMember delegate without organisation"] = (f => f.Scenario.Facilitator.Spaces.AddMemberAsync(new AddMemberRequest { SpaceId = f.Scenario.Space.Id, PersonId = f.Scenario.Voters[0].PersonId, Role = MemberRole.Delegate }).ResponseAsync, ["organization_id"]),
@@ -90,6 +94,16 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         ["CloseAssembly"] = (f => f.Scenario.Facilitator.Assemblies.CloseAssemblyAsync(new CloseAssemblyRequest()).ResponseAsync, ["assembly_id"]),
         ["GetQuorum"] = (f => f.Scenario.Facilitator.Assemblies.GetQuorumAsync(new GetQuorumRequest()).ResponseAsync, ["assembly_id"]),
         ["GetMinutes"] = (f => f.Scenario.Facilitator.Assemblies.GetMinutesAsync(new GetMinutesRequest { AssemblyId = f.Scenario.Assembly!.Id, Language = "fr" }).ResponseAsync, ["language"]),
+        ["RegisterProxy empty"] = (f => f.Scenario.Facilitator.Assemblies.RegisterProxyAsync(new RegisterProxyRequest()).ResponseAsync, ["assembly_id", "member_id", "holder_member_id"]),
+        ["RegisterProxy own holder and long document"] = (f => f.Scenario.Facilitator.Assemblies.RegisterProxyAsync(new RegisterProxyRequest
+        {
+            AssemblyId = f.Scenario.Assembly!.Id, MemberId = f.Scenario.Voters[0].Id, HolderMemberId = f.Scenario.Voters[0].Id, DocumentReference = new string('7', 101),
+        }).ResponseAsync, ["holder_member_id", "document_reference"]),
+        ["RegisterProxy document with a line break"] = (f => f.Scenario.Facilitator.Assemblies.RegisterProxyAsync(new RegisterProxyRequest
+        {
+            AssemblyId = f.Scenario.Assembly!.Id, MemberId = f.Scenario.Voters[0].Id, HolderMemberId = f.Scenario.Voters[1].Id, DocumentReference = "N.º 12\n2026",
+        }).ResponseAsync, ["document_reference"]),
+        ["RevokeProxy empty"] = (f => f.Scenario.Facilitator.Assemblies.RevokeProxyAsync(new RevokeProxyRequest { AssemblyId = NotAnId }).ResponseAsync, ["assembly_id", "member_id"]),
         ["CreateProposal empty"] = (f => f.Scenario.Facilitator.Proposals.CreateProposalAsync(new CreateProposalRequest { SpaceId = f.Scenario.Space.Id }).ResponseAsync, ["title", "type", "submitted_by_person_id"]),
         ["CreateProposal bad references"] = (f => f.Scenario.Facilitator.Proposals.CreateProposalAsync(new CreateProposalRequest
         {

@@ -92,6 +92,14 @@ public sealed class Scenario
     /// <summary>Convenes an assembly, marks the first <paramref name="present"/> voters and the advisor present, and opens it.</summary>
     public async Task<Assembly> OpenAssemblyAsync(int present, AssemblyCall call = AssemblyCall.First)
     {
+        var convened = await ConveneAsync(present);
+        Assembly = (await Facilitator.Assemblies.OpenAssemblyAsync(new OpenAssemblyRequest { AssemblyId = convened.Id, Call = call })).Assembly;
+        return Assembly;
+    }
+
+    /// <summary>Convenes an assembly and marks the first <paramref name="present"/> voters and the advisor present; it stays convened.</summary>
+    public async Task<Assembly> ConveneAsync(int present)
+    {
         var convened = (await Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest
         {
             SpaceId = Space.Id,
@@ -110,8 +118,8 @@ public sealed class Scenario
             });
         }
 
-        Assembly = (await Facilitator.Assemblies.OpenAssemblyAsync(new OpenAssemblyRequest { AssemblyId = convened.Id, Call = call })).Assembly;
-        return Assembly;
+        Assembly = convened;
+        return convened;
     }
 
     /// <summary>A proposal submitted and placed on the open assembly's agenda.</summary>

@@ -59,6 +59,12 @@ namespace Watershed.Consultation.Data.Migrations
                     b.Property<int?>("QuorumPresentAtOpen")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("QuorumRepresentedAtClose")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("QuorumRepresentedAtOpen")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("QuorumRequiredAtClose")
                         .HasColumnType("integer");
 
@@ -108,6 +114,9 @@ namespace Watershed.Consultation.Data.Migrations
 
                     b.Property<DateTimeOffset?>("RecordedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("RepresentedBy")
+                        .HasColumnType("uuid");
 
                     b.Property<int>("Role")
                         .HasColumnType("integer");
@@ -251,7 +260,12 @@ namespace Watershed.Consultation.Data.Migrations
                     b.Property<Guid>("MemberId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("HolderMemberId")
+                        .HasColumnType("uuid");
+
                     b.HasKey("BallotId", "MemberId");
+
+                    b.HasIndex("HolderMemberId");
 
                     b.HasIndex("MemberId");
 
@@ -680,6 +694,56 @@ namespace Watershed.Consultation.Data.Migrations
                     b.ToTable("proposal_references", (string)null);
                 });
 
+            modelBuilder.Entity("Watershed.Consultation.Domain.Proxy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AssemblyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("DocumentReference")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("HolderMemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("RegisteredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RegisteredBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HolderMemberId");
+
+                    b.HasIndex("MemberId");
+
+                    b.HasIndex("AssemblyId", "HolderMemberId");
+
+                    b.HasIndex("AssemblyId", "MemberId")
+                        .IsUnique()
+                        .HasFilter("\"RevokedAt\" IS NULL");
+
+                    b.ToTable("assembly_proxies", (string)null);
+                });
+
             modelBuilder.Entity("Watershed.Consultation.Domain.Space", b =>
                 {
                     b.Property<Guid>("Id")
@@ -701,6 +765,9 @@ namespace Watershed.Consultation.Data.Migrations
                     b.Property<int?>("LandUseChangeRule")
                         .HasColumnType("integer");
 
+                    b.Property<int>("MaxProxiesPerHolder")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -708,6 +775,9 @@ namespace Watershed.Consultation.Data.Migrations
 
                     b.Property<int?>("PlanApprovalRule")
                         .HasColumnType("integer");
+
+                    b.Property<bool>("ProxiesCountForQuorum")
+                        .HasColumnType("boolean");
 
                     b.Property<bool>("PublicBallots")
                         .HasColumnType("boolean");
@@ -978,6 +1048,11 @@ namespace Watershed.Consultation.Data.Migrations
 
                     b.HasOne("Watershed.Consultation.Domain.Member", null)
                         .WithMany()
+                        .HasForeignKey("HolderMemberId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Watershed.Consultation.Domain.Member", null)
+                        .WithMany()
                         .HasForeignKey("MemberId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
@@ -1118,6 +1193,27 @@ namespace Watershed.Consultation.Data.Migrations
                         .WithMany("References")
                         .HasForeignKey("ProposalId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Watershed.Consultation.Domain.Proxy", b =>
+                {
+                    b.HasOne("Watershed.Consultation.Domain.Assembly", null)
+                        .WithMany()
+                        .HasForeignKey("AssemblyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Watershed.Consultation.Domain.Member", null)
+                        .WithMany()
+                        .HasForeignKey("HolderMemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Watershed.Consultation.Domain.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
