@@ -141,6 +141,7 @@ public sealed class ConsultationDbContext : DbContext
             e.Property(a => a.Title).HasMaxLength(200);
             e.Property(a => a.Place).HasMaxLength(200);
             e.PrimitiveCollection(a => a.Agenda).HasField("_agenda");
+            e.PrimitiveCollection(a => a.ConvenedProposalIds).HasField("_convenedProposalIds");
             e.Ignore(a => a.AcceptsAttendance);
             e.Ignore(a => a.CallInEffect);
             e.Ignore(a => a.OpeningQuorum);

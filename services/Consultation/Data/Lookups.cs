@@ -224,6 +224,8 @@ internal static class Lookups
             .ToListAsync(ct))
             .ToLookup(e => e.BallotId, e => new VoidRecord(e.Sequence, e.VoidedSequence ?? 0, e.Reason ?? string.Empty));
 
+        var convenedTitles = await db.Proposals.AsNoTracking().Where(p => assembly.ConvenedProposalIds.Contains(p.Id))
+            .ToDictionaryAsync(p => p.Id, p => p.Title, ct);
         return new MinutesData(
             assembly,
             spaceName,
@@ -233,6 +235,7 @@ internal static class Lookups
                 d.Ballot.ProposalId, d.Title, d.Type, d.Ballot.Rule, d.Ballot.Secret, d.Ballot.Tally,
                 d.Ballot.Eligible, d.Ballot.Roll, d.Ballot.RequiredYes ?? 0, d.Ballot.Approved ?? false, d.Ballot.HeadHash,
                 [.. voids[d.Ballot.Id].OrderBy(x => x.Sequence)],
-                new MinutesPaper(d.Ballot.PaperBallotsIssued, d.Ballot.Blank, d.Ballot.Spoiled)))]);
+                new MinutesPaper(d.Ballot.PaperBallotsIssued, d.Ballot.Blank, d.Ballot.Spoiled)))],
+            [.. assembly.ConvenedProposalIds.Select(id => convenedTitles[id])]);
     }
 }

@@ -9,6 +9,8 @@ public sealed class Assembly
 
     private readonly List<string> _agenda = [];
 
+    private readonly List<Guid> _convenedProposalIds = [];
+
     private Assembly()
     {
     }
@@ -20,6 +22,12 @@ public sealed class Assembly
     public string Title { get; private set; } = string.Empty;
 
     public IReadOnlyList<string> Agenda => _agenda;
+
+    /// <summary>
+    /// The proposals the call (convocatoria) listed, fixed when the assembly was convened. A land act is voted only in
+    /// an assembly convened for it, so a land-use change must be one of these.
+    /// </summary>
+    public IReadOnlyList<Guid> ConvenedProposalIds => _convenedProposalIds;
 
     public string Place { get; private set; } = string.Empty;
 
@@ -72,11 +80,14 @@ public sealed class Assembly
     private string Subject => $"assemblies/{Id}";
 
     /// <param name="scheduledAt">Null when the request gave none (a violation).</param>
+    /// <param name="listed">Submitted proposals of the space the call lists; they are on the agenda from now on.</param>
     /// <exception cref="InvalidArgumentException">Any detail breaks a rule (all of them are named).</exception>
-    public static Assembly Convene(Space space, string title, string place, DateTimeOffset? scheduledAt, IReadOnlyList<string> agenda)
+    /// <exception cref="PreconditionFailedException">A listed proposal is of another space or not submitted.</exception>
+    public static Assembly Convene(Space space, string title, string place, DateTimeOffset? scheduledAt, IReadOnlyList<string> agenda,
+        IReadOnlyList<Proposal>? listed = null)
     {
         var v = new Validation();
-        var details = Check(v, title, place, scheduledAt, agenda);
+        var details = Check(v, title, place, scheduledAt, agenda, listed?.Count ?? 0);
         v.ThrowIfInvalid();
         var assembly = new Assembly
         {
@@ -87,17 +98,26 @@ public sealed class Assembly
             ScheduledAt = scheduledAt!.Value,
         };
         assembly._agenda.AddRange(details.Agenda);
+        foreach (var proposal in listed ?? [])
+        {
+            proposal.ListInCall(assembly);
+            assembly._convenedProposalIds.Add(proposal.Id);
+        }
+
         return assembly;
     }
 
     /// <summary>The rules on a new assembly's details, added to <paramref name="v"/>.</summary>
+    /// <param name="listedProposals">How many proposals the call lists.</param>
     /// <returns>The details as stored (trimmed).</returns>
-    public static (string Title, string Place, IReadOnlyList<string> Agenda) Check(Validation v, string title, string place, DateTimeOffset? scheduledAt, IReadOnlyList<string> agenda)
+    public static (string Title, string Place, IReadOnlyList<string> Agenda) Check(Validation v, string title, string place, DateTimeOffset? scheduledAt,
+        IReadOnlyList<string> agenda, int listedProposals = 0)
     {
         var cleanTitle = v.Text(title, "title");
         var cleanPlace = v.Text(place, "place");
         v.Check(scheduledAt is not null, "scheduled_at", "is required");
         v.Check(agenda.Count <= MaxAgendaItems, "agenda", $"must have at most {MaxAgendaItems} items");
+        v.Check(listedProposals <= MaxAgendaItems, "proposal_ids", $"must have at most {MaxAgendaItems} items");
         IReadOnlyList<string> items = [.. agenda.Select((item, i) => v.Text(item, $"agenda[{i}]", 500))];
         return (cleanTitle, cleanPlace, items);
     }
@@ -159,6 +179,24 @@ public sealed class Assembly
             throw new PreconditionFailedException("ASSEMBLY_STATE", Subject, "Only a convened or open assembly takes agenda items.");
         }
     }
+
+    /// <summary>
+    /// A land act (a land-use change of communal land) is valid only in an assembly convened expressly for it: its call,
+    /// fixed when it was convened, must list the proposal.
+    /// </summary>
+    /// <exception cref="PreconditionFailedException">A land-use change this assembly's call did not list.</exception>
+    public void EnsureConvenedFor(Proposal proposal)
+    {
+        if (proposal.Type == ProposalType.LandUseChange && !_convenedProposalIds.Contains(proposal.Id))
+        {
+            throw LandActNotConvened(proposal.Id);
+        }
+    }
+
+    /// <summary>The answer when a land-use change meets an assembly whose call did not list it.</summary>
+    public static PreconditionFailedException LandActNotConvened(Guid proposalId) =>
+        new("LAND_ACT_NOT_CONVENED", $"proposals/{proposalId}",
+            "A land-use change is voted only in an assembly convened for it: convene an assembly whose call lists it (ConveneAssembly.proposal_ids).");
 
     public void EnsureOpenForVoting(QuorumCount quorum)
     {

@@ -165,6 +165,7 @@ public sealed partial class Ballot
             throw new ArgumentException("The assembly and space must be the proposal's own.", nameof(assembly));
         }
 
+        assembly.EnsureConvenedFor(proposal);
         assembly.EnsureOpenForVoting(assembly.QuorumNow(space, electorate));
         var ballot = new Ballot
         {

@@ -34,7 +34,8 @@ public sealed record MinutesData(
     string SpaceName,
     string WatershedName,
     IReadOnlyList<MinutesAttendee> Attendance,
-    IReadOnlyList<MinutesDecision> Decisions);
+    IReadOnlyList<MinutesDecision> Decisions,
+    IReadOnlyList<string>? ConvenedProposals = null);
 
 /// <summary>
 /// Renders the acta (minutes) as plain text in Spanish, the language of the community's minute book,
@@ -81,13 +82,19 @@ public static class MinutesRenderer
                 : $"At the close: {closing.Present} present of {closing.OnRoll} voting members on the roll.");
         }
 
-        if (a.Agenda.Count > 0)
+        var convened = minutes.ConvenedProposals ?? [];
+        if (a.Agenda.Count + convened.Count > 0)
         {
             text.AppendLine();
             text.AppendLine(es ? "AGENDA" : "AGENDA");
             for (var i = 0; i < a.Agenda.Count; i++)
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"{i + 1}. {a.Agenda[i]}");
+            }
+
+            for (var i = 0; i < convened.Count; i++)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"{a.Agenda.Count + i + 1}. {(es ? "Propuesta convocada" : "Proposal in the call")}: {convened[i]}");
             }
         }
 

@@ -25,13 +25,27 @@ public sealed class AssemblyGrpcService(ConsultationDbContext db, TimeProvider c
         var v = new Validation();
         var spaceId = v.Id(request.SpaceId, "space_id");
         var scheduledAt = Instant(v, request.ScheduledAt, "scheduled_at");
-        Assembly.Check(v, request.Title, request.Place, scheduledAt, request.Agenda);
+        Assembly.Check(v, request.Title, request.Place, scheduledAt, request.Agenda, request.ProposalIds.Count);
+        var proposalIds = new List<Guid>();
+        for (var i = 0; i < request.ProposalIds.Count && i < Assembly.MaxAgendaItems; i++)
+        {
+            var id = v.Id(request.ProposalIds[i], $"proposal_ids[{i}]");
+            if (id != Guid.Empty && proposalIds.Contains(id))
+            {
+                v.Add($"proposal_ids[{i}]", "is given more than once");
+            }
+
+            proposalIds.Add(id);
+        }
+
         v.ThrowIfInvalid();
 
         var ct = context.CancellationToken;
         var (space, watershed) = await db.SpaceAsync(spaceId, ct);
         context.Caller().Require(watershed.Code, Roles.Facilitator);
-        var assembly = Assembly.Convene(space, request.Title, request.Place, scheduledAt, request.Agenda);
+        var found = await db.Proposals.Where(p => proposalIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+        var listed = proposalIds.Select(id => found.GetValueOrDefault(id) ?? throw new NotFoundException("proposal", id.ToString())).ToList();
+        var assembly = Assembly.Convene(space, request.Title, request.Place, scheduledAt, request.Agenda, listed);
         db.Assemblies.Add(assembly);
         var now = clock.GetUtcNow();
         db.AddEvent(new AssemblyConvened
@@ -42,6 +56,7 @@ public sealed class AssemblyGrpcService(ConsultationDbContext db, TimeProvider c
             Place = assembly.Place,
             ScheduledAt = assembly.ScheduledAt.ToTimestamp(),
             Agenda = { assembly.Agenda },
+            ProposalIds = { assembly.ConvenedProposalIds.Select(id => id.ToString()) },
             OccurredAt = now.ToTimestamp(),
         }, Subject(assembly.Id), now);
         await db.SaveChangesAsync(ct);

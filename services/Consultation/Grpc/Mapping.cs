@@ -157,6 +157,7 @@ internal static class Mapping
             OpeningQuorum = a.OpeningQuorum?.ToContract(),
         };
         contract.Agenda.AddRange(a.Agenda);
+        contract.ProposalIds.AddRange(a.ConvenedProposalIds.Select(id => id.ToString()));
         return contract;
     }
 

@@ -87,6 +87,16 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         ["ListMembers"] = (f => f.Scenario.Facilitator.Spaces.ListMembersAsync(new ListMembersRequest()).ResponseAsync, ["space_id"]),
         ["ConveneAssembly"] = (f => f.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest { SpaceId = f.Scenario.Space.Id, Agenda = { "" } }).ResponseAsync, ["title", "place", "scheduled_at", "agenda[0]"]),
         ["ConveneAssembly instant out of range"] = (f => f.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest { SpaceId = f.Scenario.Space.Id, Title = "T", Place = "P", ScheduledAt = new Timestamp { Seconds = long.MaxValue } }).ResponseAsync, ["scheduled_at"]),
+        ["ConveneAssembly bad and repeated proposals"] = (f => f.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest
+        {
+            SpaceId = f.Scenario.Space.Id, Title = "T", Place = "P", ScheduledAt = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 12, 1, 15, 0, 0, TimeSpan.Zero)),
+            ProposalIds = { f.Ballot.ProposalId, NotAnId, f.Ballot.ProposalId },
+        }).ResponseAsync, ["proposal_ids[1]", "proposal_ids[2]"]),
+        ["ConveneAssembly too many proposals"] = (f => f.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest
+        {
+            SpaceId = f.Scenario.Space.Id, Title = "T", Place = "P", ScheduledAt = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 12, 1, 15, 0, 0, TimeSpan.Zero)),
+            ProposalIds = { Enumerable.Range(0, 51).Select(_ => Guid.NewGuid().ToString()) },
+        }).ResponseAsync, ["proposal_ids"]),
         ["GetAssembly"] = (f => f.Scenario.Facilitator.Assemblies.GetAssemblyAsync(new GetAssemblyRequest()).ResponseAsync, ["assembly_id"]),
         ["ListAssemblies"] = (f => f.Scenario.Facilitator.Assemblies.ListAssembliesAsync(new ListAssembliesRequest { SpaceId = NotAnId }).ResponseAsync, ["space_id"]),
         ["RecordAttendance"] = (f => f.Scenario.Facilitator.Assemblies.RecordAttendanceAsync(new RecordAttendanceRequest { AssemblyId = NotAnId, MemberId = "" }).ResponseAsync, ["assembly_id", "member_id"]),
