@@ -92,6 +92,9 @@ public sealed class ConsultationDbContext : DbContext
             e.Property(p => p.PhoneNumber).HasMaxLength(16);
             e.Property(p => p.Email).HasMaxLength(Person.MaxEmailLength).HasDefaultValue(string.Empty);
             e.Property(p => p.PreferredLanguage).HasMaxLength(10);
+            e.Property(p => p.NationalId).HasMaxLength(8).HasDefaultValue(string.Empty);
+            // A DNI names one person in a watershed; roll imports find people by it.
+            e.HasIndex(p => new { p.WatershedId, p.NationalId }).IsUnique().HasFilter("\"NationalId\" <> ''");
             e.HasMany(p => p.Consents).WithOne().HasForeignKey(c => c.PersonId).OnDelete(DeleteBehavior.Cascade);
             e.Navigation(p => p.Consents).HasField("_consents");
         });

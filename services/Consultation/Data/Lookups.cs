@@ -113,6 +113,24 @@ internal static class Lookups
         return new Voter(row.Member, row.IsElector, row.IsRepresented, row.HasVoted, row.HoldsPaperBallot, row.Earlier);
     }
 
+    /// <summary>
+    /// The membership a person votes with on a ballot: their membership in the ballot's space that belongs to its
+    /// electorate, else their active one (which the ballot then refuses with its own answer).
+    /// </summary>
+    /// <exception cref="NotFoundException">The person is not on the space's roll.</exception>
+    public static async Task<Guid> MemberOfPersonAsync(this ConsultationDbContext db, Guid ballotId, Guid spaceId, Guid personId, CancellationToken ct)
+    {
+        var ids = await db.Members.AsNoTracking()
+            .Where(m => m.SpaceId == spaceId && m.PersonId == personId)
+            .OrderByDescending(m => db.BallotElectors.Any(e => e.BallotId == ballotId && e.MemberId == m.Id))
+            .ThenByDescending(m => m.LeftAt == null)
+            .ThenByDescending(m => m.JoinedAt)
+            .Select(m => m.Id)
+            .Take(1)
+            .ToListAsync(ct);
+        return ids.Count == 1 ? ids[0] : throw new NotFoundException("member", $"persons/{personId}");
+    }
+
     public static Task<bool> HoldsPaperBallotAsync(this ConsultationDbContext db, Guid ballotId, Guid memberId, CancellationToken ct) =>
         db.PaperBallotIssues.AnyAsync(x => x.BallotId == ballotId && x.MemberId == memberId, ct);
 

@@ -155,6 +155,71 @@ public sealed class AssemblyGrpcService(ConsultationDbContext db, TimeProvider c
         };
     }
 
+    /// <summary>One call takes a whole roll's attendance, and no more.</summary>
+    private const int MaxBulkAttendance = 1000;
+
+    public override async Task<RecordBulkAttendanceResponse> RecordBulkAttendance(RecordBulkAttendanceRequest request, ServerCallContext context)
+    {
+        var v = new Validation();
+        var assemblyId = v.Id(request.AssemblyId, "assembly_id");
+        v.Check(request.MemberIds.Count is >= 1 and <= MaxBulkAttendance, "member_ids", $"must list 1 to {MaxBulkAttendance} members");
+        var memberIds = new List<Guid>();
+        for (var i = 0; i < request.MemberIds.Count && i < MaxBulkAttendance; i++)
+        {
+            var id = v.Id(request.MemberIds[i], $"member_ids[{i}]");
+            if (id != Guid.Empty && memberIds.Contains(id))
+            {
+                v.Add($"member_ids[{i}]", "is given more than once");
+            }
+
+            memberIds.Add(id);
+        }
+
+        v.ThrowIfInvalid();
+        var ct = context.CancellationToken;
+        var (_, space, watershed) = await db.AssemblyAsync(assemblyId, ct);
+        var caller = context.Caller();
+        caller.Require(watershed.Code, Roles.Facilitator);
+        var members = await db.Members.AsNoTracking().Where(m => m.SpaceId == space.Id && memberIds.Contains(m.Id))
+            .Join(db.Persons, m => m.PersonId, p => p.Id, (m, p) => new { Member = m, p.FullName })
+            .ToDictionaryAsync(x => x.Member.Id, ct);
+        var listed = memberIds.Select(id => members.GetValueOrDefault(id) ?? throw new NotFoundException("member", id.ToString())).ToList();
+        var now = clock.GetUtcNow();
+        var (records, quorum) = await db.InTransactionAsync(async token =>
+        {
+            var assembly = await db.LoadForUpdateAsync<Assembly>(assemblyId, "assembly", token);
+            var current = await db.Attendance.Where(a => a.AssemblyId == assemblyId && memberIds.Contains(a.MemberId)).ToDictionaryAsync(a => a.MemberId, token);
+            var records = new List<AttendanceRecord>();
+            foreach (var x in listed)
+            {
+                var existing = current.GetValueOrDefault(x.Member.Id);
+                var record = assembly.RecordAttendance(x.Member, existing, request.Present, caller.Subject, now);
+                if (existing is null)
+                {
+                    db.Attendance.Add(record);
+                }
+
+                records.Add(record);
+            }
+
+            await db.SaveChangesAsync(token);
+            return (records, assembly.QuorumNow(space, await db.ElectorateAsync(space.Id, assemblyId, token)));
+        }, ct);
+
+        var response = new RecordBulkAttendanceResponse { Quorum = quorum.ToContract() };
+        response.Attendance.AddRange(listed.Zip(records, (x, record) => new Attendance
+        {
+            MemberId = x.Member.Id.ToString(),
+            PersonId = x.Member.PersonId.ToString(),
+            FullName = x.FullName,
+            Role = x.Member.Role.ToContract<Domain.MemberRole, V1.MemberRole>(),
+            HasVote = x.Member.HasVote,
+            Present = record.Present,
+            RecordedAt = record.RecordedAt.ToTimestamp(),
+        }));
+        return response;
+    }
+
     public override async Task<OpenAssemblyResponse> OpenAssembly(OpenAssemblyRequest request, ServerCallContext context)
     {
         var v = new Validation();

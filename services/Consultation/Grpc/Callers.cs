@@ -14,4 +14,7 @@ internal static class Callers
         caller.Require(watershedCode, roles);
         return new Actor(caller.PersonId, caller.HasRole(Roles.Facilitator), caller.Subject);
     }
+
+    /// <summary>A DNI is shown to those who keep the roll (facilitators, admins), not to every reader of the watershed.</summary>
+    public static bool MayReadNationalIds(this Caller caller) => caller.HasRole(Roles.Facilitator);
 }

@@ -45,10 +45,12 @@ internal static class Mapping
         CreatedAt = o.CreatedAt.ToTimestamp(),
     };
 
-    public static V1.Person ToContract(this Person p)
+    /// <param name="showNationalId">Whether the caller may read DNIs (facilitators and admins).</param>
+    public static V1.Person ToContract(this Person p, bool showNationalId = false)
     {
         var contract = new V1.Person
         {
+            NationalId = showNationalId ? p.NationalId : string.Empty,
             Id = p.Id.ToString(),
             WatershedId = p.WatershedId.ToString(),
             FullName = p.FullName,

@@ -206,8 +206,11 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
     public override async Task<CastVoteResponse> CastVote(CastVoteRequest request, ServerCallContext context)
     {
         var v = new Validation();
+        var caller = context.Caller();
         var ballotId = v.Id(request.BallotId, "ballot_id");
-        var memberId = v.Id(request.MemberId, "member_id");
+        var namedMember = v.OptionalId(request.MemberId, "member_id");
+        v.Check(namedMember is not null || caller.PersonId is not null || request.MemberId.Length > 0,
+            "member_id", "is required: name the member, or cast your own vote with a token that names your person");
         var choice = v.Enum(request.Choice, "choice").DefinedOrNull<V1.VoteChoice, Domain.VoteChoice>();
         var requestId = v.Text(request.ClientRequestId, "client_request_id", 64);
         v.Check(requestId.Length is 0 or >= 8, "client_request_id", "must be 8 to 64 characters");
@@ -217,8 +220,11 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         using var span = telemetry.StartForBallot("CastVote", ballotId);
         var ct = context.CancellationToken;
         var (ballot, space, watershed) = await db.BallotAsync(ballotId, ct);
+
+        // A member voting with their own token need not know their membership id: the token names the person.
+        var memberId = namedMember ?? await db.MemberOfPersonAsync(ballotId, space.Id, caller.PersonId!.Value, ct);
         var voter = await db.VoterAsync(ballotId, space.Id, memberId, requestId, ct);
-        var actor = context.Caller().Actor(watershed.Code, Roles.Member, Roles.Facilitator);
+        var actor = caller.Actor(watershed.Code, Roles.Member, Roles.Facilitator);
         var vote = new Vote(memberId, choice!.Value, VoteChannels.Decide(actor, voter.Member, requestedChannel, voter.IsRepresented), requestId, actor.Subject);
 
         var receipt = ballot.Admit(vote, voter.Earlier, voter.IsElector, voter.HasVoted, voter.HoldsPaperBallot) ?? await AppendAsync(ballot, vote, ct);
@@ -242,6 +248,7 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
                 EntryHash = receipt.EntryHash,
             },
             Replayed = receipt.Replayed,
+            MemberId = memberId.ToString(),
         };
     }
 

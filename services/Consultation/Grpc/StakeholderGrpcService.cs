@@ -137,17 +137,23 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
         List<Domain.ContactChannel?> channels = [.. request.ConsentedChannels.Select((c, i) =>
             v.Enum(c, $"consented_channels[{i}]").DefinedOrNull<V1.ContactChannel, Domain.ContactChannel>())];
         Person.Check(v, request.FullName, request.PhoneNumber, request.PreferredLanguage, request.Email, channels);
+        var dni = Person.CheckNationalId(v, request.NationalId);
         v.ThrowIfInvalid();
 
         var ct = context.CancellationToken;
         var watershed = await db.WatershedAsync(watershedId, ct);
         context.Caller().Require(watershed.Code, Roles.Facilitator);
         var organization = await db.OptionalOrganizationAsync(organizationId, ct);
+        if (dni.Length > 0 && await db.Persons.AnyAsync(p => p.WatershedId == watershedId && p.NationalId == dni, ct))
+        {
+            throw Person.NationalIdTaken();
+        }
+
         var person = Person.Create(watershedId, request.FullName, organization, request.PhoneNumber, request.PreferredLanguage, clock.GetUtcNow(),
-            request.Email, channels);
+            request.Email, channels, dni);
         db.Persons.Add(person);
         await db.SaveChangesAsync(ct);
-        return new CreatePersonResponse { Person = person.ToContract() };
+        return new CreatePersonResponse { Person = person.ToContract(showNationalId: true) };
     }
 
     public override async Task<GetPersonResponse> GetPerson(GetPersonRequest request, ServerCallContext context)
@@ -157,8 +163,10 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var person = await db.PersonAsync(id, ct);
-        context.Caller().RequireRead((await db.WatershedAsync(person.WatershedId, ct)).Code);
-        return new GetPersonResponse { Person = person.ToContract() };
+        var caller = context.Caller();
+        var watershed = await db.WatershedAsync(person.WatershedId, ct);
+        caller.RequireRead(watershed.Code);
+        return new GetPersonResponse { Person = person.ToContract(caller.MayReadNationalIds()) };
     }
 
     public override async Task<ListPersonsResponse> ListPersons(ListPersonsRequest request, ServerCallContext context)
@@ -168,11 +176,12 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
         var page = Page.From(request.Page, v);
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
-        context.Caller().RequireRead((await db.WatershedAsync(watershedId, ct)).Code);
+        var caller = context.Caller();
+        caller.RequireRead((await db.WatershedAsync(watershedId, ct)).Code);
         var items = await db.Persons.AsNoTracking().Include(p => p.Consents).Where(p => p.WatershedId == watershedId)
             .OrderBy(p => p.FullName).ThenBy(p => p.Id).Skip(page.Offset).Take(page.Take).ToListAsync(ct);
         var response = new ListPersonsResponse { Page = page.Next(items) };
-        response.Persons.AddRange(items.Select(p => p.ToContract()));
+        response.Persons.AddRange(items.Select(p => p.ToContract(caller.MayReadNationalIds())));
         return response;
     }
 }

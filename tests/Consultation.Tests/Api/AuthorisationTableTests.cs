@@ -148,6 +148,10 @@ public sealed class AuthorisationTableTests(AuthorisationTableFixture fixture) :
             var member = await f.S.AddPersonAsync($"Persona {f.Next()}", MemberRole.Observer);
             return c => c.Spaces.RemoveMemberAsync(new RemoveMemberRequest { MemberId = member.Id }).ResponseAsync;
         }),
+        ["ImportRoll"] = (Writers, f => Call(c => c.Spaces.ImportRollAsync(new ImportRollRequest
+        {
+            SpaceId = f.S.Space.Id, Csv = $"nombre,dni\nPersona importada {f.Next()},{f.Next() + 10_000_000}\n",
+        }).ResponseAsync)),
         ["ListMembers"] = (Readers, f => Call(c => c.Spaces.ListMembersAsync(new ListMembersRequest { SpaceId = f.S.Space.Id }).ResponseAsync)),
 
         ["ConveneAssembly"] = (Writers, f => Call(c => c.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest
@@ -161,6 +165,11 @@ public sealed class AuthorisationTableTests(AuthorisationTableFixture fixture) :
         {
             var assembly = await f.ConvenedAssemblyAsync();
             return c => c.Assemblies.RecordAttendanceAsync(new RecordAttendanceRequest { AssemblyId = assembly.Id, MemberId = f.S.Voters[0].Id, Present = true }).ResponseAsync;
+        }),
+        ["RecordBulkAttendance"] = (Writers, async f =>
+        {
+            var assembly = await f.ConvenedAssemblyAsync();
+            return c => c.Assemblies.RecordBulkAttendanceAsync(new RecordBulkAttendanceRequest { AssemblyId = assembly.Id, MemberIds = { f.S.Voters[0].Id, f.S.Voters[1].Id }, Present = true }).ResponseAsync;
         }),
         ["OpenAssembly"] = (Writers, async f =>
         {

@@ -56,6 +56,10 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         {
             WatershedId = f.Scenario.Watershed.Id, FullName = "Rosa Quispe", Email = new string('a', 245) + "@cuenca.pe", ConsentedChannels = { ContactChannel.Email, ContactChannel.Email },
         }).ResponseAsync, ["email", "consented_channels[1]"]),
+        ["CreatePerson bad DNI"] = (f => f.Scenario.Facilitator.Stakeholders.CreatePersonAsync(new CreatePersonRequest
+        {
+            WatershedId = f.Scenario.Watershed.Id, FullName = "Rosa Quispe", NationalId = "1234567X",
+        }).ResponseAsync, ["national_id"]),
         ["GetPerson"] = (f => f.Scenario.Facilitator.Stakeholders.GetPersonAsync(new GetPersonRequest { PersonId = Guid.Empty.ToString() }).ResponseAsync, ["person_id"]),
         ["ListPersons"] = (f => f.Scenario.Facilitator.Stakeholders.ListPersonsAsync(new ListPersonsRequest()).ResponseAsync, ["watershed_id"]),
         ["CreateSpace"] = (f => f.Scenario.Facilitator.Spaces.CreateSpaceAsync(new CreateSpaceRequest
@@ -85,6 +89,16 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         ["AddMember empty"] = (f => f.Scenario.Facilitator.Spaces.AddMemberAsync(new AddMemberRequest()).ResponseAsync, ["space_id", "person_id", "role"]),
         ["RemoveMember"] = (f => f.Scenario.Facilitator.Spaces.RemoveMemberAsync(new RemoveMemberRequest { MemberId = NotAnId }).ResponseAsync, ["member_id"]),
         ["ListMembers"] = (f => f.Scenario.Facilitator.Spaces.ListMembersAsync(new ListMembersRequest()).ResponseAsync, ["space_id"]),
+        ["ImportRoll empty"] = (f => f.Scenario.Facilitator.Spaces.ImportRollAsync(new ImportRollRequest()).ResponseAsync, ["space_id", "csv"]),
+        ["ImportRoll bad lines"] = (f => f.Scenario.Facilitator.Spaces.ImportRollAsync(new ImportRollRequest
+        {
+            SpaceId = f.Scenario.Space.Id, Csv = "nombre;dni\nRosa Quispe;1234\n",
+        }).ResponseAsync, ["csv"]),
+        ["RecordBulkAttendance empty"] = (f => f.Scenario.Facilitator.Assemblies.RecordBulkAttendanceAsync(new RecordBulkAttendanceRequest()).ResponseAsync, ["assembly_id", "member_ids"]),
+        ["RecordBulkAttendance bad and repeated members"] = (f => f.Scenario.Facilitator.Assemblies.RecordBulkAttendanceAsync(new RecordBulkAttendanceRequest
+        {
+            AssemblyId = f.Scenario.Assembly!.Id, MemberIds = { f.Scenario.Voters[0].Id, "", f.Scenario.Voters[0].Id }, Present = true,
+        }).ResponseAsync, ["member_ids[1]", "member_ids[2]"]),
         ["ConveneAssembly"] = (f => f.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest { SpaceId = f.Scenario.Space.Id, Agenda = { "" } }).ResponseAsync, ["title", "place", "scheduled_at", "agenda[0]"]),
         ["ConveneAssembly instant out of range"] = (f => f.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest { SpaceId = f.Scenario.Space.Id, Title = "T", Place = "P", ScheduledAt = new Timestamp { Seconds = long.MaxValue } }).ResponseAsync, ["scheduled_at"]),
         ["ConveneAssembly bad and repeated proposals"] = (f => f.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest

@@ -572,6 +572,13 @@ namespace Watershed.Consultation.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("NationalId")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasDefaultValue("");
+
                     b.Property<Guid?>("OrganizationId")
                         .HasColumnType("uuid");
 
@@ -591,6 +598,10 @@ namespace Watershed.Consultation.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("OrganizationId");
+
+                    b.HasIndex("WatershedId", "NationalId")
+                        .IsUnique()
+                        .HasFilter("\"NationalId\" <> ''");
 
                     b.HasIndex("WatershedId", "FullName", "Id");
 
