@@ -37,6 +37,8 @@ public sealed class ConsultationDbContext : DbContext
 
     public DbSet<Proxy> Proxies => Set<Proxy>();
 
+    public DbSet<MinutesCorrection> MinutesCorrections => Set<MinutesCorrection>();
+
     public DbSet<Proposal> Proposals => Set<Proposal>();
 
     public DbSet<ProposalReference> ProposalReferences => Set<ProposalReference>();
@@ -166,6 +168,15 @@ public sealed class ConsultationDbContext : DbContext
             e.Property(p => p.RegisteredBy).HasMaxLength(200);
             e.Property(p => p.RevokedBy).HasMaxLength(200);
             e.Ignore(p => p.IsActive);
+        });
+
+        model.Entity<MinutesCorrection>(e =>
+        {
+            e.ToTable("minutes_corrections");
+            e.HasKey(c => new { c.AssemblyId, c.Number });
+            e.HasOne<Assembly>().WithMany().HasForeignKey(c => c.AssemblyId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(c => c.Text).HasMaxLength(MinutesCorrection.MaxTextLength);
+            e.Property(c => c.RecordedBy).HasMaxLength(200);
         });
 
         model.Entity<AssemblyRollEntry>(e =>

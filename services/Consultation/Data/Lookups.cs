@@ -205,11 +205,12 @@ internal static class Lookups
         var rows = await db.Members.AsNoTracking()
             .Where(m => m.SpaceId == assembly.SpaceId
                 && (m.LeftAt == null || db.Attendance.Any(a => a.AssemblyId == assembly.Id && a.MemberId == m.Id)))
-            .Join(db.Persons, m => m.PersonId, p => p.Id, (m, p) => new { Member = m, p.FullName })
+            .Join(db.Persons, m => m.PersonId, p => p.Id, (m, p) => new { Member = m, p.FullName, p.Sex })
             .Select(x => new
             {
                 x.Member,
                 x.FullName,
+                x.Sex,
                 Record = db.Attendance.FirstOrDefault(a => a.AssemblyId == assembly.Id && a.MemberId == x.Member.Id),
             })
             .ToListAsync(ct);
@@ -220,14 +221,15 @@ internal static class Lookups
             .ToDictionaryAsync(p => p.MemberId, p => p.HolderMemberId, ct);
         return [.. rows.Select(x => new MinutesAttendee(
             x.Member.Id, x.Member.PersonId, x.FullName, x.Member.Role, x.Member.HasVote, x.Record?.Present ?? false, x.Record?.RecordedAt,
-            !present.Contains(x.Member.Id) && proxies.TryGetValue(x.Member.Id, out var holder) && present.Contains(holder) ? holder : null))];
+            !present.Contains(x.Member.Id) && proxies.TryGetValue(x.Member.Id, out var holder) && present.Contains(holder) ? holder : null,
+            x.Sex))];
     }
 
     /// <summary>
     /// What the acta of an assembly records. A closed assembly's attendance is the one frozen when it closed; an
     /// assembly still convened or open shows the roll and attendance as they are now.
     /// </summary>
-    public static async Task<MinutesData> MinutesAsync(this ConsultationDbContext db, Assembly assembly, string spaceName, string watershedName, CancellationToken ct)
+    public static async Task<MinutesData> MinutesAsync(this ConsultationDbContext db, Assembly assembly, Space space, WatershedEntity watershed, CancellationToken ct)
     {
         var attendance = assembly.State == AssemblyState.Closed
             ? [.. (await db.AssemblyRoll.AsNoTracking().Where(r => r.AssemblyId == assembly.Id).ToListAsync(ct)).Select(r => r.ToAttendee())]
@@ -244,16 +246,20 @@ internal static class Lookups
 
         var convenedTitles = await db.Proposals.AsNoTracking().Where(p => assembly.ConvenedProposalIds.Contains(p.Id))
             .ToDictionaryAsync(p => p.Id, p => p.Title, ct);
+        var corrections = await db.MinutesCorrections.AsNoTracking().Where(c => c.AssemblyId == assembly.Id).OrderBy(c => c.Number).ToListAsync(ct);
         return new MinutesData(
             assembly,
-            spaceName,
-            watershedName,
+            space.Name,
+            watershed.Name,
             [.. attendance.OrderBy(a => a.FullName, StringComparer.Ordinal).ThenBy(a => a.MemberId)],
             [.. decisions.OrderBy(d => d.Ballot.ClosedAt).ThenBy(d => d.Ballot.Id).Select(d => new MinutesDecision(
                 d.Ballot.ProposalId, d.Title, d.Type, d.Ballot.Rule, d.Ballot.Secret, d.Ballot.Tally,
                 d.Ballot.Eligible, d.Ballot.Roll, d.Ballot.RequiredYes ?? 0, d.Ballot.Approved ?? false, d.Ballot.HeadHash,
                 [.. voids[d.Ballot.Id].OrderBy(x => x.Sequence)],
                 new MinutesPaper(d.Ballot.PaperBallotsIssued, d.Ballot.Blank, d.Ballot.Spoiled)))],
-            [.. assembly.ConvenedProposalIds.Select(id => convenedTitles[id])]);
+            [.. assembly.ConvenedProposalIds.Select(id => convenedTitles[id])],
+            corrections,
+            watershed.Region,
+            watershed.District);
     }
 }

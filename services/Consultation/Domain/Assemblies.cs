@@ -269,6 +269,7 @@ public sealed class AssemblyRollEntry
         Present = attendee.Present;
         RecordedAt = attendee.RecordedAt;
         RepresentedBy = attendee.RepresentedBy;
+        Sex = attendee.Sex;
     }
 
     public Guid AssemblyId { get; private set; }
@@ -288,7 +289,10 @@ public sealed class AssemblyRollEntry
     /// <summary>The member who carried this absent member's proxy at the close, if anyone.</summary>
     public Guid? RepresentedBy { get; private set; }
 
-    public MinutesAttendee ToAttendee() => new(MemberId, PersonId, FullName, Role, Member.HasVoteFor(Role), Present, RecordedAt, RepresentedBy);
+    /// <summary>The person's sex as registered at the close.</summary>
+    public Sex? Sex { get; private set; }
+
+    public MinutesAttendee ToAttendee() => new(MemberId, PersonId, FullName, Role, Member.HasVoteFor(Role), Present, RecordedAt, RepresentedBy, Sex);
 }
 
 /// <summary>Whether a member is in the room now; one row per member and assembly, updated on arrival and departure.</summary>
@@ -319,5 +323,51 @@ public sealed class AttendanceRecord
         Present = present;
         RecordedBy = recordedBy;
         RecordedAt = now;
+    }
+}
+
+/// <summary>
+/// A correction appended to a closed assembly's acta (fe de erratas). The acta is never edited in place: a correction
+/// is a new numbered text after it, with when and by whom it was made.
+/// </summary>
+public sealed class MinutesCorrection
+{
+    public const int MaxTextLength = 2000;
+
+    private MinutesCorrection()
+    {
+    }
+
+    public Guid AssemblyId { get; private set; }
+
+    public int Number { get; private set; }
+
+    public string Text { get; private set; } = string.Empty;
+
+    public string RecordedBy { get; private set; } = string.Empty;
+
+    public DateTimeOffset RecordedAt { get; private set; }
+
+    /// <summary>The correction's text: required, at most <see cref="MaxTextLength"/> characters, line breaks allowed.</summary>
+    /// <returns>The text as stored (trimmed).</returns>
+    public static string CheckText(Validation v, string? text)
+    {
+        var clean = v.OptionalText(text, "text", MaxTextLength);
+        v.Check(clean.Length > 0, "text", "is required");
+        return clean;
+    }
+
+    /// <summary>Appends a correction to the acta of a closed assembly; the caller holds the assembly's row lock.</summary>
+    /// <param name="count">Corrections appended before, read under the lock.</param>
+    /// <exception cref="PreconditionFailedException">The assembly is not closed: its acta is still being written.</exception>
+    public static MinutesCorrection Append(Assembly assembly, int count, string text, string recordedBy, DateTimeOffset now)
+    {
+        if (assembly.State != AssemblyState.Closed)
+        {
+            throw new PreconditionFailedException("ASSEMBLY_STATE", $"assemblies/{assembly.Id}",
+                "Corrections are appended to the acta of a closed assembly; until it closes the acta is still being written.");
+        }
+
+        return new MinutesCorrection { AssemblyId = assembly.Id, Number = count + 1, Text = text, RecordedBy = recordedBy, RecordedAt = now };
     }
 }

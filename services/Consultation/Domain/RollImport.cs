@@ -7,7 +7,9 @@ namespace Watershed.Consultation.Domain;
 /// <summary>One member of an imported roll (padrón), as its CSV line gives them, already checked.</summary>
 /// <param name="Line">The line of the file (the header is line 1).</param>
 /// <param name="OrganizationName">For delegates: the organisation they vote for, by name.</param>
-public sealed record RollRow(int Line, string FullName, string NationalId, MemberRole Role, string PhoneNumber, string PreferredLanguage, string OrganizationName);
+/// <param name="Sex">As the file gives it; null when not given.</param>
+public sealed record RollRow(int Line, string FullName, string NationalId, MemberRole Role, string PhoneNumber, string PreferredLanguage, string OrganizationName,
+    Sex? Sex = null);
 
 /// <summary>
 /// Reads a roll from CSV as communities and district offices keep it in a spreadsheet: Spanish or English column names,
@@ -34,6 +36,14 @@ public static class RollImport
         ["telefono"] = "phone", ["celular"] = "phone", ["movil"] = "phone", ["phone"] = "phone", ["phone number"] = "phone",
         ["idioma"] = "language", ["lengua"] = "language", ["language"] = "language", ["preferred language"] = "language",
         ["organizacion"] = "organization", ["organization"] = "organization", ["comunidad"] = "organization",
+        ["sexo"] = "sex", ["sex"] = "sex",
+    };
+
+    private static readonly Dictionary<string, Sex?> SexWords = new(StringComparer.Ordinal)
+    {
+        [""] = null,
+        ["f"] = Sex.Female, ["mujer"] = Sex.Female, ["femenino"] = Sex.Female, ["female"] = Sex.Female, ["sex female"] = Sex.Female,
+        ["m"] = Sex.Male, ["varon"] = Sex.Male, ["hombre"] = Sex.Male, ["masculino"] = Sex.Male, ["male"] = Sex.Male, ["sex male"] = Sex.Male,
     };
 
     private static readonly Dictionary<string, MemberRole> RoleWords = new(StringComparer.Ordinal)
@@ -143,7 +153,7 @@ public static class RollImport
                 continue;
             }
 
-            if (Row(faults, line.Number, Value("name"), dni, Value("role"), Value("phone"), Value("language"), Value("organization")) is { } row)
+            if (Row(faults, line.Number, Value("name"), dni, Value("role"), Value("phone"), Value("language"), Value("organization"), Value("sex")) is { } row)
             {
                 rows.Add(row);
             }
@@ -158,7 +168,7 @@ public static class RollImport
         return rows;
     }
 
-    private static RollRow? Row(Faults faults, int line, string name, string dni, string role, string phone, string language, string organization)
+    private static RollRow? Row(Faults faults, int line, string name, string dni, string role, string phone, string language, string organization, string sex)
     {
         var row = new Validation();
         var details = Person.Check(row, name, NormalisePhone(phone), "es-PE");
@@ -170,8 +180,10 @@ public static class RollImport
         row.Check(languageTag is not null, "preferred_language", $"is not a language this import knows ({Echo.Of(language)}): write es, qu or en");
         var organizationName = row.OptionalLine(organization, "organization", 200);
         Member.CheckRole(row, memberRole, organizationName.Length > 0);
+        row.Check(SexWords.ContainsKey(Normalise(sex)), "sex", $"is not a sex this import knows ({Echo.Of(sex)}): write F or M (mujer or varón), or leave it empty");
         var found = faults.AddAll(line, row);
-        return found ? null : new RollRow(line, details.FullName, nationalId, memberRole!.Value, details.PhoneNumber, languageTag!, organizationName);
+        return found ? null : new RollRow(line, details.FullName, nationalId, memberRole!.Value, details.PhoneNumber, languageTag!, organizationName,
+            SexWords.GetValueOrDefault(Normalise(sex)));
     }
 
     /// <summary>A Peruvian mobile written as 9 digits starting with 9 (spaces and hyphens allowed) gets the country code; anything else stays as given.</summary>

@@ -116,6 +116,9 @@ public sealed class Person
     /// <summary>The DNI (Documento Nacional de Identidad, 8 digits); empty when not recorded. Unique within a watershed.</summary>
     public string NationalId { get; private set; } = string.Empty;
 
+    /// <summary>As registered, for an acta's quorum basis by sex; null when not registered.</summary>
+    public Sex? Sex { get; private set; }
+
     /// <summary>BCP 47: es-PE or qu-PE (Southern Quechua; "quz" is accepted and stored as qu-PE).</summary>
     public string PreferredLanguage { get; private set; } = "es-PE";
 
@@ -129,7 +132,7 @@ public sealed class Person
     /// <exception cref="InvalidArgumentException">Any detail breaks a rule (all of them are named).</exception>
     /// <param name="nationalId">The DNI, 8 digits, or empty.</param>
     public static Person Create(Guid watershedId, string fullName, Organization? organization, string phoneNumber, string preferredLanguage, DateTimeOffset now,
-        string email = "", IReadOnlyList<ContactChannel?>? consentedChannels = null, string nationalId = "")
+        string email = "", IReadOnlyList<ContactChannel?>? consentedChannels = null, string nationalId = "", Sex? sex = null)
     {
         var v = new Validation();
         var details = Check(v, fullName, phoneNumber, preferredLanguage, email, consentedChannels ?? []);
@@ -150,6 +153,7 @@ public sealed class Person
             Email = details.Email,
             PreferredLanguage = details.PreferredLanguage,
             NationalId = dni,
+            Sex = sex,
             CreatedAt = now,
         };
         foreach (var channel in Enum.GetValues<ContactChannel>())

@@ -354,13 +354,42 @@ public sealed class AssemblyGrpcService(ConsultationDbContext db, TimeProvider c
         var v = new Validation();
         var id = v.Id(request.AssemblyId, "assembly_id");
         var language = string.IsNullOrEmpty(request.Language) ? "es" : request.Language.Trim().ToLowerInvariant();
-        v.Check(MinutesRenderer.Supports(language), "language", "must be es or en");
+        v.Check(MinutesRenderer.Supports(language), "language", "must be es, qu or en");
+        v.OptionalEnum(request.Format, "format");
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var (assembly, space, watershed) = await db.AssemblyAsync(id, ct);
         context.Caller().RequireRead(watershed.Code);
 
-        var data = await db.MinutesAsync(assembly, space.Name, watershed.Name, ct);
-        return new GetMinutesResponse { Minutes = data.ToContract(await QuorumAsync(assembly, space, ct)), Text = MinutesRenderer.Render(data, language) };
+        var data = await db.MinutesAsync(assembly, space, watershed, ct);
+        return new GetMinutesResponse
+        {
+            Minutes = data.ToContract(await QuorumAsync(assembly, space, ct)),
+            Text = MinutesRenderer.Render(data, language),
+            Html = request.Format == MinutesFormat.Html ? MinutesDocument.Render(data, language) : string.Empty,
+        };
+    }
+
+    public override async Task<AppendMinutesCorrectionResponse> AppendMinutesCorrection(AppendMinutesCorrectionRequest request, ServerCallContext context)
+    {
+        var v = new Validation();
+        var id = v.Id(request.AssemblyId, "assembly_id");
+        var text = Domain.MinutesCorrection.CheckText(v, request.Text);
+        v.ThrowIfInvalid();
+        var ct = context.CancellationToken;
+        var (_, _, watershed) = await db.AssemblyAsync(id, ct);
+        var caller = context.Caller();
+        caller.Require(watershed.Code, Roles.Facilitator);
+        var correction = await db.InTransactionAsync(async token =>
+        {
+            // The assembly's lock numbers corrections one after the other.
+            var assembly = await db.LoadForUpdateAsync<Assembly>(id, "assembly", token);
+            var count = await db.MinutesCorrections.CountAsync(c => c.AssemblyId == id, token);
+            var correction = Domain.MinutesCorrection.Append(assembly, count, text, caller.Subject, clock.GetUtcNow());
+            db.MinutesCorrections.Add(correction);
+            await db.SaveChangesAsync(token);
+            return correction;
+        }, ct);
+        return new AppendMinutesCorrectionResponse { Correction = correction.ToContract() };
     }
 }

@@ -51,6 +51,7 @@ internal static class Mapping
         var contract = new V1.Person
         {
             NationalId = showNationalId ? p.NationalId : string.Empty,
+            Sex = p.Sex is { } sex ? sex.ToContract<Sex, V1.Sex>() : V1.Sex.Unspecified,
             Id = p.Id.ToString(),
             WatershedId = p.WatershedId.ToString(),
             FullName = p.FullName,
@@ -246,6 +247,14 @@ internal static class Mapping
         Present = a.Present,
         RecordedAt = a.RecordedAt.ToTimestamp(),
         RepresentedByMemberId = a.RepresentedBy.ToText(),
+        Sex = a.Sex is { } sex ? sex.ToContract<Sex, V1.Sex>() : V1.Sex.Unspecified,
+    };
+
+    public static V1.MinutesCorrection ToContract(this MinutesCorrection c) => new()
+    {
+        Number = c.Number,
+        Text = c.Text,
+        RecordedAt = c.RecordedAt.ToTimestamp(),
     };
 
     public static V1.Proxy ToContract(this Proxy p) => new()
@@ -291,11 +300,19 @@ internal static class Mapping
         {
             Assembly = m.Assembly.ToContract(quorum),
             Quorum = m.Assembly.OpeningQuorum?.ToContract(),
+            BySex = m.BySex is { } b ? new V1.AttendanceBySex
+            {
+                Women = b.Women, WomenPresent = b.WomenPresent, Men = b.Men, MenPresent = b.MenPresent,
+                Unregistered = b.Unregistered, UnregisteredPresent = b.UnregisteredPresent,
+            } : null,
+            Region = m.Region,
+            District = m.District,
             SpaceName = m.SpaceName,
             WatershedName = m.WatershedName,
         };
         minutes.Attendance.AddRange(m.Attendance.Select(a => a.ToContract()));
         minutes.Decisions.AddRange(m.Decisions.Select(d => d.ToContract()));
+        minutes.Corrections.AddRange((m.Corrections ?? []).Select(c => c.ToContract()));
         return minutes;
     }
 }

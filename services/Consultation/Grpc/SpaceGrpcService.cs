@@ -173,7 +173,7 @@ public sealed class SpaceGrpcService(ConsultationDbContext db, TimeProvider cloc
             }
             else
             {
-                person = Person.Create(watershed.Id, row.FullName, null, row.PhoneNumber, row.PreferredLanguage, now, nationalId: row.NationalId);
+                person = Person.Create(watershed.Id, row.FullName, null, row.PhoneNumber, row.PreferredLanguage, now, nationalId: row.NationalId, sex: row.Sex);
                 db.Persons.Add(person);
                 response.PersonsCreated++;
             }

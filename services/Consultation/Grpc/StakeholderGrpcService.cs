@@ -138,6 +138,7 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
             v.Enum(c, $"consented_channels[{i}]").DefinedOrNull<V1.ContactChannel, Domain.ContactChannel>())];
         Person.Check(v, request.FullName, request.PhoneNumber, request.PreferredLanguage, request.Email, channels);
         var dni = Person.CheckNationalId(v, request.NationalId);
+        var sex = v.OptionalEnum(request.Sex, "sex").DefinedOrNull<V1.Sex, Domain.Sex>();
         v.ThrowIfInvalid();
 
         var ct = context.CancellationToken;
@@ -150,7 +151,7 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
         }
 
         var person = Person.Create(watershedId, request.FullName, organization, request.PhoneNumber, request.PreferredLanguage, clock.GetUtcNow(),
-            request.Email, channels, dni);
+            request.Email, channels, dni, sex);
         db.Persons.Add(person);
         await db.SaveChangesAsync(ct);
         return new CreatePersonResponse { Person = person.ToContract(showNationalId: true) };

@@ -193,6 +193,13 @@ public sealed class AuthorisationTableTests(AuthorisationTableFixture fixture) :
             await f.F.Assemblies.RegisterProxyAsync(new RegisterProxyRequest { AssemblyId = assembly, MemberId = represented, HolderMemberId = holder });
             return c => c.Assemblies.RevokeProxyAsync(new RevokeProxyRequest { AssemblyId = assembly, MemberId = represented }).ResponseAsync;
         }),
+        ["AppendMinutesCorrection"] = (Writers, async f =>
+        {
+            var assembly = await f.ConvenedAssemblyAsync();
+            await f.F.Assemblies.OpenAssemblyAsync(new OpenAssemblyRequest { AssemblyId = assembly.Id, Call = AssemblyCall.First });
+            await f.F.Assemblies.CloseAssemblyAsync(new CloseAssemblyRequest { AssemblyId = assembly.Id });
+            return c => c.Assemblies.AppendMinutesCorrectionAsync(new AppendMinutesCorrectionRequest { AssemblyId = assembly.Id, Text = "Donde dice 14:30 debe decir 15:30." }).ResponseAsync;
+        }),
         ["GetQuorum"] = (Readers, f => Call(c => c.Assemblies.GetQuorumAsync(new GetQuorumRequest { AssemblyId = f.S.Assembly!.Id }).ResponseAsync)),
         ["GetMinutes"] = (Readers, f => Call(c => c.Assemblies.GetMinutesAsync(new GetMinutesRequest { AssemblyId = f.S.Assembly!.Id }).ResponseAsync)),
 

@@ -60,6 +60,10 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         {
             WatershedId = f.Scenario.Watershed.Id, FullName = "Rosa Quispe", NationalId = "1234567X",
         }).ResponseAsync, ["national_id"]),
+        ["CreatePerson unknown sex"] = (f => f.Scenario.Facilitator.Stakeholders.CreatePersonAsync(new CreatePersonRequest
+        {
+            WatershedId = f.Scenario.Watershed.Id, FullName = "Rosa Quispe", Sex = (Sex)3,
+        }).ResponseAsync, ["sex"]),
         ["GetPerson"] = (f => f.Scenario.Facilitator.Stakeholders.GetPersonAsync(new GetPersonRequest { PersonId = Guid.Empty.ToString() }).ResponseAsync, ["person_id"]),
         ["ListPersons"] = (f => f.Scenario.Facilitator.Stakeholders.ListPersonsAsync(new ListPersonsRequest()).ResponseAsync, ["watershed_id"]),
         ["CreateSpace"] = (f => f.Scenario.Facilitator.Spaces.CreateSpaceAsync(new CreateSpaceRequest
@@ -128,6 +132,12 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
             AssemblyId = f.Scenario.Assembly!.Id, MemberId = f.Scenario.Voters[0].Id, HolderMemberId = f.Scenario.Voters[1].Id, DocumentReference = "N.º 12\n2026",
         }).ResponseAsync, ["document_reference"]),
         ["RevokeProxy empty"] = (f => f.Scenario.Facilitator.Assemblies.RevokeProxyAsync(new RevokeProxyRequest { AssemblyId = NotAnId }).ResponseAsync, ["assembly_id", "member_id"]),
+        ["AppendMinutesCorrection empty"] = (f => f.Scenario.Facilitator.Assemblies.AppendMinutesCorrectionAsync(new AppendMinutesCorrectionRequest()).ResponseAsync, ["assembly_id", "text"]),
+        ["AppendMinutesCorrection text too long"] = (f => f.Scenario.Facilitator.Assemblies.AppendMinutesCorrectionAsync(new AppendMinutesCorrectionRequest
+        {
+            AssemblyId = f.Scenario.Assembly!.Id, Text = new string('x', 2001),
+        }).ResponseAsync, ["text"]),
+        ["GetMinutes unknown format"] = (f => f.Scenario.Facilitator.Assemblies.GetMinutesAsync(new GetMinutesRequest { AssemblyId = f.Scenario.Assembly!.Id, Format = (MinutesFormat)5 }).ResponseAsync, ["format"]),
         ["CreateProposal empty"] = (f => f.Scenario.Facilitator.Proposals.CreateProposalAsync(new CreateProposalRequest { SpaceId = f.Scenario.Space.Id }).ResponseAsync, ["title", "type", "submitted_by_person_id"]),
         ["CreateProposal bad references"] = (f => f.Scenario.Facilitator.Proposals.CreateProposalAsync(new CreateProposalRequest
         {

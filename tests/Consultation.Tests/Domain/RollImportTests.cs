@@ -44,6 +44,15 @@ public sealed class RollImportTests
     }
 
     [Fact]
+    public void Sex_is_read_where_the_file_gives_it()
+    {
+        var (rows, faults) = Parse("nombre,dni,sexo\nRosa,01234567,F\nJuan,76543210,Varón\nLuz,11223344,\nPedro,44556677,hombre\n");
+        Assert.Empty(faults);
+        Assert.Equal([Sex.Female, Sex.Male, null, Sex.Male], rows.Select(r => r.Sex));
+        Assert.Equal(["line 2, sex: is not a sex this import knows (X): write F or M (mujer or varón), or leave it empty"], Parse("nombre,dni,sexo\nRosa,01234567,X\n").Faults);
+    }
+
+    [Fact]
     public void English_and_proto_names_are_read_too()
     {
         var (rows, faults) = Parse("full_name,national_id,role,phone_number,preferred_language\nRosa Quispe,01234567,MEMBER_ROLE_OBSERVER,,qu-PE\n");

@@ -125,6 +125,9 @@ namespace Watershed.Consultation.Data.Migrations
                     b.Property<int>("Role")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("Sex")
+                        .HasColumnType("integer");
+
                     b.HasKey("AssemblyId", "MemberId");
 
                     b.HasIndex("MemberId");
@@ -500,6 +503,32 @@ namespace Watershed.Consultation.Data.Migrations
                     b.ToTable("members", (string)null);
                 });
 
+            modelBuilder.Entity("Watershed.Consultation.Domain.MinutesCorrection", b =>
+                {
+                    b.Property<Guid>("AssemblyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("AssemblyId", "Number");
+
+                    b.ToTable("minutes_corrections", (string)null);
+                });
+
             modelBuilder.Entity("Watershed.Consultation.Domain.Organization", b =>
                 {
                     b.Property<Guid>("Id")
@@ -591,6 +620,9 @@ namespace Watershed.Consultation.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
+
+                    b.Property<int?>("Sex")
+                        .HasColumnType("integer");
 
                     b.Property<Guid>("WatershedId")
                         .HasColumnType("uuid");
@@ -1122,6 +1154,15 @@ namespace Watershed.Consultation.Data.Migrations
                     b.HasOne("Watershed.Consultation.Domain.Space", null)
                         .WithMany()
                         .HasForeignKey("SpaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Watershed.Consultation.Domain.MinutesCorrection", b =>
+                {
+                    b.HasOne("Watershed.Consultation.Domain.Assembly", null)
+                        .WithMany()
+                        .HasForeignKey("AssemblyId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
