@@ -2,7 +2,7 @@
 # Mints a development token the local services accept (HS256 with the development key in
 # services/*/appsettings.Development.json; never valid where Auth:Authority or another key is set).
 #   scripts/dev-token.sh [role] [watershed-code|*] [person-id]
-#   roles: admin, facilitator, member, viewer
+#   roles: admin, facilitator, member, viewer, analyst
 set -euo pipefail
 role=${1:-admin}
 watershed=${2:-*}

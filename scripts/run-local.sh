@@ -29,6 +29,9 @@ services=(
 [ -f services/Notifications/Watershed.Notifications.csproj ] && services+=("Notifications:5104")
 sidecar_grpc=50001
 sidecar_http=3500
+# Dapr's app API token for this run: the stand-in sends it to each service's AppCallback (dapr-api-token), and the
+# services refuse AppCallback calls without it, as with daprd's APP_API_TOKEN.
+app_api_token=$(head -c 32 /dev/urandom | base64 | tr -d '/+=')
 
 # buf is how a person calls the services (README, scripts/walkthrough-*.sh), and how this script asks for health.
 if [ ! -x scripts/tools/node_modules/.bin/buf ]; then
@@ -52,7 +55,7 @@ for entry in "${services[@]}"; do
   name=${entry%%:*}; port=${entry##*:}; lower=$(echo "$name" | tr '[:upper:]' '[:lower:]')
   apps+=("--Sidecar:Apps:$lower:Address=http://127.0.0.1:$port")
 done
-(cd "$root/.local" && exec dotnet "$root/services/Watershed.DevSidecar/bin/Debug/net10.0/Watershed.DevSidecar.dll" \
+(cd "$root/.local" && exec env APP_API_TOKEN="$app_api_token" dotnet "$root/services/Watershed.DevSidecar/bin/Debug/net10.0/Watershed.DevSidecar.dll" \
    --Sidecar:GrpcUrl="http://127.0.0.1:$sidecar_grpc" --Sidecar:HttpUrl="http://127.0.0.1:$sidecar_http" \
    --Sidecar:DataDirectory="$root/.local/sidecar" "${apps[@]}" \
    --Sidecar:Bindings:sms:Type=bindings.twilio.sms --Sidecar:Bindings:sms:Directory="$root/.local/sms" \
@@ -81,7 +84,7 @@ for entry in "${services[@]}"; do
   $oidc && identity=("${auth[@]}" Auth__ClientId="$lower" Auth__ClientSecret="$lower-dev-secret")
   # Indicators starts with its survey data (Demo__Seed): Pomacanchi's areas, a baseline and a follow-up round.
   (cd "$root/.local" && exec env ASPNETCORE_ENVIRONMENT=Development Demo__Seed=true Grpc__Reflection=true "${identity[@]}" \
-     DAPR_GRPC_ENDPOINT="http://127.0.0.1:$sidecar_grpc" \
+     DAPR_GRPC_ENDPOINT="http://127.0.0.1:$sidecar_grpc" APP_API_TOKEN="$app_api_token" \
      Kestrel__Endpoints__Grpc__Url="http://127.0.0.1:$port" \
      Database__ConnectionString="Data Source=$root/.local/$lower.db" \
      dotnet "$root/services/$name/bin/Debug/net10.0/Watershed.$name.dll" --contentRoot "$root/services/$name") &

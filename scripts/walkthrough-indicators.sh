@@ -8,8 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 url=${1:-http://127.0.0.1:5103}
 source scripts/lib/grpc.sh
-viewer=$(scripts/dev-token.sh viewer pomacanchi)
-call() { rpc "$url" "$viewer" "watershed.indicators.v1.$1" "$2"; }
+analyst=$(scripts/dev-token.sh analyst pomacanchi)
+call() { rpc "$url" "$analyst" "watershed.indicators.v1.$1" "$2"; }
 
 areas=$(call AreaService/ListAreas '{"watershedCode":"pomacanchi"}')
 echo "$areas" | python3 -c "import json,sys; [print(f\"{a['level']:<22} {a['code']:<22} {a['name']}\") for a in json.load(sys.stdin)['areas']]"

@@ -39,8 +39,12 @@ public sealed class NotificationOptions
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>An entry still marked sending after this is taken for a send the process did not live to mark.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    /// <summary>
+    /// An entry still marked sending after this is taken for a send the process did not live to mark. It must be longer
+    /// than the longest send (<see cref="LongestSend"/>), so a send still running on another replica is never taken
+    /// for an interrupted one.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan SendLease { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How long a binding call may take; past it the outcome is unknown and the delivery is not retried.</summary>
@@ -57,9 +61,10 @@ public sealed class NotificationOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan IdlePoll { get; set; } = TimeSpan.FromSeconds(30);
 
-    [Range(1, 1000)]
-    public int BatchSize { get; set; } = 50;
-
+    /// <summary>
+    /// Sends in flight at once. The dispatcher marks as sending only the entries it is about to send (at most this
+    /// many), so a process that dies leaves at most this many entries whose outcome is unknown, never a waiting one.
+    /// </summary>
     [Range(1, 64)]
     public int SendConcurrency { get; set; } = 4;
 
@@ -73,6 +78,9 @@ public sealed class NotificationOptions
     public RetryPolicy Retry() => new(MaxAttempts, RetryBaseDelay, RetryMaxDelay);
 
     public bool HasKnownZone() => TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _);
+
+    /// <summary>The longest one send may take: a binding call's timeout, or a webhook's whole budget with its retries.</summary>
+    public TimeSpan LongestSend() => BindingTimeout > Webhook.TotalTimeout() ? BindingTimeout : Webhook.TotalTimeout();
 }
 
 /// <summary>Webhook POSTs: per attempt timeout, quick retries of transient failures, and a breaker per endpoint.</summary>
@@ -96,4 +104,7 @@ public sealed class WebhookOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan BreakerDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The budget of one delivery attempt by webhook, its quick retries and their delays included.</summary>
+    public TimeSpan TotalTimeout() => (AttemptTimeout + RetryDelay) * (Retries + 2);
 }

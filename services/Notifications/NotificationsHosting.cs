@@ -16,6 +16,8 @@ internal static class NotificationsHosting
             .Bind(builder.Configuration.GetSection(NotificationOptions.Section))
             .ValidateDataAnnotations()
             .Validate(o => o.HasKnownZone(), "Notifications:TimeZone must be an IANA time zone this machine knows, e.g. America/Lima.")
+            .Validate(o => o.SendLease > o.LongestSend(),
+                "Notifications:SendLease must be longer than the longest send (Notifications:BindingTimeout, or a webhook's attempts: (Webhook:AttemptTimeout + Webhook:RetryDelay) × (Webhook:Retries + 2)).")
             .ValidateOnStart();
 
         builder.Services.AddScoped<ContactDirectory>();
@@ -40,7 +42,7 @@ internal static class NotificationsHosting
                 // Transport waits (timeouts, quick retries, the breaker's pause) run on the machine's clock, not on the
                 // service's clock of deliveries and quiet hours.
                 pipeline.TimeProvider = TimeProvider.System;
-                pipeline.AddTimeout((webhook.AttemptTimeout + webhook.RetryDelay) * (webhook.Retries + 2));
+                pipeline.AddTimeout(webhook.TotalTimeout());
                 if (webhook.Retries > 0)
                 {
                     pipeline.AddRetry(new HttpRetryStrategyOptions

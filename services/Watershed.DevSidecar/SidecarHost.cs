@@ -65,7 +65,8 @@ public sealed class SidecarHost : IAsyncDisposable
             });
         });
 
-        builder.Services.AddOptions<SidecarOptions>().Bind(section).ValidateOnStart();
+        builder.Services.AddOptions<SidecarOptions>().Bind(section).ValidateOnStart()
+            .PostConfigure(options => options.AppApiToken ??= builder.Configuration["APP_API_TOKEN"]);
         builder.Services.AddSingleton<IValidateOptions<SidecarOptions>, SidecarOptionsValidation>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SidecarTelemetry>();

@@ -25,6 +25,12 @@ public sealed class SidecarOptions
 
     public Dictionary<string, AppOptions> Apps { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The app API token sent to every app that has none of its own (<c>Sidecar:AppApiToken</c>; daprd reads the
+    /// environment variable APP_API_TOKEN, which <see cref="SidecarHost"/> copies here when this is not set).
+    /// </summary>
+    public string? AppApiToken { get; set; }
+
     /// <summary>Declarative subscriptions, like Dapr Subscription resources.</summary>
     public List<DeclaredSubscription> Subscriptions { get; set; } = [];
 
@@ -50,6 +56,12 @@ public sealed class SidecarOptions
 
     public IReadOnlyList<string> PubsubNames => Pubsubs.Count == 0 ? ["pubsub"] : Pubsubs;
 
+    /// <summary>The token calls to <paramref name="appId"/> carry in <c>dapr-api-token</c>, or null for none.</summary>
+    public string? AppApiTokenFor(string appId) =>
+        Apps.TryGetValue(appId, out var app) && !string.IsNullOrEmpty(app.AppApiToken) ? app.AppApiToken
+        : !string.IsNullOrEmpty(AppApiToken) ? AppApiToken
+        : null;
+
     /// <summary>Backoff before attempt <paramref name="attempts"/> + 1, after <paramref name="attempts"/> failed ones.</summary>
     public TimeSpan BackoffAfter(int attempts)
     {
@@ -62,6 +74,9 @@ public sealed class AppOptions
 {
     /// <summary>Where the app serves Dapr's AppCallback service (app protocol grpc), e.g. http://127.0.0.1:5101.</summary>
     public string Address { get; set; } = string.Empty;
+
+    /// <summary>This app's API token (its own daprd's APP_API_TOKEN), when it differs from <see cref="SidecarOptions.AppApiToken"/>.</summary>
+    public string? AppApiToken { get; set; }
 }
 
 public sealed class DeclaredSubscription
@@ -91,6 +106,12 @@ public sealed class BindingOptions
 
     /// <summary>Stand-in only: the next N calls answer INTERNAL, so callers' retries can be tested.</summary>
     public int FailNextCalls { get; set; }
+
+    /// <summary>
+    /// Stand-in only: the next N calls never answer and send nothing, as a provider that hangs; each ends when its
+    /// caller gives up or goes away. Lets tests stop a caller while a send is in flight.
+    /// </summary>
+    public int HoldNextCalls { get; set; }
 
     public string? FromNumber { get; set; }
 

@@ -47,6 +47,9 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddGrpcReflection();
         builder.Services.AddServiceHealthChecks();
 
+        // After every AddGrpc (reflection and health call it too): a malformed body answers INVALID_ARGUMENT, not UNKNOWN.
+        builder.Services.UseMalformedRequestStatus();
+
         builder.AddBearerAuthentication();
         builder.Services.AddServiceRateLimits(builder.Configuration);
         return builder;
@@ -76,14 +79,11 @@ public static class ServiceDefaultsExtensions
     /// The framework's own logs of refused calls would repeat what the error interceptor logs, with the status
     /// detail (which may name people) at Information, and EF Core logs an expected duplicate key, or the first
     /// look for the migrations table, as an error with a stack. The interceptor logs each failure once, at its level.
+    /// <see cref="QuietFrameworkLogs"/> applies after configuration, so a provider-specific level (e.g.
+    /// <c>Logging:Console:LogLevel:Default</c>) does not bring them back.
     /// </summary>
-    private static void AddQuietFrameworkLogs(this WebApplicationBuilder builder)
-    {
-        builder.Logging.AddFilter("Grpc.AspNetCore.Server.ServerCallHandler", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Critical);
-        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Update", LogLevel.Critical);
-        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Query", LogLevel.Critical);
-    }
+    private static void AddQuietFrameworkLogs(this WebApplicationBuilder builder) =>
+        builder.Services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>, QuietFrameworkLogs>();
 
     private static void AddTelemetry(this WebApplicationBuilder builder, string serviceName)
     {
@@ -197,6 +197,7 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
+        app.UseMalformedFrameStatus();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -30,6 +30,9 @@ public static class ServiceStartup
             return ConfigurationErrorExitCode;
         }
 
+        // A later AddGrpc would bind every method a second time (two endpoints per route): refuse to start instead.
+        Grpc.MalformedRequests.AssertBound(app.Services);
+
         foreach (var step in beforeStart)
         {
             await step(app.Services);

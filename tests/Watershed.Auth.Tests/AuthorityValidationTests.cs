@@ -19,7 +19,7 @@ public sealed class AuthorityValidationTests(ProviderAndConsultation system) : I
     private StakeholderService.StakeholderServiceClient Stakeholders(string? token) => new(Identity.Invoker(_consultation.Address, token));
 
     private async Task<IReadOnlyList<string>> WatershedCodesAsync() =>
-        [.. (await Stakeholders(await Identity.ServiceTokenAsync(_provider, "landuse")).ListWatershedsAsync(new ListWatershedsRequest())).Watersheds.Select(w => w.Code)];
+        [.. (await Stakeholders(await Identity.UserTokenAsync(_provider, "admin")).ListWatershedsAsync(new ListWatershedsRequest())).Watersheds.Select(w => w.Code)];
 
     private static string Code() => $"w{Guid.NewGuid():N}"[..16];
 

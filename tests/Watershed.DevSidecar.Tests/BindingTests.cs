@@ -30,6 +30,10 @@ public sealed class BindingTests : IAsyncLifetime
             ["Sidecar:Bindings:flaky:fromNumber"] = "+51984000000",
             ["Sidecar:Bindings:flaky:FailNextCalls"] = "2",
             ["Sidecar:Bindings:flaky:Directory"] = _data.Sub("flaky"),
+            ["Sidecar:Bindings:stuck:Type"] = "bindings.twilio.sms",
+            ["Sidecar:Bindings:stuck:fromNumber"] = "+51984000000",
+            ["Sidecar:Bindings:stuck:HoldNextCalls"] = "1",
+            ["Sidecar:Bindings:stuck:Directory"] = _data.Sub("stuck"),
         });
 
     public async Task DisposeAsync()
@@ -147,5 +151,20 @@ public sealed class BindingTests : IAsyncLifetime
 
         await _sidecar.Dapr.InvokeBindingAsync("flaky", "create", "hola", metadata);
         Assert.Single(Directory.GetFiles(_data.Sub("flaky")));
+    }
+
+    [Fact]
+    public async Task Hold_next_calls_leaves_the_caller_waiting_and_sends_nothing_until_it_gives_up_then_the_next_call_writes()
+    {
+        var metadata = new Dictionary<string, string> { ["toNumber"] = "+51984111222" };
+
+        // The caller gives up after a second (a deadline, or the process going away): nothing was sent.
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _sidecar.Dapr.InvokeBindingAsync("stuck", "create", "hola", metadata, giveUp.Token));
+        Assert.Empty(Directory.Exists(_data.Sub("stuck")) ? Directory.GetFiles(_data.Sub("stuck")) : []);
+
+        await _sidecar.Dapr.InvokeBindingAsync("stuck", "create", "qué tal", metadata);
+        var written = Assert.Single(Directory.GetFiles(_data.Sub("stuck")));
+        Assert.Equal("qué tal", (await File.ReadAllLinesAsync(written, Encoding.UTF8))[^1]);
     }
 }

@@ -163,6 +163,43 @@ public sealed class DeliveryTests : IDisposable
         Assert.Equal(["p1", "p2", "p3"], state.IdsOn("reports"));
     }
 
+    /// <summary>
+    /// As daprd with APP_API_TOKEN: every call to the app (the subscription query and each delivery) carries the token in
+    /// the dapr-api-token metadata; an app's own token wins over the shared one, and without a token none is sent.
+    /// </summary>
+    [Fact]
+    public async Task Calls_to_an_app_carry_dapr_s_app_api_token_when_one_is_set()
+    {
+        var shop = Subscribed(("orders", null));
+        var till = Subscribed(("orders", null));
+        var open = Subscribed(("orders", null));
+        await using var shopApp = await Subscriber.StartAsync(shop);
+        await using var tillApp = await Subscriber.StartAsync(till);
+        await using (var sidecar = await StartAsync(shopApp, shop, ("APP_API_TOKEN", "shared-token"),
+            ("Sidecar:Apps:till:Address", tillApp.Address), ("Sidecar:Apps:till:AppApiToken", "till-token")))
+        {
+            await sidecar.WaitForSubscriptionsAsync("till", 1);
+            await PublishAsync(sidecar, "orders", "o1");
+            await Eventually.UntilAsync(() => shop.IdsOn("orders").Count == 1 && till.IdsOn("orders").Count == 1, "o1 at both apps");
+        }
+
+        Assert.Equal(["shared-token"], shop.SubscriptionQueryTokens.Distinct());
+        Assert.Equal("shared-token", Assert.Single(shop.On("orders")).ApiToken);
+        Assert.Equal(["till-token"], till.SubscriptionQueryTokens.Distinct());
+        Assert.Equal("till-token", Assert.Single(till.On("orders")).ApiToken);
+
+        await using var openApp = await Subscriber.StartAsync(open);
+        await using (var sidecar = await TestSidecar.StartAsync(_data.Sub("open"), Settings([("Sidecar:Apps:shop:Address", openApp.Address)])))
+        {
+            await sidecar.WaitForSubscriptionsAsync("shop", 1);
+            await PublishAsync(sidecar, "orders", "o2");
+            await Eventually.UntilAsync(() => open.IdsOn("orders").Contains("o2"), "o2 at the app without a token");
+        }
+
+        Assert.Equal([null], open.SubscriptionQueryTokens.Distinct());
+        Assert.Null(Assert.Single(open.On("orders"), r => r.Request.Id == "o2").ApiToken);
+    }
+
     private static SubscriberState Subscribed(params (string Topic, string? DeadLetterTopic)[] topics)
     {
         var state = new SubscriberState();

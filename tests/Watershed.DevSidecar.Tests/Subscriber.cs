@@ -13,8 +13,8 @@ using ResponseStatus = Dapr.AppCallback.Autogen.Grpc.v1.TopicEventResponse.Types
 
 namespace Watershed.DevSidecar.Tests;
 
-/// <summary>One OnTopicEvent call as the app saw it, with the trace context of its gRPC metadata.</summary>
-internal sealed record Received(TopicEventRequest Request, string? TraceParent, string? TraceState);
+/// <summary>One OnTopicEvent call as the app saw it, with the trace context and Dapr's app API token of its gRPC metadata.</summary>
+internal sealed record Received(TopicEventRequest Request, string? TraceParent, string? TraceState, string? ApiToken = null);
 
 /// <summary>What a subscribing app says and hears; it outlives the app, so a restarted app answers the same.</summary>
 internal sealed class SubscriberState
@@ -23,6 +23,9 @@ internal sealed class SubscriberState
     private readonly List<Received> _received = [];
 
     public List<TopicSubscription> Subscriptions { get; } = [];
+
+    /// <summary>The dapr-api-token metadata of each ListTopicSubscriptions call (null where there was none).</summary>
+    public List<string?> SubscriptionQueryTokens { get; } = [];
 
     /// <summary>The answer to an event, given how many times (1, 2, …) that event id has arrived on that topic.</summary>
     public Func<TopicEventRequest, int, ResponseStatus> Answer { get; set; } = (_, _) => ResponseStatus.Success;
@@ -42,7 +45,7 @@ internal sealed class SubscriberState
         int arrival;
         lock (_lock)
         {
-            _received.Add(new Received(request, headers.GetValue("traceparent"), headers.GetValue("tracestate")));
+            _received.Add(new Received(request, headers.GetValue("traceparent"), headers.GetValue("tracestate"), headers.GetValue("dapr-api-token")));
             arrival = _received.Count(r => r.Request.Topic == request.Topic && r.Request.Id == request.Id);
         }
 
@@ -88,8 +91,15 @@ internal sealed class Subscriber : IAsyncDisposable
 
     private sealed class CallbackService(SubscriberState state) : AppCallback.AppCallbackBase
     {
-        public override Task<ListTopicSubscriptionsResponse> ListTopicSubscriptions(Empty request, ServerCallContext context) =>
-            Task.FromResult(new ListTopicSubscriptionsResponse { Subscriptions = { state.Subscriptions } });
+        public override Task<ListTopicSubscriptionsResponse> ListTopicSubscriptions(Empty request, ServerCallContext context)
+        {
+            lock (state.SubscriptionQueryTokens)
+            {
+                state.SubscriptionQueryTokens.Add(context.RequestHeaders.GetValue("dapr-api-token"));
+            }
+
+            return Task.FromResult(new ListTopicSubscriptionsResponse { Subscriptions = { state.Subscriptions } });
+        }
 
         public override Task<TopicEventResponse> OnTopicEvent(TopicEventRequest request, ServerCallContext context) =>
             Task.FromResult(new TopicEventResponse { Status = state.Record(request, context.RequestHeaders) });

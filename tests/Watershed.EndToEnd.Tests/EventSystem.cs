@@ -18,6 +18,13 @@ internal static class EventSystem
         settings["Auth:Audience"] = TestTokens.Audience;
         settings["DAPR_GRPC_ENDPOINT"] = sidecar?.GrpcAddress.ToString().TrimEnd('/') ?? $"http://127.0.0.1:{deadSidecarPort ?? ServiceProcess.FreePort()}";
         settings["Events:IdlePoll"] = "00:00:00.500";
+
+        // The services accept AppCallback calls only with the sidecar's app API token, as in a cluster that sets it.
+        if (sidecar is not null)
+        {
+            settings["APP_API_TOKEN"] = sidecar.AppApiToken;
+        }
+
         return settings;
     }
 

@@ -14,7 +14,7 @@ namespace Watershed.EndToEnd.Tests;
 /// </summary>
 public sealed class PlanApprovalByEventsTests
 {
-    private const string ZonesFile = "services/LandUse/Samples/pomacanchi_zones.geojson";
+    internal const string ZonesFile = "services/LandUse/Samples/pomacanchi_zones.geojson";
 
     [Fact]
     public async Task An_assemblys_approval_makes_land_use_approve_the_version_by_itself()
@@ -79,7 +79,7 @@ public sealed class PlanApprovalByEventsTests
     }
 
     /// <summary>A plan of a fresh watershed with one version in consultation.</summary>
-    private sealed record Plan(PlanService.PlanServiceClient Client, string Code, string PlanId, string VersionId)
+    internal sealed record Plan(PlanService.PlanServiceClient Client, string Code, string PlanId, string VersionId)
     {
         public static async Task<Plan> SubmittedAsync(Uri landUse, string prefix)
         {

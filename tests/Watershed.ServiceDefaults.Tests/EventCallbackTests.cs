@@ -177,4 +177,78 @@ public sealed class EventCallbackTests
         Assert.Equal("""{"eventId":"inner","topic":"t"}""", kept.Data);
         Assert.Empty(await EffectsAsync(provider));
     }
+
+    /// <summary>
+    /// The inbox records an event id exactly (at most 100 characters, no control characters): an id it could never
+    /// record would fail on every delivery, so it is poison (DROP), never RETRY, and nothing is written.
+    /// </summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("evt\0nul")]
+    [InlineData("evt\nline")]
+    [InlineData("101")]
+    [InlineData("1048576")]
+    public async Task An_event_id_the_inbox_cannot_record_is_dropped_not_retried(string id)
+    {
+        var (callback, provider) = await StartAsync();
+        await using var _ = provider;
+        var eventId = id switch
+        {
+            "101" => new string('e', 101),
+            "1048576" => new string('e', 1 << 20),
+            _ => id,
+        };
+
+        Assert.Equal(EventStatus.Drop, (await callback.OnTopicEvent(Event(eventId, "ok"), Call())).Status);
+        Assert.Empty(await EffectsAsync(provider));
+        await using var scope = provider.CreateAsyncScope();
+        Assert.Empty(await scope.ServiceProvider.GetRequiredService<ConsumerContext>().Set<InboxMessage>().ToListAsync());
+
+        // An id of exactly 100 characters is recorded.
+        Assert.Equal(EventStatus.Success, (await callback.OnTopicEvent(Event(new string('f', 100), "ok"), Call())).Status);
+        Assert.Equal([new string('f', 100)], await EffectsAsync(provider));
+    }
+
+    /// <summary>
+    /// A dead letter is kept whatever it carries: NUL written as \u0000, values longer than their column cut and ended
+    /// with "…#" and 16 hex digits of the SHA-256 of the delivered value, so two long ids sharing their first 100
+    /// characters are two dead letters, and the same one delivered again is kept once.
+    /// </summary>
+    [Fact]
+    public async Task A_dead_letter_with_nul_and_oversized_values_is_kept_escaped_and_cut_once()
+    {
+        var (callback, provider) = await StartAsync();
+        await using var _ = provider;
+        var longId = new string('d', 1 << 20);
+        TopicEventRequest Dead(string id)
+        {
+            var dead = Event(id, "zone\0" + new string('s', 300), topic: "test.dead_letter.v1", type: "watershed.x.v1.Thing\0", data: "{\"a\":\"\0\"}");
+            dead.Source = new string('o', 5000);
+            dead.Extensions.Fields["topic"] = Value.ForString("t\0");
+            return dead;
+        }
+
+        foreach (var id in new[] { longId, longId, longId[..^1] + "x", "nul\0id", "nul\0id" })
+        {
+            Assert.Equal(EventStatus.Success, (await callback.OnTopicEvent(Dead(id), Call())).Status);
+        }
+
+        await using var scope = provider.CreateAsyncScope();
+        var kept = await scope.ServiceProvider.GetRequiredService<ConsumerContext>().Set<DeadLetter>().OrderBy(d => d.Sequence).ToListAsync();
+        Assert.Equal(3, kept.Count);
+        string Digest(string value) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)))[..16];
+        Assert.Equal(new string('d', 82) + "…#" + Digest(longId), kept[0].EventId);
+        Assert.Equal(new string('d', 82) + "…#" + Digest(longId[..^1] + "x"), kept[1].EventId);
+        Assert.Equal("nul\\u0000id…#" + Digest("nul\0id"), kept[2].EventId);
+        Assert.All(kept, k =>
+        {
+            Assert.True(k.EventId.Length <= 100, k.EventId);
+            Assert.Equal("t\\u0000…#" + Digest("t\0"), k.Topic);
+            Assert.Equal("watershed.x.v1.Thing\\u0000…#" + Digest("watershed.x.v1.Thing\0"), k.Type);
+            Assert.Equal(200, k.Source.Length);
+            Assert.Equal(200, k.Subject.Length);
+            Assert.StartsWith("zone\\u0000sss", k.Subject, StringComparison.Ordinal);
+            Assert.Equal("{\"a\":\"\\u0000\"}", k.Data);
+        });
+    }
 }

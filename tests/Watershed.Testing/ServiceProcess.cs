@@ -73,7 +73,8 @@ public sealed class ServiceProcess : IAsyncDisposable
             var service = Start(root, name, dll, port ?? FreePort(), settings);
             try
             {
-                await service.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+                // Generous: a loaded 2-core machine may take a minute to start a service and migrate its database.
+                await service.WaitHealthyAsync(TimeSpan.FromSeconds(180));
                 return service;
             }
             catch (InvalidOperationException) when (attempt < 3 && port is null && service._process.HasExited)
@@ -132,8 +133,9 @@ public sealed class ServiceProcess : IAsyncDisposable
                     return;
                 }
             }
-            catch (Grpc.Core.RpcException) when (DateTime.UtcNow < until)
+            catch (Grpc.Core.RpcException)
             {
+                // Not listening or not ready yet; the limit below decides when to give up, with the service's output.
             }
 
             if (DateTime.UtcNow >= until)

@@ -14,12 +14,13 @@ public sealed class SidecarProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private SidecarProcess(Process process, Uri grpc, Uri http, string directory)
+    private SidecarProcess(Process process, Uri grpc, Uri http, string directory, string appApiToken)
     {
         _process = process;
         GrpcAddress = grpc;
         HttpAddress = http;
         Directory = directory;
+        AppApiToken = appApiToken;
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
@@ -30,6 +31,12 @@ public sealed class SidecarProcess : IAsyncDisposable
     public Uri GrpcAddress { get; }
 
     public Uri HttpAddress { get; }
+
+    /// <summary>
+    /// Dapr's app API token this sidecar sends to every app (dapr-api-token), new for each sidecar: a service given it as
+    /// APP_API_TOKEN refuses AppCallback calls without it, as with daprd.
+    /// </summary>
+    public string AppApiToken { get; }
 
     /// <summary>The store, and sms/ and email/ with one readable file per message sent through the bindings.</summary>
     public string Directory { get; }
@@ -64,6 +71,7 @@ public sealed class SidecarProcess : IAsyncDisposable
         }
 
         directory ??= System.IO.Directory.CreateTempSubdirectory("watershed-sidecar-").FullName;
+        var appApiToken = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
         var grpc = new Uri($"http://127.0.0.1:{grpcPort ?? ServiceProcess.FreePort()}");
         var http = new Uri($"http://127.0.0.1:{ServiceProcess.FreePort()}");
         var start = new ProcessStartInfo("dotnet")
@@ -79,6 +87,7 @@ public sealed class SidecarProcess : IAsyncDisposable
             ["Sidecar:GrpcUrl"] = grpc.ToString().TrimEnd('/'),
             ["Sidecar:HttpUrl"] = http.ToString().TrimEnd('/'),
             ["Sidecar:DataDirectory"] = directory,
+            ["Sidecar:AppApiToken"] = appApiToken,
             ["Sidecar:Bindings:sms:Type"] = "bindings.twilio.sms",
             ["Sidecar:Bindings:sms:Directory"] = Path.Combine(directory, "sms"),
             ["Sidecar:Bindings:sms:FromNumber"] = "+51984000000",
@@ -102,7 +111,7 @@ public sealed class SidecarProcess : IAsyncDisposable
             start.ArgumentList.Add($"--{key}={value}");
         }
 
-        var sidecar = new SidecarProcess(Process.Start(start) ?? throw new InvalidOperationException("Could not start the sidecar."), grpc, http, directory);
+        var sidecar = new SidecarProcess(Process.Start(start) ?? throw new InvalidOperationException("Could not start the sidecar."), grpc, http, directory, appApiToken);
         await sidecar.WaitHealthyAsync();
         return sidecar;
     }
@@ -110,7 +119,7 @@ public sealed class SidecarProcess : IAsyncDisposable
     private async Task WaitHealthyAsync()
     {
         using var client = new HttpClient { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(180);
         while (true)
         {
             if (_process.HasExited)
@@ -125,13 +134,14 @@ public sealed class SidecarProcess : IAsyncDisposable
                     return;
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && DateTime.UtcNow < until)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
+                // Not listening yet; the limit below decides when to give up, with the sidecar's output.
             }
 
             if (DateTime.UtcNow >= until)
             {
-                throw new TimeoutException($"The sidecar did not answer health within 60 s:\n{Output}");
+                throw new TimeoutException($"The sidecar did not answer health within 180 s:\n{Output}");
             }
 
             await Task.Delay(200);

@@ -1,3 +1,4 @@
+using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
@@ -5,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Watershed.Testing;
@@ -71,6 +73,21 @@ public class WatershedApp<TProgram> : WebApplicationFactory<TProgram>
         {
             builder.ConfigureServices(configure);
         }
+    }
+
+    /// <summary>
+    /// Every gRPC method the host serves (its services, dead letters, Dapr's AppCallback, health, reflection where on), as
+    /// its endpoints declare them: what the authorisation matrix must have a row for.
+    /// </summary>
+    public IReadOnlyList<IMethod> ServedGrpcMethods()
+    {
+        StartServer();
+        return [.. Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .Select(e => e.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method)
+            .OfType<IMethod>()
+            // grpc-dotnet's catch-alls for unknown services and methods answer UNIMPLEMENTED; they are no RPC of ours.
+            .Where(m => !m.Name.Contains('{', StringComparison.Ordinal) && !m.ServiceName.Contains('{', StringComparison.Ordinal))
+            .DistinctBy(m => m.FullName)];
     }
 
     /// <summary>The loopback address Kestrel bound (socket hosts only).</summary>

@@ -63,6 +63,20 @@ internal static class Lookups
         return (assembly, space, watershed);
     }
 
+    /// <summary>That an assembly exists in the watershed; one of another watershed is not found from here, as a person or organisation of another watershed is not.</summary>
+    public static async Task AssemblyInWatershedAsync(this ConsultationDbContext db, Guid assemblyId, Guid watershedId, CancellationToken ct)
+    {
+        var found = await (
+            from a in db.Assemblies
+            join s in db.Spaces on a.SpaceId equals s.Id
+            where a.Id == assemblyId && s.WatershedId == watershedId
+            select a.Id).AnyAsync(ct);
+        if (!found)
+        {
+            throw new NotFoundException("assembly", assemblyId.ToString());
+        }
+    }
+
     public static async Task<(Proposal Proposal, Space Space, WatershedEntity Watershed)> ProposalAsync(this ConsultationDbContext db, Guid id, CancellationToken ct)
     {
         var proposal = await db.Proposals.Include(p => p.References).SingleOrDefaultAsync(p => p.Id == id, ct)

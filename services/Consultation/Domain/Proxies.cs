@@ -122,9 +122,14 @@ public sealed class Proxy
     public static NotFoundException NotFound(Guid assemblyId, Guid memberId) => new("proxy", $"assemblies/{assemblyId}/proxies/{memberId}");
 
     /// <summary>Ends the proxy; ballots opened while it counted keep it (their electorate is fixed).</summary>
-    /// <exception cref="PreconditionFailedException">The assembly is closed.</exception>
+    /// <exception cref="PreconditionFailedException">The proxy is revoked already, or the assembly is closed.</exception>
     public void Revoke(Assembly assembly, string revokedBy, DateTimeOffset now)
     {
+        if (!IsActive)
+        {
+            throw new PreconditionFailedException("PROXY_STATE", Subject, "This proxy was revoked already.");
+        }
+
         if (!assembly.AcceptsAttendance)
         {
             throw new PreconditionFailedException("ASSEMBLY_STATE", Subject, "Proxies change only while the assembly is convened or open.");

@@ -43,7 +43,10 @@ public sealed class AssemblyGrpcService(ConsultationDbContext db, TimeProvider c
         var ct = context.CancellationToken;
         var (space, watershed) = await db.SpaceAsync(spaceId, ct);
         context.Caller().Require(watershed.Code, Roles.Facilitator);
-        var found = await db.Proposals.Where(p => proposalIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+        // A proposal of another watershed is not found here, as any object of another watershed named beside the space.
+        var found = await db.Proposals
+            .Where(p => proposalIds.Contains(p.Id) && db.Spaces.Any(s => s.Id == p.SpaceId && s.WatershedId == watershed.Id))
+            .ToDictionaryAsync(p => p.Id, ct);
         var listed = proposalIds.Select(id => found.GetValueOrDefault(id) ?? throw new NotFoundException("proposal", id.ToString())).ToList();
         var assembly = Assembly.Convene(space, request.Title, request.Place, scheduledAt, request.Agenda, listed);
         db.Assemblies.Add(assembly);
@@ -325,7 +328,9 @@ public sealed class AssemblyGrpcService(ConsultationDbContext db, TimeProvider c
         var (proxy, quorum) = await db.InTransactionAsync(async token =>
         {
             var assembly = await db.LoadForUpdateAsync<Assembly>(assemblyId, "assembly", token);
-            var proxy = await db.Proxies.SingleOrDefaultAsync(p => p.AssemblyId == assemblyId && p.MemberId == memberId && p.RevokedAt == null, token)
+            // The member's latest proxy in the assembly: none is unknown; one revoked already is a state, answered as such.
+            var proxy = await db.Proxies.Where(p => p.AssemblyId == assemblyId && p.MemberId == memberId)
+                .OrderByDescending(p => p.RevokedAt == null).ThenByDescending(p => p.RegisteredAt).FirstOrDefaultAsync(token)
                 ?? throw Domain.Proxy.NotFound(assemblyId, memberId);
             proxy.Revoke(assembly, caller.Subject, clock.GetUtcNow());
             await db.SaveChangesAsync(token);

@@ -10,8 +10,8 @@ namespace Watershed.Consultation.Grpc;
 
 /// <summary>
 /// How to reach a space's roll. It holds phone numbers and e-mail addresses, so members and viewers, who may read
-/// the roll itself, may not read this: only facilitators of the watershed, admins, and services acting on their own
-/// behalf (notifications).
+/// the roll itself, may not read this: only facilitators of the watershed, admins, and notifications' own identity
+/// (which reads contacts for the events it sends).
 /// </summary>
 public sealed class ContactGrpcService(ConsultationDbContext db) : ContactService.ContactServiceBase
 {
@@ -23,7 +23,7 @@ public sealed class ContactGrpcService(ConsultationDbContext db) : ContactServic
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var (_, watershed) = await db.SpaceAsync(spaceId, ct);
-        context.Caller().Require(watershed.Code, Roles.Facilitator, Roles.Service);
+        context.Caller().RequireContactReader(watershed.Code);
 
         var rows = await db.Members.AsNoTracking()
             .Where(m => m.SpaceId == spaceId && m.LeftAt == null)

@@ -45,23 +45,30 @@ internal static class Mapping
         CreatedAt = o.CreatedAt.ToTimestamp(),
     };
 
-    /// <param name="showNationalId">Whether the caller may read DNIs (facilitators and admins).</param>
-    public static V1.Person ToContract(this Person p, bool showNationalId = false)
+    /// <param name="withContactDetails">
+    /// Whether the phone, e-mail address, consents, DNI and sex go out: only to whoever may read the roll's contacts, or
+    /// to the person.
+    /// </param>
+    public static V1.Person ToContract(this Person p, bool withContactDetails = true)
     {
         var contract = new V1.Person
         {
-            NationalId = showNationalId ? p.NationalId : string.Empty,
-            Sex = p.Sex is { } sex ? sex.ToContract<Sex, V1.Sex>() : V1.Sex.Unspecified,
             Id = p.Id.ToString(),
             WatershedId = p.WatershedId.ToString(),
             FullName = p.FullName,
             OrganizationId = p.OrganizationId.ToText(),
-            PhoneNumber = p.PhoneNumber,
             PreferredLanguage = p.PreferredLanguage,
             CreatedAt = p.CreatedAt.ToTimestamp(),
-            Email = p.Email,
         };
-        contract.Consents.AddRange(p.Consents.ToContract());
+        if (withContactDetails)
+        {
+            contract.PhoneNumber = p.PhoneNumber;
+            contract.Email = p.Email;
+            contract.Consents.AddRange(p.Consents.ToContract());
+            contract.NationalId = p.NationalId;
+            contract.Sex = p.Sex is { } sex ? sex.ToContract<Sex, V1.Sex>() : V1.Sex.Unspecified;
+        }
+
         return contract;
     }
 
@@ -247,7 +254,6 @@ internal static class Mapping
         Present = a.Present,
         RecordedAt = a.RecordedAt.ToTimestamp(),
         RepresentedByMemberId = a.RepresentedBy.ToText(),
-        Sex = a.Sex is { } sex ? sex.ToContract<Sex, V1.Sex>() : V1.Sex.Unspecified,
     };
 
     public static V1.MinutesCorrection ToContract(this MinutesCorrection c) => new()

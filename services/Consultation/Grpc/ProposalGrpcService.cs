@@ -77,6 +77,8 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         var ct = context.CancellationToken;
         var (proposal, _, watershed) = await db.ProposalAsync(proposalId, ct);
         context.Caller().Require(watershed.Code, Roles.Facilitator);
+        // Before its lock is taken: an assembly of another watershed is neither locked nor told apart from an unknown one.
+        await db.AssemblyInWatershedAsync(assemblyId, watershed.Id, ct);
         await db.InTransactionAsync(async token =>
         {
             // Under the assembly's lock: it cannot close while the item joins its agenda.
@@ -92,7 +94,7 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         var id = v.Id(request.ProposalId, "proposal_id");
         v.ThrowIfInvalid();
         var (proposal, _, watershed) = await db.ProposalAsync(id, context.CancellationToken);
-        context.Caller().RequireRead(watershed.Code);
+        context.Caller().RequireProposalReader(watershed.Code);
         return new GetProposalResponse { Proposal = proposal.ToContract(watershed) };
     }
 
@@ -221,10 +223,12 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         var ct = context.CancellationToken;
         var (ballot, space, watershed) = await db.BallotAsync(ballotId, ct);
 
+        // Authorised on the ballot before its member is looked up: a ballot of another watershed is refused as such, whatever member is named.
+        var actor = caller.Actor(watershed.Code, Roles.Member, Roles.Facilitator);
+
         // A member voting with their own token need not know their membership id: the token names the person.
         var memberId = namedMember ?? await db.MemberOfPersonAsync(ballotId, space.Id, caller.PersonId!.Value, ct);
         var voter = await db.VoterAsync(ballotId, space.Id, memberId, requestId, ct);
-        var actor = caller.Actor(watershed.Code, Roles.Member, Roles.Facilitator);
         var vote = new Vote(memberId, choice!.Value, VoteChannels.Decide(actor, voter.Member, requestedChannel, voter.IsRepresented), requestId, actor.Subject);
 
         var receipt = ballot.Admit(vote, voter.Earlier, voter.IsElector, voter.HasVoted, voter.HoldsPaperBallot) ?? await AppendAsync(ballot, vote, ct);

@@ -126,7 +126,7 @@ public sealed class SpaceGrpcService(ConsultationDbContext db, TimeProvider cloc
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var (_, watershed) = await db.SpaceAsync(spaceId, ct);
-        context.Caller().RequireRead(watershed.Code);
+        context.Caller().RequireRollReader(watershed.Code);
         var active = db.Members.AsNoTracking().Where(m => m.SpaceId == spaceId && m.LeftAt == null);
         var rows = await active
             .Join(db.Persons, m => m.PersonId, p => p.Id, (m, p) => new { Member = m, p.FullName })

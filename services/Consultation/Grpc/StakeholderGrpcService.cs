@@ -61,6 +61,7 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
         var page = Page.From(request.Page, v);
         v.ThrowIfInvalid();
         var caller = context.Caller();
+        caller.RequireKnownRole();
         // Scope is by code and codes are few: filter in memory after the ordered read.
         var all = await db.Watersheds.AsNoTracking().OrderBy(w => w.Code).ToListAsync(context.CancellationToken);
         var visible = all.Where(w => caller.CanRead(w.Code)).Skip(page.Offset).Take(page.Take).ToList();
@@ -154,7 +155,7 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
             request.Email, channels, dni, sex);
         db.Persons.Add(person);
         await db.SaveChangesAsync(ct);
-        return new CreatePersonResponse { Person = person.ToContract(showNationalId: true) };
+        return new CreatePersonResponse { Person = person.ToContract() };
     }
 
     public override async Task<GetPersonResponse> GetPerson(GetPersonRequest request, ServerCallContext context)
@@ -165,9 +166,9 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
         var ct = context.CancellationToken;
         var person = await db.PersonAsync(id, ct);
         var caller = context.Caller();
-        var watershed = await db.WatershedAsync(person.WatershedId, ct);
-        caller.RequireRead(watershed.Code);
-        return new GetPersonResponse { Person = person.ToContract(caller.MayReadNationalIds()) };
+        var code = (await db.WatershedAsync(person.WatershedId, ct)).Code;
+        caller.RequireRollReader(code);
+        return new GetPersonResponse { Person = person.ToContract(caller.SeesContactDetailsOf(code, person.Id)) };
     }
 
     public override async Task<ListPersonsResponse> ListPersons(ListPersonsRequest request, ServerCallContext context)
@@ -178,11 +179,12 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var caller = context.Caller();
-        caller.RequireRead((await db.WatershedAsync(watershedId, ct)).Code);
+        var code = (await db.WatershedAsync(watershedId, ct)).Code;
+        caller.RequireRollReader(code);
         var items = await db.Persons.AsNoTracking().Include(p => p.Consents).Where(p => p.WatershedId == watershedId)
             .OrderBy(p => p.FullName).ThenBy(p => p.Id).Skip(page.Offset).Take(page.Take).ToListAsync(ct);
         var response = new ListPersonsResponse { Page = page.Next(items) };
-        response.Persons.AddRange(items.Select(p => p.ToContract(caller.MayReadNationalIds())));
+        response.Persons.AddRange(items.Select(p => p.ToContract(caller.SeesContactDetailsOf(code, p.Id))));
         return response;
     }
 }

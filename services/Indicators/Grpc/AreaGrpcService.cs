@@ -37,7 +37,7 @@ public sealed class AreaGrpcService(IndicatorsDbContext db, TimeProvider clock) 
         }
         else
         {
-            context.Caller().RequireWriter(code);
+            context.Caller().RequireWatershedAdministrator(code);
         }
 
         var area = Area.Create(level!.Value, parent, code, name, organizationId, clock.GetUtcNow());

@@ -98,6 +98,7 @@ public sealed class PlanTrackingGrpcService(IndicatorsDbContext db, AreaFigures 
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var caller = context.Caller();
+        caller.RequireKnownRole();
         // A plan belongs to one watershed: a caller who may not read it is denied, as for any other object, whether the
         // plan is known from land use's approval or only from its targets' areas.
         if (await db.ApprovedPlans.AsNoTracking().Where(p => p.PlanId == planId).Select(p => p.WatershedCode).SingleOrDefaultAsync(ct) is { Length: > 0 } planWatershed)

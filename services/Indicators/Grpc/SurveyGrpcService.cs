@@ -169,7 +169,7 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var (round, watershed) = await db.RoundAsync(roundId, ct);
-        context.Caller().RequireReader(watershed.WatershedCode);
+        context.Caller().RequireMicrodataReader(watershed.WatershedCode);
         var areas = await db.AreasOfAsync(watershed.WatershedCode, ct);
         var items = await (await SubmissionsAsync(round, areas, areaId, context.Caller(), ct)).Skip(page.Offset).Take(page.Take).ToListAsync(ct);
         var response = new ListSubmissionsResponse { Page = page.Next(items) };
@@ -185,7 +185,7 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var (round, watershed) = await db.RoundAsync(roundId, ct);
-        context.Caller().RequireReader(watershed.WatershedCode);
+        context.Caller().RequireMicrodataReader(watershed.WatershedCode);
         var submission = await db.Submissions.AsNoTracking().Include(s => s.Scores)
             .SingleOrDefaultAsync(s => s.SurveyRoundId == round.Id && s.SubmissionId == submissionId, ct)
             ?? throw new NotFoundException("submission", submissionId);
@@ -204,7 +204,7 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var (round, watershed) = await db.RoundAsync(roundId, ct);
-        context.Caller().RequireReader(watershed.WatershedCode);
+        context.Caller().RequireMicrodataReader(watershed.WatershedCode);
         var areas = await db.AreasOfAsync(watershed.WatershedCode, ct);
         var rows = await (await SubmissionsAsync(round, areas, areaId, context.Caller(), ct)).ToListAsync(ct);
         var writer = new StringWriter();

@@ -148,17 +148,17 @@ public sealed class PlanVersion
     }
 
     /// <summary>
-    /// Replaces every zone with the features of a GeoJSON FeatureCollection (see <see cref="ZoneGeoJson"/>):
-    /// all of them or none.
+    /// Replaces every zone with the features of a layer (a GeoJSON FeatureCollection unless told otherwise; see
+    /// <see cref="ZoneLayers"/>): all of them or none.
     /// </summary>
     /// <exception cref="InvalidArgumentException">
     /// Every fault of the file, named by its path in the file ("features[3].geometry"; "" for the file as a whole).
     /// </exception>
-    /// <returns>The zones imported.</returns>
-    public IReadOnlyList<Zone> ImportZones(ReadOnlyMemory<byte> geoJson, WatershedUnit watershed)
+    /// <returns>The zones imported, and the properties of the file that were not.</returns>
+    public ZoneImport ImportZones(ReadOnlyMemory<byte> file, WatershedUnit watershed, LayerFormat format = LayerFormat.Geojson)
     {
         RequireDraft("edited");
-        var import = ZoneGeoJson.Read(geoJson, watershed);
+        var import = ZoneLayers.Read(format, file, watershed);
         if (!import.Succeeded)
         {
             throw new InvalidArgumentException(import.Faults);
@@ -166,7 +166,7 @@ public sealed class PlanVersion
 
         _zones.Clear();
         _zones.AddRange(import.Zones);
-        return import.Zones;
+        return import;
     }
 
     internal static IReadOnlyList<string> CheckContent(PlanHorizon horizon, IReadOnlyList<string> goals)
@@ -185,7 +185,9 @@ public sealed class PlanVersion
 
         if (goals.Count > MaxGoals)
         {
+            // Past the limit the goals are not read one by one: a list of 10,000 would answer thousands of violations.
             violations.Add(new("goals", $"A plan states at most {MaxGoals} goals."));
+            return violations;
         }
 
         // Past the limit the goals are not read one by one: a list of a million would answer a million violations.

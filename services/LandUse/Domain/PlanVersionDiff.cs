@@ -1,3 +1,4 @@
+using NetTopologySuite.Geometries;
 using Watershed.ServiceDefaults.Errors;
 
 namespace Watershed.LandUse.Domain;
@@ -75,7 +76,7 @@ public sealed record PlanVersionDiff(
             changes.Add(ZoneChangeKind.Subcategory);
         }
 
-        if (!a.Geometry.Normalized().EqualsExact(b.Geometry.Normalized(), GeometryToleranceDegrees))
+        if (!Comparable(a.Geometry).EqualsExact(Comparable(b.Geometry), GeometryToleranceDegrees))
         {
             changes.Add(ZoneChangeKind.Geometry);
         }
@@ -98,4 +99,11 @@ public sealed record PlanVersionDiff(
 
         return changes;
     }
+
+    /// <summary>
+    /// The geometry as it covers the ground: a MultiPolygon of one part is that Polygon (QGIS saves every feature of a
+    /// layer with mixed types as a MultiPolygon), and rings start at a fixed vertex (<see cref="Geometry.Normalized"/>).
+    /// </summary>
+    private static Geometry Comparable(Geometry geometry) =>
+        (geometry is MultiPolygon { NumGeometries: 1 } single ? single.GetGeometryN(0) : geometry).Normalized();
 }

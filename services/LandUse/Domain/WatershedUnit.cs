@@ -13,6 +13,9 @@ public sealed class WatershedUnit
 {
     public const int MaxNameLength = 200;
 
+    /// <summary>The boundary as the contract names it: it travels as GeoJSON text.</summary>
+    public const string BoundaryField = "boundary_geojson";
+
     private WatershedUnit(Guid id, string code, string name, Geometry boundary)
     {
         Id = id;
@@ -84,9 +87,16 @@ public sealed class WatershedUnit
             violations.Add(new("name", $"A watershed's name {TextRules.OneLineRule}."));
         }
 
-        if (boundary is not null && PolygonalGeometry.Check(boundary, "boundary_geojson") is { } violation)
+        if (boundary is not null)
         {
-            violations.Add(violation);
+            if (PolygonalGeometry.Check(boundary, BoundaryField) is { } violation)
+            {
+                violations.Add(violation);
+            }
+            else if (ServiceArea.BoundaryFault(boundary) is { } misplaced)
+            {
+                violations.Add(new(BoundaryField, misplaced));
+            }
         }
 
         return violations;

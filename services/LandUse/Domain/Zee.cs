@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Globalization;
 using System.Text;
 
 namespace Watershed.LandUse.Domain;
@@ -49,14 +50,56 @@ public enum UseRating
 }
 
 /// <summary>
-/// The ZEE catalogue and the lower_snake_case names these values carry in files (GeoJSON properties,
-/// KML ExtendedData); the names equal the proto enum names without their prefix, lower-cased.
+/// The ZEE catalogue and the names its values carry in files. Each value has an English name, the proto enum name without
+/// its prefix in lower_snake_case (what exports write), and a Spanish one (<see cref="SpanishName(ZeeCategory)"/>);
+/// a category may also be written as the decree titles it ("Zonas de recuperación"). Names are read as <see cref="Key"/>
+/// folds them: case, accents and the separators space, '-' and '_' do not matter ("Protección y conservación",
+/// "PROTECCION_Y_CONSERVACION" and "proteccion-y-conservacion" are one name).
 /// </summary>
 public static class Zee
 {
-    private static readonly FrozenDictionary<string, ZeeCategory> CategoriesByName = NamesOf<ZeeCategory>();
-    private static readonly FrozenDictionary<string, ZeeSubcategory> SubcategoriesByName = NamesOf<ZeeSubcategory>();
-    private static readonly FrozenDictionary<string, UseRating> RatingsByName = NamesOf<UseRating>();
+    private static readonly FrozenDictionary<ZeeCategory, string[]> CategorySpanish = new Dictionary<ZeeCategory, string[]>
+    {
+        [ZeeCategory.Productive] = ["productiva", "zonas_productivas"],
+        [ZeeCategory.ProtectionAndConservation] = ["proteccion_y_conservacion", "zonas_de_proteccion_y_conservacion_ecologica"],
+        [ZeeCategory.SpecialTreatment] = ["tratamiento_especial", "zonas_de_tratamiento_especial"],
+        [ZeeCategory.Recovery] = ["recuperacion", "zonas_de_recuperacion"],
+        [ZeeCategory.UrbanIndustrial] = ["urbano_industrial", "zonas_urbanas_o_industriales"],
+    }.ToFrozenDictionary();
+
+    private static readonly FrozenDictionary<ZeeSubcategory, string[]> SubcategorySpanish = new Dictionary<ZeeSubcategory, string[]>
+    {
+        [ZeeSubcategory.Agriculture] = ["agricultura"],
+        [ZeeSubcategory.Pasture] = ["pastos"],
+        [ZeeSubcategory.Forestry] = ["forestal"],
+        [ZeeSubcategory.FishingAndAquaculture] = ["pesca_y_acuicultura"],
+        [ZeeSubcategory.Mining] = ["mineria"],
+        [ZeeSubcategory.Energy] = ["energia"],
+        [ZeeSubcategory.Tourism] = ["turismo"],
+        [ZeeSubcategory.OtherProductive] = ["otra_productiva"],
+        [ZeeSubcategory.ProtectedArea] = ["area_natural_protegida"],
+        [ZeeSubcategory.SteepSlopes] = ["laderas_de_proteccion"],
+        [ZeeSubcategory.Wetlands] = ["humedales"],
+        [ZeeSubcategory.Headwaters] = ["cabeceras_de_cuenca"],
+        [ZeeSubcategory.Riverbanks] = ["riberas"],
+        [ZeeSubcategory.Archaeological] = ["arqueologica"],
+        [ZeeSubcategory.IsolatedPeoples] = ["pueblos_en_aislamiento"],
+        [ZeeSubcategory.NationalSecurity] = ["seguridad_nacional"],
+        [ZeeSubcategory.DegradedLand] = ["tierras_degradadas"],
+        [ZeeSubcategory.Urban] = ["urbana"],
+        [ZeeSubcategory.Industrial] = ["industrial"],
+    }.ToFrozenDictionary();
+
+    private static readonly FrozenDictionary<UseRating, string[]> RatingSpanish = new Dictionary<UseRating, string[]>
+    {
+        [UseRating.Recommended] = ["recomendable"],
+        [UseRating.RecommendedWithRestrictions] = ["recomendable_con_restricciones"],
+        [UseRating.NotRecommended] = ["no_recomendable"],
+    }.ToFrozenDictionary();
+
+    private static readonly FrozenDictionary<string, ZeeCategory> CategoriesByName = NamesOf(CategorySpanish);
+    private static readonly FrozenDictionary<string, ZeeSubcategory> SubcategoriesByName = NamesOf(SubcategorySpanish);
+    private static readonly FrozenDictionary<string, UseRating> RatingsByName = NamesOf(RatingSpanish);
 
     public static ZeeCategory CategoryOf(ZeeSubcategory subcategory) => subcategory switch
     {
@@ -81,6 +124,18 @@ public static class Zee
 
     public static string Name(UseRating value) => SnakeCase(value);
 
+    /// <summary>The Spanish name a file may carry instead of the English one, e.g. "proteccion_y_conservacion".</summary>
+    public static string SpanishName(ZeeCategory value) => CategorySpanish[value][0];
+
+    /// <inheritdoc cref="SpanishName(ZeeCategory)"/>
+    public static string SpanishName(ZeeSubcategory value) => SubcategorySpanish[value][0];
+
+    /// <inheritdoc cref="SpanishName(ZeeCategory)"/>
+    public static string SpanishName(UseRating value) => RatingSpanish[value][0];
+
+    /// <summary>The decree's own title of a category ("zonas_de_recuperacion"), also accepted.</summary>
+    public static string DecreeName(ZeeCategory value) => CategorySpanish[value][1];
+
     public static bool TryParse(string? name, out ZeeCategory value) => Lookup(CategoriesByName, name, out value);
 
     public static bool TryParse(string? name, out ZeeSubcategory value) => Lookup(SubcategoriesByName, name, out value);
@@ -89,14 +144,56 @@ public static class Zee
 
     public static IEnumerable<string> Names<T>() where T : struct, Enum => Enum.GetValues<T>().Select(SnakeCase);
 
+    /// <summary>The Spanish names of every value of <typeparamref name="T"/>, in the enum's order.</summary>
+    public static IEnumerable<string> SpanishNames<T>() where T : struct, Enum =>
+        Enum.GetValues<T>().Select(v => v switch
+        {
+            ZeeCategory c => SpanishName(c),
+            ZeeSubcategory s => SpanishName(s),
+            UseRating r => SpanishName(r),
+            _ => throw new ArgumentOutOfRangeException(nameof(T), typeof(T), "Not a ZEE enum."),
+        });
+
+    /// <summary>
+    /// A name folded for matching: lower case, accents dropped (á → a, ñ → n), every run of characters other than a-z
+    /// and 0-9 made one '_', none at either end. "Protección y Conservación" and "PROTECCION-Y-CONSERVACION" give
+    /// "proteccion_y_conservacion".
+    /// </summary>
+    public static string Key(string text)
+    {
+        var key = new StringBuilder(text.Length);
+        foreach (var c in text.Normalize(NormalizationForm.FormD))
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
+            {
+                continue;
+            }
+
+            var lower = char.ToLowerInvariant(c);
+            if (char.IsAsciiLetterLower(lower) || char.IsAsciiDigit(lower))
+            {
+                key.Append(lower);
+            }
+            else if (key.Length > 0 && key[^1] != '_')
+            {
+                key.Append('_');
+            }
+        }
+
+        return key.ToString().TrimEnd('_');
+    }
+
     private static bool Lookup<T>(FrozenDictionary<string, T> names, string? name, out T value) where T : struct
     {
         value = default;
-        return name is not null && names.TryGetValue(name.Trim(), out value);
+        return name is not null && names.TryGetValue(Key(name), out value);
     }
 
-    private static FrozenDictionary<string, T> NamesOf<T>() where T : struct, Enum =>
-        Enum.GetValues<T>().ToFrozenDictionary(v => SnakeCase(v), StringComparer.OrdinalIgnoreCase);
+    private static FrozenDictionary<string, T> NamesOf<T>(FrozenDictionary<T, string[]> spanish) where T : struct, Enum =>
+        Enum.GetValues<T>()
+            .SelectMany(v => spanish[v].Prepend(SnakeCase(v)).Select(name => (Name: name, Value: v)))
+            .DistinctBy(p => p.Name)
+            .ToFrozenDictionary(p => p.Name, p => p.Value);
 
     private static string SnakeCase<T>(T value) where T : struct, Enum
     {

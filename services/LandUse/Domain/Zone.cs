@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using NetTopologySuite.Geometries;
 using Watershed.LandUse.Domain.Spatial;
@@ -75,8 +76,8 @@ public sealed partial class Zone
     /// <summary>Geodesic area on the WGS84 ellipsoid, holes excluded (see <see cref="GeodesicArea"/>).</summary>
     public double AreaHectares { get; }
 
-    /// <summary>How people recognise the zone in messages: code, and name when there is one.</summary>
-    public string Label => Name.Length == 0 ? Code : $"{Code} ({Name})";
+    /// <summary>How people recognise the zone in messages: code, and name when there is one other than the code.</summary>
+    public string Label => Name.Length == 0 || Name == Code ? Code : $"{Code} ({Name})";
 
     public ZoneContent Content => new(Code, Name, Category, Subcategory, Uses, Notes, Geometry);
 
@@ -132,6 +133,35 @@ public sealed partial class Zone
         return violations;
     }
 
+    /// <summary>
+    /// Where a fault of <paramref name="field"/> (a path of ZoneContent: "zone_code", "uses[3].rating") stands when
+    /// the faults of one zone are listed: in the contract's field order (zone_code, name, category, subcategory, uses by
+    /// position with use before rating, notes, geometry), so the same zone is answered in the same order whatever
+    /// path (request or file) read it. Faults of the feature itself ("type") come first, anything else last.
+    /// </summary>
+    public static (int Field, int Item, int Part) FaultOrder(string field)
+    {
+        var match = UsePath().Match(field);
+        if (match.Success)
+        {
+            var item = int.TryParse(match.Groups["i"].Value, CultureInfo.InvariantCulture, out var i) ? i : int.MaxValue;
+            return (5, item, match.Groups["part"].Value switch { "" => 0, ".use" => 1, ".rating" => 2, _ => 3 });
+        }
+
+        return (field switch
+        {
+            "type" => 0,
+            "zone_code" => 1,
+            "name" => 2,
+            "category" => 3,
+            "subcategory" => 4,
+            "uses" => 5,
+            "notes" => 6,
+            "geometry" or GeometryField => 7,
+            _ => 8,
+        }, -1, 0);
+    }
+
     /// <exception cref="InvalidArgumentException">The content breaks a rule of <see cref="Validate"/>.</exception>
     public static Zone Create(Guid id, ZoneContent content)
     {
@@ -178,7 +208,9 @@ public sealed partial class Zone
     {
         if (uses.Count > MaxUses)
         {
+            // Past the limit the uses are not read one by one: a list of 10,000 would answer thousands of violations.
             violations.Add(new("uses", $"A zone lists at most {MaxUses} uses."));
+            return;
         }
 
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -206,6 +238,9 @@ public sealed partial class Zone
             }
         }
     }
+
+    [GeneratedRegex(@"^uses\[(?<i>[0-9]+)\](?<part>.*)$", RegexOptions.CultureInvariant)]
+    private static partial Regex UsePath();
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$", RegexOptions.CultureInvariant)]
     private static partial Regex CodePattern();

@@ -3,8 +3,9 @@ using Watershed.ServiceDefaults.Security;
 namespace Watershed.LandUse.Grpc;
 
 /// <summary>
-/// Who may do what in land use: facilitators (and admins) edit a watershed's boundary and plans; reading needs
-/// a known role in the watershed, not merely the watershed in the token.
+/// Who may do what in land use (docs/authorization.md has every RPC): facilitators (and admins) edit a watershed's
+/// boundary and plans; reading needs a person's role in the watershed (analysts included), not merely the watershed in
+/// the token; no service identity reads plans.
 /// </summary>
 internal static class Access
 {

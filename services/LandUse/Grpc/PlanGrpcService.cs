@@ -13,6 +13,7 @@ using Watershed.ServiceDefaults.Security;
 using Plan = Watershed.LandUse.Domain.Plan;
 using PlanVersion = Watershed.LandUse.Domain.PlanVersion;
 using WatershedUnit = Watershed.LandUse.Domain.WatershedUnit;
+using LayerFormat = Watershed.LandUse.Domain.Exchange.LayerFormat;
 
 namespace Watershed.LandUse.Grpc;
 
@@ -195,24 +196,46 @@ public sealed partial class PlanGrpcService(
     {
         var v = new Validation();
         var versionId = v.Id(request.PlanVersionId, "plan_version_id");
-        v.Check(!request.Geojson.IsEmpty, "geojson", "is required: a GeoJSON FeatureCollection");
+        var fromFile = !request.File.IsEmpty;
+        var (field, file) = fromFile ? ("file", request.File) : ("geojson", request.Geojson);
+        v.Check(fromFile || !request.Geojson.IsEmpty, "geojson", "is required: a GeoJSON FeatureCollection, or a layer in another format as file");
+        v.Check(!fromFile || request.Geojson.IsEmpty, "file", "give the layer either as geojson or as file, not both");
+        v.OptionalEnum(request.FileFormat, "file_format");
+        v.Check(fromFile || request.FileFormat == V1.LayerFormat.Unspecified, "file_format", "describes file; geojson is always GeoJSON");
+        var format = LayerFormat.Geojson;
+        if (fromFile && request.FileFormat != V1.LayerFormat.Unspecified && Enum.IsDefined(request.FileFormat))
+        {
+            format = request.FileFormat.ToDomain<V1.LayerFormat, LayerFormat>();
+        }
+        else if (fromFile && request.FileFormat == V1.LayerFormat.Unspecified)
+        {
+            var detected = ZoneLayers.Detect(file.Memory);
+            v.Check(detected is not null, "file", "is not GeoJSON, KML, KMZ, a GeoPackage or a zipped Shapefile by its first bytes: set file_format");
+            format = detected ?? format;
+        }
+
         v.ThrowIfInvalid();
         using var span = telemetry.StartImport(versionId);
-        var (version, watershed, zones) = await ChangeVersionAsync(versionId, context, (plan, version, watershed) =>
+        var (version, watershed, import) = await ChangeVersionAsync(versionId, context, (plan, version, watershed) =>
         {
             span?.SetTag("plan.id", plan.Id.ToString());
             try
             {
-                return (version, watershed, version.ImportZones(request.Geojson.Memory, watershed).Count);
+                return (version, watershed, version.ImportZones(file.Memory, watershed, format));
             }
             catch (InvalidArgumentException ex)
             {
-                throw ex.Under("geojson");
+                throw ex.Under(field);
             }
         });
-        span?.SetTag("zone.count", zones);
-        telemetry.ZonesImported(zones, watershed.Code);
-        return new ImportPlanVersionZonesResponse { PlanVersion = version.ToContract() };
+        span?.SetTag("zone.count", import.Zones.Count);
+        telemetry.ZonesImported(import.Zones.Count, watershed.Code);
+        var response = new ImportPlanVersionZonesResponse { PlanVersion = version.ToContract() };
+        response.IgnoredProperties.AddRange(import.IgnoredProperties.Select(p => new V1.IgnoredProperty
+        {
+            Name = p.Name, FeatureCount = p.FeatureCount, FirstFeature = p.FirstFeature,
+        }));
+        return response;
     }
 
     public override async Task<ExportPlanVersionResponse> ExportPlanVersion(ExportPlanVersionRequest request, ServerCallContext context)
@@ -265,6 +288,7 @@ public sealed partial class PlanGrpcService(
             OutsideAreaHa = o.OutsideHectares,
             OutsideFraction = o.OutsideFraction,
             LooksSwapped = o.LooksSwapped,
+            BoundaryLooksSwapped = o.BoundaryLooksSwapped,
         }));
         return response;
     }

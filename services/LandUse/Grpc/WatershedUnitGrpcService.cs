@@ -91,8 +91,8 @@ public sealed class WatershedUnitGrpcService(LandUseDbContext db, TimeProvider c
 
     private static NetTopologySuite.Geometries.Geometry? Boundary(string json, Validation v)
     {
-        var (boundary, violation) = GeometryJson.Parse(json, "boundary_geojson");
-        if (violation is not null)
+        var (boundary, violations) = GeometryJson.ParseBoundary(json, WatershedUnit.BoundaryField);
+        foreach (var violation in violations)
         {
             v.Add(violation.Field, violation.Description);
         }

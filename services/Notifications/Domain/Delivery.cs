@@ -193,14 +193,21 @@ public sealed class Delivery
     }
 
     /// <summary>
-    /// Still sending after the lease: the process stopped between the send and the mark. Whether the message left
-    /// is unknown, and sending it again could send it twice, so it stays failed.
+    /// Still sending after the lease: the process stopped between the send and the mark. Whether the message left is
+    /// unknown. An SMS or e-mail sent again could reach the person twice, so it stays failed. A webhook is sent again
+    /// as a retry (while attempts remain): its body is the CloudEvent, whose id lets the receiver recognise a repeat.
     /// </summary>
-    public void MarkInterrupted(DateTimeOffset now)
+    public void MarkInterrupted(DateTimeOffset now, RetryPolicy policy, TimeZoneInfo zone)
     {
         if (State != DeliveryState.Sending)
         {
             throw new InvalidOperationException($"Delivery {Id} is not sending.");
+        }
+
+        if (Channel == Channel.Webhook)
+        {
+            MarkFailed("interrupted while sending; sent again (the receiver recognises a repeat by the event id)", retryable: true, now, policy, zone);
+            return;
         }
 
         MarkFailed("outcome unknown: the service stopped while sending; not sent again, so it is never sent twice", retryable: false, now,

@@ -4,7 +4,7 @@ using Watershed.ServiceDefaults.Errors;
 
 namespace Watershed.Notifications.Domain;
 
-/// <summary>What a facilitator or analyst says about a watcher: who, how to reach them, what they follow.</summary>
+/// <summary>What a facilitator says about a watcher: who, how to reach them, what they follow.</summary>
 public sealed partial record WatcherDetails(
     string Name,
     string Organization,

@@ -2,25 +2,16 @@ using Watershed.ServiceDefaults.Security;
 
 namespace Watershed.Notifications.Grpc;
 
-/// <summary>Who may do what here; every rule checks the watershed the object belongs to.</summary>
+/// <summary>Who may do what here (docs/authorization.md has every RPC); every rule checks the watershed the object belongs to.</summary>
 internal static class Access
 {
-    /// <summary>NGO or government monitoring staff: may manage a watershed's watchers and their preferences, nothing else here.</summary>
-    public const string Analyst = "analyst";
-
     /// <summary>
-    /// Watchers and their preferences: facilitators and analysts of the watershed, and admins. The analyst role is
-    /// known only here, so it is checked here rather than through the platform's reading rule (which does not know it).
+    /// Watchers (names, phones, e-mail addresses, webhook endpoints and their secrets) and their preferences: the
+    /// watershed's facilitators and admins. Analysts are watched, not watchers' administrators: who is told what, and
+    /// where a webhook sends the watershed's events, is the watershed's own decision.
     /// </summary>
-    public static void RequireWatcherManager(this Caller caller, string watershedCode)
-    {
-        if (caller.HasRole(Analyst) && caller.CanAccess(watershedCode))
-        {
-            return;
-        }
-
+    public static void RequireWatcherManager(this Caller caller, string watershedCode) =>
         caller.Require(watershedCode, Roles.Facilitator);
-    }
 
     /// <summary>The delivery log holds members' phone numbers and addresses: facilitators of the watershed and admins.</summary>
     public static void RequireDeliveryReader(this Caller caller, string watershedCode) =>

@@ -9,11 +9,13 @@ namespace Watershed.Notifications.Sending;
 
 /// <summary>
 /// Sends the delivery log's entries whose time has come. Each entry is marked SENDING (its attempt counted) and
-/// committed before anything leaves, so two dispatchers (replicas) never send the same entry and a restart never
-/// sends one again. If the process dies between the send and the mark, the entry stays SENDING; after the send
-/// lease it is marked FAILED "outcome unknown" and not retried: at most once, so nobody gets a message twice, at
-/// the price of one that may be lost (the log shows which). Failures with a known outcome are retried with
-/// exponential backoff up to the configured attempts. A commit of new deliveries wakes it; otherwise it sleeps
+/// committed just before it leaves — only as many as are sent at once — so two dispatchers (replicas) never send the
+/// same entry and a process that dies leaves no waiting entry marked. If the process dies between a send and its
+/// mark, the entry stays SENDING; after the send lease an SMS or e-mail is marked FAILED "outcome unknown" and not
+/// retried (neither channel can recognise a repeat: at most once, so nobody gets a message twice, at the price of
+/// one that may be lost — the log shows which), while a webhook is sent again (its body is the CloudEvent, whose id
+/// lets the receiver recognise a repeat). Failures with a known outcome are retried with exponential backoff up to
+/// the configured attempts. A commit of new deliveries wakes it; otherwise it sleeps
 /// until the next entry is due (a deferred one, a digest, a retry) or the idle poll.
 /// </summary>
 public sealed partial class DeliveryDispatcher(
@@ -84,7 +86,7 @@ public sealed partial class DeliveryDispatcher(
         var taken = await db.InTransactionAsync(async token =>
         {
             var now = clock.GetUtcNow();
-            var due = await db.TakeDueAsync(now, settings.BatchSize, token);
+            var due = await db.TakeDueAsync(now, settings.SendConcurrency, token);
             foreach (var delivery in due)
             {
                 delivery.StartAttempt(now, templates);
@@ -151,8 +153,8 @@ public sealed partial class DeliveryDispatcher(
         var stale = await db.SendingSinceBeforeAsync(now - options.Value.SendLease, ct);
         foreach (var delivery in stale)
         {
-            delivery.MarkInterrupted(now);
-            telemetry.Failed(delivery.WatershedCode, delivery.Channel, delivery.Kind, final: true);
+            delivery.MarkInterrupted(now, options.Value.Retry(), options.Value.Zone());
+            telemetry.Failed(delivery.WatershedCode, delivery.Channel, delivery.Kind, final: delivery.NextAttemptAt is null);
             LogInterrupted(logger, delivery.Id);
         }
 
@@ -171,6 +173,6 @@ public sealed partial class DeliveryDispatcher(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} on {Channel} failed (attempt {Attempts}, final {Final})")]
     private static partial void LogAttemptFailed(ILogger logger, Guid deliveryId, Channel channel, int attempts, bool final);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} was still sending after the lease: marked failed with an unknown outcome")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} was still sending after the lease: an SMS or e-mail is marked failed with an unknown outcome, a webhook is sent again")]
     private static partial void LogInterrupted(ILogger logger, Guid deliveryId);
 }

@@ -18,6 +18,7 @@ internal sealed partial class OutputBindings
     private readonly TimeProvider _clock;
     private readonly ILogger<OutputBindings> _logger;
     private readonly Dictionary<string, StrongBox<int>> _injectedFailures;
+    private readonly Dictionary<string, StrongBox<int>> _heldCalls;
 
     public OutputBindings(IOptions<SidecarOptions> options, TimeProvider clock, ILogger<OutputBindings> logger)
     {
@@ -25,6 +26,7 @@ internal sealed partial class OutputBindings
         _clock = clock;
         _logger = logger;
         _injectedFailures = _options.Bindings.ToDictionary(b => b.Key, b => new StrongBox<int>(b.Value.FailNextCalls), StringComparer.Ordinal);
+        _heldCalls = _options.Bindings.ToDictionary(b => b.Key, b => new StrongBox<int>(b.Value.HoldNextCalls), StringComparer.Ordinal);
     }
 
     public async Task InvokeAsync(InvokeBindingRequest request, CancellationToken ct)
@@ -46,6 +48,12 @@ internal sealed partial class OutputBindings
             throw DaprErrors.OutputBinding(name, $"failure injected by Sidecar:Bindings:{name}:FailNextCalls");
         }
 
+        if (Interlocked.Decrement(ref _heldCalls[name].Value) >= 0)
+        {
+            LogHeld(_logger, name);
+            await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+        }
+
         var directory = Path.GetFullPath(binding.Directory ?? Path.Combine(".local", name));
         var now = _clock.GetUtcNow();
         try
@@ -63,6 +71,9 @@ internal sealed partial class OutputBindings
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Binding {Binding} ({Type}) wrote {File} instead of sending")]
     private static partial void LogWritten(ILogger logger, string binding, string type, string file);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Binding {Binding} holds a call without answering (HoldNextCalls)")]
+    private static partial void LogHeld(ILogger logger, string binding);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Binding {Binding} answers INTERNAL: a failure injected by FailNextCalls")]
     private static partial void LogInjectedFailure(ILogger logger, string binding);

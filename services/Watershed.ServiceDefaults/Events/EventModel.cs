@@ -5,6 +5,12 @@ namespace Watershed.ServiceDefaults.Events;
 /// <summary>Maps the outbox, inbox and dead-letter tables into a service's own DbContext (call from OnModelCreating).</summary>
 public static class EventModel
 {
+    /// <summary>The longest event id the inbox and the dead letters record (a UUID has 36 characters).</summary>
+    public const int EventIdMaxLength = 100;
+
+    /// <summary>The length of the topic, type, source and subject columns.</summary>
+    public const int NameMaxLength = 200;
+
     public static ModelBuilder AddOutbox(this ModelBuilder model)
     {
         model.Entity<OutboxMessage>(e =>
@@ -32,7 +38,7 @@ public static class EventModel
             e.ToTable("inbox_messages");
             e.HasKey(m => new { m.Consumer, m.EventId });
             e.Property(m => m.Consumer).HasMaxLength(200);
-            e.Property(m => m.EventId).HasMaxLength(100);
+            e.Property(m => m.EventId).HasMaxLength(EventIdMaxLength);
         });
         model.Entity<DeadLetter>(e =>
         {
@@ -40,11 +46,11 @@ public static class EventModel
             e.HasKey(m => m.Sequence);
             e.Property(m => m.Sequence).ValueGeneratedOnAdd();
             e.HasIndex(m => m.EventId).IsUnique();
-            e.Property(m => m.EventId).HasMaxLength(100);
-            e.Property(m => m.Topic).HasMaxLength(200);
-            e.Property(m => m.Type).HasMaxLength(200);
-            e.Property(m => m.Source).HasMaxLength(200);
-            e.Property(m => m.Subject).HasMaxLength(200);
+            e.Property(m => m.EventId).HasMaxLength(EventIdMaxLength);
+            e.Property(m => m.Topic).HasMaxLength(NameMaxLength);
+            e.Property(m => m.Type).HasMaxLength(NameMaxLength);
+            e.Property(m => m.Source).HasMaxLength(NameMaxLength);
+            e.Property(m => m.Subject).HasMaxLength(NameMaxLength);
         });
         return model;
     }

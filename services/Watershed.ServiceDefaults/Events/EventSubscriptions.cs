@@ -100,8 +100,8 @@ public sealed partial class EventCallbackService<TContext>(
         using var activity = Source.StartActivity($"{request.Topic} process", ActivityKind.Consumer,
             Activity.Current?.Context ?? (ActivityContext.TryParse(delivered.TraceParent, null, out var parent) ? parent : default));
         activity?.SetTag("messaging.system", "dapr");
-        activity?.SetTag("messaging.destination.name", request.Topic);
-        activity?.SetTag("messaging.message.id", delivered.Id);
+        activity?.SetTag("messaging.destination.name", Echo.Of(request.Topic, EventModel.NameMaxLength));
+        activity?.SetTag("messaging.message.id", Echo.Of(delivered.Id, EventModel.EventIdMaxLength));
 
         if (request.Topic == EventTopics.DeadLetterFor(app.AppId))
         {
@@ -111,23 +111,30 @@ public sealed partial class EventCallbackService<TContext>(
         var subscription = registry.For(request.Topic);
         if (subscription is null)
         {
-            LogDropped(logger, delivered.Id, request.Topic, "no handler for the topic");
+            LogDropped(logger, Echo.Of(delivered.Id), Echo.Of(request.Topic), "no handler for the topic");
             return Reply(Status.Drop);
         }
 
         IMessage message;
         try
         {
+            // The inbox records the id exactly, so an id it cannot hold could never be marked processed: daprd would
+            // deliver the event for ever. No publisher of Watershed (nor Dapr) makes such an id; it is poison.
+            if (UnrecordableId(delivered.Id) is { } idFault)
+            {
+                throw new PoisonEventException($"the event id {idFault}");
+            }
+
             if (delivered.Type != subscription.MessageType)
             {
-                throw new PoisonEventException($"type {delivered.Type} is not {subscription.MessageType}");
+                throw new PoisonEventException($"type {Echo.Of(delivered.Type)} is not {subscription.MessageType}");
             }
 
             message = Json.Parse(delivered.DataJson, subscription.Descriptor);
         }
         catch (Exception ex) when (ex is PoisonEventException or InvalidProtocolBufferException or InvalidJsonException)
         {
-            LogDropped(logger, delivered.Id, request.Topic, ex.Message);
+            LogDropped(logger, Echo.Of(delivered.Id), request.Topic, Echo.Of(ex.Message, ReasonMaxLength));
             return Reply(Status.Drop);
         }
 
@@ -140,7 +147,8 @@ public sealed partial class EventCallbackService<TContext>(
         }
         catch (Exception ex) when (ex is PoisonEventException or InvalidArgumentException)
         {
-            LogDropped(logger, delivered.Id, request.Topic, ex.Message);
+            // A handler's reason names fields and ids; cut, as a handler may quote what the event carried.
+            LogDropped(logger, delivered.Id, request.Topic, Echo.Of(ex.Message, ReasonMaxLength));
             return Reply(Status.Drop);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -194,26 +202,49 @@ public sealed partial class EventCallbackService<TContext>(
         return await db.Set<InboxMessage>().AnyAsync(i => i.Consumer == subscription.Consumer && i.EventId == eventContext.EventId, ct);
     }
 
+    /// <summary>
+    /// Keeps what arrived on the app's dead-letter topic, whatever it carries (<see cref="DeadLetter.Kept"/> makes any
+    /// value storable), so nothing here is poison; a failure to write (the database away) asks daprd to deliver it again.
+    /// </summary>
     private async Task<TopicEventResponse> KeepDeadLetterAsync(DeliveredEvent delivered, CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        if (!await db.Set<DeadLetter>().AnyAsync(d => d.EventId == delivered.Id, ct))
+        var kept = DeadLetter.Kept(delivered, clock.GetUtcNow());
+        try
         {
-            db.Set<DeadLetter>().Add(DeadLetter.Kept(delivered, clock.GetUtcNow()));
-            try
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TContext>();
+            if (!await db.Set<DeadLetter>().AnyAsync(d => d.EventId == kept.EventId, ct))
             {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateException ex) when (ex.IsUniqueViolation())
-            {
-                // Kept by a concurrent delivery of the same dead letter.
+                db.Set<DeadLetter>().Add(kept);
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                }
+                catch (DbUpdateException ex) when (ex.IsUniqueViolation())
+                {
+                    // Kept by a concurrent delivery of the same dead letter.
+                }
             }
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogRetry(logger, ex, Echo.Of(kept.EventId, EventModel.EventIdMaxLength), delivered.Topic);
+            return Reply(Status.Retry);
+        }
 
-        LogDeadLetterKept(logger, delivered.Id, delivered.OriginalTopic ?? "unknown", service.Name);
+        LogDeadLetterKept(logger, Echo.Of(kept.EventId, EventModel.EventIdMaxLength), kept.Topic.Length > 0 ? Echo.Of(kept.Topic) : "unknown", service.Name);
         return Reply(Status.Success);
     }
+
+    /// <summary>Why the inbox cannot record <paramref name="eventId"/> exactly, or null when it can.</summary>
+    private static string? UnrecordableId(string eventId) =>
+        eventId.Length == 0 ? "is empty"
+        : eventId.Length > EventModel.EventIdMaxLength ? $"has {eventId.Length} characters; at most {EventModel.EventIdMaxLength} are recorded"
+        : Validation.HasControlCharacter(eventId) ? "holds control characters"
+        : null;
+
+    /// <summary>How much of a reason for dropping an event a log line repeats.</summary>
+    private const int ReasonMaxLength = 300;
 
     private static DeliveredEvent Read(TopicEventRequest request)
     {

@@ -53,7 +53,15 @@ public sealed class DeadLetter
 
     public DateTimeOffset ReceivedAt { get; private set; }
 
+    /// <summary>
+    /// The delivered event as the table can hold it, whatever Dapr delivered (<see cref="StoredText"/>): a dead letter
+    /// is kept even when its id, names or data could never be stored as they are.
+    /// </summary>
     public static DeadLetter Kept(DeliveredEvent delivered, DateTimeOffset now) =>
-        new(delivered.Id, delivered.OriginalTopic ?? string.Empty, delivered.Type, delivered.Source, delivered.Subject ?? string.Empty,
-            delivered.DataJson, now);
+        new(StoredIdOf(delivered), StoredText.Fit(delivered.OriginalTopic, EventModel.NameMaxLength), StoredText.Fit(delivered.Type, EventModel.NameMaxLength),
+            StoredText.Fit(delivered.Source, EventModel.NameMaxLength), StoredText.Fit(delivered.Subject, EventModel.NameMaxLength),
+            StoredText.WithoutNul(delivered.DataJson), now);
+
+    /// <summary>The event id a dead letter is kept under (and found by when it is delivered again).</summary>
+    public static string StoredIdOf(DeliveredEvent delivered) => StoredText.Fit(delivered.Id, EventModel.EventIdMaxLength);
 }

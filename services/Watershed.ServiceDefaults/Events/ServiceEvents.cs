@@ -32,10 +32,14 @@ public static class ServiceEvents
         return new EventSubscriptionBuilder(builder.Services, registry, appId);
     }
 
-    /// <summary>Maps Dapr's AppCallback (open to the sidecar, which carries no user token) and the dead-letter list.</summary>
+    /// <summary>
+    /// Maps Dapr's AppCallback (no user token: the sidecar has none; where <see cref="DaprAppToken.Setting"/> is set, only
+    /// calls carrying Dapr's app API token) and the dead-letter list.
+    /// </summary>
     public static WebApplication MapServiceEvents<TContext>(this WebApplication app)
         where TContext : DbContext
     {
+        app.UseDaprAppToken();
         app.MapGrpcService<EventCallbackService<TContext>>().AllowAnonymous();
         app.MapGrpcService<DeadLetterGrpcService<TContext>>();
         return app;

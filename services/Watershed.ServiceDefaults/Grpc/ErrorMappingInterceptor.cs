@@ -18,6 +18,7 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
+        context.UserState[MalformedRequests.HandlerEntered] = true;
         try
         {
             return await continuation(request, context);
@@ -32,9 +33,10 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         IAsyncStreamReader<TRequest> requestStream, ServerCallContext context,
         ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
+        context.UserState[MalformedRequests.HandlerEntered] = true;
         try
         {
-            return await continuation(requestStream, context);
+            return await continuation(MalformedRequests.Reading(requestStream), context);
         }
         catch (Exception ex) when (ex is not RpcException)
         {
@@ -46,6 +48,7 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
         ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
+        context.UserState[MalformedRequests.HandlerEntered] = true;
         try
         {
             await continuation(request, responseStream, context);
@@ -60,9 +63,10 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream,
         ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
+        context.UserState[MalformedRequests.HandlerEntered] = true;
         try
         {
-            await continuation(requestStream, responseStream, context);
+            await continuation(MalformedRequests.Reading(requestStream), responseStream, context);
         }
         catch (Exception ex) when (ex is not RpcException)
         {
@@ -87,7 +91,7 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         switch (code)
         {
             case Code.InvalidArgument or Code.NotFound or Code.AlreadyExists or Code.FailedPrecondition or Code.Cancelled:
-                LogRefused(logger, context.Method, code, ex.Message);
+                LogRefused(logger, context.Method, code, Echo.Of(ex.Message, MaxMessage));
                 break;
             case Code.PermissionDenied or Code.Aborted:
                 LogDenied(logger, context.Method, code, SubjectOf(context));
@@ -114,39 +118,57 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         }
     }
 
-    /// <summary>Builds the google.rpc.Status for a failure; public so tests can check the mapping without a host.</summary>
+    /// <summary>The most characters a status message repeats (the status travels in a trailer, and is logged at Debug).</summary>
+    public const int MaxMessage = 1000;
+
+    /// <summary>The most characters of one detail text (a violation's description, a resource name, a field path).</summary>
+    public const int MaxDetail = 300;
+
+    /// <summary>The most field violations one BadRequest lists; the message says how many there were.</summary>
+    public const int MaxViolations = 100;
+
+    /// <summary>The most characters of field paths and descriptions one BadRequest lists together (at least one violation is listed).</summary>
+    public const int MaxViolationText = 4000;
+
+    /// <summary>
+    /// Builds the google.rpc.Status for a failure; public so tests can check the mapping without a host. Every text is
+    /// cut (<see cref="Echo"/>: control characters escaped, the rest counted) and a BadRequest lists at most
+    /// <see cref="MaxViolations"/> violations of <see cref="MaxViolationText"/> characters together: the last guard, so
+    /// no input makes a large status (at most about 16 KB) even where a message quoted a value without <see cref="Echo"/>.
+    /// </summary>
     public static Google.Rpc.Status ToStatus(Exception ex, ServerCallContext? context = null)
     {
         switch (ex)
         {
             case InvalidArgumentException invalid:
-                var badRequest = new BadRequest();
-                badRequest.FieldViolations.AddRange(invalid.Violations.Select(v =>
-                    new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
-                return Status(Code.InvalidArgument, invalid.Message, badRequest);
+                var badRequest = Listed(invalid.Violations);
+                var message = badRequest.FieldViolations.Count < invalid.Violations.Count
+                    ? $"{invalid.Violations.Count} invalid fields; the first {badRequest.FieldViolations.Count} are listed in the details. {invalid.Message}"
+                    : invalid.Message;
+                return Status(Code.InvalidArgument, message, badRequest);
             case NotFoundException notFound:
                 return Status(Code.NotFound, notFound.Message,
-                    new ResourceInfo { ResourceType = notFound.ResourceType, ResourceName = notFound.ResourceName });
+                    new ResourceInfo { ResourceType = Detail(notFound.ResourceType), ResourceName = Detail(notFound.ResourceName) });
             case PreconditionFailedException precondition:
                 var failure = new PreconditionFailure();
                 failure.Violations.Add(new PreconditionFailure.Types.Violation
                 {
-                    Type = precondition.Type,
-                    Subject = precondition.Subject,
-                    Description = precondition.Message,
+                    Type = Detail(precondition.Type),
+                    Subject = Detail(precondition.Subject),
+                    Description = Detail(precondition.Message),
                 });
                 return Status(Code.FailedPrecondition, precondition.Message, failure);
             case AlreadyExistsException exists:
                 return Status(Code.AlreadyExists, exists.Message,
-                    new ResourceInfo { ResourceType = exists.ResourceType, ResourceName = exists.ResourceName, Description = exists.Message });
+                    new ResourceInfo { ResourceType = Detail(exists.ResourceType), ResourceName = Detail(exists.ResourceName), Description = Detail(exists.Message) });
             case PermissionDeniedException denied:
                 return Status(Code.PermissionDenied, denied.Message);
             case DependencyUnavailableException unavailable:
                 return Status(Code.Unavailable, unavailable.Message,
-                    new ErrorInfo { Reason = "DEPENDENCY_UNAVAILABLE", Domain = "watershed", Metadata = { ["dependency"] = unavailable.Dependency } });
+                    new ErrorInfo { Reason = "DEPENDENCY_UNAVAILABLE", Domain = "watershed", Metadata = { ["dependency"] = Detail(unavailable.Dependency) } });
             case ConcurrencyConflictException conflict:
                 return Status(Code.Aborted, conflict.Message,
-                    new ResourceInfo { ResourceType = conflict.ResourceType, ResourceName = conflict.ResourceName });
+                    new ResourceInfo { ResourceType = Detail(conflict.ResourceType), ResourceName = Detail(conflict.ResourceName) });
             case DbUpdateConcurrencyException:
                 return Status(Code.Aborted, "The object was changed by another request; read it again and retry.");
             case DbUpdateException update when update.IsUniqueViolation():
@@ -161,9 +183,31 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         }
     }
 
+    private static string Detail(string text) => Echo.Of(text, MaxDetail);
+
+    private static BadRequest Listed(IReadOnlyList<FieldViolation> violations)
+    {
+        var badRequest = new BadRequest();
+        var budget = MaxViolationText;
+        foreach (var violation in violations)
+        {
+            var listed = new BadRequest.Types.FieldViolation { Field = Detail(violation.Field), Description = Detail(violation.Description) };
+            var size = listed.Field.Length + listed.Description.Length;
+            if (badRequest.FieldViolations.Count == MaxViolations || (badRequest.FieldViolations.Count > 0 && size > budget))
+            {
+                break;
+            }
+
+            budget -= size;
+            badRequest.FieldViolations.Add(listed);
+        }
+
+        return badRequest;
+    }
+
     private static Google.Rpc.Status Status(Code code, string message, Google.Protobuf.IMessage? detail = null)
     {
-        var status = new Google.Rpc.Status { Code = (int)code, Message = message };
+        var status = new Google.Rpc.Status { Code = (int)code, Message = Echo.Of(message, MaxMessage) };
         if (detail is not null)
         {
             status.Details.Add(Any.Pack(detail));

@@ -4,13 +4,13 @@ using Watershed.ServiceDefaults.Errors;
 
 namespace Watershed.ServiceDefaults.Security;
 
-/// <summary>Role names carried in the token's "role" claims.</summary>
+/// <summary>Role names carried in the token's "role" claims. docs/authorization.md says what each may do, RPC by RPC.</summary>
 public static class Roles
 {
-    /// <summary>Runs the platform: every watershed, every action.</summary>
+    /// <summary>Runs the platform: every watershed, every action, whatever watershed claims the token carries.</summary>
     public const string Admin = "admin";
 
-    /// <summary>Conducts consultation in its watersheds: spaces, rolls, assemblies, ballots, votes on behalf.</summary>
+    /// <summary>Conducts consultation in its watersheds: spaces, rolls, assemblies, ballots, votes on behalf; edits plans; runs surveys.</summary>
     public const string Facilitator = "facilitator";
 
     /// <summary>Takes part: reads, submits proposals, casts its own vote.</summary>
@@ -19,8 +19,31 @@ public static class Roles
     /// <summary>Reads only.</summary>
     public const string Viewer = "viewer";
 
-    /// <summary>Another Watershed service acting on its own behalf (event handlers, background work), never a person.</summary>
+    /// <summary>
+    /// NGO (or government) monitoring staff: run the watershed's surveys and indicators (rounds, imports, areas below the
+    /// watershed, targets, alert rules, exports); read plans and consultation's published results, not the roll's personal
+    /// data; no votes, proposals, plan edits or notification administration.
+    /// </summary>
+    public const string Analyst = "analyst";
+
+    /// <summary>
+    /// Another Watershed service acting on its own behalf (event handlers, background work), never a person. It reads
+    /// nothing by this role alone: each RPC a service calls grants that service's identity by name (<see cref="Caller.IsService"/>).
+    /// </summary>
     public const string Service = "service";
+}
+
+/// <summary>The service identities (subject <c>service:&lt;name&gt;</c>, role <c>service</c>) that another service grants something to.</summary>
+public static class ServiceIdentities
+{
+    /// <summary>Land use: cites consultation's decisions (GetProposal) when no user is behind the call.</summary>
+    public const string LandUse = "landuse";
+
+    /// <summary>Notifications: reads the roll's contacts (ListSpaceContacts) for the events it sends.</summary>
+    public const string Notifications = "notifications";
+
+    /// <summary>The subject prefix of a service's own token.</summary>
+    public const string SubjectPrefix = "service:";
 }
 
 /// <summary>Claim names beyond the registered ones.</summary>
@@ -35,10 +58,16 @@ public static class WatershedClaims
     public const string PersonId = "person_id";
 }
 
-/// <summary>The authenticated caller of one RPC, read from validated token claims.</summary>
+/// <summary>
+/// The authenticated caller of one RPC, read from validated token claims. Every rule here answers PERMISSION_DENIED;
+/// each service's gRPC classes call them after loading the object (so its watershed is known) and before the domain decides.
+/// </summary>
 public sealed class Caller
 {
-    private static readonly string[] KnownRoles = [Roles.Admin, Roles.Facilitator, Roles.Member, Roles.Viewer, Roles.Service];
+    /// <summary>The roles a person holds; reading anything needs one of them.</summary>
+    private static readonly string[] PersonRoles = [Roles.Admin, Roles.Facilitator, Roles.Member, Roles.Viewer, Roles.Analyst];
+
+    private const string PersonRoleNames = "admin, facilitator, member, viewer or analyst";
 
     private readonly HashSet<string> _roles;
     private readonly HashSet<string> _watersheds;
@@ -66,13 +95,22 @@ public sealed class Caller
     public bool CanAccess(string watershedCode) =>
         IsAdmin || _watersheds.Contains("*") || _watersheds.Contains(watershedCode);
 
-    /// <summary>One of the roles this platform knows; a token with none (or only unknown ones) may do nothing.</summary>
-    public bool HasKnownRole => KnownRoles.Any(_roles.Contains);
+    /// <summary>A role a person holds here (admin, facilitator, member, viewer, analyst); a token with none, only unknown ones, or only a service's identity reads nothing.</summary>
+    public bool HasKnownRole => PersonRoles.Any(_roles.Contains);
 
-    /// <summary>Reading needs access to the watershed and a known role.</summary>
+    /// <summary>Reading needs access to the watershed and a person's role.</summary>
     public bool CanRead(string watershedCode) => HasKnownRole && CanAccess(watershedCode);
 
-    /// <summary>Reading needs access to the watershed and a known role (admin, facilitator, member, viewer, or a service's identity).</summary>
+    /// <summary>
+    /// The named service's own identity (role <c>service</c>, subject <c>service:&lt;name&gt;</c>) with access to the watershed
+    /// (its tokens carry <c>*</c>). Service identities are granted RPCs one by one, by name: this is how an RPC grants one.
+    /// </summary>
+    public bool IsService(string serviceName, string watershedCode) =>
+        _roles.Contains(Roles.Service)
+        && string.Equals(Subject, ServiceIdentities.SubjectPrefix + serviceName, StringComparison.Ordinal)
+        && CanAccess(watershedCode);
+
+    /// <summary>Reading needs access to the watershed and a person's role (admin, facilitator, member, viewer or analyst).</summary>
     public void RequireRead(string watershedCode)
     {
         if (!CanAccess(watershedCode))
@@ -82,16 +120,16 @@ public sealed class Caller
 
         if (!HasKnownRole)
         {
-            throw new PermissionDeniedException($"Reading watershed '{watershedCode}' needs the role admin, facilitator, member or viewer.");
+            throw new PermissionDeniedException($"Reading watershed '{watershedCode}' needs the role {PersonRoleNames}.");
         }
     }
 
-    /// <summary>For lists across watersheds, before they are narrowed to the caller's: a known role.</summary>
+    /// <summary>For lists across watersheds, before they are narrowed to the caller's: a person's role.</summary>
     public void RequireKnownRole()
     {
         if (!HasKnownRole)
         {
-            throw new PermissionDeniedException("Reading needs the role admin, facilitator, member or viewer.");
+            throw new PermissionDeniedException($"Reading needs the role {PersonRoleNames}.");
         }
     }
 

@@ -5,7 +5,7 @@ using Watershed.Testing;
 
 namespace Watershed.Consultation.Tests.Api;
 
-/// <summary>Real token validation on every call, and a member's own vote; the per-RPC table is <see cref="AuthorisationTableTests"/>.</summary>
+/// <summary>Real token validation on every call, and a member's own vote; every RPC against every caller is <see cref="AuthorizationMatrixTests"/>.</summary>
 public sealed class AuthorisationTests : PostgresApiTest
 {
     private Scenario _s = null!;

@@ -16,16 +16,17 @@ namespace Watershed.Consultation.Tests.Api;
 /// <summary>The real consultation host on a real database (PostgreSQL or SQLite), with real token validation.</summary>
 public sealed class ConsultationApp : WatershedApp<Program>
 {
-    private ConsultationApp(string provider, string connectionString, bool kestrel)
-        : base(provider, connectionString, kestrel)
+    private ConsultationApp(string provider, string connectionString, bool kestrel, IDictionary<string, string?>? settings = null)
+        : base(provider, connectionString, kestrel, settings)
     {
     }
 
     /// <summary>A host on a fresh database of the shared throwaway PostgreSQL cluster, called through the in-memory test server.</summary>
-    public static async Task<ConsultationApp> OnPostgresAsync(Action<IServiceCollection>? configureTestServices = null)
+    /// <param name="settings">Configuration of this host only (e.g. APP_API_TOKEN).</param>
+    public static async Task<ConsultationApp> OnPostgresAsync(Action<IServiceCollection>? configureTestServices = null, IDictionary<string, string?>? settings = null)
     {
         var postgres = await PostgresServer.GetAsync();
-        return new ConsultationApp("Postgres", await postgres.CreateDatabaseAsync("consultation"), kestrel: false)
+        return new ConsultationApp("Postgres", await postgres.CreateDatabaseAsync("consultation"), kestrel: false, settings)
         {
             ConfigureTestServices = configureTestServices,
         };

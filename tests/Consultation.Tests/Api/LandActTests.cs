@@ -94,8 +94,18 @@ public sealed class LandActTests : PostgresApiTest
             ProposalIds = { ids },
         }).ResponseAsync;
 
+        var otherSpace = (await s.Facilitator.Spaces.CreateSpaceAsync(new CreateSpaceRequest { WatershedId = s.Watershed.Id, Name = "Mesa", Kind = SpaceKind.RoundTable })).Space;
+        var ofOtherSpace = (await s.Facilitator.Proposals.CreateProposalAsync(new CreateProposalRequest
+        {
+            SpaceId = otherSpace.Id, Title = "De otra mesa", Type = ProposalType.General, SubmittedByOrganizationId = s.Community.Id,
+        })).Proposal;
+        await s.Facilitator.Proposals.SubmitProposalAsync(new SubmitProposalRequest { ProposalId = ofOtherSpace.Id });
+
         await RefusedAsync(StatusCode.FailedPrecondition, "PROPOSAL_STATE", () => Convene(s.Facilitator, draft.Id));
-        await RefusedAsync(StatusCode.FailedPrecondition, "SPACE_MISMATCH", () => Convene(facilitatorOfBoth, foreign.Id));
+        await RefusedAsync(StatusCode.FailedPrecondition, "SPACE_MISMATCH", () => Convene(s.Facilitator, ofOtherSpace.Id));
+
+        // Another watershed's proposal is unknown here, as any object of another watershed named beside the space.
+        await RefusedAsync(StatusCode.NotFound, null, () => Convene(facilitatorOfBoth, foreign.Id));
         await RefusedAsync(StatusCode.NotFound, null, () => Convene(s.Facilitator, Guid.NewGuid().ToString()));
     }
 }

@@ -117,8 +117,10 @@ public sealed class ProxyTests : PostgresApiTest
         // Revoked, the proxy stays with the ballot it opened with, and no later ballot has it.
         var revoked = await s.Facilitator.Assemblies.RevokeProxyAsync(new RevokeProxyRequest { AssemblyId = s.Assembly.Id, MemberId = s.Voters[3].Id });
         Assert.NotNull(revoked.Proxy.RevokedAt);
-        await RefusedAsync(StatusCode.NotFound, null, () =>
+        await RefusedAsync(StatusCode.FailedPrecondition, "PROXY_STATE", () =>
             s.Facilitator.Assemblies.RevokeProxyAsync(new RevokeProxyRequest { AssemblyId = s.Assembly.Id, MemberId = s.Voters[3].Id }).ResponseAsync);
+        await RefusedAsync(StatusCode.NotFound, null, () =>
+            s.Facilitator.Assemblies.RevokeProxyAsync(new RevokeProxyRequest { AssemblyId = s.Assembly.Id, MemberId = s.Voters[4].Id }).ResponseAsync);
         await s.RecordVoteAsync(with, s.Voters[3], VoteChoice.No);
         var after = await s.OpenBallotAsync(await s.ProposalOnAgendaAsync(ProposalType.General, "Después"));
         Assert.Equal(3, after.Eligible);

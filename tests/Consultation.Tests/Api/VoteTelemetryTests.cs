@@ -107,7 +107,9 @@ public sealed class VoteTelemetryTests
 
         await GrpcStatusAssert.ThrowsAsync(StatusCode.AlreadyExists, () => s.RecordVoteAsync(ballot, s.Voters[0], VoteChoice.No, "second-request"));
 
-        Assert.Empty(logs.Where(l => l.LogLevel >= LogLevel.Warning).Select(l => $"{l.CategoryName}: {l.FormattedMessage}"));
+        // (The start-up notice that Dapr's callbacks run without an app API token is about the deployment, not the vote.)
+        Assert.Empty(logs.Where(l => l.LogLevel >= LogLevel.Warning && l.CategoryName != typeof(Watershed.ServiceDefaults.Events.DaprAppToken).FullName)
+            .Select(l => $"{l.CategoryName}: {l.FormattedMessage}"));
     }
 
     private static List<TelemetryCapture.Measurement> Measured(TelemetryCapture capture, string instrument) =>

@@ -58,7 +58,7 @@ public sealed class ExportTests : PostgresApiTest
         var imported = await S.ImportAsync(round, original);
         Assert.Empty(imported.Errors);
 
-        var exported = (await S.Viewer.Surveys.ExportSubmissionsCsvAsync(new ExportSubmissionsCsvRequest { SurveyRoundId = round.Id })).Csv.ToStringUtf8();
+        var exported = (await S.Facilitator.Surveys.ExportSubmissionsCsvAsync(new ExportSubmissionsCsvRequest { SurveyRoundId = round.Id })).Csv.ToStringUtf8();
 
         Assert.StartsWith("\"_uuid\";\"community_id\";\"household_id\";\"weight\";\"interview_date\";", exported, StringComparison.Ordinal);
         var before = KoboCsv.Read(new StringReader(original));

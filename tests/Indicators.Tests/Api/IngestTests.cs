@@ -70,7 +70,7 @@ public sealed class IngestTests : PostgresApiTest
         Assert.Equal((1, "*", "submission b-2 was imported before with other content; it is kept as it was"), (error.Row, error.Field, error.Reason));
         Assert.Equal(0, result.StoredRows);
         Assert.Equal(counts, await App.SnapshotAsync());
-        var stored = await S.Viewer.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, SubmissionId = "b-2" });
+        var stored = await S.Facilitator.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, SubmissionId = "b-2" });
         Assert.Equal(39, stored.Scores.Single(s => s.IndicatorCode == "FCS").Value);
     }
 
@@ -99,7 +99,7 @@ public sealed class IngestTests : PostgresApiTest
 
         Assert.Equal([(2, "stap"), (4, "community"), (5, "date")], result.Errors.Select(e => (e.Row, e.Field)).ToArray());
         Assert.Equal((3, 3), (result.AcceptedRows, result.StoredRows));
-        var stored = await S.Viewer.Surveys.ListSubmissionsAsync(new ListSubmissionsRequest { SurveyRoundId = round.Id });
+        var stored = await S.Facilitator.Surveys.ListSubmissionsAsync(new ListSubmissionsRequest { SurveyRoundId = round.Id });
         Assert.Equal(["g-1", "g-3", "g-6"], stored.Submissions.Select(s => s.Id).ToArray());
         Assert.Equal(3, await App.SubmissionCountAsync(round.Id));
     }
@@ -121,7 +121,7 @@ public sealed class IngestTests : PostgresApiTest
         Assert.Equal((3, 0, 3), (again.AcceptedRows, again.StoredRows, again.DuplicateRows));
         Assert.Equal(3, await App.SubmissionCountAsync(round.Id));
 
-        var s2 = await S.Viewer.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, SubmissionId = "s-2" });
+        var s2 = await S.Facilitator.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, SubmissionId = "s-2" });
         Assert.Equal((S.Manzanares.Id, "manzanares", 1.5), (s2.Submission.AreaId, s2.Submission.AreaCode, s2.Submission.Weight));
         var fcs = s2.Scores.Single(s => s.IndicatorCode == "FCS");
         Assert.Equal((39.0, "acceptable"), (fcs.Value, fcs.Category));

@@ -29,7 +29,7 @@ public sealed class StoredDataAndExportTests : PostgresApiTest
         var imported = await S.ImportAsync(round, csv);
         Assert.Equal((1, 1), (imported.AcceptedRows, imported.StoredRows));
 
-        var exported = (await S.Viewer.Surveys.ExportSubmissionsCsvAsync(new ExportSubmissionsCsvRequest { SurveyRoundId = round.Id })).Csv.ToStringUtf8();
+        var exported = (await S.Facilitator.Surveys.ExportSubmissionsCsvAsync(new ExportSubmissionsCsvRequest { SurveyRoundId = round.Id })).Csv.ToStringUtf8();
 
         var table = KoboCsv.Read(new StringReader(exported));
         Assert.Empty(table.Errors);

@@ -56,6 +56,7 @@ public sealed class HostileInputTests(LandUseHostileFixture fixture) : IClassFix
         ["CreatePlan 1 MB title"] = (f => f.Plans.CreatePlanAsync(Plan(f, Megabyte)).ResponseAsync, StatusCode.InvalidArgument, ["title"]),
         ["CreatePlan NUL in a goal"] = (f => f.Plans.CreatePlanAsync(Plan(f, "Plan", "Agua" + Nul)).ResponseAsync, StatusCode.InvalidArgument, ["goals[0]"]),
         ["RetitlePlan NUL"] = (f => f.Plans.RetitlePlanAsync(new RetitlePlanRequest { PlanId = f.Plan.Id, Title = "A" + Nul + "B" }).ResponseAsync, StatusCode.InvalidArgument, ["title"]),
+        ["RetitlePlan vertical tab"] = (f => f.Plans.RetitlePlanAsync(new RetitlePlanRequest { PlanId = f.Plan.Id, Title = "Plan\vPomacanchi" }).ResponseAsync, StatusCode.InvalidArgument, ["title"]),
         ["RetitlePlan escape character"] = (f => f.Plans.RetitlePlanAsync(new RetitlePlanRequest { PlanId = f.Plan.Id, Title = "A\u001bB" }).ResponseAsync, StatusCode.InvalidArgument, ["title"]),
         ["RevisePlanVersion 1 MB goal"] = (f => f.Plans.RevisePlanVersionAsync(new RevisePlanVersionRequest
         {
@@ -69,6 +70,10 @@ public sealed class HostileInputTests(LandUseHostileFixture fixture) : IClassFix
         {
             Code = "hostil", Name = "Cuenca" + Nul, BoundaryGeojson = Sample.Boundary,
         }).ResponseAsync, StatusCode.InvalidArgument, ["name"]),
+        ["CreateWatershedUnit vertical tab in name"] = (f => f.App.Watersheds(TestTokens.Admin()).CreateWatershedUnitAsync(new CreateWatershedUnitRequest
+        {
+            Code = "hostil", Name = "Cuenca\vPomacanchi", BoundaryGeojson = Sample.Boundary,
+        }).ResponseAsync, StatusCode.InvalidArgument, ["name"]),
         ["RenameWatershedUnit control character"] = (f => f.Watersheds.RenameWatershedUnitAsync(new RenameWatershedUnitRequest
         {
             WatershedUnitId = f.Watershed.Id, Name = "Cuenca\u0001",
@@ -77,6 +82,14 @@ public sealed class HostileInputTests(LandUseHostileFixture fixture) : IClassFix
         {
             PlanVersionId = f.Draft.Id, Zone = Zone("NEW-1", name: "Zona" + Nul, notes: "No\vtas", use: "pastoreo\u0000"),
         }).ResponseAsync, StatusCode.InvalidArgument, ["zone.name", "zone.notes", "zone.uses[0].use"]),
+        ["PutZone vertical tab pasted into the name"] = (f => f.Plans.PutZoneAsync(new PutZoneRequest
+        {
+            PlanVersionId = f.Draft.Id, Zone = Zone("NEW-1", name: "Bofedal\vAlto"),
+        }).ResponseAsync, StatusCode.InvalidArgument, ["zone.name"]),
+        ["PutZone vertical tab and form feed in notes"] = (f => f.Plans.PutZoneAsync(new PutZoneRequest
+        {
+            PlanVersionId = f.Draft.Id, Zone = Zone("NEW-1", notes: "Línea 1\vLínea 2\f"),
+        }).ResponseAsync, StatusCode.InvalidArgument, ["zone.notes"]),
         ["PutZone 1 MB name and notes"] = (f => f.Plans.PutZoneAsync(new PutZoneRequest
         {
             PlanVersionId = f.Draft.Id, Zone = Zone("NEW-1", name: Megabyte, notes: Megabyte),
@@ -112,6 +125,8 @@ public sealed class HostileInputTests(LandUseHostileFixture fixture) : IClassFix
         ["ImportPlanVersionZones invalid UTF-8 in a name"] = (f => Import(f, File("Zona \xff")), StatusCode.InvalidArgument, ["geojson"]),
         ["ImportPlanVersionZones a lone surrogate escape in a name"] = (f => Import(f, Encoding.UTF8.GetBytes(Feature("Zona \\ud800"))), StatusCode.InvalidArgument, ["geojson"]),
         ["ImportPlanVersionZones NUL escape in notes"] = (f => Import(f, Encoding.UTF8.GetBytes(Feature("Zona", notes: "a\\u0000b"))), StatusCode.InvalidArgument, ["geojson.features[0].notes"]),
+        ["ImportPlanVersionZones vertical tab in a name"] = (f => Import(f, Encoding.UTF8.GetBytes(Feature("Bofedal\\u000bAlto"))), StatusCode.InvalidArgument, ["geojson.features[0].name"]),
+        ["ImportPlanVersionZones vertical tab in notes"] = (f => Import(f, Encoding.UTF8.GetBytes(Feature("Zona", notes: "a\\u000bb"))), StatusCode.InvalidArgument, ["geojson.features[0].notes"]),
         ["ImportPlanVersionZones vertical tab in a use"] = (f => Import(f, Encoding.UTF8.GetBytes(Feature("Zona", use: "pas\\u000bto"))), StatusCode.InvalidArgument, ["geojson.features[0].uses[0].use"]),
         ["ImportPlanVersionZones deeply nested"] = (f => Import(f, Encoding.UTF8.GetBytes("""{"type":"FeatureCollection","features":[""" + new string('[', 100_000))), StatusCode.InvalidArgument, ["geojson"]),
         ["ImportPlanVersionZones infinite coordinate"] = (f => Import(f, Encoding.UTF8.GetBytes(Feature("Zona", geometry: """{"type":"Polygon","coordinates":[[[1e999,-14.07],[-71.60,-14.07],[-71.60,-14.06],[1e999,-14.07]]]}"""))), StatusCode.InvalidArgument, ["geojson.features[0].geometry"]),
@@ -236,9 +251,9 @@ public sealed class StoredControlCharacterTests : IAsyncLifetime
         var document = XDocument.Parse(kml.Content.ToStringUtf8());
         XNamespace ns = "http://www.opengis.net/kml/2.2";
         Assert.Equal("PlandePomacanchi — v1", document.Root!.Element(ns + "Document")!.Element(ns + "name")!.Value);
-        var placemark = document.Descendants(ns + "Placemark").Single(p => p.Element(ns + "name")!.Value.StartsWith("PROT-HUM-01", StringComparison.Ordinal));
-        Assert.Equal("PROT-HUM-01 (Bofedal)", placemark.Element(ns + "name")!.Value);
-        Assert.Equal("Línea 1\nLínea2", placemark.Descendants(ns + "Data").Single(d => (string?)d.Attribute("name") == "notes").Value);
+        var placemark = document.Descendants(ns + "Placemark").Single(p => p.Descendants(ns + "SimpleData").Any(d => d.Value == "PROT-HUM-01"));
+        Assert.Equal("Bofedal", placemark.Element(ns + "name")!.Value);
+        Assert.Equal("Línea 1\nLínea2", placemark.Element(ns + "description")!.Value);
 
         var geojson = await viewer.ExportPlanVersionAsync(new ExportPlanVersionRequest { PlanVersionId = draft.Id, Format = ExportFormat.Geojson });
         using var json = JsonDocument.Parse(geojson.Content.Memory);
@@ -246,6 +261,53 @@ public sealed class StoredControlCharacterTests : IAsyncLifetime
             .Select(f => f.GetProperty("properties")).Single(p => p.GetProperty("zone_code").GetString() == "PROT-HUM-01");
         Assert.Equal("Bofedal\v\u001b", properties.GetProperty("name").GetString());
         Assert.Equal("Línea 1\nLínea\u00072\f", properties.GetProperty("notes").GetString());
+    }
+}
+
+/// <summary>
+/// Every character XML 1.0 cannot carry (the C0 controls but tab, line feed and carriage return; U+FFFE and U+FFFF), stored in
+/// every text a KML export writes (the plan's title, a zone's name, notes and uses), is dropped from the KML, which still
+/// parses; the GeoJSON export keeps each one escaped. PostgreSQL cannot store NUL, so NUL is left out.
+/// </summary>
+public sealed class StoredXmlForbiddenCharacterTests : IAsyncLifetime
+{
+    private static readonly string Forbidden = string.Concat(
+        Enumerable.Range(1, 31).Where(c => c is not ('\t' or '\n' or '\r')).Select(c => (char)c)) + "\uFFFE\uFFFF";
+
+    private LandUseApp _app = null!;
+
+    public async Task InitializeAsync() => _app = await LandUseApp.OnPostgresAsync(Sample.ClosedPort());
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task A_kml_export_drops_every_character_xml_cannot_carry_from_every_text_it_writes()
+    {
+        var (_, plan, draft) = await Sample.PlanWithZonesAsync(_app);
+        var uses = JsonSerializer.Serialize(new[] { new { use = "pasto" + Forbidden + "reo", rating = 1 } });
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<LandUseDbContext>();
+            await db.Database.ExecuteSqlAsync($"UPDATE plans SET \"Title\" = {"Plan" + Forbidden} WHERE \"Id\" = {Guid.Parse(plan.Id)}");
+            await db.Database.ExecuteSqlAsync($"UPDATE zones SET \"Name\" = {"Bofedal" + Forbidden}, \"Notes\" = {"Notas" + Forbidden}, \"Uses\" = {uses} WHERE \"Code\" = {"PROT-HUM-01"}");
+        }
+
+        var plans = _app.Plans(TestTokens.Facilitator("pomacanchi"));
+        var kml = await plans.ExportPlanVersionAsync(new ExportPlanVersionRequest { PlanVersionId = draft.Id, Format = ExportFormat.Kml });
+
+        var text = kml.Content.ToStringUtf8();
+        Assert.DoesNotContain(text, c => Forbidden.Contains(c));
+        var document = XDocument.Parse(text);
+        Assert.Contains(document.Descendants().Select(e => e.Value), v => v.Contains("Bofedal", StringComparison.Ordinal));
+        Assert.Contains(document.Descendants().Select(e => e.Value), v => v.Contains("pastoreo", StringComparison.Ordinal));
+        Assert.Contains(document.Descendants().Select(e => e.Value), v => v.Contains("Notas", StringComparison.Ordinal));
+
+        var geojson = await plans.ExportPlanVersionAsync(new ExportPlanVersionRequest { PlanVersionId = draft.Id, Format = ExportFormat.Geojson });
+        using var json = JsonDocument.Parse(geojson.Content.Memory);
+        var properties = json.RootElement.GetProperty("features").EnumerateArray()
+            .Select(f => f.GetProperty("properties")).Single(p => p.GetProperty("zone_code").GetString() == "PROT-HUM-01");
+        Assert.Equal("Bofedal" + Forbidden, properties.GetProperty("name").GetString());
+        Assert.Equal("pasto" + Forbidden + "reo", properties.GetProperty("uses")[0].GetProperty("use").GetString());
     }
 }
 

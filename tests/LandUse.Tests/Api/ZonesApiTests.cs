@@ -54,6 +54,50 @@ public sealed class ZonesApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Zones_saved_again_as_one_part_multipolygons_are_no_geometry_change_while_a_moved_vertex_is()
+    {
+        var (_, plan, draft) = await Sample.PlanWithZonesAsync(_app);
+        await Plans.SubmitPlanVersionAsync(new SubmitPlanVersionRequest { PlanVersionId = draft.Id });
+        await Plans.WithdrawPlanVersionAsync(new WithdrawPlanVersionRequest { PlanVersionId = draft.Id, Reason = "Guardado de nuevo en QGIS" });
+        var second = (await Plans.StartPlanVersionAsync(new StartPlanVersionRequest { PlanId = plan.Id })).PlanVersion;
+
+        // What QGIS writes for a layer of mixed types: every Polygon as a MultiPolygon of one part, same coordinates.
+        var file = System.Text.Json.Nodes.JsonNode.Parse(Sample.ZonesFile().ToStringUtf8())!;
+        var wrapped = 0;
+        foreach (var feature in file["features"]!.AsArray())
+        {
+            var geometry = feature!["geometry"]!;
+            if (geometry["type"]!.GetValue<string>() == "Polygon")
+            {
+                feature["geometry"] = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["type"] = "MultiPolygon",
+                    ["coordinates"] = new System.Text.Json.Nodes.JsonArray(geometry["coordinates"]!.DeepClone()),
+                };
+                wrapped++;
+            }
+        }
+
+        Assert.Equal(3, wrapped);
+        await Plans.ImportPlanVersionZonesAsync(new ImportPlanVersionZonesRequest { PlanVersionId = second.Id, Geojson = ByteString.CopyFromUtf8(file.ToJsonString()) });
+        var stored = (await Plans.GetPlanVersionAsync(new GetPlanVersionRequest { PlanVersionId = second.Id })).PlanVersion;
+        Assert.All(stored.Zones, z => Assert.Contains("MultiPolygon", z.Content.GeometryGeojson, StringComparison.Ordinal));
+
+        var diff = await Plans.DiffPlanVersionsAsync(new DiffPlanVersionsRequest { FromPlanVersionId = draft.Id, ToPlanVersionId = second.Id });
+        Assert.Empty(diff.Changed);
+
+        // One vertex of REC-01 moved 10 m east, still a one-part MultiPolygon: a geometry change.
+        var recovery = stored.Zones.Single(z => z.Content.ZoneCode == "REC-01").Content.Clone();
+        var moved = System.Text.Json.Nodes.JsonNode.Parse(recovery.GeometryGeojson)!;
+        var vertex = moved["coordinates"]![0]![0]![1]!;
+        vertex[0] = vertex[0]!.GetValue<double>() + 0.0001;
+        recovery.GeometryGeojson = moved.ToJsonString();
+        await Plans.PutZoneAsync(new PutZoneRequest { PlanVersionId = second.Id, Zone = recovery });
+        var changed = await Plans.DiffPlanVersionsAsync(new DiffPlanVersionsRequest { FromPlanVersionId = draft.Id, ToPlanVersionId = second.Id });
+        Assert.Equal(("REC-01", ZoneChangeKind.Geometry), (Assert.Single(changed.Changed).ZoneCode, Assert.Single(Assert.Single(changed.Changed).Changes)));
+    }
+
+    [Fact]
     public async Task A_bad_file_names_every_faulty_feature_and_writes_nothing()
     {
         var (_, _, draft) = await Sample.PlanWithZonesAsync(_app);

@@ -104,7 +104,7 @@ public sealed class HostileContentTests
                 $"[[[{west},{south}],[{west + 0.0008},{south}],[{west + 0.0008},{south + 0.0008}],[{west},{south + 0.0008}],[{west},{south}]]]");
             return $$"""{"type":"Feature","properties":{"zone_code":"Z-{{i}}","category":"productive","subcategory":"pasture"},"geometry":{"type":"Polygon","coordinates":""" + box + "}}";
         });
-        Assert.Equal(PlanVersion.MaxZones, plan.Latest.ImportZones(Encoding.UTF8.GetBytes($$"""{"type":"FeatureCollection","features":[{{string.Join(',', features)}}]}"""), watershed).Count);
+        Assert.Equal(PlanVersion.MaxZones, plan.Latest.ImportZones(Encoding.UTF8.GetBytes($$"""{"type":"FeatureCollection","features":[{{string.Join(',', features)}}]}"""), watershed).Zones.Count);
 
         var extra = Content("Z-EXTRA", Box(-71.55, -14.0, -71.549, -13.999));
         var ex = Assert.Throws<PlanRuleException>(() => plan.Latest.PutZone(Guid.NewGuid(), extra, watershed));

@@ -118,7 +118,7 @@ public sealed class PlanLifecycleTests
 
         var imported = draft.ImportZones(TwoZonesFile("AGR-1", "AGR-2"), _watershed);
 
-        Assert.Equal(["AGR-1", "AGR-2"], imported.Select(z => z.Code));
+        Assert.Equal(["AGR-1", "AGR-2"], imported.Zones.Select(z => z.Code));
         Assert.Equal(["AGR-1", "AGR-2"], draft.Zones.Select(z => z.Code));
     }
 

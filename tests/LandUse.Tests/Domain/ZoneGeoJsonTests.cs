@@ -77,12 +77,12 @@ public sealed class ZoneGeoJsonTests
         Assert.Equal(
         [
             ("features[1].geometry", "NOGEOM: The feature has no geometry."),
-            ("features[2].geometry", "POINT: A zone must be a Polygon or MultiPolygon, not Point."),
+            ("features[2].geometry", "POINT: A zone or boundary must be a Polygon or MultiPolygon, not Point."),
             ("features[3].geometry", "BOWTIE: Self-intersection at lon -71.575000, lat -14.045000."),
-            ("features[4].category", "CAT: Unknown category 'agricola'; expected one of productive, protection_and_conservation, special_treatment, recovery, urban_industrial."),
-            ("features[5].uses[1].rating", "RATING: Rating 'maybe' is not one of recommended, recommended_with_restrictions, not_recommended."),
+            ("features[4].category", "CAT: Unknown category 'agricola'; expected one of productive, protection_and_conservation, special_treatment, recovery, urban_industrial (in Spanish productiva, proteccion_y_conservacion, tratamiento_especial, recuperacion, urbano_industrial)."),
+            ("features[5].uses[1].rating", "RATING: Rating 'maybe' is not one of recommended, recommended_with_restrictions, not_recommended (in Spanish recomendable, recomendable_con_restricciones, no_recomendable)."),
             ("features[6].subcategory", "MISMATCH: Subcategory headwaters belongs to protection_and_conservation, not to productive."),
-            ("features[7].zone_code", "Sin código: Missing property zone_code, the zone's key across plan versions."),
+            ("features[7].zone_code", "Sin código: Missing property zone_code (or codigo)."),
             ("features[8].geometry", "OPEN: A ring is not closed: its last position must repeat the first."),
             ("features[9].geometry", "UTM: Position [812000, 8455000] looks like projected metres (for example UTM easting/northing), not degrees. GeoJSON must be WGS84 longitude/latitude (EPSG:4326): reproject the layer before export."),
             ("features[10].type", "Not a GeoJSON Feature (an object with \"type\": \"Feature\")."),
@@ -96,7 +96,7 @@ public sealed class ZoneGeoJsonTests
     [Theory]
     [InlineData("""{"type":"Feature","properties":{},"geometry":null}""", "Expected a GeoJSON FeatureCollection, found Feature.")]
     [InlineData("""[1, 2]""", "Expected a GeoJSON FeatureCollection, found Array.")]
-    [InlineData("""{"type":"FeatureCollection","features":[]}""", "The FeatureCollection has no features.")]
+    [InlineData("""{"type":"FeatureCollection","features":[]}""", "The layer has no features.")]
     [InlineData("""{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32719"}},"features":[]}""", "The file declares CRS urn:ogc:def:crs:EPSG::32719;")]
     [InlineData("""{"type":"FeatureCollection","features":[""", "The file is not JSON:")]
     public void File_that_is_not_a_usable_FeatureCollection_gets_one_fault_for_the_whole_file(string json, string description)

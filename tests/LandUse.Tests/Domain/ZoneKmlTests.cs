@@ -31,28 +31,38 @@ public sealed class ZoneKmlTests
         Assert.Equal("Pomacanchi v1 & <draft>", kml.Root.Element(Kml + "Document")!.Element(Kml + "name")!.Value);
         var placemarks = kml.Descendants(Kml + "Placemark").ToList();
         Assert.Equal(_version.Zones.Count, placemarks.Count);
-        Assert.Equal(["PROD-AGR-01 (Chacras de Pomacanchi)", "REC-01 (Laderas degradadas)", "PROT-HUM-01 (Bofedal)", "PROT-CAB-01 (Cabeceras)"],
-            placemarks.Select(p => p.Element(Kml + "name")!.Value));
+        Assert.Equal(["Chacras de Pomacanchi", "Laderas degradadas", "Bofedal", "Cabeceras"], placemarks.Select(p => p.Element(Kml + "name")!.Value));
     }
 
     [Fact]
-    public void Placemark_carries_the_zone_properties_as_extended_data()
+    public void Placemark_carries_name_and_notes_in_kmls_own_elements_and_the_rest_as_typed_schema_data()
     {
+        var document = XDocument.Parse(System.Text.Encoding.UTF8.GetString(ZoneKml.Write(_version, "v1")));
+        var schema = document.Descendants(Kml + "Schema").Single();
+        Assert.Equal("zone", (string?)schema.Attribute("id"));
+        Assert.Equal(
+            [("zone_code", "string"), ("category", "string"), ("subcategory", "string"), ("uses", "string"), ("area_ha", "double"), ("zone_id", "string")],
+            schema.Elements(Kml + "SimpleField").Select(f => ((string)f.Attribute("name")!, (string)f.Attribute("type")!)));
+
         var placemark = Placemarks().First();
-
-        var data = placemark.Descendants(Kml + "Data").ToDictionary(d => d.Attribute("name")!.Value, d => d.Element(Kml + "value")!.Value);
-
+        Assert.Equal(("Chacras de Pomacanchi", "Exterior ring drawn clockwise on purpose."),
+            (placemark.Element(Kml + "name")!.Value, placemark.Element(Kml + "description")!.Value));
+        Assert.Empty(placemark.Descendants(Kml + "Data"));
+        var schemaData = placemark.Descendants(Kml + "SchemaData").Single();
+        Assert.Equal("#zone", (string?)schemaData.Attribute("schemaUrl"));
+        var data = schemaData.Elements(Kml + "SimpleData").ToDictionary(d => d.Attribute("name")!.Value, d => d.Value);
+        Assert.DoesNotContain("name", data.Keys);
+        Assert.DoesNotContain("notes", data.Keys);
         Assert.Equal(_version.Zones[0].Id.ToString(), data["zone_id"]);
         Assert.Equal(("PROD-AGR-01", "productive", "agriculture"), (data["zone_code"], data["category"], data["subcategory"]));
-        Assert.Contains("minería: not_recommended", data["uses"], StringComparison.Ordinal);
+        Assert.Equal("papa y cebada: recommended; pastoreo: recommended_with_restrictions; minería: not_recommended", data["uses"]);
         Assert.Equal(100.032, double.Parse(data["area_ha"], CultureInfo.InvariantCulture), 3);
-        Assert.Contains("productive / agriculture", placemark.Element(Kml + "description")!.Value, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Polygon_with_a_hole_has_a_counter_clockwise_outer_and_an_inner_boundary()
     {
-        var polygon = Placemarks().Single(p => p.Element(Kml + "name")!.Value.StartsWith("PROT-HUM-01", StringComparison.Ordinal))
+        var polygon = Placemarks().Single(p => p.Element(Kml + "name")!.Value == "Bofedal")
             .Element(Kml + "Polygon")!;
 
         var outer = Ring(polygon.Element(Kml + "outerBoundaryIs")!);
@@ -67,7 +77,7 @@ public sealed class ZoneKmlTests
     [Fact]
     public void Multipolygon_zone_becomes_a_multigeometry_of_polygons()
     {
-        var placemark = Placemarks().Single(p => p.Element(Kml + "name")!.Value.StartsWith("PROT-CAB-01", StringComparison.Ordinal));
+        var placemark = Placemarks().Single(p => p.Element(Kml + "name")!.Value == "Cabeceras");
 
         Assert.Equal(2, placemark.Element(Kml + "MultiGeometry")!.Elements(Kml + "Polygon").Count());
     }

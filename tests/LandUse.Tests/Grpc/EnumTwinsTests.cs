@@ -19,5 +19,8 @@ public sealed class EnumTwinsTests
     public void UseRating() => EnumTwins.AssertTwins<V1.UseRating, Model.UseRating>();
 
     [Fact]
+    public void LayerFormat() => EnumTwins.AssertTwins<V1.LayerFormat, Model.Exchange.LayerFormat>();
+
+    [Fact]
     public void ZoneChangeKind() => EnumTwins.AssertTwins<V1.ZoneChangeKind, Model.ZoneChangeKind>();
 }

@@ -161,7 +161,7 @@ public sealed class DispatcherTests
     {
         var sender = new RecordingSender();
         await using var app = await NotificationsApp.OnPostgresAsync(
-            settings: new Dictionary<string, string?> { ["Notifications:BatchSize"] = "3" },
+            settings: new Dictionary<string, string?> { ["Notifications:SendConcurrency"] = "3" },
             services: s => s.AddSingleton<IDeliverySender>(sender));
         for (var w = 0; w < 5; w++)
         {
@@ -214,6 +214,64 @@ public sealed class DispatcherTests
         Assert.Equal((DeliveryState.Failed, 1, (DateTimeOffset?)null), (failed.State, failed.Attempts, failed.NextAttemptAt));
         Assert.StartsWith("outcome unknown", failed.FailureReason, StringComparison.Ordinal);
         Assert.Empty(sender.Sent);
+    }
+
+    [Fact]
+    public async Task A_webhook_left_sending_by_a_process_that_died_is_sent_again_with_the_same_event()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var clock = new FakeTimeProvider(Evening);
+        await using var app = await NotificationsApp.OnPostgresAsync(clock: clock);
+        await WatcherAsync(app, "Mesa de alertas", receiver.Url(), Channel.Webhook);
+        await RaiseAsync(app, "evt-died-webhook");
+        await app.WithDbAsync(async db =>
+        {
+            db.Deliveries.Single().StartAttempt(clock.GetUtcNow(), new Watershed.Notifications.Domain.Messages.MessageTemplates(TimeZoneInfo.Utc));
+            return await db.SaveChangesAsync();
+        });
+
+        clock.Advance(TimeSpan.FromMinutes(6));
+        Assert.Equal(0, await app.DispatchAsync());
+        var interrupted = (await app.StoredDeliveriesAsync()).Single();
+        Assert.Equal((DeliveryState.Failed, 1), (interrupted.State, interrupted.Attempts));
+        Assert.StartsWith("interrupted while sending; sent again", interrupted.FailureReason, StringComparison.Ordinal);
+        Assert.NotNull(interrupted.NextAttemptAt);
+
+        clock.SetUtcNow(interrupted.NextAttemptAt!.Value);
+        Assert.Equal(1, await app.DispatchAsync());
+        var sent = (await app.StoredDeliveriesAsync()).Single();
+        Assert.Equal((DeliveryState.Sent, 2), (sent.State, sent.Attempts));
+        Assert.Equal("evt-died-webhook", System.Text.Json.Nodes.JsonNode.Parse(Assert.Single(receiver.Posts).Body)!["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Only_the_entries_being_sent_are_marked_sending_so_a_process_that_dies_leaves_the_others_waiting()
+    {
+        var release = new TaskCompletionSource();
+        var sender = new RecordingSender { Hold = release.Task };
+        await using var app = await NotificationsApp.OnPostgresAsync(
+            clock: new FakeTimeProvider(Evening),
+            settings: new Dictionary<string, string?> { ["Notifications:SendConcurrency"] = "2" },
+            services: s => s.AddSingleton<IDeliverySender>(sender));
+        for (var w = 0; w < 5; w++)
+        {
+            await WatcherAsync(app, $"Mesa {w}", null, Channel.Email);
+        }
+
+        await RaiseAsync(app, "evt-five");
+        var dispatching = app.DispatchAsync();
+        await sender.Started(2);
+
+        // Two sends are in flight: only they are marked; the three others are still waiting to be taken.
+        var during = await app.StoredDeliveriesAsync();
+        Assert.Equal(2, during.Count(d => d.State == DeliveryState.Sending));
+        Assert.Equal(3, during.Count(d => d.State == DeliveryState.Queued && d.NextAttemptAt is not null && d.Attempts == 0));
+
+        release.SetResult();
+        Assert.Equal(5, await dispatching);
+
+        Assert.All(await app.StoredDeliveriesAsync(), d => Assert.Equal((DeliveryState.Sent, 1), (d.State, d.Attempts)));
+        Assert.Equal(5, sender.Sent.Count);
     }
 
     [Fact]

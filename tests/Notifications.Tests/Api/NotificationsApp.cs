@@ -82,7 +82,18 @@ public sealed class NotificationsApp : WatershedApp<Program>
     public AppCallbackClient Callback() => new(Invoker(null));
 
     /// <summary>Sends what is due now, as the dispatcher does when woken; returns how many entries it attempted.</summary>
-    public Task<int> DispatchAsync() => Services.GetRequiredService<DeliveryDispatcher>().DispatchDueAsync(CancellationToken.None);
+    /// <summary>Sends everything due now, batch after batch as the running dispatcher does; returns how many it attempted.</summary>
+    public async Task<int> DispatchAsync()
+    {
+        var dispatcher = Services.GetRequiredService<DeliveryDispatcher>();
+        var total = 0;
+        for (int attempted; (attempted = await dispatcher.DispatchDueAsync(CancellationToken.None)) > 0;)
+        {
+            total += attempted;
+        }
+
+        return total;
+    }
 
     public async Task<List<Delivery>> StoredDeliveriesAsync()
     {

@@ -22,7 +22,7 @@ public sealed class DeliveryTests
         delivery.MarkFailed("binding sms failed (Unavailable)", retryable: true, Now, new RetryPolicy(6, TimeSpan.FromMinutes(5), TimeSpan.FromHours(1)), Lima);
         Assert.Equal((DeliveryState.Failed, 1, new DateTimeOffset(2026, 12, 5, 6, 0, 0, TimeSpan.FromHours(-5))),
             (delivery.State, delivery.Attempts, delivery.NextAttemptAt!.Value));
-        Assert.Throws<InvalidOperationException>(() => delivery.MarkInterrupted(Now));
+        Assert.Throws<InvalidOperationException>(() => delivery.MarkInterrupted(Now, new RetryPolicy(6, TimeSpan.FromMinutes(5), TimeSpan.FromHours(1)), Lima));
     }
 
     [Fact]

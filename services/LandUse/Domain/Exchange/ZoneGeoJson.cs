@@ -2,39 +2,20 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Unicode;
 using NetTopologySuite.Geometries;
-using NetTopologySuite.IO.Converters;
 using Watershed.LandUse.Domain.Spatial;
 using Watershed.ServiceDefaults.Errors;
 
 namespace Watershed.LandUse.Domain.Exchange;
 
 /// <summary>
-/// The zones of a file, all valid and clean against each other and the boundary, or the faults that
-/// stop the import: a service writes nothing unless <see cref="Faults"/> is empty. A fault names its
-/// path in the file ("features[3].geometry", "features[5].uses[1].rating"), or "" for the file as a
-/// whole, and its description starts with the feature's id, zone_code or name when it has one.
-/// </summary>
-public sealed record ZoneImport(IReadOnlyList<Zone> Zones, IReadOnlyList<FieldViolation> Faults)
-{
-    public bool Succeeded => Faults.Count == 0;
-}
-
-/// <summary>
-/// A plan version's zones as a GeoJSON FeatureCollection (RFC 7946). Each feature's properties:
-/// zone_code (key across versions), name, category, subcategory (ZEE names as in <see cref="Zee"/>),
-/// uses [{use, rating}], notes; on export also zone_id and area_ha, which an import ignores
-/// (ids are the service's, areas are computed).
+/// A plan version's zones as a GeoJSON FeatureCollection (RFC 7946). Each feature's properties: zone_code (key across
+/// versions), name, category, subcategory (ZEE names as in <see cref="Zee"/>), uses [{use, rating}], notes; on export
+/// also zone_id and area_ha, which an import ignores (ids are the service's, areas are computed). An import reads the
+/// properties as <see cref="ZoneAttributes"/> does (Spanish names, any case, uses as text), like every other format.
 /// </summary>
 public static class ZoneGeoJson
 {
-    public const int MaxFeatures = PlanVersion.MaxZones;
-
-    private static readonly JsonSerializerOptions GeometryJson = new()
-    {
-        Converters = { new GeoJsonConverterFactory(PolygonalGeometry.Factory) },
-    };
-
-    private static readonly string[] Wgs84Names = ["urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "EPSG:4326", "urn:ogc:def:crs:EPSG::4326"];
+    internal static readonly string[] Wgs84Names = ["urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "EPSG:4326", "urn:ogc:def:crs:EPSG::4326"];
 
     /// <summary>
     /// Reads every feature and reports every fault at once, so a user fixes the file in one pass. A file that is not
@@ -79,18 +60,7 @@ public static class ZoneGeoJson
                 return Failed($"The file declares CRS {TextRules.Echo(crs)}; GeoJSON must be WGS84 longitude/latitude (EPSG:4326): reproject it before export.");
             }
 
-            var count = features.GetArrayLength();
-            if (count == 0)
-            {
-                return Failed("The FeatureCollection has no features.");
-            }
-
-            if (count > MaxFeatures)
-            {
-                return Failed($"The file has {count} features; a version holds at most {MaxFeatures} zones.");
-            }
-
-            return ReadFeatures(features, watershed);
+            return ZoneFile.Import([.. features.EnumerateArray().Select(ReadFeature)], watershed);
         }
     }
 
@@ -113,56 +83,6 @@ public static class ZoneGeoJson
 
         return buffer.ToArray();
     }
-
-    private static ZoneImport ReadFeatures(JsonElement features, WatershedUnit watershed)
-    {
-        var faults = new List<(int Index, FieldViolation Fault)>();
-        var zones = new List<(int Index, string? Label, Zone Zone)>();
-        var index = 0;
-        foreach (var feature in features.EnumerateArray())
-        {
-            var label = Label(feature);
-            var featureFaults = ReadFeature(feature, out var content);
-            faults.AddRange(featureFaults.Select(f => (index, Feature(index, label, f.Field, f.Description))));
-            if (featureFaults.Count == 0 && content is not null)
-            {
-                zones.Add((index, label, Zone.Create(Guid.CreateVersion7(), content)));
-            }
-
-            index++;
-        }
-
-        var firstByCode = new Dictionary<string, int>();
-        foreach (var (i, label, zone) in zones)
-        {
-            if (!firstByCode.TryAdd(zone.Code, i))
-            {
-                faults.Add((i, Feature(i, label, "zone_code",
-                    $"zone_code {zone.Code} is already used by feature {firstByCode[zone.Code]}; it must be unique in a version.")));
-            }
-        }
-
-        var featureOf = zones.ToDictionary(z => z.Zone, z => (z.Index, z.Label));
-        var layout = ZoneLayout.Check([.. zones.Select(z => z.Zone)], watershed.Boundary);
-        foreach (var overlap in layout.Overlaps)
-        {
-            var (i, label) = featureOf[overlap.Second];
-            faults.Add((i, Feature(i, label, "geometry", $"Overlaps feature {featureOf[overlap.First].Index}: {ZoneLayout.Describe(overlap)}")));
-        }
-
-        foreach (var outside in layout.OutsideBoundary)
-        {
-            var (i, label) = featureOf[outside.Zone];
-            faults.Add((i, Feature(i, label, "geometry", ZoneLayout.Describe(outside))));
-        }
-
-        return faults.Count == 0
-            ? new ZoneImport([.. zones.Select(z => z.Zone)], [])
-            : new ZoneImport([], [.. faults.OrderBy(f => f.Index).Select(f => f.Fault)]);
-    }
-
-    private static FieldViolation Feature(int index, string? label, string field, string description) =>
-        new($"features[{index}].{field}", label is null ? description : $"{TextRules.Echo(label)}: {description}");
 
     /// <summary>
     /// True when a string or property name cannot be read as text (JSON lets "\ud800" escape a lone surrogate, which
@@ -226,158 +146,30 @@ public static class ZoneGeoJson
         }
     }
 
-    /// <summary>
-    /// The feature's faults, named by property (the geometry as "geometry", its GeoJSON member);
-    /// <paramref name="content"/> is set when the geometry and every property could be read.
-    /// </summary>
-    private static List<FieldViolation> ReadFeature(JsonElement feature, out ZoneContent? content)
+    /// <summary>A feature of the collection as every format hands it to <see cref="ZoneFile"/>.</summary>
+    private static ZoneFeature ReadFeature(JsonElement feature)
     {
-        content = null;
         if (feature.ValueKind != JsonValueKind.Object || Text(feature, "type") != "Feature")
         {
-            return [new("type", "Not a GeoJSON Feature (an object with \"type\": \"Feature\").")];
+            return new ZoneFeature(null, null, null, [], new("type", "Not a GeoJSON Feature (an object with \"type\": \"Feature\")."));
         }
 
-        var faults = new List<FieldViolation>();
-        var geometry = ReadGeometry(feature, faults);
-        var properties = feature.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
-
-        var code = Scalar(properties, "zone_code");
-        if (code is null)
+        Geometry? geometry = null;
+        FieldViolation? geometryFault;
+        if (!feature.TryGetProperty("geometry", out var element))
         {
-            faults.Add(new("zone_code", "Missing property zone_code, the zone's key across plan versions."));
-        }
-
-        var category = ReadName<ZeeCategory>(properties, "category", Zee.TryParse, faults);
-        var subcategory = ReadName<ZeeSubcategory>(properties, "subcategory", Zee.TryParse, faults);
-        var uses = ReadUses(properties, faults);
-        var name = ReadOptionalText(properties, "name", faults);
-        var notes = ReadOptionalText(properties, "notes", faults);
-
-        var candidate = new ZoneContent(code ?? "", name, category, subcategory, uses, notes, geometry ?? Polygon.Empty);
-        var reported = faults.Select(f => f.Field).ToHashSet();
-        faults.AddRange(Zone.AttributeViolations(candidate).Where(f => !reported.Contains(f.Field)));
-        if (faults.Count == 0)
-        {
-            content = candidate;
-        }
-
-        return faults;
-    }
-
-    private static Geometry? ReadGeometry(JsonElement feature, List<FieldViolation> faults)
-    {
-        if (!feature.TryGetProperty("geometry", out var element) || element.ValueKind == JsonValueKind.Null)
-        {
-            faults.Add(new("geometry", "The feature has no geometry."));
-            return null;
-        }
-
-        var type = element.ValueKind == JsonValueKind.Object ? Text(element, "type") : null;
-        if (type is not ("Polygon" or "MultiPolygon"))
-        {
-            faults.Add(new("geometry", $"A zone must be a Polygon or MultiPolygon, not {(type is null ? "an untyped geometry" : TextRules.Echo(type))}."));
-            return null;
-        }
-
-        Geometry geometry;
-        try
-        {
-            geometry = element.Deserialize<Geometry>(GeometryJson)
-                ?? throw new JsonException("The geometry is null.");
-        }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or InvalidCastException or IndexOutOfRangeException)
-        {
-            // NTS refuses an open ring while building it, so the closure rule surfaces here, not in IsValidOp.
-            var message = ex.Message.Contains("closed", StringComparison.OrdinalIgnoreCase)
-                ? "A ring is not closed: its last position must repeat the first."
-                : $"The coordinates cannot be read as a {type}: {TextRules.Echo(ex.Message, 300)}";
-            faults.Add(new("geometry", message));
-            return null;
-        }
-
-        if (PolygonalGeometry.Check(geometry, "geometry") is { } invalid)
-        {
-            faults.Add(invalid);
-            return null;
-        }
-
-        return geometry;
-    }
-
-    private delegate bool NameParser<T>(string? name, out T value);
-
-    private static T ReadName<T>(JsonElement properties, string field, NameParser<T> parse, List<FieldViolation> faults)
-        where T : struct, Enum
-    {
-        var text = Scalar(properties, field);
-        if (text is null)
-        {
-            faults.Add(new(field, $"Missing property {field}."));
-        }
-        else if (!parse(text, out var value))
-        {
-            faults.Add(new(field, $"Unknown {field} '{TextRules.Echo(text)}'; expected one of {string.Join(", ", Zee.Names<T>())}."));
+            geometryFault = new("geometry", "The feature has no geometry.");
         }
         else
         {
-            return value;
+            (geometry, geometryFault) = GeometryJson.Read(element, "geometry");
         }
 
-        return default;
-    }
-
-    private static List<AllowedUse> ReadUses(JsonElement properties, List<FieldViolation> faults)
-    {
-        var uses = new List<AllowedUse>();
-        if (properties.ValueKind != JsonValueKind.Object || !properties.TryGetProperty("uses", out var array) || array.ValueKind == JsonValueKind.Null)
-        {
-            return uses;
-        }
-
-        if (array.ValueKind != JsonValueKind.Array)
-        {
-            faults.Add(new("uses", "uses must be an array of {\"use\", \"rating\"} objects."));
-            return uses;
-        }
-
-        var i = 0;
-        foreach (var item in array.EnumerateArray())
-        {
-            var use = Scalar(item, "use");
-            var rating = Scalar(item, "rating");
-            if (use is null)
-            {
-                faults.Add(new($"uses[{i}].use", "Each use needs a use name."));
-            }
-
-            if (!Zee.TryParse(rating, out UseRating parsed))
-            {
-                faults.Add(new($"uses[{i}].rating",
-                    $"Rating '{TextRules.Echo(rating)}' is not one of {string.Join(", ", Zee.Names<UseRating>())}."));
-            }
-
-            uses.Add(new AllowedUse(use ?? "", parsed));
-            i++;
-        }
-
-        return uses;
-    }
-
-    private static string ReadOptionalText(JsonElement properties, string field, List<FieldViolation> faults)
-    {
-        if (properties.ValueKind != JsonValueKind.Object || !properties.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return "";
-        }
-
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            faults.Add(new(field, $"{field} must be text."));
-            return "";
-        }
-
-        return value.GetString()!;
+        var properties = feature.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object
+            ? p.EnumerateObject().Select(m => KeyValuePair.Create(m.Name, PropertyValue.Of(m.Value))).ToList()
+            : [];
+        var id = feature.TryGetProperty("id", out var i) ? PropertyValue.Of(i) : PropertyValue.Null;
+        return new ZoneFeature(id.Kind is PropertyKind.Text or PropertyKind.Number && !id.IsEmpty ? id.Text : null, geometry, geometryFault, properties);
     }
 
     private static void WriteFeature(Utf8JsonWriter json, Zone zone)
@@ -405,31 +197,16 @@ public static class ZoneGeoJson
         json.WriteNumber("area_ha", Math.Round(zone.AreaHectares, 4));
         json.WriteEndObject();
         json.WritePropertyName("geometry");
-        JsonSerializer.Serialize(json, zone.Geometry, GeometryJson);
+        JsonSerializer.Serialize(json, zone.Geometry, GeometryJson.Options);
         json.WriteEndObject();
     }
 
-    private static ZoneImport Failed(string message) => new([], [new FieldViolation("", message)]);
+    private static ZoneImport Failed(string message) => ZoneImport.Failed(message);
 
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    /// <summary>A string or number property as text (spreadsheets and QGIS often store codes as numbers).</summary>
-    private static string? Scalar(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value)
-            ? value.ValueKind switch
-            {
-                JsonValueKind.String when !string.IsNullOrWhiteSpace(value.GetString()) => value.GetString(),
-                JsonValueKind.Number => value.GetRawText(),
-                _ => null,
-            }
-            : null;
-
-    private static string? Label(JsonElement feature) =>
-        feature.ValueKind != JsonValueKind.Object ? null
-        : Scalar(feature, "id") ?? (feature.TryGetProperty("properties", out var p) ? Scalar(p, "zone_code") ?? Scalar(p, "name") : null);
-
-    private static string? DeclaredCrs(JsonElement root) =>
+    internal static string? DeclaredCrs(JsonElement root) =>
         root.TryGetProperty("crs", out var crs) && crs.ValueKind == JsonValueKind.Object
             && crs.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object
             ? Text(properties, "name")

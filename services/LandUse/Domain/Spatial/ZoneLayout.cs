@@ -14,7 +14,11 @@ public sealed record ZoneOverlap(Zone First, Zone Second, double AreaHectares, C
 
 /// <summary>A zone that reaches outside the watershed boundary.</summary>
 /// <param name="LooksSwapped">The zone misses the watershed, but would fall inside it with latitude and longitude exchanged.</param>
-public sealed record ZoneOutsideBoundary(Zone Zone, double OutsideHectares, double OutsideFraction, bool LooksSwapped);
+/// <param name="BoundaryLooksSwapped">
+/// The watershed's boundary (stored before boundaries had to reach Peru) lies outside Peru and inside it with latitude
+/// and longitude exchanged: the boundary is at fault, not the zone.
+/// </param>
+public sealed record ZoneOutsideBoundary(Zone Zone, double OutsideHectares, double OutsideFraction, bool LooksSwapped, bool BoundaryLooksSwapped = false);
 
 /// <summary>How the zones of one version sit against each other and against the watershed boundary.</summary>
 public sealed record LayoutReport(IReadOnlyList<ZoneOverlap> Overlaps, IReadOnlyList<ZoneOutsideBoundary> OutsideBoundary)
@@ -76,6 +80,7 @@ public static class ZoneLayout
         }
 
         var preparedBoundary = PreparedGeometryFactory.Prepare(boundary);
+        var boundaryLooksSwapped = !ServiceArea.Reaches(boundary) && ServiceArea.Reaches(Axes.Swapped(boundary));
         var outside = new List<ZoneOutsideBoundary>();
         foreach (var zone in zones)
         {
@@ -87,9 +92,9 @@ public static class ZoneLayout
             var beyond = GeodesicArea.SquareMetres(OverlayNGRobust.Overlay(zone.Geometry, boundary, SpatialFunction.Difference));
             if (beyond >= ToleranceSquareMetres)
             {
-                var looksSwapped = !preparedBoundary.Intersects(zone.Geometry) && preparedBoundary.Intersects(SwapAxes(zone.Geometry));
+                var looksSwapped = !boundaryLooksSwapped && !preparedBoundary.Intersects(zone.Geometry) && preparedBoundary.Intersects(Axes.Swapped(zone.Geometry));
                 var hectares = beyond / GeodesicArea.SquareMetresPerHectare;
-                outside.Add(new ZoneOutsideBoundary(zone, hectares, Math.Min(hectares / zone.AreaHectares, 1), looksSwapped));
+                outside.Add(new ZoneOutsideBoundary(zone, hectares, Math.Min(hectares / zone.AreaHectares, 1), looksSwapped, boundaryLooksSwapped));
             }
         }
 
@@ -103,29 +108,14 @@ public static class ZoneLayout
     {
         var text = string.Create(CultureInfo.InvariantCulture,
             $"Zone {outside.Zone.Label} has {outside.OutsideHectares:0.####} ha ({outside.OutsideFraction:P1}) outside the watershed boundary.");
+        if (outside.BoundaryLooksSwapped)
+        {
+            return text + " The watershed's boundary is the one at fault: it lies outside Peru, and inside it with latitude and longitude "
+                + "exchanged, so it was written [latitude, longitude]. Give the boundary again as [longitude, latitude] (ChangeWatershedUnitBoundary).";
+        }
+
         return outside.LooksSwapped
             ? text + " It would fall inside with latitude and longitude exchanged: GeoJSON positions are [longitude, latitude]."
             : text;
-    }
-
-    private static Geometry SwapAxes(Geometry geometry)
-    {
-        var swapped = geometry.Copy();
-        swapped.Apply(new AxisSwap());
-        return swapped;
-    }
-
-    private sealed class AxisSwap : ICoordinateSequenceFilter
-    {
-        public bool Done => false;
-
-        public bool GeometryChanged => true;
-
-        public void Filter(CoordinateSequence seq, int i)
-        {
-            var x = seq.GetX(i);
-            seq.SetX(i, seq.GetY(i));
-            seq.SetY(i, x);
-        }
     }
 }

@@ -4,13 +4,17 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 
-namespace Watershed.Notifications.Tests.Api;
+namespace Watershed.Testing;
 
-/// <summary>A webhook endpoint on a real loopback port: records every POST and answers with the statuses it is told.</summary>
+/// <summary>
+/// A webhook endpoint on a real loopback port: records every POST and answers with the statuses it is told, or holds
+/// the next ones unanswered (a receiver that hangs) until their sender gives up or goes away.
+/// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<int> _answers = new();
+    private int _hold;
 
     private WebhookReceiver(WebApplication app) => _app = app;
 
@@ -22,6 +26,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public int DefaultStatus { get; set; } = 204;
 
     public Uri Url(string path = "/hooks/watershed") => new(new Uri(_app.Urls.First()), path);
+
+    /// <summary>The next <paramref name="count"/> POSTs are recorded and never answered, until their sender goes away.</summary>
+    public void HoldNext(int count) => Interlocked.Exchange(ref _hold, count);
 
     public void AnswerNext(params int[] statuses)
     {
@@ -46,6 +53,20 @@ public sealed class WebhookReceiver : IAsyncDisposable
             using var reader = new StreamReader(http.Request.Body);
             var body = await reader.ReadToEndAsync();
             receiver.Posts.Enqueue(new Received(http.Request.Path, http.Request.Headers["Watershed-Signature"].ToString(), http.Request.ContentType, body));
+            if (Interlocked.Decrement(ref receiver._hold) >= 0)
+            {
+                try
+                {
+                    using var gone = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, app.Lifetime.ApplicationStopping);
+                    await Task.Delay(Timeout.InfiniteTimeSpan, gone.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                return Results.Empty;
+            }
+
             return Results.StatusCode(receiver._answers.TryDequeue(out var status) ? status : receiver.DefaultStatus);
         });
         await app.StartAsync();
