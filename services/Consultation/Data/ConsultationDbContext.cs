@@ -35,6 +35,10 @@ public sealed class ConsultationDbContext : DbContext
 
     public DbSet<AssemblyRollEntry> AssemblyRoll => Set<AssemblyRollEntry>();
 
+    public DbSet<Proxy> Proxies => Set<Proxy>();
+
+    public DbSet<MinutesCorrection> MinutesCorrections => Set<MinutesCorrection>();
+
     public DbSet<Proposal> Proposals => Set<Proposal>();
 
     public DbSet<ProposalReference> ProposalReferences => Set<ProposalReference>();
@@ -90,6 +94,9 @@ public sealed class ConsultationDbContext : DbContext
             e.Property(p => p.PhoneNumber).HasMaxLength(16);
             e.Property(p => p.Email).HasMaxLength(Person.MaxEmailLength).HasDefaultValue(string.Empty);
             e.Property(p => p.PreferredLanguage).HasMaxLength(10);
+            e.Property(p => p.NationalId).HasMaxLength(8).HasDefaultValue(string.Empty);
+            // A DNI names one person in a watershed; roll imports find people by it.
+            e.HasIndex(p => new { p.WatershedId, p.NationalId }).IsUnique().HasFilter("\"NationalId\" <> ''");
             e.HasMany(p => p.Consents).WithOne().HasForeignKey(c => c.PersonId).OnDelete(DeleteBehavior.Cascade);
             e.Navigation(p => p.Consents).HasField("_consents");
         });
@@ -111,6 +118,7 @@ public sealed class ConsultationDbContext : DbContext
             e.ComplexProperty(s => s.FirstCallQuorum, q => q.Property(x => x.Percent).HasPrecision(5, 2));
             e.ComplexProperty(s => s.SecondCallQuorum, q => q.Property(x => x.Percent).HasPrecision(5, 2));
             e.Ignore(s => s.SecretBallotsByDefault);
+            e.Ignore(s => s.AllowsProxies);
         });
 
         model.Entity<Member>(e =>
@@ -138,11 +146,37 @@ public sealed class ConsultationDbContext : DbContext
             e.Property(a => a.Title).HasMaxLength(200);
             e.Property(a => a.Place).HasMaxLength(200);
             e.PrimitiveCollection(a => a.Agenda).HasField("_agenda");
+            e.PrimitiveCollection(a => a.ConvenedProposalIds).HasField("_convenedProposalIds");
             e.Ignore(a => a.AcceptsAttendance);
             e.Ignore(a => a.CallInEffect);
             e.Ignore(a => a.OpeningQuorum);
             e.Ignore(a => a.ClosingQuorum);
             e.Ignore(a => a.FrozenQuorum);
+        });
+
+        model.Entity<Proxy>(e =>
+        {
+            e.ToTable("assembly_proxies");
+            e.HasKey(p => p.Id);
+            e.HasOne<Assembly>().WithMany().HasForeignKey(p => p.AssemblyId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Member>().WithMany().HasForeignKey(p => p.MemberId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Member>().WithMany().HasForeignKey(p => p.HolderMemberId).OnDelete(DeleteBehavior.Restrict);
+            // One active proxy per represented member and assembly; revoked ones stay for the record.
+            e.HasIndex(p => new { p.AssemblyId, p.MemberId }).IsUnique().HasFilter("\"RevokedAt\" IS NULL");
+            e.HasIndex(p => new { p.AssemblyId, p.HolderMemberId });
+            e.Property(p => p.DocumentReference).HasMaxLength(Proxy.MaxDocumentReferenceLength);
+            e.Property(p => p.RegisteredBy).HasMaxLength(200);
+            e.Property(p => p.RevokedBy).HasMaxLength(200);
+            e.Ignore(p => p.IsActive);
+        });
+
+        model.Entity<MinutesCorrection>(e =>
+        {
+            e.ToTable("minutes_corrections");
+            e.HasKey(c => new { c.AssemblyId, c.Number });
+            e.HasOne<Assembly>().WithMany().HasForeignKey(c => c.AssemblyId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(c => c.Text).HasMaxLength(MinutesCorrection.MaxTextLength);
+            e.Property(c => c.RecordedBy).HasMaxLength(200);
         });
 
         model.Entity<AssemblyRollEntry>(e =>
@@ -211,6 +245,7 @@ public sealed class ConsultationDbContext : DbContext
             e.HasKey(x => new { x.BallotId, x.MemberId });
             e.HasOne<Ballot>().WithMany().HasForeignKey(x => x.BallotId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Member>().WithMany().HasForeignKey(x => x.HolderMemberId).OnDelete(DeleteBehavior.Restrict);
         });
 
         model.Entity<BallotParticipation>(e =>

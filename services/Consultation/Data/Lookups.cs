@@ -14,7 +14,8 @@ namespace Watershed.Consultation.Data;
 /// <param name="HasVoted">Has a vote counted on the ballot already.</param>
 /// <param name="Earlier">The participation recorded under the vote's request id, if any.</param>
 /// <param name="HoldsPaperBallot">Collected a paper ballot for the box.</param>
-internal sealed record Voter(Member Member, bool IsElector, bool HasVoted, bool HoldsPaperBallot, BallotParticipation? Earlier);
+/// <param name="IsRepresented">Of the electorate through a proxy.</param>
+internal sealed record Voter(Member Member, bool IsElector, bool IsRepresented, bool HasVoted, bool HoldsPaperBallot, BallotParticipation? Earlier);
 
 /// <summary>What issuing a paper ballot to a member needs to know, read under the ballot's lock.</summary>
 internal sealed record PaperBallotFacts(Guid MemberId, bool IsElector, bool HasVoted, bool HoldsOne);
@@ -116,13 +117,32 @@ internal static class Lookups
             {
                 Member = m,
                 IsElector = db.BallotElectors.Any(e => e.BallotId == ballotId && e.MemberId == m.Id),
+                IsRepresented = db.BallotElectors.Any(e => e.BallotId == ballotId && e.MemberId == m.Id && e.HolderMemberId != null),
                 HasVoted = db.BallotParticipations.Any(x => x.BallotId == ballotId && x.MemberId == m.Id && x.VoidedBySequence == null),
                 HoldsPaperBallot = db.PaperBallotIssues.Any(x => x.BallotId == ballotId && x.MemberId == m.Id),
                 Earlier = p,
             })
             .SingleOrDefaultAsync(ct)
             ?? throw new NotFoundException("member", memberId.ToString());
-        return new Voter(row.Member, row.IsElector, row.HasVoted, row.HoldsPaperBallot, row.Earlier);
+        return new Voter(row.Member, row.IsElector, row.IsRepresented, row.HasVoted, row.HoldsPaperBallot, row.Earlier);
+    }
+
+    /// <summary>
+    /// The membership a person votes with on a ballot: their membership in the ballot's space that belongs to its
+    /// electorate, else their active one (which the ballot then refuses with its own answer).
+    /// </summary>
+    /// <exception cref="NotFoundException">The person is not on the space's roll.</exception>
+    public static async Task<Guid> MemberOfPersonAsync(this ConsultationDbContext db, Guid ballotId, Guid spaceId, Guid personId, CancellationToken ct)
+    {
+        var ids = await db.Members.AsNoTracking()
+            .Where(m => m.SpaceId == spaceId && m.PersonId == personId)
+            .OrderByDescending(m => db.BallotElectors.Any(e => e.BallotId == ballotId && e.MemberId == m.Id))
+            .ThenByDescending(m => m.LeftAt == null)
+            .ThenByDescending(m => m.JoinedAt)
+            .Select(m => m.Id)
+            .Take(1)
+            .ToListAsync(ct);
+        return ids.Count == 1 ? ids[0] : throw new NotFoundException("member", $"persons/{personId}");
     }
 
     public static Task<bool> HoldsPaperBallotAsync(this ConsultationDbContext db, Guid ballotId, Guid memberId, CancellationToken ct) =>
@@ -160,14 +180,34 @@ internal static class Lookups
     public static Task<AttendanceRecord?> AttendanceAsync(this ConsultationDbContext db, Guid assemblyId, Guid memberId, CancellationToken ct) =>
         db.Attendance.SingleOrDefaultAsync(a => a.AssemblyId == assemblyId && a.MemberId == memberId, ct);
 
-    /// <summary>The space's roll now (members who have not left), each with whether they are present in the assembly.</summary>
+    /// <summary>
+    /// The space's roll now (members who have not left), each with whether they are present in the assembly and who
+    /// holds their proxy there, if anyone.
+    /// </summary>
     public static async Task<Electorate> ElectorateAsync(this ConsultationDbContext db, Guid spaceId, Guid assemblyId, CancellationToken ct)
     {
         var roll = await db.Members.AsNoTracking()
             .Where(m => m.SpaceId == spaceId && m.LeftAt == null)
-            .Select(m => new RollEntry(m.Id, m.Role, db.Attendance.Any(a => a.AssemblyId == assemblyId && a.MemberId == m.Id && a.Present)))
+            .Select(m => new RollEntry(m.Id, m.Role,
+                db.Attendance.Any(a => a.AssemblyId == assemblyId && a.MemberId == m.Id && a.Present),
+                db.Proxies.Where(p => p.AssemblyId == assemblyId && p.MemberId == m.Id && p.RevokedAt == null).Select(p => (Guid?)p.HolderMemberId).FirstOrDefault()))
             .ToListAsync(ct);
         return Electorate.Of(roll);
+    }
+
+    /// <summary>What registering a proxy for <paramref name="memberId"/> carried by <paramref name="holderId"/> must know, in one round trip.</summary>
+    public static async Task<ProxyFacts> ProxyFactsAsync(this ConsultationDbContext db, Guid assemblyId, Guid memberId, Guid holderId, CancellationToken ct)
+    {
+        var active = db.Proxies.Where(p => p.AssemblyId == assemblyId && p.RevokedAt == null);
+        var facts = await db.Assemblies.AsNoTracking().Where(a => a.Id == assemblyId)
+            .Select(a => new ProxyFacts(
+                db.Attendance.Any(x => x.AssemblyId == assemblyId && x.MemberId == memberId && x.Present),
+                active.Any(p => p.MemberId == memberId),
+                active.Any(p => p.HolderMemberId == memberId),
+                active.Any(p => p.MemberId == holderId),
+                active.Count(p => p.HolderMemberId == holderId)))
+            .SingleAsync(ct);
+        return facts;
     }
 
     /// <summary>
@@ -179,23 +219,31 @@ internal static class Lookups
         var rows = await db.Members.AsNoTracking()
             .Where(m => m.SpaceId == assembly.SpaceId
                 && (m.LeftAt == null || db.Attendance.Any(a => a.AssemblyId == assembly.Id && a.MemberId == m.Id)))
-            .Join(db.Persons, m => m.PersonId, p => p.Id, (m, p) => new { Member = m, p.FullName })
+            .Join(db.Persons, m => m.PersonId, p => p.Id, (m, p) => new { Member = m, p.FullName, p.Sex })
             .Select(x => new
             {
                 x.Member,
                 x.FullName,
+                x.Sex,
                 Record = db.Attendance.FirstOrDefault(a => a.AssemblyId == assembly.Id && a.MemberId == x.Member.Id),
             })
             .ToListAsync(ct);
+        // A proxy shows in the acta as it counts: for an absent member, carried by a member present.
+        var present = rows.Where(x => x.Record?.Present == true).Select(x => x.Member.Id).ToHashSet();
+        var proxies = await db.Proxies.AsNoTracking()
+            .Where(p => p.AssemblyId == assembly.Id && p.RevokedAt == null)
+            .ToDictionaryAsync(p => p.MemberId, p => p.HolderMemberId, ct);
         return [.. rows.Select(x => new MinutesAttendee(
-            x.Member.Id, x.Member.PersonId, x.FullName, x.Member.Role, x.Member.HasVote, x.Record?.Present ?? false, x.Record?.RecordedAt))];
+            x.Member.Id, x.Member.PersonId, x.FullName, x.Member.Role, x.Member.HasVote, x.Record?.Present ?? false, x.Record?.RecordedAt,
+            !present.Contains(x.Member.Id) && proxies.TryGetValue(x.Member.Id, out var holder) && present.Contains(holder) ? holder : null,
+            x.Sex))];
     }
 
     /// <summary>
     /// What the acta of an assembly records. A closed assembly's attendance is the one frozen when it closed; an
     /// assembly still convened or open shows the roll and attendance as they are now.
     /// </summary>
-    public static async Task<MinutesData> MinutesAsync(this ConsultationDbContext db, Assembly assembly, string spaceName, string watershedName, CancellationToken ct)
+    public static async Task<MinutesData> MinutesAsync(this ConsultationDbContext db, Assembly assembly, Space space, WatershedEntity watershed, CancellationToken ct)
     {
         var attendance = assembly.State == AssemblyState.Closed
             ? [.. (await db.AssemblyRoll.AsNoTracking().Where(r => r.AssemblyId == assembly.Id).ToListAsync(ct)).Select(r => r.ToAttendee())]
@@ -210,15 +258,22 @@ internal static class Lookups
             .ToListAsync(ct))
             .ToLookup(e => e.BallotId, e => new VoidRecord(e.Sequence, e.VoidedSequence ?? 0, e.Reason ?? string.Empty));
 
+        var convenedTitles = await db.Proposals.AsNoTracking().Where(p => assembly.ConvenedProposalIds.Contains(p.Id))
+            .ToDictionaryAsync(p => p.Id, p => p.Title, ct);
+        var corrections = await db.MinutesCorrections.AsNoTracking().Where(c => c.AssemblyId == assembly.Id).OrderBy(c => c.Number).ToListAsync(ct);
         return new MinutesData(
             assembly,
-            spaceName,
-            watershedName,
+            space.Name,
+            watershed.Name,
             [.. attendance.OrderBy(a => a.FullName, StringComparer.Ordinal).ThenBy(a => a.MemberId)],
             [.. decisions.OrderBy(d => d.Ballot.ClosedAt).ThenBy(d => d.Ballot.Id).Select(d => new MinutesDecision(
                 d.Ballot.ProposalId, d.Title, d.Type, d.Ballot.Rule, d.Ballot.Secret, d.Ballot.Tally,
                 d.Ballot.Eligible, d.Ballot.Roll, d.Ballot.RequiredYes ?? 0, d.Ballot.Approved ?? false, d.Ballot.HeadHash,
                 [.. voids[d.Ballot.Id].OrderBy(x => x.Sequence)],
-                new MinutesPaper(d.Ballot.PaperBallotsIssued, d.Ballot.Blank, d.Ballot.Spoiled)))]);
+                new MinutesPaper(d.Ballot.PaperBallotsIssued, d.Ballot.Blank, d.Ballot.Spoiled)))],
+            [.. assembly.ConvenedProposalIds.Select(id => convenedTitles[id])],
+            corrections,
+            watershed.Region,
+            watershed.District);
     }
 }

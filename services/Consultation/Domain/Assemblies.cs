@@ -9,6 +9,8 @@ public sealed class Assembly
 
     private readonly List<string> _agenda = [];
 
+    private readonly List<Guid> _convenedProposalIds = [];
+
     private Assembly()
     {
     }
@@ -20,6 +22,12 @@ public sealed class Assembly
     public string Title { get; private set; } = string.Empty;
 
     public IReadOnlyList<string> Agenda => _agenda;
+
+    /// <summary>
+    /// The proposals the call (convocatoria) listed, fixed when the assembly was convened. A land act is voted only in
+    /// an assembly convened for it, so a land-use change must be one of these.
+    /// </summary>
+    public IReadOnlyList<Guid> ConvenedProposalIds => _convenedProposalIds;
 
     public string Place { get; private set; } = string.Empty;
 
@@ -40,6 +48,9 @@ public sealed class Assembly
 
     public int? QuorumRequiredAtOpen { get; private set; }
 
+    /// <summary>Absent members counted for quorum through a proxy at the opening (when the space counts them).</summary>
+    public int? QuorumRepresentedAtOpen { get; private set; }
+
     /// <summary>Quorum as it stood when the assembly closed, at the call it opened at: what a closed assembly reports, forever.</summary>
     public int? QuorumOnRollAtClose { get; private set; }
 
@@ -47,11 +58,13 @@ public sealed class Assembly
 
     public int? QuorumRequiredAtClose { get; private set; }
 
+    public int? QuorumRepresentedAtClose { get; private set; }
+
     /// <summary>The quorum when the assembly opened (the constancia de quórum the acta certifies); null before it opens.</summary>
-    public QuorumCount? OpeningQuorum => Count(QuorumOnRollAtOpen, QuorumPresentAtOpen, QuorumRequiredAtOpen);
+    public QuorumCount? OpeningQuorum => Count(QuorumOnRollAtOpen, QuorumPresentAtOpen, QuorumRequiredAtOpen, QuorumRepresentedAtOpen);
 
     /// <summary>The quorum when the assembly closed; null before it closes.</summary>
-    public QuorumCount? ClosingQuorum => Count(QuorumOnRollAtClose, QuorumPresentAtClose, QuorumRequiredAtClose);
+    public QuorumCount? ClosingQuorum => Count(QuorumOnRollAtClose, QuorumPresentAtClose, QuorumRequiredAtClose, QuorumRepresentedAtClose);
 
     /// <summary>
     /// What a closed assembly reports as its quorum: frozen at the close, whatever happens to the roll later.
@@ -67,11 +80,14 @@ public sealed class Assembly
     private string Subject => $"assemblies/{Id}";
 
     /// <param name="scheduledAt">Null when the request gave none (a violation).</param>
+    /// <param name="listed">Submitted proposals of the space the call lists; they are on the agenda from now on.</param>
     /// <exception cref="InvalidArgumentException">Any detail breaks a rule (all of them are named).</exception>
-    public static Assembly Convene(Space space, string title, string place, DateTimeOffset? scheduledAt, IReadOnlyList<string> agenda)
+    /// <exception cref="PreconditionFailedException">A listed proposal is of another space or not submitted.</exception>
+    public static Assembly Convene(Space space, string title, string place, DateTimeOffset? scheduledAt, IReadOnlyList<string> agenda,
+        IReadOnlyList<Proposal>? listed = null)
     {
         var v = new Validation();
-        var details = Check(v, title, place, scheduledAt, agenda);
+        var details = Check(v, title, place, scheduledAt, agenda, listed?.Count ?? 0);
         v.ThrowIfInvalid();
         var assembly = new Assembly
         {
@@ -82,6 +98,12 @@ public sealed class Assembly
             ScheduledAt = scheduledAt!.Value,
         };
         assembly._agenda.AddRange(details.Agenda);
+        foreach (var proposal in listed ?? [])
+        {
+            proposal.ListInCall(assembly);
+            assembly._convenedProposalIds.Add(proposal.Id);
+        }
+
         return assembly;
     }
 
@@ -92,10 +114,11 @@ public sealed class Assembly
     public static readonly DateTimeOffset ScheduleEnd = new(2200, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>The rules on a new assembly's details, added to <paramref name="v"/>.</summary>
+    /// <param name="listedProposals">How many proposals the call lists.</param>
     /// <param name="scheduledGiven">Whether the request had a time at all (one it gave out of Timestamp's range is named already).</param>
     /// <returns>The details as stored (trimmed).</returns>
     public static (string Title, string Place, IReadOnlyList<string> Agenda) Check(Validation v, string title, string place, DateTimeOffset? scheduledAt,
-        IReadOnlyList<string> agenda, bool scheduledGiven = false)
+        IReadOnlyList<string> agenda, int listedProposals = 0, bool scheduledGiven = false)
     {
         var cleanTitle = v.Text(title, "title");
         var cleanPlace = v.Text(place, "place");
@@ -109,6 +132,7 @@ public sealed class Assembly
         }
 
         v.Check(agenda.Count <= MaxAgendaItems, "agenda", $"must have at most {MaxAgendaItems} items");
+        v.Check(listedProposals <= MaxAgendaItems, "proposal_ids", $"must have at most {MaxAgendaItems} items");
         IReadOnlyList<string> items = [.. agenda.Select((item, i) => v.Text(item, $"agenda[{i}]", 500))];
         return (cleanTitle, cleanPlace, items);
     }
@@ -158,6 +182,7 @@ public sealed class Assembly
         QuorumOnRollAtOpen = quorum.OnRoll;
         QuorumPresentAtOpen = quorum.Present;
         QuorumRequiredAtOpen = quorum.Required;
+        QuorumRepresentedAtOpen = quorum.Represented;
         return quorum;
     }
 
@@ -169,6 +194,24 @@ public sealed class Assembly
             throw new PreconditionFailedException("ASSEMBLY_STATE", Subject, "Only a convened or open assembly takes agenda items.");
         }
     }
+
+    /// <summary>
+    /// A land act (a land-use change of communal land) is valid only in an assembly convened expressly for it: its call,
+    /// fixed when it was convened, must list the proposal.
+    /// </summary>
+    /// <exception cref="PreconditionFailedException">A land-use change this assembly's call did not list.</exception>
+    public void EnsureConvenedFor(Proposal proposal)
+    {
+        if (proposal.Type == ProposalType.LandUseChange && !_convenedProposalIds.Contains(proposal.Id))
+        {
+            throw LandActNotConvened(proposal.Id);
+        }
+    }
+
+    /// <summary>The answer when a land-use change meets an assembly whose call did not list it.</summary>
+    public static PreconditionFailedException LandActNotConvened(Guid proposalId) =>
+        new("LAND_ACT_NOT_CONVENED", $"proposals/{proposalId}",
+            "A land-use change is voted only in an assembly convened for it: convene an assembly whose call lists it (ConveneAssembly.proposal_ids).");
 
     public void EnsureOpenForVoting(QuorumCount quorum)
     {
@@ -211,11 +254,14 @@ public sealed class Assembly
         QuorumOnRollAtClose = quorum.OnRoll;
         QuorumPresentAtClose = quorum.Present;
         QuorumRequiredAtClose = quorum.Required;
+        QuorumRepresentedAtClose = quorum.Represented;
         return (quorum, [.. attendance.Select(a => new AssemblyRollEntry(Id, a))]);
     }
 
-    private QuorumCount? Count(int? onRoll, int? present, int? required) =>
-        Call is { } call && onRoll is { } r && present is { } p && required is { } q ? new QuorumCount(call, r, p, q, p >= q) : null;
+    private QuorumCount? Count(int? onRoll, int? present, int? required, int? represented) =>
+        Call is { } call && onRoll is { } r && present is { } p && required is { } q
+            ? new QuorumCount(call, r, p, q, p + (represented ?? 0) >= q, represented ?? 0)
+            : null;
 }
 
 /// <summary>
@@ -237,6 +283,8 @@ public sealed class AssemblyRollEntry
         Role = attendee.Role;
         Present = attendee.Present;
         RecordedAt = attendee.RecordedAt;
+        RepresentedBy = attendee.RepresentedBy;
+        Sex = attendee.Sex;
     }
 
     public Guid AssemblyId { get; private set; }
@@ -253,7 +301,13 @@ public sealed class AssemblyRollEntry
 
     public DateTimeOffset? RecordedAt { get; private set; }
 
-    public MinutesAttendee ToAttendee() => new(MemberId, PersonId, FullName, Role, Member.HasVoteFor(Role), Present, RecordedAt);
+    /// <summary>The member who carried this absent member's proxy at the close, if anyone.</summary>
+    public Guid? RepresentedBy { get; private set; }
+
+    /// <summary>The person's sex as registered at the close.</summary>
+    public Sex? Sex { get; private set; }
+
+    public MinutesAttendee ToAttendee() => new(MemberId, PersonId, FullName, Role, Member.HasVoteFor(Role), Present, RecordedAt, RepresentedBy, Sex);
 }
 
 /// <summary>Whether a member is in the room now; one row per member and assembly, updated on arrival and departure.</summary>
@@ -284,5 +338,51 @@ public sealed class AttendanceRecord
         Present = present;
         RecordedBy = recordedBy;
         RecordedAt = now;
+    }
+}
+
+/// <summary>
+/// A correction appended to a closed assembly's acta (fe de erratas). The acta is never edited in place: a correction
+/// is a new numbered text after it, with when and by whom it was made.
+/// </summary>
+public sealed class MinutesCorrection
+{
+    public const int MaxTextLength = 2000;
+
+    private MinutesCorrection()
+    {
+    }
+
+    public Guid AssemblyId { get; private set; }
+
+    public int Number { get; private set; }
+
+    public string Text { get; private set; } = string.Empty;
+
+    public string RecordedBy { get; private set; } = string.Empty;
+
+    public DateTimeOffset RecordedAt { get; private set; }
+
+    /// <summary>The correction's text: required, at most <see cref="MaxTextLength"/> characters, line breaks allowed.</summary>
+    /// <returns>The text as stored (trimmed).</returns>
+    public static string CheckText(Validation v, string? text)
+    {
+        var clean = v.OptionalText(text, "text", MaxTextLength);
+        v.Check(clean.Length > 0, "text", "is required");
+        return clean;
+    }
+
+    /// <summary>Appends a correction to the acta of a closed assembly; the caller holds the assembly's row lock.</summary>
+    /// <param name="count">Corrections appended before, read under the lock.</param>
+    /// <exception cref="PreconditionFailedException">The assembly is not closed: its acta is still being written.</exception>
+    public static MinutesCorrection Append(Assembly assembly, int count, string text, string recordedBy, DateTimeOffset now)
+    {
+        if (assembly.State != AssemblyState.Closed)
+        {
+            throw new PreconditionFailedException("ASSEMBLY_STATE", $"assemblies/{assembly.Id}",
+                "Corrections are appended to the acta of a closed assembly; until it closes the acta is still being written.");
+        }
+
+        return new MinutesCorrection { AssemblyId = assembly.Id, Number = count + 1, Text = text, RecordedBy = recordedBy, RecordedAt = now };
     }
 }

@@ -17,9 +17,17 @@ public static class VoteChannels
     /// <param name="requested">The channel the request names; null when it names none.</param>
     /// <exception cref="PermissionDeniedException">Someone who is not the member and does not act for others.</exception>
     /// <exception cref="InvalidArgumentException">A direct vote recorded by someone else.</exception>
-    public static VoteChannel Decide(Actor actor, Member member, VoteChannel? requested)
+    /// <param name="represented">The member is of the electorate through a proxy: a facilitator enters their vote, as a proxy vote.</param>
+    /// <exception cref="PreconditionFailedException">A represented member voting themselves.</exception>
+    public static VoteChannel Decide(Actor actor, Member member, VoteChannel? requested, bool represented = false)
     {
-        if (actor.Is(member.PersonId) && requested is null or VoteChannel.Direct)
+        if (represented && actor.Is(member.PersonId) && !actor.ActsForOthers)
+        {
+            throw new PreconditionFailedException("REPRESENTED_BY_PROXY", $"members/{member.Id}",
+                "This member is represented by a proxy on this ballot: the holder's vote for them is entered by a facilitator.");
+        }
+
+        if (!represented && actor.Is(member.PersonId) && requested is null or VoteChannel.Direct)
         {
             return VoteChannel.Direct;
         }
@@ -32,6 +40,8 @@ public static class VoteChannels
         return requested switch
         {
             VoteChannel.Direct => throw new InvalidArgumentException("channel", "a direct vote must be cast by the member themselves"),
+            VoteChannel.PaperBallot => throw new InvalidArgumentException("channel", "a paper ballot goes in the box (IssuePaperBallots), not through CastVote"),
+            _ when represented => VoteChannel.Proxy,
             VoteChannel.Proxy => VoteChannel.Proxy,
             _ => VoteChannel.RecordedByFacilitator,
         };
@@ -155,6 +165,7 @@ public sealed partial class Ballot
             throw new ArgumentException("The assembly and space must be the proposal's own.", nameof(assembly));
         }
 
+        assembly.EnsureConvenedFor(proposal);
         assembly.EnsureOpenForVoting(assembly.QuorumNow(space, electorate));
         var ballot = new Ballot
         {
@@ -165,12 +176,15 @@ public sealed partial class Ballot
             Secret = secret,
             Receipts = options.Receipts ?? (secret ? ReceiptMode.ReceiptFree : ReceiptMode.Linked),
             ShowsRunningCounts = space.ShowRunningCounts,
-            Eligible = electorate.Present.Count,
+            Eligible = electorate.Present.Count + electorate.Proxies.Count,
             Roll = electorate.OnRoll,
             OpenedAt = now,
         };
         proposal.StartVoting(ballot.Id);
-        return (ballot, [.. electorate.Present.Select(member => new BallotElector(ballot.Id, member))]);
+        return (ballot, [
+            .. electorate.Present.Select(member => new BallotElector(ballot.Id, member, null)),
+            .. electorate.Proxies.Select(proxy => new BallotElector(ballot.Id, proxy.MemberId, proxy.HolderId)),
+        ]);
     }
 
     /// <summary>
@@ -336,22 +350,26 @@ public sealed partial class Ballot
     }
 }
 
-/// <summary>A member of a ballot's electorate (present and with a vote when it opened).</summary>
+/// <summary>A member of a ballot's electorate: a voting member present when it opened, or absent and represented by a proxy.</summary>
 public sealed class BallotElector
 {
     private BallotElector()
     {
     }
 
-    internal BallotElector(Guid ballotId, Guid memberId)
+    internal BallotElector(Guid ballotId, Guid memberId, Guid? holderMemberId)
     {
         BallotId = ballotId;
         MemberId = memberId;
+        HolderMemberId = holderMemberId;
     }
 
     public Guid BallotId { get; private set; }
 
     public Guid MemberId { get; private set; }
+
+    /// <summary>For a member absent and represented by a proxy when the ballot opened: the member carrying it.</summary>
+    public Guid? HolderMemberId { get; private set; }
 }
 
 /// <summary>

@@ -142,3 +142,10 @@ public enum PaperTallyState
     /// <summary>Attested and in the log and the counts.</summary>
     Attested = 3,
 }
+
+/// <summary>A person's sex as registries ask it for an acta's quorum basis; a person may have none registered.</summary>
+public enum Sex
+{
+    Female = 1,
+    Male = 2,
+}

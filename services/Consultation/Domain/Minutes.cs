@@ -3,7 +3,10 @@ using System.Text;
 
 namespace Watershed.Consultation.Domain;
 
-public sealed record MinutesAttendee(Guid MemberId, Guid PersonId, string FullName, MemberRole Role, bool HasVote, bool Present, DateTimeOffset? RecordedAt);
+/// <param name="RepresentedBy">For an absent member: the member carrying their proxy (carta poder), if anyone.</param>
+/// <param name="Sex">As registered for the person; null when not registered.</param>
+public sealed record MinutesAttendee(Guid MemberId, Guid PersonId, string FullName, MemberRole Role, bool HasVote, bool Present, DateTimeOffset? RecordedAt,
+    Guid? RepresentedBy = null, Sex? Sex = null);
 
 public sealed record MinutesDecision(
     Guid ProposalId,
@@ -26,140 +29,542 @@ public sealed record MinutesPaper(int Issued, int Blank, int Spoiled);
 /// <summary>A vote voided before the close: the void's entry, the entry it voided, and why.</summary>
 public sealed record VoidRecord(long Sequence, long VoidedSequence, string Reason);
 
-/// <summary>What the acta records: who was there, whether there was quorum, and each decision.</summary>
+/// <summary>The voting members an acta lists and those of them present, by registered sex.</summary>
+public sealed record AttendanceBySex(int Women, int WomenPresent, int Men, int MenPresent, int Unregistered, int UnregisteredPresent);
+
+/// <summary>What the acta records: who was there, whether there was quorum, each decision, and corrections appended since.</summary>
 public sealed record MinutesData(
     Assembly Assembly,
     string SpaceName,
     string WatershedName,
     IReadOnlyList<MinutesAttendee> Attendance,
-    IReadOnlyList<MinutesDecision> Decisions);
+    IReadOnlyList<MinutesDecision> Decisions,
+    IReadOnlyList<string>? ConvenedProposals = null,
+    IReadOnlyList<MinutesCorrection>? Corrections = null,
+    string Region = "",
+    string District = "")
+{
+    /// <summary>The quorum basis by sex, as registries ask it; null when no listed voting member's sex is registered.</summary>
+    public AttendanceBySex? BySex
+    {
+        get
+        {
+            var voters = Attendance.Where(a => a.HasVote).ToList();
+            if (voters.All(a => a.Sex is null))
+            {
+                return null;
+            }
+
+            int Count(Sex? sex, bool presentOnly) => voters.Count(a => a.Sex == sex && (!presentOnly || a.Present));
+            return new AttendanceBySex(Count(Sex.Female, false), Count(Sex.Female, true), Count(Sex.Male, false), Count(Sex.Male, true),
+                Count(null, false), Count(null, true));
+        }
+    }
+}
 
 /// <summary>
-/// Renders the acta (minutes) as plain text in Spanish, the language of the community's minute book,
-/// or in English. Dates are written in Peru's time (UTC−5, no daylight saving).
+/// Renders the acta (minutes) as plain text in Spanish, the language of the community's minute book, in English, or
+/// in Southern Quechua (Cusco–Collao: the glossary's words with the Spanish terms beside them, a draft for native
+/// speakers to review; the Spanish acta is the one of record). Dates are written in Peru's time (UTC−5, no daylight saving).
 /// </summary>
 public static class MinutesRenderer
 {
-    private static readonly TimeSpan PeruOffset = TimeSpan.FromHours(-5);
-
-    public static bool Supports(string language) => language is "es" or "en";
+    public static bool Supports(string language) => ActaWords.For(language) is not null;
 
     public static string Render(MinutesData minutes, string language)
     {
-        var es = language != "en";
-        var culture = CultureInfo.GetCultureInfo(es ? "es-PE" : "en-GB");
+        var w = ActaWords.For(language) ?? ActaWords.Spanish;
         var a = minutes.Assembly;
         var text = new StringBuilder();
-        string When(DateTimeOffset? t) => t is null ? "—" : t.Value.ToOffset(PeruOffset).ToString("dd/MM/yyyy HH:mm", culture);
+        void Line(string line) => text.Append(line).Append('\n');
 
-        text.AppendLine(es ? "ACTA DE ASAMBLEA" : "MINUTES OF THE ASSEMBLY");
-        text.AppendLine(CultureInfo.InvariantCulture, $"{a.Title}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"{(es ? "Espacio" : "Space")}: {minutes.SpaceName} — {(es ? "Cuenca" : "Watershed")}: {minutes.WatershedName}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"{(es ? "Lugar" : "Place")}: {a.Place}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"{(es ? "Convocada para" : "Convened for")}: {When(a.ScheduledAt)}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"{(es ? "Apertura" : "Opened")}: {When(a.OpenedAt)} — {(es ? "Cierre" : "Closed")}: {When(a.ClosedAt)}");
+        Line(w.Title);
+        if (w.DraftNote is { } note)
+        {
+            Line(note);
+        }
+
+        Line(a.Title);
+        Line($"{w.Space}: {minutes.SpaceName} — {w.Watershed}: {minutes.WatershedName}");
+        Line($"{w.Place}: {a.Place}");
+        Line($"{w.ConvenedFor}: {w.When(a.ScheduledAt)}");
+        Line($"{w.Opened}: {w.When(a.OpenedAt)} — {w.Closed}: {w.When(a.ClosedAt)}");
         if (a.OpeningQuorum is { } opening)
         {
-            var callName = (es, opening.Call) switch
-            {
-                (true, AssemblyCall.First) => "primera convocatoria",
-                (true, _) => "segunda convocatoria",
-                (false, AssemblyCall.First) => "first call",
-                _ => "second call",
-            };
-            text.AppendLine(es
-                ? $"Quórum en {callName}: {opening.Present} presentes de {opening.OnRoll} habilitados en el padrón; se requerían {opening.Required}. {(opening.Reached ? "Hubo quórum." : "No hubo quórum.")}"
-                : $"Quorum at the {callName}: {opening.Present} present of {opening.OnRoll} voting members on the roll; {opening.Required} required. {(opening.Reached ? "Quorum was reached." : "Quorum was not reached.")}");
+            Line(w.OpeningQuorum(opening));
         }
 
         if (a.ClosingQuorum is { } closing)
         {
-            text.AppendLine(es
-                ? $"Al cierre: {closing.Present} presentes de {closing.OnRoll} habilitados en el padrón."
-                : $"At the close: {closing.Present} present of {closing.OnRoll} voting members on the roll.");
+            Line(w.ClosingQuorum(closing));
         }
 
-        if (a.Agenda.Count > 0)
+        if (minutes.BySex is { } bySex)
         {
-            text.AppendLine();
-            text.AppendLine(es ? "AGENDA" : "AGENDA");
-            for (var i = 0; i < a.Agenda.Count; i++)
+            Line(w.BySex(bySex));
+        }
+
+        var agenda = Agenda(minutes, w);
+        if (agenda.Count > 0)
+        {
+            Line(string.Empty);
+            Line(w.Agenda);
+            for (var i = 0; i < agenda.Count; i++)
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"{i + 1}. {a.Agenda[i]}");
+                Line(string.Create(CultureInfo.InvariantCulture, $"{i + 1}. {agenda[i]}"));
             }
         }
 
-        text.AppendLine();
-        text.AppendLine(es ? "ASISTENCIA" : "ATTENDANCE");
-        foreach (var person in minutes.Attendance.OrderBy(p => p.FullName, StringComparer.Create(culture, ignoreCase: true)))
+        Line(string.Empty);
+        Line(w.Attendance);
+        var names = minutes.Attendance.ToDictionary(p => p.MemberId, p => p.FullName);
+        foreach (var person in minutes.Attendance.OrderBy(p => p.FullName, StringComparer.Create(w.Culture, ignoreCase: true)))
         {
-            var presence = person.Present ? (es ? "presente" : "present") : (es ? "ausente" : "absent");
-            var vote = person.HasVote ? (es ? "con voto" : "with vote") : (es ? "con voz, sin voto" : "voice, no vote");
-            text.AppendLine(CultureInfo.InvariantCulture, $"- {person.FullName} ({RoleName(person.Role, es)}, {vote}): {presence}");
+            Line($"- {person.FullName} ({w.Role(person.Role)}, {(person.HasVote ? w.WithVote : w.VoiceOnly)}): {w.Presence(person, names)}");
         }
 
-        text.AppendLine();
-        text.AppendLine(es ? "ACUERDOS" : "DECISIONS");
+        Line(string.Empty);
+        Line(w.Decisions);
         if (minutes.Decisions.Count == 0)
         {
-            text.AppendLine(es ? "No se sometió ninguna propuesta a votación." : "No proposal was put to the vote.");
+            Line(w.NoDecisions);
         }
 
         var n = 0;
         foreach (var d in minutes.Decisions)
         {
             n++;
-            var outcome = d.Approved ? (es ? "APROBADA" : "APPROVED") : (es ? "RECHAZADA" : "REJECTED");
-            text.AppendLine(CultureInfo.InvariantCulture, $"{n}. {d.Title} — {outcome}");
-            text.AppendLine(es
-                ? $"   Regla: {RuleName(d.Rule, es)}; votación {(d.Secret ? "secreta" : "pública")}."
-                : $"   Rule: {RuleName(d.Rule, es)}; {(d.Secret ? "secret" : "public")} ballot.");
-            text.AppendLine(es
-                ? $"   Votos: {d.Tally.Yes} a favor, {d.Tally.No} en contra, {d.Tally.Abstain} abstenciones{(d.Rule == DecisionRule.Consensus ? $", {d.Tally.Block} bloqueos" : string.Empty)}; {d.Eligible} habilitados presentes, {d.Roll} en el padrón; votos a favor requeridos: {d.RequiredYes}."
-                : $"   Votes: {d.Tally.Yes} yes, {d.Tally.No} no, {d.Tally.Abstain} abstain{(d.Rule == DecisionRule.Consensus ? $", {d.Tally.Block} block" : string.Empty)}; {d.Eligible} eligible present, {d.Roll} on the roll; yes votes required: {d.RequiredYes}.");
-            if (d.Paper.Issued > 0)
+            Line(string.Create(CultureInfo.InvariantCulture, $"{n}. {d.Title} — {w.Outcome(d.Approved)}"));
+            foreach (var detail in w.DecisionDetails(d))
             {
-                text.AppendLine(es
-                    ? $"   Ánfora: {d.Paper.Issued} cédulas entregadas; {d.Paper.Blank} en blanco y {d.Paper.Spoiled} nulas; conteo ingresado por un miembro del comité y atestiguado por otro."
-                    : $"   Ballot box: {d.Paper.Issued} paper ballots issued; {d.Paper.Blank} blank and {d.Paper.Spoiled} spoiled; count entered by one committee member and attested by another.");
+                Line($"   {detail}");
             }
+        }
 
-            foreach (var voided in d.Voids)
+        var corrections = minutes.Corrections ?? [];
+        if (corrections.Count > 0)
+        {
+            Line(string.Empty);
+            Line(w.Corrections);
+            foreach (var correction in corrections)
             {
-                text.AppendLine(es
-                    ? $"   Voto anulado antes del cierre: entrada {voided.VoidedSequence} del registro (anulada por la entrada {voided.Sequence}). Motivo: {voided.Reason}"
-                    : $"   Vote voided before the close: log entry {voided.VoidedSequence} (voided by entry {voided.Sequence}). Reason: {voided.Reason}");
+                Line(string.Create(CultureInfo.InvariantCulture, $"{correction.Number}. {w.When(correction.RecordedAt)}: {correction.Text}"));
             }
-
-            text.AppendLine(CultureInfo.InvariantCulture, $"   {(es ? "Huella del registro de votos" : "Ballot log hash")}: {d.LogHeadHash}");
         }
 
         return text.ToString();
     }
 
-    private static string RoleName(MemberRole role, bool es) => (role, es) switch
+    /// <summary>The agenda as the call fixed it: its items, then the proposals it listed.</summary>
+    internal static IReadOnlyList<string> Agenda(MinutesData minutes, ActaWords w) =>
+        [.. minutes.Assembly.Agenda, .. (minutes.ConvenedProposals ?? []).Select(title => $"{w.ProposalInCall}: {title}")];
+}
+
+/// <summary>The words of the acta in one language; the text and the printable document both use them.</summary>
+internal abstract class ActaWords
+{
+    private static readonly TimeSpan PeruOffset = TimeSpan.FromHours(-5);
+
+    public static ActaWords Spanish { get; } = new SpanishWords();
+
+    /// <summary>The words for a language code ("es", "en", "qu"), or null when the acta is not written in it.</summary>
+    public static ActaWords? For(string language) => language switch
     {
-        (MemberRole.VotingMember, true) => "comunero/a calificado/a",
-        (MemberRole.Delegate, true) => "delegado/a",
-        (MemberRole.Facilitator, true) => "facilitador/a",
-        (MemberRole.TechnicalAdvisor, true) => "equipo técnico",
-        (MemberRole.Observer, true) => "observador/a",
-        (MemberRole.VotingMember, false) => "voting member",
-        (MemberRole.Delegate, false) => "delegate",
-        (MemberRole.Facilitator, false) => "facilitator",
-        (MemberRole.TechnicalAdvisor, false) => "technical advisor",
+        "es" => Spanish,
+        "en" => EnglishWords.Instance,
+        "qu" => QuechuaWords.Instance,
+        _ => null,
+    };
+
+    /// <summary>The BCP 47 tag of the document (its <c>lang</c>).</summary>
+    public abstract string Tag { get; }
+
+    public abstract CultureInfo Culture { get; }
+
+    public abstract string Title { get; }
+
+    public virtual string? DraftNote => null;
+
+    public abstract string Space { get; }
+
+    public abstract string Watershed { get; }
+
+    public abstract string Place { get; }
+
+    public abstract string ConvenedFor { get; }
+
+    public abstract string Opened { get; }
+
+    public abstract string Closed { get; }
+
+    public abstract string Agenda { get; }
+
+    public abstract string ProposalInCall { get; }
+
+    public abstract string Attendance { get; }
+
+    public abstract string WithVote { get; }
+
+    public abstract string VoiceOnly { get; }
+
+    public abstract string Decisions { get; }
+
+    public abstract string NoDecisions { get; }
+
+    public abstract string Corrections { get; }
+
+    public abstract string LogHash { get; }
+
+    // The printable document's own words.
+    public abstract string QuorumBasis { get; }
+
+    public abstract string Signature { get; }
+
+    public abstract string Board { get; }
+
+    public abstract IReadOnlyList<string> BoardRoles { get; }
+
+    public abstract string NameLabel { get; }
+
+    public abstract string NationalIdLabel { get; }
+
+    public abstract string Name { get; }
+
+    public abstract string RoleLabel { get; }
+
+    public abstract string PresenceLabel { get; }
+
+    public string When(DateTimeOffset? t) => t is null ? "—" : t.Value.ToOffset(PeruOffset).ToString("dd/MM/yyyy HH:mm", Culture);
+
+    public abstract string OpeningQuorum(QuorumCount q);
+
+    public abstract string ClosingQuorum(QuorumCount q);
+
+    public abstract string BySex(AttendanceBySex b);
+
+    public abstract string Role(MemberRole role);
+
+    public abstract string Rule(DecisionRule rule);
+
+    public abstract string Outcome(bool approved);
+
+    public abstract string Presence(MinutesAttendee person, IReadOnlyDictionary<Guid, string> names);
+
+    public abstract IEnumerable<string> DecisionDetails(MinutesDecision d);
+}
+
+internal sealed class SpanishWords : ActaWords
+{
+    public override string Tag => "es-PE";
+
+    public override CultureInfo Culture => CultureInfo.GetCultureInfo("es-PE");
+
+    public override string Title => "ACTA DE ASAMBLEA";
+
+    public override string Space => "Espacio";
+
+    public override string Watershed => "Cuenca";
+
+    public override string Place => "Lugar";
+
+    public override string ConvenedFor => "Convocada para";
+
+    public override string Opened => "Apertura";
+
+    public override string Closed => "Cierre";
+
+    public override string Agenda => "AGENDA";
+
+    public override string ProposalInCall => "Propuesta convocada";
+
+    public override string Attendance => "ASISTENCIA";
+
+    public override string WithVote => "con voto";
+
+    public override string VoiceOnly => "con voz, sin voto";
+
+    public override string Decisions => "ACUERDOS";
+
+    public override string NoDecisions => "No se sometió ninguna propuesta a votación.";
+
+    public override string Corrections => "CORRECCIONES (añadidas después del cierre)";
+
+    public override string LogHash => "Huella del registro de votos";
+
+    public override string QuorumBasis => "CONSTANCIA DE QUÓRUM";
+
+    public override string Signature => "Firma o huella digital";
+
+    public override string Board => "FIRMAS DE LA DIRECTIVA";
+
+    public override IReadOnlyList<string> BoardRoles => ["Presidente/a", "Secretario/a", "Fiscal"];
+
+    public override string NameLabel => "Nombre";
+
+    public override string NationalIdLabel => "DNI";
+
+    public override string Name => "Nombre";
+
+    public override string RoleLabel => "Condición";
+
+    public override string PresenceLabel => "Asistencia";
+
+    public override string OpeningQuorum(QuorumCount q) =>
+        $"Quórum en {Call(q.Call)}: {q.Present} presentes de {q.OnRoll} habilitados en el padrón{Represented(q)}; se requerían {q.Required}. {(q.Reached ? "Hubo quórum." : "No hubo quórum.")}";
+
+    public override string ClosingQuorum(QuorumCount q) => $"Al cierre: {q.Present} presentes de {q.OnRoll} habilitados en el padrón{Represented(q)}.";
+
+    public override string BySex(AttendanceBySex b) =>
+        $"Habilitados por sexo: mujeres {b.WomenPresent} presentes de {b.Women}; varones {b.MenPresent} de {b.Men}" +
+        (b.Unregistered > 0 ? $"; sin sexo registrado {b.UnregisteredPresent} de {b.Unregistered}." : ".");
+
+    public override string Role(MemberRole role) => role switch
+    {
+        MemberRole.VotingMember => "comunero/a calificado/a",
+        MemberRole.Delegate => "delegado/a",
+        MemberRole.Facilitator => "facilitador/a",
+        MemberRole.TechnicalAdvisor => "equipo técnico",
+        _ => "observador/a",
+    };
+
+    public override string Rule(DecisionRule rule) => rule switch
+    {
+        DecisionRule.SimpleMajority => "mayoría simple de votos emitidos",
+        DecisionRule.AbsoluteMajorityOfPresent => "mayoría absoluta de presentes",
+        DecisionRule.TwoThirdsOfRoll => "dos tercios del total de comuneros del padrón",
+        _ => "consenso (sin bloqueo)",
+    };
+
+    public override string Outcome(bool approved) => approved ? "APROBADA" : "RECHAZADA";
+
+    public override string Presence(MinutesAttendee person, IReadOnlyDictionary<Guid, string> names) =>
+        person.Present ? "presente"
+        : person.RepresentedBy is { } holder && names.TryGetValue(holder, out var name) ? $"ausente, representado/a por {name} con carta poder"
+        : "ausente";
+
+    public override IEnumerable<string> DecisionDetails(MinutesDecision d)
+    {
+        yield return $"Regla: {Rule(d.Rule)}; votación {(d.Secret ? "secreta" : "pública")}.";
+        yield return $"Votos: {d.Tally.Yes} a favor, {d.Tally.No} en contra, {d.Tally.Abstain} abstenciones{(d.Rule == DecisionRule.Consensus ? $", {d.Tally.Block} bloqueos" : string.Empty)}; {d.Eligible} habilitados presentes, {d.Roll} en el padrón; votos a favor requeridos: {d.RequiredYes}.";
+        if (d.Paper.Issued > 0)
+        {
+            yield return $"Ánfora: {d.Paper.Issued} cédulas entregadas; {d.Paper.Blank} en blanco y {d.Paper.Spoiled} nulas; conteo ingresado por un miembro del comité y atestiguado por otro.";
+        }
+
+        foreach (var voided in d.Voids)
+        {
+            yield return $"Voto anulado antes del cierre: entrada {voided.VoidedSequence} del registro (anulada por la entrada {voided.Sequence}). Motivo: {voided.Reason}";
+        }
+
+        yield return $"{LogHash}: {d.LogHeadHash}";
+    }
+
+    internal static string Call(AssemblyCall call) => call == AssemblyCall.First ? "primera convocatoria" : "segunda convocatoria";
+
+    internal static string Represented(QuorumCount q) => q.Represented > 0 ? $" y {q.Represented} representados con carta poder" : string.Empty;
+}
+
+internal sealed class EnglishWords : ActaWords
+{
+    public static EnglishWords Instance { get; } = new();
+
+    public override string Tag => "en";
+
+    public override CultureInfo Culture => CultureInfo.GetCultureInfo("en-GB");
+
+    public override string Title => "MINUTES OF THE ASSEMBLY";
+
+    public override string Space => "Space";
+
+    public override string Watershed => "Watershed";
+
+    public override string Place => "Place";
+
+    public override string ConvenedFor => "Convened for";
+
+    public override string Opened => "Opened";
+
+    public override string Closed => "Closed";
+
+    public override string Agenda => "AGENDA";
+
+    public override string ProposalInCall => "Proposal in the call";
+
+    public override string Attendance => "ATTENDANCE";
+
+    public override string WithVote => "with vote";
+
+    public override string VoiceOnly => "voice, no vote";
+
+    public override string Decisions => "DECISIONS";
+
+    public override string NoDecisions => "No proposal was put to the vote.";
+
+    public override string Corrections => "CORRECTIONS (appended after the close)";
+
+    public override string LogHash => "Ballot log hash";
+
+    public override string QuorumBasis => "QUORUM";
+
+    public override string Signature => "Signature or thumbprint";
+
+    public override string Board => "SIGNATURES OF THE BOARD";
+
+    public override IReadOnlyList<string> BoardRoles => ["President", "Secretary", "Auditor (fiscal)"];
+
+    public override string NameLabel => "Name";
+
+    public override string NationalIdLabel => "ID (DNI)";
+
+    public override string Name => "Name";
+
+    public override string RoleLabel => "Standing";
+
+    public override string PresenceLabel => "Attendance";
+
+    public override string OpeningQuorum(QuorumCount q) =>
+        $"Quorum at the {(q.Call == AssemblyCall.First ? "first call" : "second call")}: {q.Present} present of {q.OnRoll} voting members on the roll{Represented(q)}; {q.Required} required. {(q.Reached ? "Quorum was reached." : "Quorum was not reached.")}";
+
+    public override string ClosingQuorum(QuorumCount q) => $"At the close: {q.Present} present of {q.OnRoll} voting members on the roll{Represented(q)}.";
+
+    public override string BySex(AttendanceBySex b) =>
+        $"Voting members by sex: women {b.WomenPresent} present of {b.Women}; men {b.MenPresent} of {b.Men}" +
+        (b.Unregistered > 0 ? $"; sex not registered {b.UnregisteredPresent} of {b.Unregistered}." : ".");
+
+    public override string Role(MemberRole role) => role switch
+    {
+        MemberRole.VotingMember => "voting member",
+        MemberRole.Delegate => "delegate",
+        MemberRole.Facilitator => "facilitator",
+        MemberRole.TechnicalAdvisor => "technical advisor",
         _ => "observer",
     };
 
-    private static string RuleName(DecisionRule rule, bool es) => (rule, es) switch
+    public override string Rule(DecisionRule rule) => rule switch
     {
-        (DecisionRule.SimpleMajority, true) => "mayoría simple de votos emitidos",
-        (DecisionRule.AbsoluteMajorityOfPresent, true) => "mayoría absoluta de presentes",
-        (DecisionRule.TwoThirdsOfRoll, true) => "dos tercios del total de comuneros del padrón",
-        (DecisionRule.Consensus, true) => "consenso (sin bloqueo)",
-        (DecisionRule.SimpleMajority, false) => "simple majority of votes cast",
-        (DecisionRule.AbsoluteMajorityOfPresent, false) => "absolute majority of members present",
-        (DecisionRule.TwoThirdsOfRoll, false) => "two thirds of all members on the roll",
+        DecisionRule.SimpleMajority => "simple majority of votes cast",
+        DecisionRule.AbsoluteMajorityOfPresent => "absolute majority of members present",
+        DecisionRule.TwoThirdsOfRoll => "two thirds of all members on the roll",
         _ => "consensus (no block)",
     };
+
+    public override string Outcome(bool approved) => approved ? "APPROVED" : "REJECTED";
+
+    public override string Presence(MinutesAttendee person, IReadOnlyDictionary<Guid, string> names) =>
+        person.Present ? "present"
+        : person.RepresentedBy is { } holder && names.TryGetValue(holder, out var name) ? $"absent, represented by {name} by proxy"
+        : "absent";
+
+    public override IEnumerable<string> DecisionDetails(MinutesDecision d)
+    {
+        yield return $"Rule: {Rule(d.Rule)}; {(d.Secret ? "secret" : "public")} ballot.";
+        yield return $"Votes: {d.Tally.Yes} yes, {d.Tally.No} no, {d.Tally.Abstain} abstain{(d.Rule == DecisionRule.Consensus ? $", {d.Tally.Block} block" : string.Empty)}; {d.Eligible} eligible present, {d.Roll} on the roll; yes votes required: {d.RequiredYes}.";
+        if (d.Paper.Issued > 0)
+        {
+            yield return $"Ballot box: {d.Paper.Issued} paper ballots issued; {d.Paper.Blank} blank and {d.Paper.Spoiled} spoiled; count entered by one committee member and attested by another.";
+        }
+
+        foreach (var voided in d.Voids)
+        {
+            yield return $"Vote voided before the close: log entry {voided.VoidedSequence} (voided by entry {voided.Sequence}). Reason: {voided.Reason}";
+        }
+
+        yield return $"{LogHash}: {d.LogHeadHash}";
+    }
+
+    private static string Represented(QuorumCount q) => q.Represented > 0 ? $" and {q.Represented} represented by proxy" : string.Empty;
+}
+
+/// <summary>
+/// Southern Quechua (Cusco–Collao) words from the project's sourced glossary, each beside the Spanish term it stands
+/// for; whatever the glossary has no attested word for stays in Spanish, as loans are normal in actas. A draft until
+/// native speakers of each community have reviewed it.
+/// </summary>
+internal sealed class QuechuaWords : ActaWords
+{
+    public static QuechuaWords Instance { get; } = new();
+
+    public override string Tag => "qu-PE";
+
+    public override CultureInfo Culture => CultureInfo.GetCultureInfo("es-PE");
+
+    public override string Title => "ASAMBLEAPA ACTAN (ACTA DE ASAMBLEA)";
+
+    public override string DraftNote => "(Borrador en quechua, por revisar con hablantes nativos; el acta válida es la castellana.)";
+
+    public override string Space => "Espacio";
+
+    public override string Watershed => "Cuenca";
+
+    public override string Place => "Lugar";
+
+    public override string ConvenedFor => "Huñunakuy p'unchaw (convocada para)";
+
+    public override string Opened => "Apertura";
+
+    public override string Closed => "Cierre";
+
+    public override string Agenda => "AGENDA";
+
+    public override string ProposalInCall => "Propuesta nisqa (convocada)";
+
+    public override string Attendance => "ASISTENCIA";
+
+    public override string WithVote => "akllayniyuq (con voto)";
+
+    public override string VoiceOnly => "con voz, sin voto";
+
+    public override string Decisions => "RIMANAKUYKUNA (ACUERDOS)";
+
+    public override string NoDecisions => "(No se sometió ninguna propuesta a votación.)";
+
+    public override string Corrections => "CORRECCIONES (añadidas después del cierre)";
+
+    public override string LogHash => "Huella del registro de votos";
+
+    public override string QuorumBasis => "CONSTANCIA DE QUÓRUM";
+
+    public override string Signature => "Firma o huella digital";
+
+    public override string Board => "FIRMAS DE LA DIRECTIVA";
+
+    public override IReadOnlyList<string> BoardRoles => ["Umalliq (presidente/a)", "Secretario/a", "Fiscal"];
+
+    public override string NameLabel => "Nombre";
+
+    public override string NationalIdLabel => "DNI";
+
+    public override string Name => "Nombre";
+
+    public override string RoleLabel => "Condición";
+
+    public override string PresenceLabel => "Asistencia";
+
+    public override string OpeningQuorum(QuorumCount q) =>
+        $"Quórum ({SpanishWords.Call(q.Call)}): {q.Present} comunerokuna presentes, padrónpi {q.OnRoll}{Represented(q)}; mínimo {q.Required}. " +
+        (q.Reached ? "Quórum karqan (hubo quórum)." : "Manan quórum karqanchu (no hubo quórum).");
+
+    public override string ClosingQuorum(QuorumCount q) => $"Cierrepi: {q.Present} comunerokuna presentes, padrónpi {q.OnRoll}{Represented(q)}.";
+
+    public override string BySex(AttendanceBySex b) => Spanish.BySex(b);
+
+    public override string Role(MemberRole role) => Spanish.Role(role);
+
+    public override string Rule(DecisionRule rule) => Spanish.Rule(rule);
+
+    public override string Outcome(bool approved) => approved ? "CHASKISQA (APROBADA)" : "MANA CHASKISQA (RECHAZADA)";
+
+    public override string Presence(MinutesAttendee person, IReadOnlyDictionary<Guid, string> names) => Spanish.Presence(person, names);
+
+    public override IEnumerable<string> DecisionDetails(MinutesDecision d)
+    {
+        yield return $"Kamachiy (regla): {Rule(d.Rule)}; {(d.Secret ? "pakasqa akllay (votación secreta)" : "votación pública")}.";
+        yield return $"Akllasqakuna (votos): {d.Tally.Yes} ari (a favor), {d.Tally.No} mana (en contra), {d.Tally.Abstain} mana akllaspa (abstenciones){(d.Rule == DecisionRule.Consensus ? $", {d.Tally.Block} bloqueos" : string.Empty)}; {d.Eligible} habilitados presentes, padrónpi {d.Roll}; votos a favor requeridos: {d.RequiredYes}.";
+        foreach (var detail in Spanish.DecisionDetails(d).Skip(2))
+        {
+            yield return detail;
+        }
+    }
+
+    private static string Represented(QuorumCount q) => q.Represented > 0 ? $", {q.Represented} con carta poder" : string.Empty;
 }

@@ -132,18 +132,39 @@ public sealed class Proposal
         Move(ProposalState.Submitted);
     }
 
-    /// <summary>Puts the proposal on an assembly's agenda; the caller holds the assembly's row lock, so it cannot close meanwhile.</summary>
+    /// <summary>
+    /// Puts the proposal on an assembly's agenda; the caller holds the assembly's row lock, so it cannot close meanwhile.
+    /// A land-use change cannot join an agenda after the call: it is listed when its assembly is convened.
+    /// </summary>
     public void PlaceOnAgenda(Assembly assembly)
     {
         Require(ProposalState.Submitted, "placed on an agenda");
+        if (Type == ProposalType.LandUseChange)
+        {
+            throw Assembly.LandActNotConvened(Id);
+        }
+
+        EnsureSameSpace(assembly);
+        assembly.EnsureTakesAgendaItems();
+        AssemblyId = assembly.Id;
+        Move(ProposalState.OnAgenda);
+    }
+
+    /// <summary>Listed in an assembly's call as it is convened: on its agenda from the start.</summary>
+    internal void ListInCall(Assembly assembly)
+    {
+        Require(ProposalState.Submitted, "listed in an assembly's call");
+        EnsureSameSpace(assembly);
+        AssemblyId = assembly.Id;
+        Move(ProposalState.OnAgenda);
+    }
+
+    private void EnsureSameSpace(Assembly assembly)
+    {
         if (assembly.SpaceId != SpaceId)
         {
             throw new PreconditionFailedException("SPACE_MISMATCH", Subject, "The assembly belongs to another space.");
         }
-
-        assembly.EnsureTakesAgendaItems();
-        AssemblyId = assembly.Id;
-        Move(ProposalState.OnAgenda);
     }
 
     public void Withdraw(Actor actor)

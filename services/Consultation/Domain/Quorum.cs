@@ -47,31 +47,51 @@ public sealed record QuorumThreshold(decimal Percent, bool MoreThan)
         return Math.Max(1, required);
     }
 
-    public QuorumCount Evaluate(AssemblyCall call, int votingMembersOnRoll, int votingMembersPresent)
+    /// <param name="represented">Absent voting members represented by a proxy, when the space counts them for quorum.</param>
+    public QuorumCount Evaluate(AssemblyCall call, int votingMembersOnRoll, int votingMembersPresent, int represented = 0)
     {
         var required = RequiredPresent(votingMembersOnRoll);
-        return new QuorumCount(call, votingMembersOnRoll, votingMembersPresent, required, votingMembersPresent >= required);
+        return new QuorumCount(call, votingMembersOnRoll, votingMembersPresent, required, votingMembersPresent + represented >= required, represented);
     }
 }
 
-public sealed record QuorumCount(AssemblyCall Call, int OnRoll, int Present, int Required, bool Reached);
-
-/// <summary>A member on a space's roll now, as an assembly sees them: their role and whether they are in the room.</summary>
-public sealed record RollEntry(Guid MemberId, MemberRole Role, bool Present);
+/// <param name="Represented">Absent voting members counted through a proxy (carta poder); 0 unless the space counts them.</param>
+public sealed record QuorumCount(AssemblyCall Call, int OnRoll, int Present, int Required, bool Reached, int Represented = 0);
 
 /// <summary>
-/// Who counts in an assembly: the voting members on the roll, and those of them present. Quorum is
-/// measured on it, and a ballot's electorate is its present voters at the moment the ballot opens.
+/// A member on a space's roll now, as an assembly sees them: their role, whether they are in the room, and who holds
+/// their proxy in this assembly, if anyone.
 /// </summary>
-public sealed record Electorate(int OnRoll, IReadOnlyList<Guid> Present)
+public sealed record RollEntry(Guid MemberId, MemberRole Role, bool Present, Guid? ProxyHolderId = null);
+
+/// <summary>An absent voting member represented by a present one carrying their proxy (carta poder).</summary>
+public sealed record Representation(Guid MemberId, Guid HolderId);
+
+/// <summary>
+/// Who counts in an assembly: the voting members on the roll, those of them present, and the absent ones represented
+/// by a proxy whose holder is present. Quorum is measured on it, and a ballot's electorate is its present voters and
+/// represented members at the moment the ballot opens.
+/// </summary>
+public sealed record Electorate(int OnRoll, IReadOnlyList<Guid> Present, IReadOnlyList<Representation>? Represented = null)
 {
+    /// <summary>Represented members (none when not given).</summary>
+    public IReadOnlyList<Representation> Proxies => Represented ?? [];
+
     /// <param name="roll">The space's active members (those who have not left).</param>
     public static Electorate Of(IEnumerable<RollEntry> roll)
     {
         var voters = roll.Where(m => Member.HasVoteFor(m.Role)).ToList();
-        return new Electorate(voters.Count, [.. voters.Where(m => m.Present).Select(m => m.MemberId)]);
+        var present = voters.Where(m => m.Present).Select(m => m.MemberId).ToList();
+        var holders = present.ToHashSet();
+
+        // A proxy counts while its member is absent and its holder, a voting member on the roll, is in the room.
+        var represented = voters
+            .Where(m => !m.Present && m.ProxyHolderId is { } holder && holders.Contains(holder))
+            .Select(m => new Representation(m.MemberId, m.ProxyHolderId!.Value))
+            .ToList();
+        return new Electorate(voters.Count, present, represented);
     }
 
     public QuorumCount Quorum(Space space, AssemblyCall call) =>
-        space.QuorumFor(call).Evaluate(call, OnRoll, Present.Count);
+        space.QuorumFor(call).Evaluate(call, OnRoll, Present.Count, space.ProxiesCountForQuorum ? Proxies.Count : 0);
 }

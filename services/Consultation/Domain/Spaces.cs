@@ -2,6 +2,22 @@ using Watershed.ServiceDefaults.Errors;
 
 namespace Watershed.Consultation.Domain;
 
+/// <summary>
+/// What a space's statute says beyond quorum and rules. Proxies (cartas poder) are off unless
+/// <paramref name="MaxProxiesPerHolder"/> is set: no law was found that allows or forbids them, so a space whose statute
+/// allows them turns them on.
+/// </summary>
+/// <param name="ShowRunningCounts">Secret ballots show their counts while open.</param>
+/// <param name="MaxProxiesPerHolder">How many absent members one present member may represent; 0: no proxies.</param>
+/// <param name="ProxiesCountForQuorum">Represented members count as present for quorum.</param>
+public sealed record SpaceSettings(bool ShowRunningCounts = false, int MaxProxiesPerHolder = 0, bool ProxiesCountForQuorum = false)
+{
+    public const int MaxProxiesLimit = 10;
+
+    public void Check(Validation v) =>
+        v.Check(MaxProxiesPerHolder is >= 0 and <= MaxProxiesLimit, "rules.proxies.max_per_holder", $"must be from 0 (no proxies) to {MaxProxiesLimit}");
+}
+
 /// <summary>A decision rule a space sets for one type of proposal instead of the default.</summary>
 public sealed record DecisionRuleOverride(ProposalType Type, DecisionRule Rule);
 
@@ -30,6 +46,14 @@ public sealed class Space
     /// <summary>Whether secret ballots show their counts while voting goes on; by default they hide them until they close.</summary>
     public bool ShowRunningCounts { get; private set; }
 
+    /// <summary>How many absent members one present member may represent by proxy; 0 (the default): no proxies.</summary>
+    public int MaxProxiesPerHolder { get; private set; }
+
+    /// <summary>Whether members represented by proxy count as present for quorum (they always belong to the electorate).</summary>
+    public bool ProxiesCountForQuorum { get; private set; }
+
+    public bool AllowsProxies => MaxProxiesPerHolder > 0;
+
     // One override column per proposal type keeps the rules queryable and explicit.
     public DecisionRule? GeneralRule { get; private set; }
 
@@ -45,10 +69,12 @@ public sealed class Space
     /// <param name="secondCallQuorum">Null for the default (at least 30 %).</param>
     /// <exception cref="InvalidArgumentException">The name or an override breaks a rule (all of them are named).</exception>
     public static Space Create(Guid watershedId, string name, SpaceKind kind, QuorumThreshold? firstCallQuorum, QuorumThreshold? secondCallQuorum,
-        bool publicBallots, IReadOnlyList<DecisionRuleOverride> overrides, DateTimeOffset now, bool showRunningCounts = false)
+        bool publicBallots, IReadOnlyList<DecisionRuleOverride> overrides, DateTimeOffset now, SpaceSettings? settings = null)
     {
         var v = new Validation();
         var cleanName = CheckName(v, name);
+        settings ??= new SpaceSettings();
+        settings.Check(v);
         CheckOverrides(v, [.. overrides.Select(o => ((ProposalType?)o.Type, (DecisionRule?)o.Rule))]);
         firstCallQuorum?.Check(v, "rules.first_call_quorum");
         secondCallQuorum?.Check(v, "rules.second_call_quorum");
@@ -62,7 +88,9 @@ public sealed class Space
             FirstCallQuorum = firstCallQuorum ?? QuorumThreshold.DefaultFirstCall,
             SecondCallQuorum = secondCallQuorum ?? QuorumThreshold.DefaultSecondCall,
             PublicBallots = publicBallots,
-            ShowRunningCounts = showRunningCounts,
+            ShowRunningCounts = settings.ShowRunningCounts,
+            MaxProxiesPerHolder = settings.MaxProxiesPerHolder,
+            ProxiesCountForQuorum = settings.ProxiesCountForQuorum,
             CreatedAt = now,
         };
         foreach (var o in overrides)

@@ -113,6 +113,12 @@ public sealed class Person
     /// <summary>Lower case; empty when unknown.</summary>
     public string Email { get; private set; } = string.Empty;
 
+    /// <summary>The DNI (Documento Nacional de Identidad, 8 digits); empty when not recorded. Unique within a watershed.</summary>
+    public string NationalId { get; private set; } = string.Empty;
+
+    /// <summary>As registered, for an acta's quorum basis by sex; null when not registered.</summary>
+    public Sex? Sex { get; private set; }
+
     /// <summary>BCP 47: es-PE or qu-PE (Southern Quechua; "quz" is accepted and stored as qu-PE).</summary>
     public string PreferredLanguage { get; private set; } = "es-PE";
 
@@ -124,11 +130,13 @@ public sealed class Person
     /// <param name="organization">The organisation the person belongs to, if any; it must be of the same watershed.</param>
     /// <param name="consentedChannels">The channels the person agreed to; every other channel is recorded as refused, at <paramref name="now"/>.</param>
     /// <exception cref="InvalidArgumentException">Any detail breaks a rule (all of them are named).</exception>
+    /// <param name="nationalId">The DNI, 8 digits, or empty.</param>
     public static Person Create(Guid watershedId, string fullName, Organization? organization, string phoneNumber, string preferredLanguage, DateTimeOffset now,
-        string email = "", IReadOnlyList<ContactChannel?>? consentedChannels = null)
+        string email = "", IReadOnlyList<ContactChannel?>? consentedChannels = null, string nationalId = "", Sex? sex = null)
     {
         var v = new Validation();
         var details = Check(v, fullName, phoneNumber, preferredLanguage, email, consentedChannels ?? []);
+        var dni = CheckNationalId(v, nationalId);
         v.ThrowIfInvalid();
         if (organization is not null && organization.WatershedId != watershedId)
         {
@@ -144,6 +152,8 @@ public sealed class Person
             PhoneNumber = details.PhoneNumber,
             Email = details.Email,
             PreferredLanguage = details.PreferredLanguage,
+            NationalId = dni,
+            Sex = sex,
             CreatedAt = now,
         };
         foreach (var channel in Enum.GetValues<ContactChannel>())
@@ -187,6 +197,19 @@ public sealed class Person
 
         return (name, phone, language ?? string.Empty, cleanEmail);
     }
+
+    /// <summary>An optional DNI: empty, or exactly 8 digits (leading zeros kept).</summary>
+    /// <returns>The DNI as stored (trimmed).</returns>
+    public static string CheckNationalId(Validation v, string? nationalId)
+    {
+        var dni = v.OptionalLine(nationalId, "national_id", 8);
+        v.Check(dni.Length == 0 || (dni.Length == 8 && dni.All(char.IsAsciiDigit)), "national_id", "must be a DNI: 8 digits, e.g. 01234567");
+        return dni;
+    }
+
+    /// <summary>The answer when a DNI is already a person's in the watershed.</summary>
+    public static AlreadyExistsException NationalIdTaken() =>
+        new("person", "national_id", "A person of this watershed has this DNI already.");
 
     public static bool IsValidPhoneNumber(string phone) =>
         phone.Length is >= 8 and <= 16 && phone[0] == '+' && phone.Skip(1).All(char.IsAsciiDigit) && phone[1] != '0';

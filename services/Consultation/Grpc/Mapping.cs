@@ -45,7 +45,10 @@ internal static class Mapping
         CreatedAt = o.CreatedAt.ToTimestamp(),
     };
 
-    /// <param name="withContactDetails">Whether the phone, e-mail address and consents go out: only to whoever may read the roll's contacts, or to the person.</param>
+    /// <param name="withContactDetails">
+    /// Whether the phone, e-mail address, consents, DNI and sex go out: only to whoever may read the roll's contacts, or
+    /// to the person.
+    /// </param>
     public static V1.Person ToContract(this Person p, bool withContactDetails = true)
     {
         var contract = new V1.Person
@@ -62,6 +65,8 @@ internal static class Mapping
             contract.PhoneNumber = p.PhoneNumber;
             contract.Email = p.Email;
             contract.Consents.AddRange(p.Consents.ToContract());
+            contract.NationalId = p.NationalId;
+            contract.Sex = p.Sex is { } sex ? sex.ToContract<Sex, V1.Sex>() : V1.Sex.Unspecified;
         }
 
         return contract;
@@ -101,6 +106,7 @@ internal static class Mapping
             SecondCallQuorum = s.SecondCallQuorum.ToContract(),
             PublicBallots = s.PublicBallots,
             ShowRunningCounts = s.ShowRunningCounts,
+            Proxies = new V1.ProxyRules { MaxPerHolder = s.MaxProxiesPerHolder, CountInQuorum = s.ProxiesCountForQuorum },
         };
         foreach (var type in System.Enum.GetValues<ProposalType>())
         {
@@ -140,6 +146,7 @@ internal static class Mapping
         VotingMembersPresent = q.Present,
         Required = q.Required,
         Reached = q.Reached,
+        RepresentedByProxy = q.Represented,
     };
 
     /// <param name="live">The quorum now, for an assembly that is not closed (a closed one reports the quorum frozen at its close).</param>
@@ -160,6 +167,7 @@ internal static class Mapping
             OpeningQuorum = a.OpeningQuorum?.ToContract(),
         };
         contract.Agenda.AddRange(a.Agenda);
+        contract.ProposalIds.AddRange(a.ConvenedProposalIds.Select(id => id.ToString()));
         return contract;
     }
 
@@ -245,6 +253,24 @@ internal static class Mapping
         HasVote = a.HasVote,
         Present = a.Present,
         RecordedAt = a.RecordedAt.ToTimestamp(),
+        RepresentedByMemberId = a.RepresentedBy.ToText(),
+    };
+
+    public static V1.MinutesCorrection ToContract(this MinutesCorrection c) => new()
+    {
+        Number = c.Number,
+        Text = c.Text,
+        RecordedAt = c.RecordedAt.ToTimestamp(),
+    };
+
+    public static V1.Proxy ToContract(this Proxy p) => new()
+    {
+        AssemblyId = p.AssemblyId.ToString(),
+        MemberId = p.MemberId.ToString(),
+        HolderMemberId = p.HolderMemberId.ToString(),
+        DocumentReference = p.DocumentReference,
+        RegisteredAt = p.RegisteredAt.ToTimestamp(),
+        RevokedAt = p.RevokedAt.ToTimestamp(),
     };
 
     public static V1.Decision ToContract(this MinutesDecision d)
@@ -280,11 +306,19 @@ internal static class Mapping
         {
             Assembly = m.Assembly.ToContract(quorum),
             Quorum = m.Assembly.OpeningQuorum?.ToContract(),
+            BySex = m.BySex is { } b ? new V1.AttendanceBySex
+            {
+                Women = b.Women, WomenPresent = b.WomenPresent, Men = b.Men, MenPresent = b.MenPresent,
+                Unregistered = b.Unregistered, UnregisteredPresent = b.UnregisteredPresent,
+            } : null,
+            Region = m.Region,
+            District = m.District,
             SpaceName = m.SpaceName,
             WatershedName = m.WatershedName,
         };
         minutes.Attendance.AddRange(m.Attendance.Select(a => a.ToContract()));
         minutes.Decisions.AddRange(m.Decisions.Select(d => d.ToContract()));
+        minutes.Corrections.AddRange((m.Corrections ?? []).Select(c => c.ToContract()));
         return minutes;
     }
 }

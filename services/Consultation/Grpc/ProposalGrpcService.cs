@@ -208,8 +208,11 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
     public override async Task<CastVoteResponse> CastVote(CastVoteRequest request, ServerCallContext context)
     {
         var v = new Validation();
+        var caller = context.Caller();
         var ballotId = v.Id(request.BallotId, "ballot_id");
-        var memberId = v.Id(request.MemberId, "member_id");
+        var namedMember = v.OptionalId(request.MemberId, "member_id");
+        v.Check(namedMember is not null || caller.PersonId is not null || request.MemberId.Length > 0,
+            "member_id", "is required: name the member, or cast your own vote with a token that names your person");
         var choice = v.Enum(request.Choice, "choice").DefinedOrNull<V1.VoteChoice, Domain.VoteChoice>();
         var requestId = v.Text(request.ClientRequestId, "client_request_id", 64);
         v.Check(requestId.Length is 0 or >= 8, "client_request_id", "must be 8 to 64 characters");
@@ -219,10 +222,14 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         using var span = telemetry.StartForBallot("CastVote", ballotId);
         var ct = context.CancellationToken;
         var (ballot, space, watershed) = await db.BallotAsync(ballotId, ct);
+
         // Authorised on the ballot before its member is looked up: a ballot of another watershed is refused as such, whatever member is named.
-        var actor = context.Caller().Actor(watershed.Code, Roles.Member, Roles.Facilitator);
+        var actor = caller.Actor(watershed.Code, Roles.Member, Roles.Facilitator);
+
+        // A member voting with their own token need not know their membership id: the token names the person.
+        var memberId = namedMember ?? await db.MemberOfPersonAsync(ballotId, space.Id, caller.PersonId!.Value, ct);
         var voter = await db.VoterAsync(ballotId, space.Id, memberId, requestId, ct);
-        var vote = new Vote(memberId, choice!.Value, VoteChannels.Decide(actor, voter.Member, requestedChannel), requestId, actor.Subject);
+        var vote = new Vote(memberId, choice!.Value, VoteChannels.Decide(actor, voter.Member, requestedChannel, voter.IsRepresented), requestId, actor.Subject);
 
         var receipt = ballot.Admit(vote, voter.Earlier, voter.IsElector, voter.HasVoted, voter.HoldsPaperBallot) ?? await AppendAsync(ballot, vote, ct);
         span?.SetTag("vote.replayed", receipt.Replayed);
@@ -245,6 +252,7 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
                 EntryHash = receipt.EntryHash,
             },
             Replayed = receipt.Replayed,
+            MemberId = memberId.ToString(),
         };
     }
 

@@ -138,14 +138,21 @@ public sealed class StakeholderGrpcService(ConsultationDbContext db, TimeProvide
         List<Domain.ContactChannel?> channels = [.. request.ConsentedChannels.Select((c, i) =>
             v.Enum(c, $"consented_channels[{i}]").DefinedOrNull<V1.ContactChannel, Domain.ContactChannel>())];
         Person.Check(v, request.FullName, request.PhoneNumber, request.PreferredLanguage, request.Email, channels);
+        var dni = Person.CheckNationalId(v, request.NationalId);
+        var sex = v.OptionalEnum(request.Sex, "sex").DefinedOrNull<V1.Sex, Domain.Sex>();
         v.ThrowIfInvalid();
 
         var ct = context.CancellationToken;
         var watershed = await db.WatershedAsync(watershedId, ct);
         context.Caller().Require(watershed.Code, Roles.Facilitator);
         var organization = await db.OptionalOrganizationAsync(organizationId, ct);
+        if (dni.Length > 0 && await db.Persons.AnyAsync(p => p.WatershedId == watershedId && p.NationalId == dni, ct))
+        {
+            throw Person.NationalIdTaken();
+        }
+
         var person = Person.Create(watershedId, request.FullName, organization, request.PhoneNumber, request.PreferredLanguage, clock.GetUtcNow(),
-            request.Email, channels);
+            request.Email, channels, dni, sex);
         db.Persons.Add(person);
         await db.SaveChangesAsync(ct);
         return new CreatePersonResponse { Person = person.ToContract() };

@@ -96,8 +96,7 @@ public sealed class AssemblyVotingTests : PostgresApiTest
     public async Task Two_thirds_of_all_rejects_a_land_use_change_when_absentees_block_it()
     {
         var s = await Scenario.CreateAsync(App, voters: 12);
-        await s.OpenAssemblyAsync(present: 7);
-        var proposal = await s.ProposalOnAgendaAsync(ProposalType.LandUseChange, "Ceder 20 ha de pastos a una concesión");
+        var proposal = await s.LandActAsync(present: 7, "Ceder 20 ha de pastos a una concesión");
 
         // The law's floor cannot be lowered for a land-use change.
         await GrpcStatusAssert.InvalidArgumentAsync(() => s.OpenBallotAsync(proposal, DecisionRule.SimpleMajority), "rule");

@@ -95,6 +95,39 @@ public sealed class ConsultationMatrixWorld : IAsyncLifetime
     public async Task<Ballot> OpenBallotAsync() =>
         await A.OpenBallotAsync(await A.ProposalOnAgendaAsync(ProposalType.General, $"Propuesta {Next()}"));
 
+    /// <summary>
+    /// A convened assembly of a new space of <paramref name="s"/> that takes proxies, with two of its voters on the roll:
+    /// the first to be represented, the second to carry the proxy.
+    /// </summary>
+    public async Task<(Assembly Assembly, Member Represented, Member Holder)> ProxyAssemblyAsync(Scenario s)
+    {
+        var space = (await s.Facilitator.Spaces.CreateSpaceAsync(new CreateSpaceRequest
+        {
+            WatershedId = s.Watershed.Id, Name = $"Asamblea con poderes {Next()}", Kind = SpaceKind.CommunityAssembly,
+            Rules = new SpaceRules { Proxies = new ProxyRules { MaxPerHolder = 1 } },
+        })).Space;
+        var members = new List<Member>();
+        foreach (var voter in s.Voters.Take(2))
+        {
+            members.Add((await s.Facilitator.Spaces.AddMemberAsync(new AddMemberRequest { SpaceId = space.Id, PersonId = voter.PersonId, Role = MemberRole.VotingMember })).Member);
+        }
+
+        var assembly = (await s.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest
+        {
+            SpaceId = space.Id, Title = "Asamblea con poderes", Place = "Local comunal",
+            ScheduledAt = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 12, 12, 14, 0, 0, TimeSpan.Zero)),
+        })).Assembly;
+        return (assembly, members[0], members[1]);
+    }
+
+    /// <summary>A closed assembly of the own watershed, whose acta takes corrections.</summary>
+    public async Task<Assembly> ClosedAssemblyAsync()
+    {
+        var assembly = await ConvenedAssemblyAsync();
+        await A.Facilitator.Assemblies.OpenAssemblyAsync(new OpenAssemblyRequest { AssemblyId = assembly.Id, Call = AssemblyCall.First });
+        return (await A.Facilitator.Assemblies.CloseAssemblyAsync(new CloseAssemblyRequest { AssemblyId = assembly.Id })).Assembly;
+    }
+
     /// <summary>An open ballot where one elector collected a paper ballot.</summary>
     public async Task<Ballot> PaperBallotAsync()
     {
@@ -129,6 +162,10 @@ public sealed class AuthorizationMatrixTests(ConsultationMatrixWorld world, ITes
         .Add("SpaceService/AddMember", async w => new AddMemberRequest { SpaceId = w.A.Space.Id, PersonId = (await w.PersonAsync(w.A)).Id, Role = MemberRole.Observer })
         .Add("SpaceService/RemoveMember", async w => new RemoveMemberRequest { MemberId = (await w.A.AddPersonAsync($"Persona {w.Next()}", MemberRole.Observer)).Id })
         .Add("SpaceService/ListMembers", w => new ListMembersRequest { SpaceId = w.A.Space.Id })
+        .Add("SpaceService/ImportRoll", w => new ImportRollRequest
+        {
+            SpaceId = w.RollSpace[w.A].Id, Csv = $"nombre,dni\nPersona importada {w.Next()},{w.Next() + 20_000_000}\n",
+        })
         .Add("AssemblyService/ConveneAssembly", w => new ConveneAssemblyRequest
         {
             SpaceId = w.A.Space.Id, Title = "Asamblea de la matriz", Place = "Local comunal",
@@ -137,6 +174,10 @@ public sealed class AuthorizationMatrixTests(ConsultationMatrixWorld world, ITes
         .Add("AssemblyService/GetAssembly", w => new GetAssemblyRequest { AssemblyId = w.A.Assembly!.Id })
         .Add("AssemblyService/ListAssemblies", w => new ListAssembliesRequest { SpaceId = w.A.Space.Id })
         .Add("AssemblyService/RecordAttendance", async w => new RecordAttendanceRequest { AssemblyId = (await w.ConvenedAssemblyAsync()).Id, MemberId = w.A.Voters[0].Id, Present = true })
+        .Add("AssemblyService/RecordBulkAttendance", async w => new RecordBulkAttendanceRequest
+        {
+            AssemblyId = (await w.ConvenedAssemblyAsync()).Id, MemberIds = { w.A.Voters[0].Id, w.A.Voters[1].Id }, Present = true,
+        })
         .Add("AssemblyService/OpenAssembly", async w => new OpenAssemblyRequest { AssemblyId = (await w.ConvenedAssemblyAsync()).Id, Call = AssemblyCall.First })
         .Add("AssemblyService/CloseAssembly", async w =>
         {
@@ -146,6 +187,21 @@ public sealed class AuthorizationMatrixTests(ConsultationMatrixWorld world, ITes
         })
         .Add("AssemblyService/GetQuorum", w => new GetQuorumRequest { AssemblyId = w.A.Assembly!.Id })
         .Add("AssemblyService/GetMinutes", w => new GetMinutesRequest { AssemblyId = w.A.Assembly!.Id })
+        .Add("AssemblyService/AppendMinutesCorrection", async w => new AppendMinutesCorrectionRequest
+        {
+            AssemblyId = (await w.ClosedAssemblyAsync()).Id, Text = "Donde dice 14:30 debe decir 15:30.",
+        })
+        .Add("AssemblyService/RegisterProxy", async w =>
+        {
+            var (assembly, represented, holder) = await w.ProxyAssemblyAsync(w.A);
+            return new RegisterProxyRequest { AssemblyId = assembly.Id, MemberId = represented.Id, HolderMemberId = holder.Id };
+        })
+        .Add("AssemblyService/RevokeProxy", async w =>
+        {
+            var (assembly, represented, holder) = await w.ProxyAssemblyAsync(w.A);
+            await w.A.Facilitator.Assemblies.RegisterProxyAsync(new RegisterProxyRequest { AssemblyId = assembly.Id, MemberId = represented.Id, HolderMemberId = holder.Id });
+            return new RevokeProxyRequest { AssemblyId = assembly.Id, MemberId = represented.Id };
+        })
         .Add("ProposalService/CreateProposal (in the member's own name)", w => new CreateProposalRequest
         {
             SpaceId = w.A.Space.Id, Title = "Propuesta de la matriz", Type = ProposalType.General, SubmittedByPersonId = w.A.Voters[0].PersonId,
@@ -233,6 +289,7 @@ public sealed class AuthorizationMatrixTests(ConsultationMatrixWorld world, ITes
         static string? Facilitator(ConsultationMatrixWorld _) => TestTokens.Facilitator("pomacanchi");
         return new ForeignIdCases<ConsultationMatrixWorld>()
             .Exempt("ProposalService/CastVote", "client_request_id", "the client's idempotency key, not an object: one of another watershed's votes is just another key")
+            .Exempt("StakeholderService/CreatePerson", "national_id", "a person's DNI, data about the person being created, not an id of an object")
             .Add("StakeholderService/CreatePerson", "watershed_id", Facilitator, (w, foreign) => Message(new CreatePersonRequest
             {
                 WatershedId = w.Of(foreign).Watershed.Id, OrganizationId = w.A.Community!.Id, FullName = $"Persona {w.Next()}",
@@ -260,6 +317,56 @@ public sealed class AuthorizationMatrixTests(ConsultationMatrixWorld world, ITes
             .Add("AssemblyService/RecordAttendance", "member_id", Facilitator, async (w, foreign) => new RecordAttendanceRequest
             {
                 AssemblyId = (await w.ConvenedAssemblyAsync()).Id, MemberId = w.Of(foreign).Voters[2].Id, Present = true,
+            }, StatusCode.NotFound)
+            .Add("AssemblyService/RecordBulkAttendance", "assembly_id", Facilitator, (w, foreign) => Message(new RecordBulkAttendanceRequest
+            {
+                AssemblyId = w.Of(foreign).Assembly!.Id, MemberIds = { w.A.Voters[2].Id }, Present = true,
+            }), StatusCode.PermissionDenied)
+            .Add("AssemblyService/RecordBulkAttendance", "member_ids", Facilitator, async (w, foreign) => new RecordBulkAttendanceRequest
+            {
+                AssemblyId = (await w.ConvenedAssemblyAsync()).Id, MemberIds = { w.Of(foreign).Voters[2].Id }, Present = true,
+            }, StatusCode.NotFound)
+            .Add("AssemblyService/ConveneAssembly", "space_id", Facilitator, async (w, foreign) => new ConveneAssemblyRequest
+            {
+                SpaceId = w.Of(foreign).Space.Id, Title = $"Asamblea {w.Next()}", Place = "Local comunal",
+                ScheduledAt = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 12, 12, 14, 0, 0, TimeSpan.Zero)),
+                ProposalIds = { (await w.SubmittedAsync()).Id },
+            }, StatusCode.PermissionDenied)
+            .Add("AssemblyService/ConveneAssembly", "proposal_ids", Facilitator, async (w, foreign) => new ConveneAssemblyRequest
+            {
+                SpaceId = w.A.Space.Id, Title = $"Asamblea {w.Next()}", Place = "Local comunal",
+                ScheduledAt = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 12, 12, 14, 0, 0, TimeSpan.Zero)),
+                ProposalIds = { foreign ? await SubmittedInAsync(w.B) : (await w.SubmittedAsync()).Id },
+            }, StatusCode.NotFound)
+            .Add("AssemblyService/RegisterProxy", "assembly_id", Facilitator, async (w, foreign) =>
+            {
+                var other = foreign ? (await w.ProxyAssemblyAsync(w.B)).Assembly : null;
+                var (assembly, represented, holder) = await w.ProxyAssemblyAsync(w.A);
+                return new RegisterProxyRequest { AssemblyId = (other ?? assembly).Id, MemberId = represented.Id, HolderMemberId = holder.Id };
+            }, StatusCode.PermissionDenied)
+            .Add("AssemblyService/RegisterProxy", "member_id", Facilitator, async (w, foreign) =>
+            {
+                var (assembly, represented, holder) = await w.ProxyAssemblyAsync(w.A);
+                var member = foreign ? (await w.ProxyAssemblyAsync(w.B)).Represented : represented;
+                return new RegisterProxyRequest { AssemblyId = assembly.Id, MemberId = member.Id, HolderMemberId = holder.Id };
+            }, StatusCode.NotFound)
+            .Add("AssemblyService/RegisterProxy", "holder_member_id", Facilitator, async (w, foreign) =>
+            {
+                var (assembly, represented, holder) = await w.ProxyAssemblyAsync(w.A);
+                var carrier = foreign ? (await w.ProxyAssemblyAsync(w.B)).Holder : holder;
+                return new RegisterProxyRequest { AssemblyId = assembly.Id, MemberId = represented.Id, HolderMemberId = carrier.Id };
+            }, StatusCode.NotFound)
+            .Add("AssemblyService/RevokeProxy", "assembly_id", Facilitator, async (w, foreign) =>
+            {
+                var (assembly, represented, holder) = await w.ProxyAssemblyAsync(w.Of(foreign));
+                await w.Of(foreign).Facilitator.Assemblies.RegisterProxyAsync(new RegisterProxyRequest { AssemblyId = assembly.Id, MemberId = represented.Id, HolderMemberId = holder.Id });
+                return new RevokeProxyRequest { AssemblyId = assembly.Id, MemberId = represented.Id };
+            }, StatusCode.PermissionDenied)
+            .Add("AssemblyService/RevokeProxy", "member_id", Facilitator, async (w, foreign) =>
+            {
+                var (assembly, represented, holder) = await w.ProxyAssemblyAsync(w.A);
+                await w.A.Facilitator.Assemblies.RegisterProxyAsync(new RegisterProxyRequest { AssemblyId = assembly.Id, MemberId = represented.Id, HolderMemberId = holder.Id });
+                return new RevokeProxyRequest { AssemblyId = assembly.Id, MemberId = foreign ? (await w.ProxyAssemblyAsync(w.B)).Represented.Id : represented.Id };
             }, StatusCode.NotFound)
             .Add("ProposalService/CreateProposal", "space_id", Facilitator, (w, foreign) => Message(new CreateProposalRequest
             {

@@ -64,6 +64,14 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         {
             Code = "nueva-cuenca", Name = "Cuenca\u001b[31m", Region = "Apurímac\nCusco", District = "Cachora\u0000",
         }).ResponseAsync, ["name", "region", "district"]),
+        ["CreatePerson bad DNI"] = (f => f.Scenario.Facilitator.Stakeholders.CreatePersonAsync(new CreatePersonRequest
+        {
+            WatershedId = f.Scenario.Watershed.Id, FullName = "Rosa Quispe", NationalId = "1234567X",
+        }).ResponseAsync, ["national_id"]),
+        ["CreatePerson unknown sex"] = (f => f.Scenario.Facilitator.Stakeholders.CreatePersonAsync(new CreatePersonRequest
+        {
+            WatershedId = f.Scenario.Watershed.Id, FullName = "Rosa Quispe", Sex = (Sex)3,
+        }).ResponseAsync, ["sex"]),
         ["GetPerson"] = (f => f.Scenario.Facilitator.Stakeholders.GetPersonAsync(new GetPersonRequest { PersonId = Guid.Empty.ToString() }).ResponseAsync, ["person_id"]),
         ["ListPersons"] = (f => f.Scenario.Facilitator.Stakeholders.ListPersonsAsync(new ListPersonsRequest()).ResponseAsync, ["watershed_id"]),
         ["CreateSpace"] = (f => f.Scenario.Facilitator.Spaces.CreateSpaceAsync(new CreateSpaceRequest
@@ -83,18 +91,42 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
             Kind = SpaceKind.RoundTable,
             Rules = new SpaceRules { FirstCallQuorum = new V1.QuorumThreshold { Percent = double.NaN } },
         }).ResponseAsync, ["rules.first_call_quorum.percent"]),
+        ["CreateSpace proxies beyond the limit"] = (f => f.Scenario.Facilitator.Spaces.CreateSpaceAsync(new CreateSpaceRequest
+        {
+            WatershedId = f.Scenario.Watershed.Id, Name = "Mesa", Kind = SpaceKind.RoundTable, Rules = new SpaceRules { Proxies = new ProxyRules { MaxPerHolder = 11 } },
+        }).ResponseAsync, ["rules.proxies.max_per_holder"]),
         ["GetSpace"] = (f => f.Scenario.Facilitator.Spaces.GetSpaceAsync(new GetSpaceRequest { SpaceId = NotAnId }).ResponseAsync, ["space_id"]),
         ["ListSpaces"] = (f => f.Scenario.Facilitator.Spaces.ListSpacesAsync(new ListSpacesRequest()).ResponseAsync, ["watershed_id"]),
         ["AddMember delegate without organisation"] = (f => f.Scenario.Facilitator.Spaces.AddMemberAsync(new AddMemberRequest { SpaceId = f.Scenario.Space.Id, PersonId = f.Scenario.Voters[0].PersonId, Role = MemberRole.Delegate }).ResponseAsync, ["organization_id"]),
         ["AddMember empty"] = (f => f.Scenario.Facilitator.Spaces.AddMemberAsync(new AddMemberRequest()).ResponseAsync, ["space_id", "person_id", "role"]),
         ["RemoveMember"] = (f => f.Scenario.Facilitator.Spaces.RemoveMemberAsync(new RemoveMemberRequest { MemberId = NotAnId }).ResponseAsync, ["member_id"]),
         ["ListMembers"] = (f => f.Scenario.Facilitator.Spaces.ListMembersAsync(new ListMembersRequest()).ResponseAsync, ["space_id"]),
+        ["ImportRoll empty"] = (f => f.Scenario.Facilitator.Spaces.ImportRollAsync(new ImportRollRequest()).ResponseAsync, ["space_id", "csv"]),
+        ["ImportRoll bad lines"] = (f => f.Scenario.Facilitator.Spaces.ImportRollAsync(new ImportRollRequest
+        {
+            SpaceId = f.Scenario.Space.Id, Csv = "nombre;dni\nRosa Quispe;1234\n",
+        }).ResponseAsync, ["csv"]),
+        ["RecordBulkAttendance empty"] = (f => f.Scenario.Facilitator.Assemblies.RecordBulkAttendanceAsync(new RecordBulkAttendanceRequest()).ResponseAsync, ["assembly_id", "member_ids"]),
+        ["RecordBulkAttendance bad and repeated members"] = (f => f.Scenario.Facilitator.Assemblies.RecordBulkAttendanceAsync(new RecordBulkAttendanceRequest
+        {
+            AssemblyId = f.Scenario.Assembly!.Id, MemberIds = { f.Scenario.Voters[0].Id, "", f.Scenario.Voters[0].Id }, Present = true,
+        }).ResponseAsync, ["member_ids[1]", "member_ids[2]"]),
         ["ConveneAssembly"] = (f => f.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest { SpaceId = f.Scenario.Space.Id, Agenda = { "" } }).ResponseAsync, ["title", "place", "scheduled_at", "agenda[0]"]),
         ["ConveneAssembly instant out of range"] = (f => f.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest { SpaceId = f.Scenario.Space.Id, Title = "T", Place = "P", ScheduledAt = new Timestamp { Seconds = long.MaxValue } }).ResponseAsync, ["scheduled_at"]),
         ["ConveneAssembly bad nanos"] = (f => f.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest { SpaceId = f.Scenario.Space.Id, Title = "T", Place = "P", ScheduledAt = new Timestamp { Seconds = 1_800_000_000, Nanos = -1 } }).ResponseAsync, ["scheduled_at"]),
         ["ConveneAssembly before 1900"] = (f => f.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest { SpaceId = f.Scenario.Space.Id, Title = "T", Place = "P", ScheduledAt = Timestamp.FromDateTime(new DateTime(1899, 12, 31, 23, 59, 59, DateTimeKind.Utc)) }).ResponseAsync, ["scheduled_at"]),
         ["ConveneAssembly from 2200"] = (f => f.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest { SpaceId = f.Scenario.Space.Id, Title = "T", Place = "P", ScheduledAt = Timestamp.FromDateTime(new DateTime(2200, 1, 1, 0, 0, 0, DateTimeKind.Utc)) }).ResponseAsync, ["scheduled_at"]),
         ["ConveneAssembly control characters"] = (f => f.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest { SpaceId = f.Scenario.Space.Id, Title = "T\0", Place = "Local\ncomunal", Agenda = { "Punto\u0007" }, ScheduledAt = Timestamp.FromDateTime(DateTime.UtcNow) }).ResponseAsync, ["title", "place", "agenda[0]"]),
+        ["ConveneAssembly bad and repeated proposals"] = (f => f.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest
+        {
+            SpaceId = f.Scenario.Space.Id, Title = "T", Place = "P", ScheduledAt = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 12, 1, 15, 0, 0, TimeSpan.Zero)),
+            ProposalIds = { f.Ballot.ProposalId, NotAnId, f.Ballot.ProposalId },
+        }).ResponseAsync, ["proposal_ids[1]", "proposal_ids[2]"]),
+        ["ConveneAssembly too many proposals"] = (f => f.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest
+        {
+            SpaceId = f.Scenario.Space.Id, Title = "T", Place = "P", ScheduledAt = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 12, 1, 15, 0, 0, TimeSpan.Zero)),
+            ProposalIds = { Enumerable.Range(0, 51).Select(_ => Guid.NewGuid().ToString()) },
+        }).ResponseAsync, ["proposal_ids"]),
         ["GetAssembly"] = (f => f.Scenario.Facilitator.Assemblies.GetAssemblyAsync(new GetAssemblyRequest()).ResponseAsync, ["assembly_id"]),
         ["ListAssemblies"] = (f => f.Scenario.Facilitator.Assemblies.ListAssembliesAsync(new ListAssembliesRequest { SpaceId = NotAnId }).ResponseAsync, ["space_id"]),
         ["RecordAttendance"] = (f => f.Scenario.Facilitator.Assemblies.RecordAttendanceAsync(new RecordAttendanceRequest { AssemblyId = NotAnId, MemberId = "" }).ResponseAsync, ["assembly_id", "member_id"]),
@@ -102,6 +134,22 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         ["CloseAssembly"] = (f => f.Scenario.Facilitator.Assemblies.CloseAssemblyAsync(new CloseAssemblyRequest()).ResponseAsync, ["assembly_id"]),
         ["GetQuorum"] = (f => f.Scenario.Facilitator.Assemblies.GetQuorumAsync(new GetQuorumRequest()).ResponseAsync, ["assembly_id"]),
         ["GetMinutes"] = (f => f.Scenario.Facilitator.Assemblies.GetMinutesAsync(new GetMinutesRequest { AssemblyId = f.Scenario.Assembly!.Id, Language = "fr" }).ResponseAsync, ["language"]),
+        ["RegisterProxy empty"] = (f => f.Scenario.Facilitator.Assemblies.RegisterProxyAsync(new RegisterProxyRequest()).ResponseAsync, ["assembly_id", "member_id", "holder_member_id"]),
+        ["RegisterProxy own holder and long document"] = (f => f.Scenario.Facilitator.Assemblies.RegisterProxyAsync(new RegisterProxyRequest
+        {
+            AssemblyId = f.Scenario.Assembly!.Id, MemberId = f.Scenario.Voters[0].Id, HolderMemberId = f.Scenario.Voters[0].Id, DocumentReference = new string('7', 101),
+        }).ResponseAsync, ["holder_member_id", "document_reference"]),
+        ["RegisterProxy document with a line break"] = (f => f.Scenario.Facilitator.Assemblies.RegisterProxyAsync(new RegisterProxyRequest
+        {
+            AssemblyId = f.Scenario.Assembly!.Id, MemberId = f.Scenario.Voters[0].Id, HolderMemberId = f.Scenario.Voters[1].Id, DocumentReference = "N.º 12\n2026",
+        }).ResponseAsync, ["document_reference"]),
+        ["RevokeProxy empty"] = (f => f.Scenario.Facilitator.Assemblies.RevokeProxyAsync(new RevokeProxyRequest { AssemblyId = NotAnId }).ResponseAsync, ["assembly_id", "member_id"]),
+        ["AppendMinutesCorrection empty"] = (f => f.Scenario.Facilitator.Assemblies.AppendMinutesCorrectionAsync(new AppendMinutesCorrectionRequest()).ResponseAsync, ["assembly_id", "text"]),
+        ["AppendMinutesCorrection text too long"] = (f => f.Scenario.Facilitator.Assemblies.AppendMinutesCorrectionAsync(new AppendMinutesCorrectionRequest
+        {
+            AssemblyId = f.Scenario.Assembly!.Id, Text = new string('x', 2001),
+        }).ResponseAsync, ["text"]),
+        ["GetMinutes unknown format"] = (f => f.Scenario.Facilitator.Assemblies.GetMinutesAsync(new GetMinutesRequest { AssemblyId = f.Scenario.Assembly!.Id, Format = (MinutesFormat)5 }).ResponseAsync, ["format"]),
         ["CreateProposal empty"] = (f => f.Scenario.Facilitator.Proposals.CreateProposalAsync(new CreateProposalRequest { SpaceId = f.Scenario.Space.Id }).ResponseAsync, ["title", "type", "submitted_by_person_id"]),
         ["CreateProposal bad references"] = (f => f.Scenario.Facilitator.Proposals.CreateProposalAsync(new CreateProposalRequest
         {

@@ -45,6 +45,8 @@ public sealed class HostileCorpusTests(ITestOutputHelper output)
             PreferredLanguage = "qu-PE",
             Email = "ana.quispe@cuenca.pe",
             ConsentedChannels = { ContactChannel.Sms, ContactChannel.Email },
+            NationalId = "40123456",
+            Sex = Sex.Female,
         })
         .Seed("GetPerson", w => new GetPersonRequest { PersonId = w.Scenario.Voters[0].PersonId })
         .Seed("ListPersons", w => new ListPersonsRequest { WatershedId = w.WatershedId, Page = new PageRequest { PageSize = 10 } })
@@ -59,6 +61,8 @@ public sealed class HostileCorpusTests(ITestOutputHelper output)
                 SecondCallQuorum = new QuorumThreshold { Percent = 30 },
                 PublicBallots = true,
                 DecisionRules = { new V1.DecisionRuleOverride { ProposalType = ProposalType.General, Rule = DecisionRule.AbsoluteMajorityOfPresent } },
+                ShowRunningCounts = true,
+                Proxies = new ProxyRules { MaxPerHolder = 2, CountInQuorum = true },
             },
         })
         .Seed("GetSpace", w => new GetSpaceRequest { SpaceId = w.SpaceId })
@@ -75,21 +79,49 @@ public sealed class HostileCorpusTests(ITestOutputHelper output)
             MemberId = (await w.Scenario.AddPersonAsync("Comunero de paso", MemberRole.Observer)).Id,
         }, fresh: true)
         .Seed("ListMembers", w => new ListMembersRequest { SpaceId = w.SpaceId, Page = new PageRequest { PageSize = 10 } })
-        .Seed("ConveneAssembly", w => new ConveneAssemblyRequest
+        .Seed("ImportRoll", w => new ImportRollRequest
+        {
+            SpaceId = w.SpaceId,
+            Csv = "Nombres y apellidos;DNI;Cargo;Celular;Idioma;Sexo\r\nRosa Quispe Huamán;01234567;comunera;984123456;quechua;F\r\n",
+        })
+        .SeedAsync("ConveneAssembly", async w => new ConveneAssemblyRequest
         {
             SpaceId = w.SpaceId,
             Title = "Asamblea extraordinaria",
             Agenda = { "Plan de uso del suelo", "Faena comunal" },
             Place = "Local comunal de Manzanares",
             ScheduledAt = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 12, 12, 14, 0, 0, TimeSpan.Zero)),
-        })
+            ProposalIds = { (await SubmittedAsync(w)).Id },
+        }, fresh: true)
         .Seed("GetAssembly", w => new GetAssemblyRequest { AssemblyId = w.Assembly.Id })
         .Seed("ListAssemblies", w => new ListAssembliesRequest { SpaceId = w.SpaceId, Page = new PageRequest { PageSize = 10 } })
         .Seed("RecordAttendance", w => new RecordAttendanceRequest { AssemblyId = w.Assembly.Id, MemberId = w.Scenario.Advisor!.Id, Present = true })
+        .SeedAsync("RecordBulkAttendance", async w => new RecordBulkAttendanceRequest
+        {
+            // An assembly of its own: the corpus's open assembly must keep its quorum for the ballots other seeds open.
+            AssemblyId = (await ConveneAsync(w)).Id, MemberIds = { w.Scenario.Advisor!.Id, w.Scenario.Voters[2].Id }, Present = true,
+        }, fresh: true)
         .SeedAsync("OpenAssembly", async w => new OpenAssemblyRequest { AssemblyId = (await ConveneAsync(w)).Id, Call = AssemblyCall.Second }, fresh: true)
         .SeedAsync("CloseAssembly", async w => new CloseAssemblyRequest { AssemblyId = (await OpenAsync(w)).Id }, fresh: true)
         .Seed("GetQuorum", w => new GetQuorumRequest { AssemblyId = w.Assembly.Id })
-        .Seed("GetMinutes", w => new GetMinutesRequest { AssemblyId = w.Assembly.Id, Language = "en" })
+        .Seed("GetMinutes", w => new GetMinutesRequest { AssemblyId = w.Assembly.Id, Language = "qu", Format = MinutesFormat.Html })
+        .SeedAsync("AppendMinutesCorrection", async w =>
+        {
+            var assembly = await OpenAsync(w);
+            await w.Scenario.Facilitator.Assemblies.CloseAssemblyAsync(new CloseAssemblyRequest { AssemblyId = assembly.Id });
+            return new AppendMinutesCorrectionRequest { AssemblyId = assembly.Id, Text = "Donde dice «14:30»\ndebe decir «15:30»." };
+        }, fresh: true)
+        .SeedAsync("RegisterProxy", async w =>
+        {
+            var (assembly, represented, holder) = await ProxyAssemblyAsync(w);
+            return new RegisterProxyRequest { AssemblyId = assembly.Id, MemberId = represented.Id, HolderMemberId = holder.Id, DocumentReference = "Carta poder N.º 17" };
+        }, fresh: true)
+        .SeedAsync("RevokeProxy", async w =>
+        {
+            var (assembly, represented, holder) = await ProxyAssemblyAsync(w);
+            await w.Scenario.Facilitator.Assemblies.RegisterProxyAsync(new RegisterProxyRequest { AssemblyId = assembly.Id, MemberId = represented.Id, HolderMemberId = holder.Id });
+            return new RevokeProxyRequest { AssemblyId = assembly.Id, MemberId = represented.Id };
+        }, fresh: true)
         .Seed("CreateProposal", w => new CreateProposalRequest
         {
             SpaceId = w.SpaceId,
@@ -116,7 +148,8 @@ public sealed class HostileCorpusTests(ITestOutputHelper output)
         {
             ProposalId = (await w.Scenario.ProposalOnAgendaAsync(ProposalType.General, "Faena de limpieza de canales")).Id,
             Rule = DecisionRule.SimpleMajority,
-            Secrecy = BallotSecrecy.Public,
+            Secrecy = BallotSecrecy.Secret,
+            Receipts = ReceiptMode.Linked,
         }, fresh: true)
         .Seed("CastVote", w => new CastVoteRequest
         {
@@ -197,6 +230,28 @@ public sealed class HostileCorpusTests(ITestOutputHelper output)
             FullName = $"Delegada {Guid.CreateVersion7():N}",
             PreferredLanguage = "es-PE",
         })).Person;
+
+    /// <summary>A convened assembly of a new space that takes proxies, with two voters: one to represent, one to carry the proxy.</summary>
+    private static async Task<(Assembly Assembly, Member Represented, Member Holder)> ProxyAssemblyAsync(World w)
+    {
+        var space = (await w.Scenario.Facilitator.Spaces.CreateSpaceAsync(new CreateSpaceRequest
+        {
+            WatershedId = w.WatershedId, Name = $"Asamblea con poderes {Guid.CreateVersion7():N}", Kind = SpaceKind.CommunityAssembly,
+            Rules = new SpaceRules { Proxies = new ProxyRules { MaxPerHolder = 1, CountInQuorum = true } },
+        })).Space;
+        var members = new List<Member>();
+        foreach (var voter in w.Scenario.Voters.Take(2))
+        {
+            members.Add((await w.Scenario.Facilitator.Spaces.AddMemberAsync(new AddMemberRequest { SpaceId = space.Id, PersonId = voter.PersonId, Role = MemberRole.VotingMember })).Member);
+        }
+
+        var assembly = (await w.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest
+        {
+            SpaceId = space.Id, Title = "Asamblea con poderes", Place = "Local comunal",
+            ScheduledAt = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 12, 20, 14, 0, 0, TimeSpan.Zero)),
+        })).Assembly;
+        return (assembly, members[0], members[1]);
+    }
 
     private static async Task<Assembly> ConveneAsync(World w) =>
         (await w.Scenario.Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest

@@ -92,6 +92,17 @@ public sealed class Scenario
     /// <summary>Convenes an assembly, marks the first <paramref name="present"/> voters and the advisor present, and opens it.</summary>
     public async Task<Assembly> OpenAssemblyAsync(int present, AssemblyCall call = AssemblyCall.First)
     {
+        var convened = await ConveneAsync(present);
+        Assembly = (await Facilitator.Assemblies.OpenAssemblyAsync(new OpenAssemblyRequest { AssemblyId = convened.Id, Call = call })).Assembly;
+        return Assembly;
+    }
+
+    /// <summary>
+    /// Convenes an assembly whose call lists <paramref name="proposalIds"/>, and marks the first <paramref name="present"/>
+    /// voters and the advisor present; it stays convened.
+    /// </summary>
+    public async Task<Assembly> ConveneAsync(int present, params string[] proposalIds)
+    {
         var convened = (await Facilitator.Assemblies.ConveneAssemblyAsync(new ConveneAssemblyRequest
         {
             SpaceId = Space.Id,
@@ -99,6 +110,7 @@ public sealed class Scenario
             Place = "Local comunal de Manzanares",
             ScheduledAt = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 11, 28, 14, 0, 0, TimeSpan.Zero)),
             Agenda = { "Informe de la directiva", "Plan de uso del suelo" },
+            ProposalIds = { proposalIds },
         })).Assembly;
         foreach (var member in Voters.Take(present).Append(Advisor!))
         {
@@ -110,8 +122,34 @@ public sealed class Scenario
             });
         }
 
-        Assembly = (await Facilitator.Assemblies.OpenAssemblyAsync(new OpenAssemblyRequest { AssemblyId = convened.Id, Call = call })).Assembly;
-        return Assembly;
+        Assembly = convened;
+        return convened;
+    }
+
+    /// <summary>A submitted proposal, not on any agenda yet.</summary>
+    public async Task<Proposal> SubmittedAsync(ProposalType type, string title)
+    {
+        var draft = (await Facilitator.Proposals.CreateProposalAsync(new CreateProposalRequest
+        {
+            SpaceId = Space.Id,
+            Title = title,
+            Description = "Propuesta de la junta directiva.",
+            Type = type,
+            SubmittedByOrganizationId = Community!.Id,
+        })).Proposal;
+        return (await Facilitator.Proposals.SubmitProposalAsync(new SubmitProposalRequest { ProposalId = draft.Id })).Proposal;
+    }
+
+    /// <summary>
+    /// A land-use change on the agenda of an assembly convened for it (its call lists it), with the first
+    /// <paramref name="present"/> voters present, opened at the first call.
+    /// </summary>
+    public async Task<Proposal> LandActAsync(int present, string title = "Ceder 20 ha de pastos a una concesión")
+    {
+        var proposal = await SubmittedAsync(ProposalType.LandUseChange, title);
+        var convened = await ConveneAsync(present, proposal.Id);
+        Assembly = (await Facilitator.Assemblies.OpenAssemblyAsync(new OpenAssemblyRequest { AssemblyId = convened.Id, Call = AssemblyCall.First })).Assembly;
+        return (await Facilitator.Proposals.GetProposalAsync(new GetProposalRequest { ProposalId = proposal.Id })).Proposal;
     }
 
     /// <summary>A proposal submitted and placed on the open assembly's agenda.</summary>

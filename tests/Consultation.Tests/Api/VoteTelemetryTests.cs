@@ -57,8 +57,13 @@ public sealed class VoteTelemetryTests
         var s = await Scenario.CreateAsync(app, voters: 3);
         using var capture = new TelemetryCapture("watershed-consultation");
         var assembly = await s.OpenAssemblyAsync(present: 1); // one of three: no quorum at the first call
-        var second = await s.OpenAssemblyAsync(present: 3, AssemblyCall.Second);
-        var ballot = await s.OpenBallotAsync(await s.ProposalOnAgendaAsync(ProposalType.LandUseChange));
+        var landAct = await s.SubmittedAsync(ProposalType.LandUseChange, "Ceder pastos"); // voted only where the call lists it
+        var second = (await s.Facilitator.Assemblies.OpenAssemblyAsync(new OpenAssemblyRequest
+        {
+            AssemblyId = (await s.ConveneAsync(3, landAct.Id)).Id,
+            Call = AssemblyCall.Second,
+        })).Assembly;
+        var ballot = await s.OpenBallotAsync(landAct);
         await s.Facilitator.Assemblies.CloseAssemblyAsync(new CloseAssemblyRequest { AssemblyId = assembly.Id });
 
         Assert.Equal([("first", "not_reached", 1d), ("second", "reached", 1d)],

@@ -10,6 +10,12 @@ public sealed class BallotOpeningTests
     {
         space ??= Samples.Space();
         var electorate = Samples.Electorate(onRoll: 12, present: 7);
+        if (type == ProposalType.LandUseChange)
+        {
+            var (landAssembly, landAct) = Samples.LandAct(space, electorate);
+            return (space, landAssembly, landAct, electorate);
+        }
+
         var assembly = Samples.OpenAssembly(space, electorate);
         return (space, assembly, Samples.OnAgenda(space, assembly, type), electorate);
     }

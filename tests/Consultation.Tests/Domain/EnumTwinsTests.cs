@@ -37,5 +37,7 @@ public sealed class EnumTwinsTests
 
     [Fact] public void ReceiptMode() => EnumTwins.AssertTwins<V1.ReceiptMode, D.ReceiptMode>();
 
+    [Fact] public void Sex() => EnumTwins.AssertTwins<V1.Sex, D.Sex>();
+
     [Fact] public void BallotLogEntryKind() => EnumTwins.AssertTwins<V1.BallotLogEntryKind, D.BallotLogEntryKind>();
 }

@@ -105,4 +105,23 @@ public sealed class ProposalRulesTests
         Assert.Equal("SPACE_MISMATCH", Assert.Throws<PreconditionFailedException>(() => proposal.PlaceOnAgenda(otherSpaces)).Type);
         Assert.Equal(ProposalState.Submitted, proposal.State);
     }
+
+    [Fact]
+    public void A_land_use_change_joins_an_agenda_only_through_the_call_of_an_assembly_convened_for_it()
+    {
+        var assembly = Samples.OpenAssembly(_space, Samples.Electorate(3, 3));
+        var landAct = Samples.Draft(_space, ProposalType.LandUseChange);
+        landAct.Submit(Samples.Facilitator);
+        Assert.Equal("LAND_ACT_NOT_CONVENED", Assert.Throws<PreconditionFailedException>(() => landAct.PlaceOnAgenda(assembly)).Type);
+        Assert.Equal("LAND_ACT_NOT_CONVENED", Assert.Throws<PreconditionFailedException>(() => assembly.EnsureConvenedFor(landAct)).Type);
+        Assert.Equal(ProposalState.Submitted, landAct.State);
+
+        var convened = Assembly.Convene(_space, "Asamblea extraordinaria", "Local comunal", Samples.Now, [], [landAct]);
+        Assert.Equal((ProposalState.OnAgenda, convened.Id), (landAct.State, landAct.AssemblyId));
+        Assert.Equal([landAct.Id], convened.ConvenedProposalIds);
+        convened.EnsureConvenedFor(landAct);
+
+        // Other types need no call: any open agenda takes them.
+        assembly.EnsureConvenedFor(Samples.OnAgenda(_space, assembly));
+    }
 }

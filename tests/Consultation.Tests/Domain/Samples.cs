@@ -44,6 +44,16 @@ internal static class Samples
     public static Proposal Draft(Space space, ProposalType type = ProposalType.General, params (string Kind, string Id)[] references) =>
         Proposal.Create(space, "Reforestar la cabecera de cuenca", "", type, Community(space), null, references, Facilitator, Now);
 
+    /// <summary>A land-use change listed in the call of an assembly convened for it, opened with <paramref name="electorate"/>.</summary>
+    public static (Assembly Assembly, Proposal Proposal) LandAct(Space space, Electorate electorate)
+    {
+        var proposal = Draft(space, ProposalType.LandUseChange);
+        proposal.Submit(Facilitator);
+        var assembly = Assembly.Convene(space, "Asamblea extraordinaria", "Local comunal", Now, [], [proposal]);
+        assembly.Open(space, AssemblyCall.First, electorate, Now);
+        return (assembly, proposal);
+    }
+
     public static Proposal OnAgenda(Space space, Assembly assembly, ProposalType type = ProposalType.General)
     {
         var proposal = Draft(space, type, type == ProposalType.PlanApproval ? [(Proposal.PlanVersionKind, "v1")] : []);

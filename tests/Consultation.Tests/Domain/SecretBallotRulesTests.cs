@@ -37,7 +37,7 @@ public sealed class SecretBallotRulesTests
         Assert.False(secret.CountsHidden);
 
         Assert.False(Samples.OpenBallot(2, secrecy: BallotSecrecy.Public).Ballot.CountsHidden);
-        var showing = Space.Create(Guid.NewGuid(), "Mesa", SpaceKind.RoundTable, null, null, false, [], Samples.Now, showRunningCounts: true);
+        var showing = Space.Create(Guid.NewGuid(), "Mesa", SpaceKind.RoundTable, null, null, false, [], Samples.Now, new SpaceSettings(ShowRunningCounts: true));
         Assert.False(Samples.OpenBallot(2, space: showing).Ballot.CountsHidden);
     }
 }

@@ -44,6 +44,13 @@ public sealed class VotingRulesTests
         Assert.Equal(expected, VoteChannels.Decide(Samples.Facilitator, Samples.Member(_space), requested));
 
     [Fact]
+    public void A_paper_ballot_is_never_entered_as_a_vote()
+    {
+        var refused = Assert.Throws<InvalidArgumentException>(() => VoteChannels.Decide(Samples.Facilitator, Samples.Member(_space), VoteChannel.PaperBallot));
+        Assert.Equal(["channel"], refused.Violations.Select(v => v.Field));
+    }
+
+    [Fact]
     public void A_facilitator_cannot_pass_a_recorded_vote_off_as_direct()
     {
         var refused = Assert.Throws<InvalidArgumentException>(() => VoteChannels.Decide(Samples.Facilitator, Samples.Member(_space), VoteChannel.Direct));

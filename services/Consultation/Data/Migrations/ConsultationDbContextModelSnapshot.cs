@@ -39,6 +39,10 @@ namespace Watershed.Consultation.Data.Migrations
                     b.Property<DateTimeOffset?>("ClosedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.PrimitiveCollection<Guid[]>("ConvenedProposalIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]");
+
                     b.Property<DateTimeOffset?>("OpenedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -57,6 +61,12 @@ namespace Watershed.Consultation.Data.Migrations
                         .HasColumnType("integer");
 
                     b.Property<int?>("QuorumPresentAtOpen")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("QuorumRepresentedAtClose")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("QuorumRepresentedAtOpen")
                         .HasColumnType("integer");
 
                     b.Property<int?>("QuorumRequiredAtClose")
@@ -109,7 +119,13 @@ namespace Watershed.Consultation.Data.Migrations
                     b.Property<DateTimeOffset?>("RecordedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("RepresentedBy")
+                        .HasColumnType("uuid");
+
                     b.Property<int>("Role")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Sex")
                         .HasColumnType("integer");
 
                     b.HasKey("AssemblyId", "MemberId");
@@ -251,7 +267,12 @@ namespace Watershed.Consultation.Data.Migrations
                     b.Property<Guid>("MemberId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("HolderMemberId")
+                        .HasColumnType("uuid");
+
                     b.HasKey("BallotId", "MemberId");
+
+                    b.HasIndex("HolderMemberId");
 
                     b.HasIndex("MemberId");
 
@@ -482,6 +503,32 @@ namespace Watershed.Consultation.Data.Migrations
                     b.ToTable("members", (string)null);
                 });
 
+            modelBuilder.Entity("Watershed.Consultation.Domain.MinutesCorrection", b =>
+                {
+                    b.Property<Guid>("AssemblyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("AssemblyId", "Number");
+
+                    b.ToTable("minutes_corrections", (string)null);
+                });
+
             modelBuilder.Entity("Watershed.Consultation.Domain.Organization", b =>
                 {
                     b.Property<Guid>("Id")
@@ -554,6 +601,13 @@ namespace Watershed.Consultation.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("NationalId")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasDefaultValue("");
+
                     b.Property<Guid?>("OrganizationId")
                         .HasColumnType("uuid");
 
@@ -567,12 +621,19 @@ namespace Watershed.Consultation.Data.Migrations
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
 
+                    b.Property<int?>("Sex")
+                        .HasColumnType("integer");
+
                     b.Property<Guid>("WatershedId")
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
 
                     b.HasIndex("OrganizationId");
+
+                    b.HasIndex("WatershedId", "NationalId")
+                        .IsUnique()
+                        .HasFilter("\"NationalId\" <> ''");
 
                     b.HasIndex("WatershedId", "FullName", "Id");
 
@@ -680,6 +741,56 @@ namespace Watershed.Consultation.Data.Migrations
                     b.ToTable("proposal_references", (string)null);
                 });
 
+            modelBuilder.Entity("Watershed.Consultation.Domain.Proxy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AssemblyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("DocumentReference")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("HolderMemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("RegisteredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RegisteredBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HolderMemberId");
+
+                    b.HasIndex("MemberId");
+
+                    b.HasIndex("AssemblyId", "HolderMemberId");
+
+                    b.HasIndex("AssemblyId", "MemberId")
+                        .IsUnique()
+                        .HasFilter("\"RevokedAt\" IS NULL");
+
+                    b.ToTable("assembly_proxies", (string)null);
+                });
+
             modelBuilder.Entity("Watershed.Consultation.Domain.Space", b =>
                 {
                     b.Property<Guid>("Id")
@@ -701,6 +812,9 @@ namespace Watershed.Consultation.Data.Migrations
                     b.Property<int?>("LandUseChangeRule")
                         .HasColumnType("integer");
 
+                    b.Property<int>("MaxProxiesPerHolder")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -708,6 +822,9 @@ namespace Watershed.Consultation.Data.Migrations
 
                     b.Property<int?>("PlanApprovalRule")
                         .HasColumnType("integer");
+
+                    b.Property<bool>("ProxiesCountForQuorum")
+                        .HasColumnType("boolean");
 
                     b.Property<bool>("PublicBallots")
                         .HasColumnType("boolean");
@@ -978,6 +1095,11 @@ namespace Watershed.Consultation.Data.Migrations
 
                     b.HasOne("Watershed.Consultation.Domain.Member", null)
                         .WithMany()
+                        .HasForeignKey("HolderMemberId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Watershed.Consultation.Domain.Member", null)
+                        .WithMany()
                         .HasForeignKey("MemberId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
@@ -1032,6 +1154,15 @@ namespace Watershed.Consultation.Data.Migrations
                     b.HasOne("Watershed.Consultation.Domain.Space", null)
                         .WithMany()
                         .HasForeignKey("SpaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Watershed.Consultation.Domain.MinutesCorrection", b =>
+                {
+                    b.HasOne("Watershed.Consultation.Domain.Assembly", null)
+                        .WithMany()
+                        .HasForeignKey("AssemblyId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
@@ -1118,6 +1249,27 @@ namespace Watershed.Consultation.Data.Migrations
                         .WithMany("References")
                         .HasForeignKey("ProposalId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Watershed.Consultation.Domain.Proxy", b =>
+                {
+                    b.HasOne("Watershed.Consultation.Domain.Assembly", null)
+                        .WithMany()
+                        .HasForeignKey("AssemblyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Watershed.Consultation.Domain.Member", null)
+                        .WithMany()
+                        .HasForeignKey("HolderMemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Watershed.Consultation.Domain.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
