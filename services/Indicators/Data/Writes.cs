@@ -48,6 +48,7 @@ internal static class Writes
         var rounds = await db.SurveyRounds.AsNoTracking().Where(r => r.WatershedId == indicator.WatershedId).OrderBy(r => r.Id).ToListAsync(ct);
         foreach (var round in rounds)
         {
+            var form = round.Form;
             // The caller holds the watershed's exclusive lock, so no ingest adds submissions while these pages are read.
             for (var offset = 0; ; offset += ChunkSize)
             {
@@ -58,7 +59,7 @@ internal static class Writes
                     break;
                 }
 
-                db.HouseholdScores.AddRange(submissions.Select(s => s.ScoreOn(indicator, round.Mapping)));
+                db.HouseholdScores.AddRange(submissions.Select(s => s.ScoreOn(indicator, form)));
                 await db.SaveChangesAsync(ct);
                 db.ChangeTracker.Clear();
             }

@@ -71,7 +71,7 @@ internal static class Mapping
         WatershedId = r.WatershedId.ToString(),
         Name = r.Name,
         FcsCutoffs = r.FcsCutoffs.ToContract<Domain.Standard.FcsCutoffs, V1.FcsCutoffs>(),
-        ColumnMapping = r.Mapping.ToContract(),
+        ColumnMapping = r.Form.Primary.ToContract(),
         CreatedAt = r.CreatedAt.ToTimestamp(),
     };
 
@@ -99,6 +99,7 @@ internal static class Mapping
         }
 
         result.MappedColumnsNotInFile.AddRange(plan.MappedColumnsNotInFile);
+        result.UnmappedColumns.AddRange(plan.UnmappedColumns);
         return result;
     }
 

@@ -5,6 +5,7 @@ using Watershed.Indicators.Domain.Export;
 using Watershed.Indicators.Domain.Ingest;
 using Watershed.Indicators.Domain.Tracking;
 using Watershed.ServiceDefaults.Data;
+using Watershed.ServiceDefaults.Errors;
 using Watershed.ServiceDefaults.Events;
 
 namespace Watershed.Indicators.Grpc;
@@ -23,10 +24,20 @@ public sealed partial class SubmissionIngest(
     // A concurrent import of the same submissions loses the race on the unique index; retried, it finds them stored.
     private const int Attempts = 3;
 
-    public async Task<IngestPlan> IngestAsync(SurveyRound round, CsvTable table, ImportMode mode, CancellationToken ct)
+    /// <summary>
+    /// Validates, plans and stores one batch. A batch that reads no answer at all is refused as INVALID_ARGUMENT on
+    /// <paramref name="source"/> (the request field that carried it: "csv" or "submissions") before anything is written.
+    /// </summary>
+    public async Task<IngestPlan> IngestAsync(SurveyRound round, CsvTable table, ImportMode mode, string source, CancellationToken ct)
     {
         using var span = telemetry.StartIngest(round.Id, table.Rows.Count);
-        var batch = SubmissionBatch.Validate(table, round.Mapping, round.Id.ToString(), round.FcsCutoffs);
+        var form = round.Form;
+        var batch = SubmissionBatch.Validate(table, form, round.Id.ToString(), round.FcsCutoffs);
+        if (batch.ReadsNoAnswer)
+        {
+            throw new InvalidArgumentException(source, batch.NoAnswerReason(form));
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -61,7 +72,7 @@ public sealed partial class SubmissionIngest(
         var areas = await db.AreasOfAsync(watershed.WatershedCode, ct);
         var stored = await db.StoredFingerprintsAsync(round.Id, [.. batch.Accepted.Select(r => r.Submission.SubmissionId)], ct);
         var customs = await db.CustomIndicatorsAsync(watershed.Id, ct);
-        var plan = IngestPlanner.Plan(batch, round.Mapping, customs, areas.Resolve, stored, mode);
+        var plan = IngestPlanner.Plan(batch, customs, areas.Resolve, stored, mode);
         if (plan.ToStore.Count == 0)
         {
             return (plan, []);

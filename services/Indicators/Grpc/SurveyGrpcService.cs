@@ -103,7 +103,7 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
         var (round, watershed) = await db.RoundAsync(roundId, ct);
         context.Caller().RequireWriter(watershed.WatershedCode);
         var table = KoboCsv.Read(new StringReader(text));
-        var plan = await ingest.IngestAsync(round, table, mode ?? DomainImportMode.AllOrNothing, ct);
+        var plan = await ingest.IngestAsync(round, table, mode ?? DomainImportMode.AllOrNothing, "csv", ct);
         return new ImportSubmissionsResponse { Result = plan.ToContract() };
     }
 
@@ -155,8 +155,8 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
 
         v.Check(submissions.Count > 0 || !v.IsValid, "submissions", "the stream has no submission after the header");
         v.ThrowIfInvalid();
-        var table = UploadTable.Build(round.Mapping, submissions);
-        var plan = await ingest.IngestAsync(round, table, mode ?? DomainImportMode.AllOrNothing, ct);
+        var table = UploadTable.Build(round.Form, submissions);
+        var plan = await ingest.IngestAsync(round, table, mode ?? DomainImportMode.AllOrNothing, "submissions", ct);
         return new UploadSubmissionsResponse { Result = plan.ToContract() };
     }
 
@@ -208,7 +208,7 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
         var areas = await db.AreasOfAsync(watershed.WatershedCode, ct);
         var rows = await (await SubmissionsAsync(round, areas, areaId, context.Caller(), ct)).ToListAsync(ct);
         var writer = new StringWriter();
-        KoboCsv.Write(writer, rows.Select(s => s.AsExported(areas.CodeOf(s.AreaId))), round.Mapping);
+        KoboCsv.Write(writer, rows.Select(s => s.AsExported(areas.CodeOf(s.AreaId))), round.Form.Primary);
         return new ExportSubmissionsCsvResponse { Csv = Google.Protobuf.ByteString.CopyFromUtf8(writer.ToString()) };
     }
 

@@ -58,11 +58,15 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         ["CreateSurveyRound bad mapping"] = (f => f.S.Facilitator.Surveys.CreateSurveyRoundAsync(new CreateSurveyRoundRequest
         {
             WatershedId = f.S.Watershed.Id, Name = "mal", FcsCutoffs = FcsCutoffs.Standard2135,
-            ColumnMapping = new ColumnMapping { HouseholdColumn = "hh", InterviewDateColumn = "date", AnswerColumns = { ["fcs.bogus"] = "x" } },
-        }).ResponseAsync, ["column_mapping.submission_id_columns", "column_mapping.area_column", "column_mapping.answer_columns[fcs.bogus]"]),
+            ColumnMapping = new ColumnMapping { SubmissionIdColumns = { " " }, HouseholdColumn = "hh", AnswerColumns = { ["fcs.bogus"] = "x", ["fcs.pulses"] = "Community_ID" } },
+        }).ResponseAsync, ["column_mapping.submission_id_columns", "column_mapping.answer_columns[fcs.bogus]", "column_mapping.answer_columns[fcs.pulses]"]),
         ["GetSurveyRound"] = (f => f.S.Viewer.Surveys.GetSurveyRoundAsync(new GetSurveyRoundRequest()).ResponseAsync, ["survey_round_id"]),
         ["ListSurveyRounds"] = (f => f.S.Viewer.Surveys.ListSurveyRoundsAsync(new ListSurveyRoundsRequest { WatershedId = NotAnId, Page = new PageRequest { PageToken = "forged" } }).ResponseAsync, ["watershed_id", "page.page_token"]),
         ["ImportSubmissions empty"] = (f => f.S.Facilitator.Surveys.ImportSubmissionsAsync(new ImportSubmissionsRequest { Mode = (ImportMode)7 }).ResponseAsync, ["survey_round_id", "csv", "mode"]),
+        ["ImportSubmissions no column the round reads"] = (f => f.S.Facilitator.Surveys.ImportSubmissionsAsync(new ImportSubmissionsRequest
+        {
+            SurveyRoundId = f.Round.Id, Csv = ByteString.CopyFromUtf8("\"_uuid\";\"community\";\"hh\";\"date\";\"FCSStap\"\n\"x-1\";\"manzanares\";\"h\";\"2025-11-03\";\"7\"\n"),
+        }).ResponseAsync, ["csv"]),
         ["ImportSubmissions not utf8"] = (f => f.S.Facilitator.Surveys.ImportSubmissionsAsync(new ImportSubmissionsRequest { SurveyRoundId = f.Round.Id, Csv = ByteString.CopyFrom(0xff, 0xfe, 0x00, 0xc3) }).ResponseAsync, ["csv"]),
         ["UploadSubmissions without header"] = (f => IngestTests.StreamAsync(f.S.Facilitator, [new UploadSubmissionsRequest { Submission = new SubmissionUpload { Id = "x" } }]), ["header"]),
         ["UploadSubmissions bad header"] = (f => IngestTests.StreamAsync(f.S.Facilitator, [new UploadSubmissionsRequest { Header = new UploadHeader { SurveyRoundId = NotAnId, Mode = (ImportMode)5 } }]), ["header.survey_round_id", "header.mode"]),
@@ -72,6 +76,11 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
             new UploadSubmissionsRequest { Submission = new SubmissionUpload { Id = "n-1", Area = "manzanares", HouseholdId = "h", InterviewDate = "2025-11-03" } },
             new UploadSubmissionsRequest { Header = new UploadHeader { SurveyRoundId = f.Round.Id } },
         ]), ["submissions[1]"]),
+        ["UploadSubmissions no column the round reads"] = (f => IngestTests.StreamAsync(f.S.Facilitator,
+        [
+            new UploadSubmissionsRequest { Header = new UploadHeader { SurveyRoundId = f.Round.Id } },
+            new UploadSubmissionsRequest { Submission = new SubmissionUpload { Id = "x-2", Area = "manzanares", HouseholdId = "h", InterviewDate = "2025-11-03", Answers = { ["agua"] = "5" } } },
+        ]), ["submissions"]),
         ["UploadSubmissions nothing after header"] = (f => IngestTests.StreamAsync(f.S.Facilitator, [new UploadSubmissionsRequest { Header = new UploadHeader { SurveyRoundId = f.Round.Id } }]), ["submissions"]),
         ["ListSubmissions"] = (f => f.S.Viewer.Surveys.ListSubmissionsAsync(new ListSubmissionsRequest { AreaId = NotAnId }).ResponseAsync, ["survey_round_id", "area_id"]),
         ["GetSubmission"] = (f => f.S.Viewer.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = f.Round.Id }).ResponseAsync, ["submission_id"]),

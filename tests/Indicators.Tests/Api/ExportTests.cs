@@ -51,9 +51,10 @@ public sealed class ExportTests : PostgresApiTest
     public async Task A_kobo_export_round_trips_through_import_and_export()
     {
         var original = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Demo", "2025Q4-manzanares.csv"));
+        // The demo's survey is weighted: its round names the weight column and reads the rest as the default does.
         var round = (await S.Facilitator.Surveys.CreateSurveyRoundAsync(new CreateSurveyRoundRequest
         {
-            WatershedId = S.Watershed.Id, Name = "Línea de base", FcsCutoffs = FcsCutoffs.Standard2135,
+            WatershedId = S.Watershed.Id, Name = "Línea de base", FcsCutoffs = FcsCutoffs.Standard2135, ColumnMapping = new V1.ColumnMapping { WeightColumn = "weight" },
         })).SurveyRound;
         var imported = await S.ImportAsync(round, original);
         Assert.Empty(imported.Errors);

@@ -107,7 +107,7 @@ public sealed class HostileContentTests
     [Fact]
     public void A_mapping_names_a_column_that_is_not_one_short_line_and_a_key_it_cannot_quote_as_a_whole()
     {
-        var mapping = ColumnMapping.WfpDefault with
+        var mapping = FormColumns.Default.Primary with
         {
             AreaColumn = "community\0",
             HouseholdColumn = new string('h', 201),

@@ -14,6 +14,8 @@ public sealed class SubmissionTests
 
     private static readonly ColumnMapping Water = new(["_uuid"], "community", "hh", null, "date", new Dictionary<string, string> { ["custom.water_minutes"] = "water_min" });
 
+    private static readonly FormColumns WaterForm = FormColumns.Of(Water);
+
     private static CustomIndicator Share(string code) => CustomIndicator.Define(Watershed.Id, code, "Water within 30 minutes", "% of households", Direction.HigherIsBetter,
         new CustomDefinition(CustomAggregation.ShareMeetingCondition, new Condition(ComparisonOperator.LessThanOrEqual, 30m), "custom.water_minutes"), Now);
 
@@ -28,12 +30,23 @@ public sealed class SubmissionTests
     public void A_round_takes_a_watershed_and_a_valid_mapping_named_under_column_mapping()
     {
         var district = Area.Create(AreaLevel.District, Watershed, "080806", "Pomacanchi", null, Now);
-        var broken = Water with { AreaColumn = " ", AnswerColumns = new Dictionary<string, string> { ["fcs.bogus"] = "x" } };
+        var broken = Water with { AreaColumn = "com\tunity", AnswerColumns = new Dictionary<string, string> { ["fcs.bogus"] = "x" } };
 
-        Assert.Equal(ColumnMapping.WfpDefault, SurveyRound.Create(Watershed, "2025Q4", FcsCutoffs.Standard2135, null, Now).Mapping);
+        Assert.Null(SurveyRound.Create(Watershed, "2025Q4", FcsCutoffs.Standard2135, null, Now).ColumnMapping);
+        Assert.Null(SurveyRound.Create(Watershed, "2025Q4", FcsCutoffs.Standard2135, ColumnMapping.Empty, Now).ColumnMapping);
         Assert.Equal("watershed_id", Assert.Single(Assert.Throws<InvalidArgumentException>(() => SurveyRound.Create(district, "2025Q4", FcsCutoffs.Standard2135, null, Now)).Violations).Field);
         Assert.Equal(["column_mapping.area_column", "column_mapping.answer_columns[fcs.bogus]"],
             Assert.Throws<InvalidArgumentException>(() => SurveyRound.Create(Watershed, "2025Q4", FcsCutoffs.Standard2135, broken, Now)).Violations.Select(v => v.Field));
+    }
+
+    [Fact]
+    public void A_partial_mapping_is_merged_over_the_default()
+    {
+        var form = SurveyRound.Create(Watershed, "2025Q4", FcsCutoffs.Standard2135, ColumnMapping.Empty with { AreaColumn = "comunidad" }, Now).Form;
+
+        Assert.Equal(["_uuid", "meta/instanceID"], form.SubmissionIdColumns);
+        Assert.Equal(("comunidad", "household_id", (string?)null, "interview_date"), (form.AreaColumn, form.HouseholdColumn, form.WeightColumn, form.InterviewDateColumn));
+        Assert.Equal(FormColumns.Default.Answers.Select(a => (a.Field, a.Columns)), form.Answers.Select(a => (a.Field, a.Columns)));
     }
 
     [Fact]
@@ -56,11 +69,11 @@ public sealed class SubmissionTests
     {
         var submission = Stored(minutes);
 
-        var score = submission.ScoreOn(Share("WATER_30"), Water);
+        var score = submission.ScoreOn(Share("WATER_30"), WaterForm);
 
         Assert.Equal(((decimal?)value, category), (score.Value, score.Category));
         Assert.Equal(missing, score.MissingFields);
         Assert.Equal(["FCS", "WATER_30"], submission.Scores.Select(s => s.IndicatorCode));
-        Assert.Throws<InvalidOperationException>(() => submission.ScoreOn(Share("WATER_30"), Water));
+        Assert.Throws<InvalidOperationException>(() => submission.ScoreOn(Share("WATER_30"), WaterForm));
     }
 }

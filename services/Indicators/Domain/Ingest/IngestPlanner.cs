@@ -28,7 +28,8 @@ public sealed record IngestPlan(
     int DuplicateRows,
     IReadOnlyList<PlannedRow> ToStore,
     IReadOnlyList<RowError> Errors,
-    IReadOnlyList<string> MappedColumnsNotInFile)
+    IReadOnlyList<string> MappedColumnsNotInFile,
+    IReadOnlyList<string> UnmappedColumns)
 {
     /// <summary>Data rows with at least one error (the header's own errors are not a household's).</summary>
     public int RejectedRows => Errors.Where(e => e.Row > 0).Select(e => e.Row).Distinct().Count();
@@ -46,17 +47,16 @@ public static class IngestPlanner
 {
     public static IngestPlan Plan(
         BatchValidation batch,
-        ColumnMapping mapping,
         IReadOnlyList<CustomIndicator> customIndicators,
         Func<string, Guid?> resolveArea,
         IReadOnlyDictionary<string, string> storedFingerprints,
         ImportMode mode)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        ArgumentNullException.ThrowIfNull(mapping);
         ArgumentNullException.ThrowIfNull(customIndicators);
         ArgumentNullException.ThrowIfNull(resolveArea);
         ArgumentNullException.ThrowIfNull(storedFingerprints);
+        var mapping = batch.Columns.Mapping;
         var errors = new List<RowError>(batch.Errors);
         var planned = new List<PlannedRow>();
         var duplicates = 0;
@@ -107,7 +107,7 @@ public static class IngestPlanner
         }
 
         var store = errors.Count > 0 && mode == ImportMode.AllOrNothing ? [] : planned;
-        return new IngestPlan(accepted, duplicates, store, [.. errors.OrderBy(e => e.Row)], batch.MappedColumnsNotInFile);
+        return new IngestPlan(accepted, duplicates, store, [.. errors.OrderBy(e => e.Row)], batch.MappedColumnsNotInFile, batch.UnmappedColumns);
     }
 
     /// <summary>

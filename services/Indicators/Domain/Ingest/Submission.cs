@@ -83,16 +83,16 @@ public sealed class Submission
     /// Scores the stored household on an indicator defined after it was stored. An answer that cannot be read
     /// counts as missing: the row was accepted long ago and is kept.
     /// </summary>
-    public HouseholdScore ScoreOn(CustomIndicator indicator, ColumnMapping mapping)
+    public HouseholdScore ScoreOn(CustomIndicator indicator, FormColumns form)
     {
         ArgumentNullException.ThrowIfNull(indicator);
-        ArgumentNullException.ThrowIfNull(mapping);
+        ArgumentNullException.ThrowIfNull(form);
         if (_scores.Any(s => s.IndicatorCode == indicator.Code))
         {
             throw new InvalidOperationException($"Submission {SubmissionId} has a {indicator.Code} score already.");
         }
 
-        var result = indicator.Read(mapping.ToAnswerSheet(Answers));
+        var result = indicator.Read(form.Resolve([.. Answers.Keys]).Mapping.ToAnswerSheet(Answers));
         var stored = indicator.ToStoredScore(result);
         var score = new HouseholdScore(this, result.IsRejected ? stored with { MissingFields = [indicator.AnswerField] } : stored);
         _scores.Add(score);

@@ -29,15 +29,18 @@ public sealed class SurveyRound
 
     public FcsCutoffs FcsCutoffs { get; private set; }
 
-    /// <summary>The form's own mapping; null when it follows the WFP-style default.</summary>
+    /// <summary>The form's own mapping, possibly partial; null when it follows the default in every respect.</summary>
     public ColumnMapping? ColumnMapping { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
 
-    /// <summary>The mapping imports and exports of this round go through.</summary>
-    public ColumnMapping Mapping => ColumnMapping ?? ColumnMapping.WfpDefault;
+    /// <summary>The mapping imports and exports of this round go through: its own merged over the default.</summary>
+    public FormColumns Form => FormColumns.Of(ColumnMapping);
 
-    /// <summary>A new round of a watershed; a custom mapping must be valid (<see cref="Domain.Ingest.ColumnMapping.Validate"/>), named under column_mapping.</summary>
+    /// <summary>
+    /// A new round of a watershed; its own mapping must be valid (<see cref="Domain.Ingest.ColumnMapping.Validate"/>),
+    /// named under column_mapping. A mapping that names nothing is the default.
+    /// </summary>
     public static SurveyRound Create(Area watershed, string name, FcsCutoffs fcsCutoffs, ColumnMapping? columnMapping, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(watershed);
@@ -48,6 +51,6 @@ public sealed class SurveyRound
             throw new InvalidArgumentException(violations).Under("column_mapping");
         }
 
-        return new SurveyRound(Guid.CreateVersion7(), watershed.Id, name, fcsCutoffs, columnMapping, now);
+        return new SurveyRound(Guid.CreateVersion7(), watershed.Id, name, fcsCutoffs, columnMapping is { IsEmpty: true } ? null : columnMapping, now);
     }
 }
