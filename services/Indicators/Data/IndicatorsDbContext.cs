@@ -76,6 +76,9 @@ public sealed class IndicatorsDbContext(DbContextOptions<IndicatorsDbContext> op
             // ListSurveyRounds: a watershed's rounds by id (UUID v7: in creation order).
             e.HasIndex(r => new { r.WatershedId, r.Id });
             e.Property(r => r.Name).HasMaxLength(SurveyRound.MaxNameLength);
+            e.Ignore(r => r.LcsStrategies);
+            e.Ignore(r => r.Form);
+            e.Property<string?>("_lcsStrategyFields").HasColumnName("LcsStrategies").HasMaxLength(1100);
             e.Property(r => r.ColumnMapping).HasColumnName("ColumnMappingJson")
                 .HasConversion(new ValueConverter<ColumnMapping?, string?>(m => ColumnMappingJson.Write(m), json => ColumnMappingJson.Read(json)))
                 .Metadata.SetValueComparer(new ValueComparer<ColumnMapping?>(
@@ -244,14 +247,19 @@ internal static class AnswersJson
     }
 }
 
-/// <summary>A round's column mapping as stored; null for the default mapping.</summary>
+/// <summary>A round's own column mapping as stored; null for the default mapping. A mapping stored without a date format is ISO.</summary>
 internal static class ColumnMappingJson
 {
-    private sealed record Stored(List<string> SubmissionIdColumns, string AreaColumn, string HouseholdColumn, string? WeightColumn, string InterviewDateColumn, List<string[]> AnswerColumns);
+    private sealed record Stored(
+        List<string> SubmissionIdColumns, string AreaColumn, string HouseholdColumn, string? WeightColumn, string InterviewDateColumn, List<string[]> AnswerColumns,
+        InterviewDateFormat? InterviewDateFormat = null);
+
+    private static readonly JsonSerializerOptions Options = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
     public static string? Write(ColumnMapping? mapping) => mapping is null ? null : JsonSerializer.Serialize(new Stored(
         [.. mapping.SubmissionIdColumns], mapping.AreaColumn, mapping.HouseholdColumn, mapping.WeightColumn, mapping.InterviewDateColumn,
-        [.. mapping.AnswerColumns.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new[] { p.Key, p.Value })]));
+        [.. mapping.AnswerColumns.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new[] { p.Key, p.Value })],
+        mapping.InterviewDateFormat == InterviewDateFormat.Iso ? null : mapping.InterviewDateFormat), Options);
 
     public static ColumnMapping? Read(string? json)
     {
@@ -262,7 +270,10 @@ internal static class ColumnMappingJson
 
         var stored = JsonSerializer.Deserialize<Stored>(json) ?? throw new InvalidOperationException("A stored column mapping is empty.");
         return new ColumnMapping(stored.SubmissionIdColumns, stored.AreaColumn, stored.HouseholdColumn, stored.WeightColumn, stored.InterviewDateColumn,
-            stored.AnswerColumns.ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal));
+            stored.AnswerColumns.ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal))
+        {
+            InterviewDateFormat = stored.InterviewDateFormat ?? InterviewDateFormat.Iso,
+        };
     }
 }
 

@@ -105,7 +105,7 @@ public sealed partial class DemoSeeder(IndicatorsDbContext db, SubmissionIngest 
 
         // The exports follow the default mapping; the survey is weighted, so the round names its weight column.
         var weighted = ColumnMapping.Empty with { WeightColumn = "weight" };
-        var round = SurveyRound.Create(watershed, name, FcsCutoffs.Standard2135, weighted, clock.GetUtcNow());
+        var round = SurveyRound.Create(watershed, name, FcsCutoffs.Standard2135, weighted, null, clock.GetUtcNow());
         db.SurveyRounds.Add(round);
         await db.SaveChangesAsync(ct);
         return round;

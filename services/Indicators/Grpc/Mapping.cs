@@ -54,26 +54,38 @@ internal static class Mapping
         }
 
         contract.AnswerColumns.Add(m.AnswerColumns.ToDictionary());
+        contract.InterviewDateFormat = m.InterviewDateFormat.ToContract<InterviewDateFormat, V1.InterviewDateFormat>();
         return contract;
     }
 
+    /// <summary>The round's own mapping as the request gives it; an unspecified (or unknown: the caller refuses it) date format is ISO.</summary>
     public static ColumnMapping ToDomain(this V1.ColumnMapping m) => new(
         [.. m.SubmissionIdColumns.Select(c => c.Trim())],
         m.AreaColumn.Trim(),
         m.HouseholdColumn.Trim(),
         m.HasWeightColumn ? m.WeightColumn.Trim() : null,
         m.InterviewDateColumn.Trim(),
-        m.AnswerColumns.ToDictionary(p => p.Key, p => p.Value.Trim(), StringComparer.Ordinal));
-
-    public static V1.SurveyRound ToContract(this SurveyRound r) => new()
+        m.AnswerColumns.ToDictionary(p => p.Key, p => p.Value.Trim(), StringComparer.Ordinal))
     {
-        Id = r.Id.ToString(),
-        WatershedId = r.WatershedId.ToString(),
-        Name = r.Name,
-        FcsCutoffs = r.FcsCutoffs.ToContract<Domain.Standard.FcsCutoffs, V1.FcsCutoffs>(),
-        ColumnMapping = r.Form.Primary.ToContract(),
-        CreatedAt = r.CreatedAt.ToTimestamp(),
+        InterviewDateFormat = System.Enum.IsDefined(m.InterviewDateFormat)
+            ? m.InterviewDateFormat.ToDomainOrNull<V1.InterviewDateFormat, InterviewDateFormat>() ?? InterviewDateFormat.Iso
+            : InterviewDateFormat.Iso,
     };
+
+    public static V1.SurveyRound ToContract(this SurveyRound r)
+    {
+        var round = new V1.SurveyRound
+        {
+            Id = r.Id.ToString(),
+            WatershedId = r.WatershedId.ToString(),
+            Name = r.Name,
+            FcsCutoffs = r.FcsCutoffs.ToContract<Domain.Standard.FcsCutoffs, V1.FcsCutoffs>(),
+            ColumnMapping = r.Form.Primary.ToContract(),
+            CreatedAt = r.CreatedAt.ToTimestamp(),
+        };
+        round.LcsStrategies.AddRange(r.LcsStrategies.All);
+        return round;
+    }
 
     /// <summary>The most row errors an answer lists, so a file of a million bad cells is answered in a reply a client can read.</summary>
     public const int MaxListedRowErrors = 1000;

@@ -32,7 +32,7 @@ public sealed partial class SubmissionIngest(
     {
         using var span = telemetry.StartIngest(round.Id, table.Rows.Count);
         var form = round.Form;
-        var batch = SubmissionBatch.Validate(table, form, round.Id.ToString(), round.FcsCutoffs);
+        var batch = SubmissionBatch.Validate(table, form, round.Id.ToString(), round.FcsCutoffs, round.LcsStrategies);
         if (batch.ReadsNoAnswer)
         {
             throw new InvalidArgumentException(source, batch.NoAnswerReason(form));

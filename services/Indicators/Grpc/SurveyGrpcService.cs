@@ -10,6 +10,7 @@ using Watershed.ServiceDefaults.Grpc;
 using Watershed.ServiceDefaults.Security;
 using DomainImportMode = Watershed.Indicators.Domain.Ingest.ImportMode;
 using FcsCutoffs = Watershed.Indicators.Domain.Standard.FcsCutoffs;
+using LcsStrategies = Watershed.Indicators.Domain.Standard.LcsStrategies;
 using ImportMode = Watershed.Indicators.V1.ImportMode;
 using Submission = Watershed.Indicators.Domain.Ingest.Submission;
 using SurveyRound = Watershed.Indicators.Domain.Ingest.SurveyRound;
@@ -33,7 +34,15 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
         var name = v.Text(request.Name, "name", SurveyRound.MaxNameLength);
         var cutoffs = v.Enum<V1.FcsCutoffs, FcsCutoffs>(request.FcsCutoffs, "fcs_cutoffs");
         var mapping = request.ColumnMapping?.ToDomain();
-        v.Add(mapping?.Validate().Select(e => e.Under("column_mapping")) ?? []);
+        if (request.ColumnMapping is { } requested)
+        {
+            v.OptionalEnum(requested.InterviewDateFormat, "column_mapping.interview_date_format");
+        }
+
+        var strategyViolations = new List<FieldViolation>();
+        var strategies = LcsStrategies.From([.. request.LcsStrategies.Select(f => f.Trim())], "lcs_strategies", strategyViolations);
+        v.Add(strategyViolations);
+        v.Add(SurveyRound.ValidateMapping(mapping, strategies).Select(e => e.Under("column_mapping")));
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var watershed = await db.AreaAsync(watershedId, ct);
@@ -43,7 +52,7 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
             throw Exists(name);
         }
 
-        var round = SurveyRound.Create(watershed, name, cutoffs!.Value, mapping, clock.GetUtcNow());
+        var round = SurveyRound.Create(watershed, name, cutoffs!.Value, mapping, strategies, clock.GetUtcNow());
         db.SurveyRounds.Add(round);
         await db.SaveChangesAsync(ct);
         return new CreateSurveyRoundResponse { SurveyRound = round.ToContract() };

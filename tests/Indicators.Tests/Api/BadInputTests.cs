@@ -60,6 +60,21 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
             WatershedId = f.S.Watershed.Id, Name = "mal", FcsCutoffs = FcsCutoffs.Standard2135,
             ColumnMapping = new ColumnMapping { SubmissionIdColumns = { " " }, HouseholdColumn = "hh", AnswerColumns = { ["fcs.bogus"] = "x", ["fcs.pulses"] = "Community_ID" } },
         }).ResponseAsync, ["column_mapping.submission_id_columns", "column_mapping.answer_columns[fcs.bogus]", "column_mapping.answer_columns[fcs.pulses]"]),
+        ["CreateSurveyRound bad strategies and date format"] = (f => f.S.Facilitator.Surveys.CreateSurveyRoundAsync(new CreateSurveyRoundRequest
+        {
+            WatershedId = f.S.Watershed.Id, Name = "lcs", FcsCutoffs = FcsCutoffs.Standard2135,
+            LcsStrategies = { "lcs.stress.saving", "lcs.stress.saving", "Lcs_stress_DomAsset" },
+            ColumnMapping = new ColumnMapping { InterviewDateFormat = (InterviewDateFormat)9, AnswerColumns = { ["lcs.crisis.seed"] = "x" } },
+        }).ResponseAsync, ["lcs_strategies[1]", "lcs_strategies[2]", "column_mapping.interview_date_format"]),
+        ["CreateSurveyRound too few strategies"] = (f => f.S.Facilitator.Surveys.CreateSurveyRoundAsync(new CreateSurveyRoundRequest
+        {
+            WatershedId = f.S.Watershed.Id, Name = "lcs", FcsCutoffs = FcsCutoffs.Standard2135, LcsStrategies = { "lcs.stress.saving", "lcs.crisis.seed" },
+        }).ResponseAsync, ["lcs_strategies"]),
+        ["CreateSurveyRound mapping of a strategy not asked"] = (f => f.S.Facilitator.Surveys.CreateSurveyRoundAsync(new CreateSurveyRoundRequest
+        {
+            WatershedId = f.S.Watershed.Id, Name = "lcs", FcsCutoffs = FcsCutoffs.Standard2135,
+            ColumnMapping = new ColumnMapping { AnswerColumns = { ["lcs.crisis.seed"] = "semilla", ["lcs.crisis.health"] = "salud" } },
+        }).ResponseAsync, ["column_mapping.answer_columns[lcs.crisis.seed]"]),
         ["GetSurveyRound"] = (f => f.S.Viewer.Surveys.GetSurveyRoundAsync(new GetSurveyRoundRequest()).ResponseAsync, ["survey_round_id"]),
         ["ListSurveyRounds"] = (f => f.S.Viewer.Surveys.ListSurveyRoundsAsync(new ListSurveyRoundsRequest { WatershedId = NotAnId, Page = new PageRequest { PageToken = "forged" } }).ResponseAsync, ["watershed_id", "page.page_token"]),
         ["ImportSubmissions empty"] = (f => f.S.Facilitator.Surveys.ImportSubmissionsAsync(new ImportSubmissionsRequest { Mode = (ImportMode)7 }).ResponseAsync, ["survey_round_id", "csv", "mode"]),

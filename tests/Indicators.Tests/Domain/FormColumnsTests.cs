@@ -25,7 +25,7 @@ public sealed class FormColumnsTests
     public void A_mapping_that_names_only_metadata_still_reads_the_default_answers()
     {
         // The defect: such a mapping once imported every row with every indicator missing.
-        var form = FormColumns.Of(new ColumnMapping(["id"], "comunidad", "hogar", null, "fecha", new Dictionary<string, string>()));
+        var form = FormColumns.Of(new ColumnMapping(["id"], "comunidad", "hogar", null, "fecha", new Dictionary<string, string>()), LcsStrategies.Default);
         var table = Parse(Csv(
             ["id", "comunidad", "hogar", "fecha", "FCSStap", "FCSPulse", "FCSVeg", "FCSFruit", "FCSPr", "FCSDairy", "FCSSugar", "FCSFat", "FCSCond"],
             ["u1", "c1", "h1", "2026-01-02", "7", "2", "3", "1", "1", "1", "7", "7", "7"]));
@@ -80,7 +80,7 @@ public sealed class FormColumnsTests
     public void A_column_the_round_maps_itself_is_not_read_again_for_the_default_field()
     {
         // The round reads its own "FCSPulse" column as staples: the default's pulses must not read it too.
-        var form = FormColumns.Of(ColumnMapping.Empty with { AnswerColumns = new Dictionary<string, string> { [AnswerFields.Fcs.Staples] = "FCSPulse" } });
+        var form = FormColumns.Of(ColumnMapping.Empty with { AnswerColumns = new Dictionary<string, string> { [AnswerFields.Fcs.Staples] = "FCSPulse" } }, LcsStrategies.Default);
 
         var columns = form.Resolve(["_uuid", "community_id", "household_id", "interview_date", "FCSPulse", "FCSStap"]);
 
@@ -101,7 +101,7 @@ public sealed class FormColumnsTests
     [Fact]
     public void A_module_asked_in_part_names_the_columns_it_lacks_and_one_not_asked_at_all_names_none()
     {
-        var form = FormColumns.Of(ColumnMapping.Empty with { AnswerColumns = new Dictionary<string, string> { ["custom.water_minutes"] = "agua_min" } });
+        var form = FormColumns.Of(ColumnMapping.Empty with { AnswerColumns = new Dictionary<string, string> { ["custom.water_minutes"] = "agua_min" } }, LcsStrategies.Default);
 
         var columns = form.Resolve(["_uuid", "community_id", "household_id", "interview_date", "FCSStap", "FCSPulse", "rCSIBorrow"]);
 

@@ -7,7 +7,7 @@ namespace Watershed.Indicators.Tests.Domain;
 public sealed class KoboCsvTests
 {
     /// <summary>The default mapping with a weight column, as a weighted survey's round has it.</summary>
-    private static readonly FormColumns Mapping = FormColumns.Of(ColumnMapping.Empty with { WeightColumn = "weight" });
+    private static readonly FormColumns Mapping = FormColumns.Of(ColumnMapping.Empty with { WeightColumn = "weight" }, LcsStrategies.Default);
 
     private const string Header = "\"_uuid\";\"community_id\";\"household_id\";\"weight\";\"interview_date\";\"FCSStap\";\"FCSPulse\";\"FCSVeg\";\"FCSFruit\";\"FCSPr\";\"FCSDairy\";\"FCSSugar\";\"FCSFat\";\"FCSCond\"";
 
@@ -156,7 +156,7 @@ public sealed class KoboCsvTests
             ["rcsi.limit_portions"] = "rcsi_porciones",
             ["rcsi.restrict_adults"] = "rcsi_adultos",
             ["rcsi.fewer_meals"] = "rcsi_comidas",
-        }));
+        }), LcsStrategies.Default);
         var table = Parse("\"_uuid\";\"comunidad\";\"hogar\";\"fecha\";\"rcsi_menos_preferidos\";\"rcsi_prestar\";\"rcsi_porciones\";\"rcsi_adultos\";\"rcsi_comidas\"\n"
             + "\"u1\";\"c1\";\"h1\";\"2026-01-02\";\"1\";\"1\";\"1\";\"1\";\"1\"\n");
 

@@ -14,7 +14,7 @@ public sealed class SubmissionTests
 
     private static readonly ColumnMapping Water = new(["_uuid"], "community", "hh", null, "date", new Dictionary<string, string> { ["custom.water_minutes"] = "water_min" });
 
-    private static readonly FormColumns WaterForm = FormColumns.Of(Water);
+    private static readonly FormColumns WaterForm = FormColumns.Of(Water, LcsStrategies.Default);
 
     private static CustomIndicator Share(string code) => CustomIndicator.Define(Watershed.Id, code, "Water within 30 minutes", "% of households", Direction.HigherIsBetter,
         new CustomDefinition(CustomAggregation.ShareMeetingCondition, new Condition(ComparisonOperator.LessThanOrEqual, 30m), "custom.water_minutes"), Now);
@@ -32,17 +32,17 @@ public sealed class SubmissionTests
         var district = Area.Create(AreaLevel.District, Watershed, "080806", "Pomacanchi", null, Now);
         var broken = Water with { AreaColumn = "com\tunity", AnswerColumns = new Dictionary<string, string> { ["fcs.bogus"] = "x" } };
 
-        Assert.Null(SurveyRound.Create(Watershed, "2025Q4", FcsCutoffs.Standard2135, null, Now).ColumnMapping);
-        Assert.Null(SurveyRound.Create(Watershed, "2025Q4", FcsCutoffs.Standard2135, ColumnMapping.Empty, Now).ColumnMapping);
-        Assert.Equal("watershed_id", Assert.Single(Assert.Throws<InvalidArgumentException>(() => SurveyRound.Create(district, "2025Q4", FcsCutoffs.Standard2135, null, Now)).Violations).Field);
+        Assert.Null(SurveyRound.Create(Watershed, "2025Q4", FcsCutoffs.Standard2135, null, null, Now).ColumnMapping);
+        Assert.Null(SurveyRound.Create(Watershed, "2025Q4", FcsCutoffs.Standard2135, ColumnMapping.Empty, null, Now).ColumnMapping);
+        Assert.Equal("watershed_id", Assert.Single(Assert.Throws<InvalidArgumentException>(() => SurveyRound.Create(district, "2025Q4", FcsCutoffs.Standard2135, null, null, Now)).Violations).Field);
         Assert.Equal(["column_mapping.area_column", "column_mapping.answer_columns[fcs.bogus]"],
-            Assert.Throws<InvalidArgumentException>(() => SurveyRound.Create(Watershed, "2025Q4", FcsCutoffs.Standard2135, broken, Now)).Violations.Select(v => v.Field));
+            Assert.Throws<InvalidArgumentException>(() => SurveyRound.Create(Watershed, "2025Q4", FcsCutoffs.Standard2135, broken, null, Now)).Violations.Select(v => v.Field));
     }
 
     [Fact]
     public void A_partial_mapping_is_merged_over_the_default()
     {
-        var form = SurveyRound.Create(Watershed, "2025Q4", FcsCutoffs.Standard2135, ColumnMapping.Empty with { AreaColumn = "comunidad" }, Now).Form;
+        var form = SurveyRound.Create(Watershed, "2025Q4", FcsCutoffs.Standard2135, ColumnMapping.Empty with { AreaColumn = "comunidad" }, null, Now).Form;
 
         Assert.Equal(["_uuid", "meta/instanceID"], form.SubmissionIdColumns);
         Assert.Equal(("comunidad", "household_id", (string?)null, "interview_date"), (form.AreaColumn, form.HouseholdColumn, form.WeightColumn, form.InterviewDateColumn));

@@ -264,6 +264,11 @@ namespace Watershed.Indicators.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("WatershedAreaId");
 
+                    b.Property<string>("_lcsStrategyFields")
+                        .HasMaxLength(1100)
+                        .HasColumnType("character varying(1100)")
+                        .HasColumnName("LcsStrategies");
+
                     b.HasKey("Id");
 
                     b.HasIndex("WatershedId", "Id");

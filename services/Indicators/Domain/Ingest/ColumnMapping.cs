@@ -17,6 +17,9 @@ public sealed record ColumnMapping(
     string InterviewDateColumn,
     IReadOnlyDictionary<string, string> AnswerColumns)
 {
+    /// <summary>How the interview date column writes dates (<see cref="InterviewDates.Parse"/>); ISO unless the round says otherwise.</summary>
+    public InterviewDateFormat InterviewDateFormat { get; init; } = InterviewDateFormat.Iso;
+
     /// <summary>A mapping that names nothing: the default in every respect.</summary>
     public static ColumnMapping Empty { get; } = new([], "", "", null, "", new Dictionary<string, string>(StringComparer.Ordinal));
 
@@ -26,7 +29,7 @@ public sealed record ColumnMapping(
     /// <summary>True when the mapping names nothing of its own, so the round follows the default.</summary>
     public bool IsEmpty =>
         SubmissionIdColumns.Count == 0 && AreaColumn.Length == 0 && HouseholdColumn.Length == 0 && WeightColumn is null
-        && InterviewDateColumn.Length == 0 && AnswerColumns.Count == 0;
+        && InterviewDateColumn.Length == 0 && AnswerColumns.Count == 0 && InterviewDateFormat == InterviewDateFormat.Iso;
 
     /// <summary>
     /// Every problem with the mapping, named by its attribute (snake_case, answer columns as answer_columns[field]).

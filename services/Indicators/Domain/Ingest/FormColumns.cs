@@ -1,4 +1,5 @@
 using System.Globalization;
+using Watershed.Indicators.Domain.Standard;
 
 namespace Watershed.Indicators.Domain.Ingest;
 
@@ -25,18 +26,19 @@ public sealed record FileColumns(ColumnMapping Mapping, IReadOnlyList<string> Un
 public sealed class FormColumns
 {
     private FormColumns(IReadOnlyList<string> submissionIdColumns, string areaColumn, string householdColumn, string? weightColumn, string interviewDateColumn,
-        IReadOnlyList<FieldColumns> answers)
+        InterviewDateFormat interviewDateFormat, IReadOnlyList<FieldColumns> answers)
     {
         SubmissionIdColumns = submissionIdColumns;
         AreaColumn = areaColumn;
         HouseholdColumn = householdColumn;
         WeightColumn = weightColumn;
         InterviewDateColumn = interviewDateColumn;
+        InterviewDateFormat = interviewDateFormat;
         Answers = answers;
     }
 
-    /// <summary>The default alone: what a round without a mapping of its own reads.</summary>
-    public static FormColumns Default { get; } = Of(null);
+    /// <summary>The default alone: what a round without a mapping of its own, asking WFP's standard LCS strategies, reads.</summary>
+    public static FormColumns Default { get; } = Of(null, LcsStrategies.Default);
 
     /// <summary>Tried in order: the first with a value is the submission id.</summary>
     public IReadOnlyList<string> SubmissionIdColumns { get; }
@@ -50,6 +52,8 @@ public sealed class FormColumns
 
     public string InterviewDateColumn { get; }
 
+    public InterviewDateFormat InterviewDateFormat { get; }
+
     /// <summary>The round's own fields first (by field name), then the default's, module by module.</summary>
     public IReadOnlyList<FieldColumns> Answers { get; }
 
@@ -58,7 +62,7 @@ public sealed class FormColumns
 
     /// <summary>Every field with its first column: the mapping in force as a round shows it.</summary>
     public ColumnMapping Primary => new(SubmissionIdColumns, AreaColumn, HouseholdColumn, WeightColumn, InterviewDateColumn,
-        Answers.ToDictionary(a => a.Field, a => a.Columns[0], StringComparer.Ordinal));
+        Answers.ToDictionary(a => a.Field, a => a.Columns[0], StringComparer.Ordinal)) { InterviewDateFormat = InterviewDateFormat };
 
     /// <summary>The metadata columns of the merged mapping of <paramref name="own"/>.</summary>
     public static IEnumerable<string> MetadataOf(ColumnMapping own)
@@ -67,17 +71,28 @@ public sealed class FormColumns
         return Metadata(own).All;
     }
 
-    public static FormColumns Of(ColumnMapping? own)
+    /// <summary>
+    /// The round's own mapping merged over the default for a round asking <paramref name="strategies"/>. A positional LCS
+    /// field of earlier versions in the round's own mapping ("lcs.crisis_2") names the round's strategy at that place.
+    /// </summary>
+    public static FormColumns Of(ColumnMapping? own, LcsStrategies strategies)
     {
+        ArgumentNullException.ThrowIfNull(strategies);
         own ??= ColumnMapping.Empty;
         var metadata = Metadata(own);
-        // A column the round names itself is never also read for a default field.
-        var taken = new HashSet<string>(metadata.All.Concat(own.AnswerColumns.Values), StringComparer.OrdinalIgnoreCase);
-        var answers = own.AnswerColumns.OrderBy(p => p.Key, StringComparer.Ordinal)
-            .Select(p => new FieldColumns(p.Key, [p.Value], IsExplicit: true, Module: null)).ToList();
-        foreach (var module in DefaultColumns.Modules)
+        var explicitColumns = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (field, column) in own.AnswerColumns.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            foreach (var field in module.Fields.Where(f => !own.AnswerColumns.ContainsKey(f.Field)))
+            explicitColumns.TryAdd(strategies.ForLegacy(field) is { } strategy && !own.AnswerColumns.ContainsKey(strategy) ? strategy : field, column);
+        }
+
+        // A column the round names itself is never also read for a default field.
+        var taken = new HashSet<string>(metadata.All.Concat(explicitColumns.Values), StringComparer.OrdinalIgnoreCase);
+        var answers = explicitColumns.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => new FieldColumns(p.Key, [p.Value], IsExplicit: true, Module: null)).ToList();
+        foreach (var module in DefaultColumns.ModulesFor(strategies))
+        {
+            foreach (var field in module.Fields.Where(f => !explicitColumns.ContainsKey(f.Field)))
             {
                 var columns = field.Columns.Where(c => !taken.Contains(c)).ToList();
                 if (columns.Count > 0)
@@ -87,7 +102,7 @@ public sealed class FormColumns
             }
         }
 
-        return new FormColumns(metadata.Ids, metadata.Area, metadata.Household, own.WeightColumn, metadata.Date, answers);
+        return new FormColumns(metadata.Ids, metadata.Area, metadata.Household, own.WeightColumn, metadata.Date, own.InterviewDateFormat, answers);
     }
 
     /// <summary>
@@ -119,7 +134,7 @@ public sealed class FormColumns
                 && (a.IsExplicit || (a.Module is { IsOpenList: false } module && Answers.Any(o => o.Module == module && found.ContainsKey(o.Field)))))
             .Select(a => a.Columns[0]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var unmapped = headers.Where(h => !index.IsClaimed(h) && !IsSystemColumn(h)).Order(StringComparer.Ordinal).ToList();
-        return new FileColumns(new ColumnMapping(ids, area, household, weight, date, found), unmapped, notInFile, faults);
+        return new FileColumns(new ColumnMapping(ids, area, household, weight, date, found) { InterviewDateFormat = InterviewDateFormat }, unmapped, notInFile, faults);
     }
 
     /// <summary>

@@ -70,7 +70,7 @@ public static class SubmissionBatch
     /// Reads every row of <paramref name="table"/> through the round's <paramref name="form"/>. A form name that matches
     /// more than one column of the file is a header fault (row 0): nothing is read, since either reading could be wrong.
     /// </summary>
-    public static BatchValidation Validate(CsvTable table, FormColumns form, string surveyRoundId, FcsCutoffs cutoffs)
+    public static BatchValidation Validate(CsvTable table, FormColumns form, string surveyRoundId, FcsCutoffs cutoffs, LcsStrategies? strategies = null)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(form);
@@ -94,7 +94,7 @@ public static class SubmissionBatch
                 rowErrors.Add(new RowError(row.Number, IdColumn(row, mapping), $"duplicate submission id: row {firstRowOfId[submission.SubmissionId]} has it too"));
             }
 
-            var scores = HouseholdScorer.Score(mapping.ToAnswerSheet(row.Values), cutoffs);
+            var scores = HouseholdScorer.Score(mapping.ToAnswerSheet(row.Values), cutoffs, strategies);
             rowErrors.AddRange(scores.Errors.Select(e => new RowError(row.Number, mapping.ColumnOf(e.Field) ?? e.Field, e.Description)));
             if (rowErrors.Count == 0)
             {
@@ -140,11 +140,12 @@ public static class SubmissionBatch
         }
 
         var dateText = Value(values, mapping.InterviewDateColumn);
-        var date = ParseDate(dateText);
+        var date = InterviewDates.Parse(dateText, mapping.InterviewDateFormat);
         if (date is null)
         {
             errors.Add(new RowError(row.Number, mapping.InterviewDateColumn, dateText is null ? "is required"
-                : string.Create(CultureInfo.InvariantCulture, $"'{TextRules.Echo(dateText)}' is not a date (yyyy-MM-dd) in the years {Period.FirstYear}–{Period.LastYear}")));
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"'{TextRules.Echo(dateText)}' is not a date ({InterviewDates.Pattern(mapping.InterviewDateFormat)}) in the years {Period.FirstYear}–{Period.LastYear}")));
         }
 
         var metadata = mapping.MetadataColumns.ToHashSet(StringComparer.Ordinal);
@@ -182,16 +183,4 @@ public static class SubmissionBatch
 
     private static string? Value(IReadOnlyDictionary<string, string> values, string column) =>
         values.TryGetValue(column, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
-
-    /// <summary>
-    /// A date, or the date part of an ISO date-time as Kobo writes <c>start</c> and <c>_submission_time</c>, in the years
-    /// a period may name (an interview outside them could never be reported).
-    /// </summary>
-    private static DateOnly? ParseDate(string? text) =>
-        text is { Length: >= 10 }
-        && (text.Length == 10 || text[10] == 'T')
-        && DateOnly.TryParseExact(text[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-        && Period.IsReportingDate(date)
-            ? date
-            : null;
 }

@@ -58,9 +58,11 @@ public static class HouseholdScorer
 
     public static IndicatorInfo? Find(string code) => Indicators.FirstOrDefault(i => i.Code == code);
 
-    public static HouseholdScores Score(AnswerSheet answers, FcsCutoffs cutoffs)
+    /// <summary>Scores with the round's FCS cut-offs and LCS strategies (<see cref="LcsStrategies.Default"/> when it names none).</summary>
+    public static HouseholdScores Score(AnswerSheet answers, FcsCutoffs cutoffs, LcsStrategies? strategies = null)
     {
         ArgumentNullException.ThrowIfNull(answers);
+        var lcs = strategies ?? LcsStrategies.Default;
         return new HouseholdScores(
             Run(answers, FcsAnswers.Read, a => FoodConsumptionScore.Score(a, cutoffs)),
             Run(answers, RcsiAnswers.Read, ReducedCopingStrategiesIndex.Score),
@@ -71,7 +73,7 @@ public static class HouseholdScorer
             Run(answers, MahfpAnswers.Read, MonthsOfAdequateFoodProvisioning.Score),
             Run(
                 answers,
-                r => new CariAnswers(FcsAnswers.Read(r), RcsiAnswers.Read(r), LcsAnswers.Read(r), FesAnswers.Read(r)),
+                r => new CariAnswers(FcsAnswers.Read(r), RcsiAnswers.Read(r), LcsAnswers.Read(r, lcs), FesAnswers.Read(r)),
                 Cari.Score));
     }
 
