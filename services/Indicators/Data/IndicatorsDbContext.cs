@@ -7,6 +7,7 @@ using Watershed.Indicators.Domain.Areas;
 using Watershed.Indicators.Domain.Custom;
 using Watershed.Indicators.Domain.Export;
 using Watershed.Indicators.Domain.Ingest;
+using Watershed.Indicators.Domain.Standard;
 using Watershed.Indicators.Domain.Tracking;
 using Watershed.ServiceDefaults.Data;
 using Watershed.ServiceDefaults.Events;
@@ -128,6 +129,12 @@ public sealed class IndicatorsDbContext(DbContextOptions<IndicatorsDbContext> op
                     (a, b) => a!.SequenceEqual(b!),
                     f => f.Count,
                     f => f));
+            e.Property(s => s.Details).HasColumnName("DetailsJson")
+                .HasConversion(new ValueConverter<ScoreDetails?, string?>(d => ScoreDetailsJson.Write(d), json => ScoreDetailsJson.Read(json)))
+                .Metadata.SetValueComparer(new ValueComparer<ScoreDetails?>(
+                    (a, b) => ScoreDetailsJson.Write(a) == ScoreDetailsJson.Write(b),
+                    d => (ScoreDetailsJson.Write(d) ?? "").GetHashCode(StringComparison.Ordinal),
+                    d => d));
         });
 
         model.Entity<CustomIndicator>(e =>
@@ -274,6 +281,36 @@ internal static class ColumnMappingJson
         {
             InterviewDateFormat = stored.InterviewDateFormat ?? InterviewDateFormat.Iso,
         };
+    }
+}
+
+/// <summary>A score's details as stored: FCS-N's sums, CARI's parts; null when the score has none.</summary>
+internal static class ScoreDetailsJson
+{
+    private sealed record Nutrients(int? VitaminA, int? Protein, int? HaemIron);
+
+    private sealed record Parts(int? CurrentStatus, int? LivelihoodCoping, decimal? FoodExpenditureShare, int? FoodExpenditureClass);
+
+    private sealed record Stored(Nutrients? FcsN, Parts? Cari);
+
+    private static readonly JsonSerializerOptions Options = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
+    public static string? Write(ScoreDetails? details) => details is null ? null : JsonSerializer.Serialize(new Stored(
+        details.Nutrients is { } n ? new Nutrients(n.VitaminA, n.Protein, n.HaemIron) : null,
+        details.CariParts is { } p ? new Parts(p.CurrentStatus, p.LivelihoodCoping, p.FoodExpenditure?.Share, p.FoodExpenditure?.Class) : null), Options);
+
+    public static ScoreDetails? Read(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        var stored = JsonSerializer.Deserialize<Stored>(json) ?? throw new InvalidOperationException("Stored score details are empty.");
+        return new ScoreDetails(
+            stored.FcsN is { } n ? new FcsNutrients(n.VitaminA, n.Protein, n.HaemIron) : null,
+            stored.Cari is { } p ? new CariParts(p.CurrentStatus, p.LivelihoodCoping,
+                p.FoodExpenditureShare is { } share && p.FoodExpenditureClass is { } cls ? new FesScore(share, cls) : null) : null);
     }
 }
 

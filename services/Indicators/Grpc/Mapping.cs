@@ -6,6 +6,7 @@ using Watershed.Indicators.Domain.Areas;
 using Watershed.Indicators.Domain.Custom;
 using Watershed.Indicators.Domain.Export;
 using Watershed.Indicators.Domain.Ingest;
+using Watershed.Indicators.Domain.Standard;
 using Watershed.Indicators.Domain.Tracking;
 using Watershed.ServiceDefaults.Grpc;
 
@@ -144,7 +145,51 @@ internal static class Mapping
         }
 
         score.MissingFields.AddRange(s.MissingFields);
+        if (s.Details?.Nutrients is { } n)
+        {
+            score.FcsNutrition = new V1.FcsNutrition
+            {
+                VitaminA = Frequency(n.VitaminAFrequency), Protein = Frequency(n.ProteinFrequency), HaemIron = Frequency(n.HaemIronFrequency),
+            };
+            if (n.VitaminA is { } vitaminA)
+            {
+                score.FcsNutrition.VitaminADays = vitaminA;
+            }
+
+            if (n.Protein is { } protein)
+            {
+                score.FcsNutrition.ProteinDays = protein;
+            }
+
+            if (n.HaemIron is { } haemIron)
+            {
+                score.FcsNutrition.HaemIronDays = haemIron;
+            }
+        }
+
+        if (s.Details?.CariParts is { } p)
+        {
+            score.CariParts = new V1.CariParts { FoodExpenditureShare = p.FoodExpenditure is { } fes ? Dhis2Export.FormatValue(fes.Share) : "" };
+            if (p.CurrentStatus is { } status)
+            {
+                score.CariParts.CurrentStatus = status;
+            }
+
+            if (p.LivelihoodCoping is { } coping)
+            {
+                score.CariParts.LivelihoodCoping = coping;
+            }
+
+            if (p.FoodExpenditure is { } share)
+            {
+                score.CariParts.FoodExpenditureClass = share.Class;
+            }
+        }
+
         return score;
+
+        static V1.NutrientFrequency Frequency(NutrientFrequency? frequency) =>
+            frequency?.ToContract<NutrientFrequency, V1.NutrientFrequency>() ?? V1.NutrientFrequency.Unspecified;
     }
 
     public static V1.Indicator ToContract(this IndicatorInfo info)
@@ -250,8 +295,12 @@ internal static class Mapping
         PeriodType = r.PeriodType.ToContract<PeriodType, V1.PeriodType>(),
     };
 
-    public static V1.Alert ToContract(this Alert a, AlertRule rule) => new()
+    public static V1.Alert ToContract(this Alert a, AlertRule rule, Area area) => new()
     {
+        AreaCode = area.Code,
+        AreaName = area.Name,
+        Condition = AlertWording.Describe(rule.IndicatorCode, rule.Metric, rule.Condition),
+        Summary = AlertWording.Summarise(rule, a, area),
         Id = a.Id.ToString(),
         RuleId = a.RuleId.ToString(),
         State = a.State.ToContract<AlertState, V1.AlertState>(),

@@ -24,6 +24,29 @@ public sealed class WfpExportTests : PostgresApiTest
         Assert.Equal((3.0, "moderate"), (scores["HHS"].Value, scores["HHS"].Category));
         Assert.Equal((2.0, "marginally_food_secure"), (scores["CARI"].Value, scores["CARI"].Category));
         Assert.Empty(scores["CARI"].MissingFields);
+        var nutrition = scores["FCS"].FcsNutrition;
+        Assert.Equal((9, NutrientFrequency.AtLeastDaily, 6, NutrientFrequency.Sometimes, 1, NutrientFrequency.Sometimes),
+            (nutrition.VitaminADays, nutrition.VitaminA, nutrition.ProteinDays, nutrition.Protein, nutrition.HaemIronDays, nutrition.HaemIron));
+        var parts = scores["CARI"].CariParts;
+        Assert.Equal((2, 2, "0.6923", 3), (parts.CurrentStatus, parts.LivelihoodCoping, parts.FoodExpenditureShare, parts.FoodExpenditureClass));
+    }
+
+    [Fact]
+    public async Task The_parts_of_cari_are_shown_when_cari_itself_is_missing()
+    {
+        // A form without the LCS module: CARI cannot be computed, its current status and food expenditure share can.
+        var round = await RoundAsync("sin LCS");
+        var lines = WfpExport.Csv("w-4").Split('\n');
+        var header = lines[0].Split(';');
+        var keep = header.Index().Where(c => !c.Item.Contains("Lcs_", StringComparison.Ordinal)).Select(c => c.Index).ToList();
+        var csv = string.Join(';', keep.Select(i => header[i])) + "\n" + string.Join(';', keep.Select(i => lines[1].Split(';')[i])) + "\n";
+
+        await S.ImportAsync(round, csv);
+
+        var cari = (await ScoresAsync(round, "w-4"))["CARI"];
+        Assert.False(cari.HasValue);
+        Assert.Equal(10, cari.MissingFields.Count(f => f.StartsWith("lcs.", StringComparison.Ordinal)));
+        Assert.Equal((2, false, "0.6923", 3), (cari.CariParts.CurrentStatus, cari.CariParts.HasLivelihoodCoping, cari.CariParts.FoodExpenditureShare, cari.CariParts.FoodExpenditureClass));
     }
 
     [Fact]

@@ -30,5 +30,8 @@ public sealed class EnumTwinTests
     public void Interview_date_format() => EnumTwins.AssertTwins<V1.InterviewDateFormat, Indicators.Domain.Ingest.InterviewDateFormat>();
 
     [Fact]
+    public void Nutrient_frequency() => EnumTwins.AssertTwins<V1.NutrientFrequency, Indicators.Domain.Standard.NutrientFrequency>();
+
+    [Fact]
     public void Alert_state() => EnumTwins.AssertTwins<V1.AlertState, Indicators.Domain.Tracking.AlertState>();
 }

@@ -156,6 +156,10 @@ namespace Watershed.Indicators.Data.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<string>("Details")
+                        .HasColumnType("text")
+                        .HasColumnName("DetailsJson");
+
                     b.Property<DateOnly>("InterviewDate")
                         .HasColumnType("date");
 

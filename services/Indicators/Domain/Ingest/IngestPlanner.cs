@@ -16,8 +16,8 @@ public enum ImportMode
     GoodRowsOnly = 2,
 }
 
-/// <summary>A household's figure on one indicator as it is stored at ingest, with the answers it lacked.</summary>
-public sealed record StoredScore(string IndicatorCode, decimal? Value, string? Category, IReadOnlyList<string> MissingFields);
+/// <summary>A household's figure on one indicator as it is stored at ingest, with the answers it lacked and what else its formula found.</summary>
+public sealed record StoredScore(string IndicatorCode, decimal? Value, string? Category, IReadOnlyList<string> MissingFields, ScoreDetails? Details = null);
 
 /// <summary>A row to store: the submission, the area it resolved to, its fingerprint and its scores on every indicator.</summary>
 public sealed record PlannedRow(int Row, HouseholdSubmission Submission, Guid AreaId, string Fingerprint, IReadOnlyList<StoredScore> Scores);
@@ -135,5 +135,6 @@ public static class IngestPlanner
     }
 
     private static IEnumerable<StoredScore> StandardScores(HouseholdScores scores) =>
-        scores.Values.Zip(scores.MissingFieldsByIndicator, (v, missing) => new StoredScore(v.IndicatorCode, v.Value, v.Category, missing));
+        scores.Values.Zip(scores.MissingFieldsByIndicator, scores.Details)
+            .Select(s => new StoredScore(s.First.IndicatorCode, s.First.Value, s.First.Category, s.Second, s.Third));
 }

@@ -1,4 +1,5 @@
 using Watershed.Indicators.Domain.Custom;
+using Watershed.Indicators.Domain.Standard;
 
 namespace Watershed.Indicators.Domain.Ingest;
 
@@ -117,6 +118,7 @@ public sealed class HouseholdScore
         Value = score.Value;
         Category = score.Category;
         MissingFields = score.MissingFields;
+        Details = score.Details;
     }
 
     private HouseholdScore()
@@ -145,4 +147,7 @@ public sealed class HouseholdScore
 
     /// <summary>Canonical fields whose answers were missing.</summary>
     public IReadOnlyList<string> MissingFields { get; private set; }
+
+    /// <summary>FCS-N on an FCS score, CARI's parts on a CARI score; null on other scores and on scores stored before they were kept.</summary>
+    public ScoreDetails? Details { get; private set; }
 }

@@ -88,6 +88,12 @@ public sealed record LcsScore(int Class);
 /// <summary>CARI's three parts and the result: class 1 food secure … 4 severely food insecure.</summary>
 public sealed record CariScore(int CurrentStatus, int LivelihoodCoping, FesScore FoodExpenditure, decimal Unrounded, int Class);
 
+/// <summary>
+/// A household's CARI parts, each known on its own: current status 1–4 (from FCS and rCSI), the highest livelihood coping
+/// level 1–4, the food expenditure share and its class. A part is null when an answer it needs is missing.
+/// </summary>
+public sealed record CariParts(int? CurrentStatus, int? LivelihoodCoping, FesScore? FoodExpenditure);
+
 public sealed record CariAnswers(FcsAnswers Fcs, RcsiAnswers Rcsi, LcsAnswers Lcs, FesAnswers Fes);
 
 /// <summary>
@@ -128,6 +134,18 @@ public static class Cari
             var unrounded = (cs + (lcs.Value!.Class + fes.Value!.Class) / 2m) / 2m;
             return new CariScore(cs, lcs.Value.Class, fes.Value, unrounded, Combine(cs, lcs.Value.Class, fes.Value.Class));
         });
+    }
+
+    /// <summary>Each part of CARI that the household's answers give, whether or not CARI itself can be computed.</summary>
+    public static CariParts Parts(CariAnswers answers)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        var fcs = FoodConsumptionScore.Score(answers.Fcs, FcsCutoffs.Standard2135).Value;
+        var rcsi = ReducedCopingStrategiesIndex.Score(answers.Rcsi).Value;
+        return new CariParts(
+            fcs is not null && rcsi is not null ? CurrentStatus(fcs.Category, rcsi.Value) : null,
+            LivelihoodCoping(answers.Lcs).Value?.Class,
+            FoodExpenditureShare(answers.Fes).Value);
     }
 
     /// <summary>Acceptable FCS 1, or 2 with rCSI ≥ 4; borderline 3; poor 4.</summary>

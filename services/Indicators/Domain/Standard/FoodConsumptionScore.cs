@@ -20,12 +20,12 @@ public enum FcsCategory
     Poor = 3,
 }
 
-/// <summary>FCS-N frequency classes (indicators.md, FCS-N): 0 never, 1–6 sometimes, 7+ at least daily.</summary>
+/// <summary>FCS-N frequency classes (WFP FCS-N): 0 never, 1–6 sometimes, 7+ at least daily. The proto enum's twin (same names and numbers, no zero).</summary>
 public enum NutrientFrequency
 {
-    Never,
-    Sometimes,
-    AtLeastDaily,
+    Never = 1,
+    Sometimes = 2,
+    AtLeastDaily = 3,
 }
 
 /// <summary>
