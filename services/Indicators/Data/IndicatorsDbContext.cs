@@ -28,6 +28,10 @@ public sealed class IndicatorsDbContext(DbContextOptions<IndicatorsDbContext> op
 
     public DbSet<HouseholdScore> HouseholdScores => Set<HouseholdScore>();
 
+    public DbSet<ImportBatch> ImportBatches => Set<ImportBatch>();
+
+    public DbSet<SubmissionRemoval> SubmissionRemovals => Set<SubmissionRemoval>();
+
     public DbSet<CustomIndicator> CustomIndicators => Set<CustomIndicator>();
 
     public DbSet<WatershedDhis2Mapping> Dhis2Mappings => Set<WatershedDhis2Mapping>();
@@ -109,6 +113,9 @@ public sealed class IndicatorsDbContext(DbContextOptions<IndicatorsDbContext> op
                     (a, b) => a!.SequenceEqual(b!),
                     a => a.Count,
                     a => a));
+            e.HasOne<ImportBatch>().WithMany().HasForeignKey(s => s.ImportBatchId).OnDelete(DeleteBehavior.Restrict);
+            // RemoveImportBatch: a batch's households.
+            e.HasIndex(s => s.ImportBatchId);
             e.HasMany(s => s.Scores).WithOne().HasForeignKey(h => h.SubmissionRowId).OnDelete(DeleteBehavior.Cascade);
             e.Navigation(s => s.Scores).UsePropertyAccessMode(PropertyAccessMode.Field);
         });
@@ -135,6 +142,37 @@ public sealed class IndicatorsDbContext(DbContextOptions<IndicatorsDbContext> op
                     (a, b) => ScoreDetailsJson.Write(a) == ScoreDetailsJson.Write(b),
                     d => (ScoreDetailsJson.Write(d) ?? "").GetHashCode(StringComparison.Ordinal),
                     d => d));
+        });
+
+        model.Entity<ImportBatch>(e =>
+        {
+            e.ToTable("import_batches");
+            e.HasKey(b => b.Id);
+            e.Property(b => b.Id).ValueGeneratedNever();
+            e.HasOne<SurveyRound>().WithMany().HasForeignKey(b => b.SurveyRoundId).OnDelete(DeleteBehavior.Restrict);
+            // ListImportBatches: a round's batches in the order they were stored.
+            e.HasIndex(b => new { b.SurveyRoundId, b.StoredAt, b.Id });
+            e.Property(b => b.StoredBy).HasMaxLength(200);
+            e.Ignore(b => b.IsRemoved);
+        });
+
+        model.Entity<SubmissionRemoval>(e =>
+        {
+            e.ToTable("submission_removals");
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Id).ValueGeneratedNever();
+            e.HasOne<SurveyRound>().WithMany().HasForeignKey(r => r.SurveyRoundId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<ImportBatch>().WithMany().HasForeignKey(r => r.ImportBatchId).OnDelete(DeleteBehavior.Restrict);
+            // ListRemovals: a round's removals in the order they happened.
+            e.HasIndex(r => new { r.SurveyRoundId, r.RemovedAt, r.Id });
+            e.Property(r => r.RemovedBy).HasMaxLength(200);
+            e.Property(r => r.Reason).HasMaxLength(SubmissionRemoval.MaxReasonLength);
+            e.Property(r => r.SubmissionIds).HasColumnName("SubmissionIdsJson")
+                .HasConversion(new ValueConverter<IReadOnlyList<string>, string>(ids => JsonSerializer.Serialize(ids, (JsonSerializerOptions?)null), json => JsonSerializer.Deserialize<string[]>(json, (JsonSerializerOptions?)null) ?? Array.Empty<string>()))
+                .Metadata.SetValueComparer(new ValueComparer<IReadOnlyList<string>>((a, b) => a!.SequenceEqual(b!), ids => ids.Count, ids => ids));
+            e.Property(r => r.AreaIds).HasColumnName("AreaIdsJson")
+                .HasConversion(new ValueConverter<IReadOnlyList<Guid>, string>(ids => JsonSerializer.Serialize(ids, (JsonSerializerOptions?)null), json => JsonSerializer.Deserialize<Guid[]>(json, (JsonSerializerOptions?)null) ?? Array.Empty<Guid>()))
+                .Metadata.SetValueComparer(new ValueComparer<IReadOnlyList<Guid>>((a, b) => a!.SequenceEqual(b!), ids => ids.Count, ids => ids));
         });
 
         model.Entity<CustomIndicator>(e =>

@@ -32,6 +32,18 @@ internal static class Writes
         }
     }
 
+    /// <summary>
+    /// Holds the row lock of every household an import batch stored until the transaction ends, so a household removed on
+    /// its own meanwhile is seen as gone. SQLite has no row locks: its write lock, taken by the watershed's lock, suffices.
+    /// </summary>
+    public static async Task LockBatchSubmissionsAsync(this IndicatorsDbContext db, Guid importBatchId, CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM submissions WHERE \"ImportBatchId\" = {importBatchId} FOR UPDATE", ct);
+        }
+    }
+
     public static async Task AddSubmissionsAsync(this IndicatorsDbContext db, IEnumerable<Submission> submissions, CancellationToken ct)
     {
         foreach (var chunk in submissions.Chunk(ChunkSize))

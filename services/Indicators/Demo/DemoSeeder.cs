@@ -69,7 +69,7 @@ public sealed partial class DemoSeeder(IndicatorsDbContext db, SubmissionIngest 
             foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Demo"), $"{prefix}-*.csv").Order(StringComparer.Ordinal))
             {
                 using var reader = new StreamReader(file);
-                var plan = await ingest.IngestAsync(round, KoboCsv.Read(reader), ImportMode.AllOrNothing, "csv", ct);
+                var plan = (await ingest.IngestAsync(round, KoboCsv.Read(reader), ImportMode.AllOrNothing, IngestOrigin.File("demo"), ct)).Plan;
                 if (plan.Errors.Count > 0)
                 {
                     throw new InvalidOperationException($"Demo file {file} has bad rows: {string.Join("; ", plan.Errors)}");

@@ -91,13 +91,15 @@ internal static class Mapping
     /// <summary>The most row errors an answer lists, so a file of a million bad cells is answered in a reply a client can read.</summary>
     public const int MaxListedRowErrors = 1000;
 
-    public static V1.IngestResult ToContract(this IngestPlan plan)
+    public static V1.IngestResult ToContract(this IngestOutcome outcome)
     {
+        var plan = outcome.Plan;
         var result = new V1.IngestResult
         {
             AcceptedRows = plan.AcceptedRows,
             StoredRows = plan.ToStore.Count,
             DuplicateRows = plan.DuplicateRows,
+            ImportBatchId = outcome.ImportBatchId?.ToString() ?? "",
         };
         result.Errors.AddRange(plan.Errors.Take(MaxListedRowErrors).Select(e => new V1.RowError { Row = e.Row, Field = e.Field, Reason = e.Reason }));
         if (plan.Errors.Count > MaxListedRowErrors)
@@ -114,6 +116,34 @@ internal static class Mapping
         result.MappedColumnsNotInFile.AddRange(plan.MappedColumnsNotInFile);
         result.UnmappedColumns.AddRange(plan.UnmappedColumns);
         return result;
+    }
+
+    public static V1.ImportBatch ToContract(this ImportBatch b, int remainingRows) => new()
+    {
+        Id = b.Id.ToString(),
+        SurveyRoundId = b.SurveyRoundId.ToString(),
+        Source = b.Source.ToContract<ImportSource, V1.ImportSource>(),
+        StoredRows = b.StoredRows,
+        RemainingRows = remainingRows,
+        StoredAt = b.StoredAt.ToTimestamp(),
+        StoredBy = b.StoredBy,
+        RemovalId = b.RemovalId?.ToString() ?? "",
+    };
+
+    public static V1.Removal ToContract(this SubmissionRemoval r)
+    {
+        var removal = new V1.Removal
+        {
+            Id = r.Id.ToString(),
+            SurveyRoundId = r.SurveyRoundId.ToString(),
+            ImportBatchId = r.ImportBatchId?.ToString() ?? "",
+            RemovedAt = r.RemovedAt.ToTimestamp(),
+            RemovedBy = r.RemovedBy,
+            Reason = r.Reason,
+        };
+        removal.SubmissionIds.AddRange(r.SubmissionIds);
+        removal.AreaIds.AddRange(r.AreaIds.Select(a => a.ToString()));
+        return removal;
     }
 
     public static V1.Submission ToContract(this Submission s, string areaCode)
@@ -218,10 +248,11 @@ internal static class Mapping
         return indicator;
     }
 
-    public static V1.Aggregate ToContract(this IndicatorAggregate a)
+    public static V1.Aggregate ToContract(this IndicatorAggregate a, Guid? surveyRoundId = null)
     {
         var aggregate = new V1.Aggregate
         {
+            SurveyRoundId = surveyRoundId?.ToString() ?? "",
             IndicatorCode = a.IndicatorCode,
             AreaId = a.AreaId,
             Period = a.Period.ToString(),

@@ -90,6 +90,19 @@ public sealed class AuthorisationTests(AuthorisationFixture fixture) : IClassFix
         ["ListSubmissions"] = (false, Ready((f, c) => c.Surveys.ListSubmissionsAsync(new ListSubmissionsRequest { SurveyRoundId = f.Round.Id }).ResponseAsync)),
         ["GetSubmission"] = (false, Ready((f, c) => c.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = f.Round.Id, SubmissionId = "b-1" }).ResponseAsync)),
         ["ExportSubmissionsCsv"] = (false, Ready((f, c) => c.Surveys.ExportSubmissionsCsvAsync(new ExportSubmissionsCsvRequest { SurveyRoundId = f.Round.Id }).ResponseAsync)),
+        ["ListImportBatches"] = (false, Ready((f, c) => c.Surveys.ListImportBatchesAsync(new ListImportBatchesRequest { SurveyRoundId = f.Round.Id }).ResponseAsync)),
+        ["ListRemovals"] = (false, Ready((f, c) => c.Surveys.ListRemovalsAsync(new ListRemovalsRequest { SurveyRoundId = f.Round.Id }).ResponseAsync)),
+        ["RemoveSubmission"] = (true, async f =>
+        {
+            var id = Fresh();
+            await f.S.ImportAsync(f.Round, FcsCsv.Write(false, Households.Acceptable52(id, "conchacalla", "2025-11-06")));
+            return c => c.Surveys.RemoveSubmissionAsync(new RemoveSubmissionRequest { SurveyRoundId = f.Round.Id, SubmissionId = id, Reason = "duplicado" }).ResponseAsync;
+        }),
+        ["RemoveImportBatch"] = (true, async f =>
+        {
+            var batch = await f.S.ImportAsync(f.Round, FcsCsv.Write(false, Households.Acceptable52(Fresh(), "conchacalla", "2025-11-06")));
+            return c => c.Surveys.RemoveImportBatchAsync(new RemoveImportBatchRequest { SurveyRoundId = f.Round.Id, ImportBatchId = batch.ImportBatchId, Reason = "otra comunidad" }).ResponseAsync;
+        }),
         ["GetAggregate"] = (false, Ready((f, c) => c.Aggregates.GetAggregateAsync(new GetAggregateRequest { IndicatorCode = "FCS", AreaId = f.S.District.Id, Period = "2025Q4" }).ResponseAsync)),
         ["ListAggregates"] = (false, Ready((f, c) => c.Aggregates.ListAggregatesAsync(new ListAggregatesRequest
         {

@@ -14,12 +14,17 @@ public sealed class BadInputFixture : IAsyncLifetime
 
     public SurveyRound Round { get; private set; } = null!;
 
+    /// <summary>A round of another watershed (Cachora), which an admin may read.</summary>
+    public SurveyRound OtherRound { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         App = await IndicatorsApp.OnPostgresAsync();
         S = await Scenario.CreateAsync(App);
         Round = await S.FcsRoundAsync("2025Q4");
         await S.ImportAsync(Round, FcsCsv.Write(false, Households.Baseline()));
+        var cachora = (await S.Admin.Areas.CreateAreaAsync(new CreateAreaRequest { Level = AreaLevel.Watershed, Code = "cachora", Name = "Cachora" })).Area;
+        OtherRound = (await S.Admin.Surveys.CreateSurveyRoundAsync(new CreateSurveyRoundRequest { WatershedId = cachora.Id, Name = "2025Q4", FcsCutoffs = FcsCutoffs.Standard2135 })).SurveyRound;
     }
 
     public async Task DisposeAsync() => await App.DisposeAsync();
@@ -100,6 +105,16 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         ["ListSubmissions"] = (f => f.S.Viewer.Surveys.ListSubmissionsAsync(new ListSubmissionsRequest { AreaId = NotAnId }).ResponseAsync, ["survey_round_id", "area_id"]),
         ["GetSubmission"] = (f => f.S.Viewer.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = f.Round.Id }).ResponseAsync, ["submission_id"]),
         ["ExportSubmissionsCsv"] = (f => f.S.Viewer.Surveys.ExportSubmissionsCsvAsync(new ExportSubmissionsCsvRequest { SurveyRoundId = f.Round.Id, AreaId = NotAnId }).ResponseAsync, ["area_id"]),
+        ["ListImportBatches"] = (f => f.S.Viewer.Surveys.ListImportBatchesAsync(new ListImportBatchesRequest { SurveyRoundId = NotAnId, Page = new PageRequest { PageSize = -1 } }).ResponseAsync, ["survey_round_id", "page.page_size"]),
+        ["ListRemovals"] = (f => f.S.Viewer.Surveys.ListRemovalsAsync(new ListRemovalsRequest { Page = new PageRequest { PageToken = "forged" } }).ResponseAsync, ["survey_round_id", "page.page_token"]),
+        ["RemoveSubmission"] = (f => f.S.Facilitator.Surveys.RemoveSubmissionAsync(new RemoveSubmissionRequest { SurveyRoundId = f.Round.Id, SubmissionId = "b-1", Reason = "una\nlínea más" }).ResponseAsync, ["reason"]),
+        ["RemoveSubmission empty"] = (f => f.S.Facilitator.Surveys.RemoveSubmissionAsync(new RemoveSubmissionRequest()).ResponseAsync, ["survey_round_id", "submission_id", "reason"]),
+        ["RemoveImportBatch"] = (f => f.S.Facilitator.Surveys.RemoveImportBatchAsync(new RemoveImportBatchRequest { SurveyRoundId = f.Round.Id, ImportBatchId = NotAnId, Reason = new string('r', 501) }).ResponseAsync, ["import_batch_id", "reason"]),
+        ["GetAggregate round of another watershed"] = (f => f.S.Admin.Aggregates.GetAggregateAsync(new GetAggregateRequest
+        {
+            IndicatorCode = "FCS", AreaId = f.S.District.Id, Period = "2025Q4", SurveyRoundId = f.OtherRound.Id,
+        }).ResponseAsync, ["survey_round_id"]),
+        ["ExportAggregatesCsv bad round"] = (f => f.S.Viewer.Aggregates.ExportAggregatesCsvAsync(new ExportAggregatesCsvRequest { WatershedId = f.S.Watershed.Id, PeriodType = PeriodType.Year, FromPeriod = "2025", ToPeriod = "2025", SurveyRoundId = NotAnId }).ResponseAsync, ["survey_round_id"]),
         ["GetAggregate"] = (f => f.S.Viewer.Aggregates.GetAggregateAsync(new GetAggregateRequest { AreaId = f.S.District.Id, Period = "2026Q5" }).ResponseAsync, ["indicator_code", "period"]),
         ["ListAggregates"] = (f => f.S.Viewer.Aggregates.ListAggregatesAsync(new ListAggregatesRequest { IndicatorCode = "FCS", AreaId = f.S.District.Id, PeriodType = PeriodType.Quarter, FromPeriod = "2026", ToPeriod = "2025Q1" }).ResponseAsync, ["from_period"]),
         ["ListAggregates reversed"] = (f => f.S.Viewer.Aggregates.ListAggregatesAsync(new ListAggregatesRequest { IndicatorCode = "FCS", AreaId = f.S.District.Id, PeriodType = PeriodType.Month, FromPeriod = "202603", ToPeriod = "202601" }).ResponseAsync, ["to_period"]),

@@ -23,7 +23,8 @@ public sealed class SubmissionTests
     {
         var household = new HouseholdSubmission("s-1", "round", "manzanares", "hh-1", null, new DateOnly(2025, 11, 3), new Dictionary<string, string> { ["water_min"] = minutes });
         var area = Guid.CreateVersion7();
-        return Submission.Store(Guid.CreateVersion7(), new PlannedRow(1, household, area, IngestPlanner.Fingerprint(household, area), [new StoredScore("FCS", 39m, "acceptable", [])]), Now);
+        var batch = ImportBatch.Record(Guid.CreateVersion7(), ImportSource.File, 1, "facilitator@test", Now);
+        return Submission.Store(batch, new PlannedRow(1, household, area, IngestPlanner.Fingerprint(household, area), [new StoredScore("FCS", 39m, "acceptable", [])]), Now);
     }
 
     [Fact]
@@ -57,6 +58,24 @@ public sealed class SubmissionTests
         var score = Assert.Single(submission.Scores);
         Assert.Equal((submission.Id, "FCS", submission.SurveyRoundId, submission.AreaId, submission.InterviewDate, (decimal?)null, (decimal?)39m, "acceptable"),
             (score.SubmissionRowId, score.IndicatorCode, score.SurveyRoundId, score.AreaId, score.InterviewDate, score.Weight, score.Value, score.Category));
+    }
+
+    [Fact]
+    public void A_batch_is_removed_once_with_what_is_left_of_it_and_the_removal_records_who_when_and_why()
+    {
+        var round = Guid.CreateVersion7();
+        var batch = ImportBatch.Record(round, ImportSource.Stream, 3, "facilitator@test", Now);
+        var area = Guid.CreateVersion7();
+        RemovedHousehold Household(string id, int row) => new(Guid.CreateVersion7(), id, area, new DateOnly(2025, 11, 3), Now, row, batch.Id);
+
+        var removal = batch.Remove([Household("s-3", 3), Household("s-1", 1)], "facilitator@test", "otra comunidad", Now.AddDays(1));
+
+        Assert.Equal((round, (Guid?)batch.Id, "facilitator@test", "otra comunidad", Now.AddDays(1)), (removal.SurveyRoundId, removal.ImportBatchId, removal.RemovedBy, removal.Reason, removal.RemovedAt));
+        Assert.Equal(["s-1", "s-3"], removal.SubmissionIds);
+        Assert.Equal([area], removal.AreaIds);
+        Assert.Equal(removal.Id, batch.RemovalId);
+        Assert.Equal("IMPORT_BATCH_REMOVED", Assert.Throws<PreconditionFailedException>(() => batch.Remove([], "facilitator@test", "otra vez", Now)).Type);
+        Assert.Throws<ArgumentException>(() => ImportBatch.Record(round, ImportSource.File, 1, "x", Now).Remove([Household("s-2", 2)], "x", "y", Now));
     }
 
     [Theory]

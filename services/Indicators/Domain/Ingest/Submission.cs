@@ -22,7 +22,8 @@ public sealed class Submission
         IReadOnlyDictionary<string, string> answers,
         string fingerprint,
         DateTimeOffset storedAt,
-        int row)
+        int row,
+        Guid? importBatchId)
     {
         Id = id;
         SurveyRoundId = surveyRoundId;
@@ -35,6 +36,7 @@ public sealed class Submission
         Fingerprint = fingerprint;
         StoredAt = storedAt;
         Row = row;
+        ImportBatchId = importBatchId;
     }
 
     public Guid Id { get; private set; }
@@ -63,18 +65,25 @@ public sealed class Submission
     /// <summary>The row in its batch: with <see cref="StoredAt"/>, keeps a file's order for its export.</summary>
     public int Row { get; private set; }
 
+    /// <summary>The batch that stored it; null for households stored before batches were recorded.</summary>
+    public Guid? ImportBatchId { get; private set; }
+
     public IReadOnlyList<HouseholdScore> Scores => _scores;
 
-    /// <summary>A row the planner decided to store, with the scores it computed.</summary>
-    public static Submission Store(Guid surveyRoundId, PlannedRow row, DateTimeOffset now)
+    /// <summary>A row the planner decided to store as part of <paramref name="batch"/>, with the scores it computed.</summary>
+    public static Submission Store(ImportBatch batch, PlannedRow row, DateTimeOffset now)
     {
+        ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(row);
         var s = row.Submission;
-        var submission = new Submission(Guid.CreateVersion7(), surveyRoundId, s.SubmissionId, row.AreaId, s.HouseholdId, s.Weight, s.InterviewDate,
-            s.Answers, row.Fingerprint, now, row.Row);
+        var submission = new Submission(Guid.CreateVersion7(), batch.SurveyRoundId, s.SubmissionId, row.AreaId, s.HouseholdId, s.Weight, s.InterviewDate,
+            s.Answers, row.Fingerprint, now, row.Row, batch.Id);
         submission._scores.AddRange(row.Scores.Select(score => new HouseholdScore(submission, score)));
         return submission;
     }
+
+    /// <summary>What a removal records and re-evaluates of this household.</summary>
+    public RemovedHousehold AsRemoved() => new(Id, SubmissionId, AreaId, InterviewDate, StoredAt, Row, ImportBatchId);
 
     /// <summary>The interview as the survey tool exported it, its area named by code.</summary>
     public HouseholdSubmission AsExported(string areaCode) =>

@@ -25,7 +25,10 @@ public static class AlertWording
         var unit = rule.Metric.Kind == MetricKind.Percent ? " %" : string.Empty;
         var households = alert.N == 1 ? "1 household" : string.Create(CultureInfo.InvariantCulture, $"{alert.N} households");
         var state = alert.State == AlertState.Raised ? "" : "no longer ";
-        return $"{area.Name} ({area.Code}), {alert.Period}: {Figure(rule.IndicatorCode, rule.Metric)} was {Dhis2Export.FormatValue(alert.ObservedValue)}{unit} over {households}, {state}{Comparison(rule.Metric, rule.Condition)}.";
+        var place = $"{area.Name} ({area.Code}), {alert.Period}";
+        return alert.N == 0
+            ? $"{place}: no household is left in the figure (its households were removed), {state}{Comparison(rule.Metric, rule.Condition)}."
+            : $"{place}: {Figure(rule.IndicatorCode, rule.Metric)} was {Dhis2Export.FormatValue(alert.ObservedValue)}{unit} over {households}, {state}{Comparison(rule.Metric, rule.Condition)}.";
     }
 
     private static string Figure(string indicatorCode, AggregateMetric metric)
