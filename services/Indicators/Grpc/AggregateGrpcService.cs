@@ -30,7 +30,7 @@ public sealed class AggregateGrpcService(IndicatorsDbContext db, AreaFigures fig
         var round = await RoundOfAsync(roundId, watershed, context.Caller(), ct);
         var indicator = await db.IndicatorAsync(watershed.Id, code, ct);
         var aggregate = await figures.ComputeOneAsync(area.WatershedCode, indicator, area.Id, period!, ct, round);
-        return new GetAggregateResponse { Aggregate = aggregate.ToContract(round) };
+        return new GetAggregateResponse { Aggregate = aggregate.ToContract(area, round) };
     }
 
     public override async Task<ListAggregatesResponse> ListAggregates(ListAggregatesRequest request, ServerCallContext context)
@@ -57,7 +57,7 @@ public sealed class AggregateGrpcService(IndicatorsDbContext db, AreaFigures fig
         var all = await figures.ComputeAsync(areas, [indicator], areaIds, periods, onlyWithHouseholds: true, ct, round);
         var items = all.Skip(page.Offset).Take(page.Take).ToList();
         var response = new ListAggregatesResponse { Page = page.Next(items) };
-        response.Aggregates.AddRange(items.Select(a => a.ToContract(round)));
+        response.Aggregates.AddRange(items.Select(a => a.ToContract(areas.Get(Guid.Parse(a.AreaId)), round)));
         return response;
     }
 
@@ -75,7 +75,7 @@ public sealed class AggregateGrpcService(IndicatorsDbContext db, AreaFigures fig
         // Codes and areas exist only in the watershed: checked once it is loaded, still as the caller's mistakes.
         var indicators = await db.IndicatorsAsync(watershed.Id, ct);
         var areas = await db.AreasOfAsync(watershed.WatershedCode, ct);
-        v.Add(mapping!.ValidateIn(indicators, areas.TopDown.Select(a => a.Id.ToString()).ToHashSet(StringComparer.Ordinal)).Select(e => e.Under("mapping")));
+        v.Add(mapping!.ValidateIn(indicators, key => areas.Resolve(key)?.ToString()).Select(e => e.Under("mapping")));
         v.ThrowIfInvalid();
         var now = clock.GetUtcNow();
         var stored = await db.Dhis2Mappings.SingleOrDefaultAsync(m => m.WatershedId == watershed.Id, ct);
@@ -119,9 +119,10 @@ public sealed class AggregateGrpcService(IndicatorsDbContext db, AreaFigures fig
         var indicators = (await db.IndicatorsAsync(watershed.Id, ct)).Where(i => codes.Contains(i.Code)).ToList();
         var areas = await db.AreasOfAsync(watershed.WatershedCode, ct);
         var aggregates = await figures.ComputeAsync(areas, indicators, [.. areas.TopDown.Select(a => a.Id)], periods, onlyWithHouseholds: true, ct, round);
-        var export = Dhis2Export.Build(aggregates, mapping);
+        var export = Dhis2Export.Build(aggregates, mapping, key => areas.Resolve(key)?.ToString());
         var response = new ExportDhis2DataValueSetResponse { DataValueSetJson = export.DataValueSet.ToJson() };
         response.UnmappedAreaIds.AddRange(export.UnmappedAreas);
+        response.UnmappedAreaCodes.AddRange(export.UnmappedAreas.Select(id => areas.CodeOf(Guid.Parse(id))));
         return response;
     }
 
@@ -158,7 +159,11 @@ public sealed class AggregateGrpcService(IndicatorsDbContext db, AreaFigures fig
         var areas = await db.AreasOfAsync(watershed.WatershedCode, ct);
         var aggregates = await figures.ComputeAsync(areas, indicators, [.. areas.TopDown.Select(a => a.Id)], periods, onlyWithHouseholds: true, ct, round);
         var writer = new StringWriter();
-        AggregateCsv.Write(writer, aggregates);
+        AggregateCsv.Write(writer, aggregates, id =>
+        {
+            var area = areas.Get(Guid.Parse(id));
+            return (area.Code, area.Name);
+        });
         return new ExportAggregatesCsvResponse { Csv = Google.Protobuf.ByteString.CopyFromUtf8(writer.ToString()) };
     }
 

@@ -248,10 +248,12 @@ internal static class Mapping
         return indicator;
     }
 
-    public static V1.Aggregate ToContract(this IndicatorAggregate a, Guid? surveyRoundId = null)
+    public static V1.Aggregate ToContract(this IndicatorAggregate a, Area area, Guid? surveyRoundId)
     {
         var aggregate = new V1.Aggregate
         {
+            AreaCode = area.Code,
+            AreaName = area.Name,
             SurveyRoundId = surveyRoundId?.ToString() ?? "",
             IndicatorCode = a.IndicatorCode,
             AreaId = a.AreaId,

@@ -133,9 +133,11 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
             Mapping = new Dhis2Mapping
             {
                 Elements = { new Dhis2ElementMapping { IndicatorCode = "NOPE", Metric = "mean", DataElement = "FCSmean0001" }, new Dhis2ElementMapping { IndicatorCode = "FCS", Metric = "percent:rich", DataElement = "FCSmean0002" } },
-                OrgUnits = { ["elsewhere"] = "OuManzana01" },
+                // Manzanares by its id and again by its code (the key that sorts later is named: an id starts with a digit);
+                // an area the watershed lacks.
+                OrgUnits = { ["elsewhere"] = "OuManzana01", [f.S.Manzanares.Id] = "OuManzana02", ["MANZANARES"] = "OuManzana03" },
             },
-        }).ResponseAsync, ["mapping.elements[0].indicator_code", "mapping.elements[1].metric", "mapping.org_units[elsewhere]"]),
+        }).ResponseAsync, ["mapping.elements[0].indicator_code", "mapping.elements[1].metric", "mapping.org_units[elsewhere]", "mapping.org_units[MANZANARES]"]),
         ["GetDhis2Mapping"] = (f => f.S.Viewer.Aggregates.GetDhis2MappingAsync(new GetDhis2MappingRequest { WatershedId = NotAnId }).ResponseAsync, ["watershed_id"]),
         ["ExportDhis2DataValueSet"] = (f => f.S.Viewer.Aggregates.ExportDhis2DataValueSetAsync(new ExportDhis2DataValueSetRequest { WatershedId = f.S.Watershed.Id }).ResponseAsync, ["period_type"]),
         ["ExportAggregatesCsv"] = (f => f.S.Viewer.Aggregates.ExportAggregatesCsvAsync(new ExportAggregatesCsvRequest { WatershedId = f.S.Watershed.Id, PeriodType = PeriodType.Year, FromPeriod = "2025", ToPeriod = "2025", IndicatorCodes = { "FCS", "", "NOPE" } }).ResponseAsync, ["indicator_codes[1]"]),

@@ -187,6 +187,8 @@ public sealed class RemovalTests : PostgresApiTest
         Assert.Equal((2, 20.5, baseline.Id), await Figure(baseline.Id));
         Assert.Equal((1, 52.0, followUp.Id), await Figure(followUp.Id));
         Assert.Equal((3, 31.0, ""), await Figure(""));
+        var shown = await FcsAsync(S.Manzanares.Id, "2025Q4");
+        Assert.Equal(("manzanares", "Manzanares"), (shown.AreaCode, shown.AreaName));
         var listed = (await S.Viewer.Aggregates.ListAggregatesAsync(new ListAggregatesRequest
         {
             IndicatorCode = "FCS", AreaId = S.District.Id, IncludeDescendants = true, PeriodType = PeriodType.Quarter, FromPeriod = "2025Q4", ToPeriod = "2025Q4",
