@@ -61,6 +61,19 @@ internal static class Writes
         foreach (var round in rounds)
         {
             var form = round.Form;
+            // Households of one file share their columns: the form is resolved once per set of columns.
+            var resolved = new Dictionary<string, ColumnMapping>(StringComparer.Ordinal);
+            ColumnMapping ColumnsOf(Submission s)
+            {
+                var key = string.Join('\n', s.Answers.Keys.Order(StringComparer.Ordinal));
+                if (!resolved.TryGetValue(key, out var columns))
+                {
+                    resolved[key] = columns = form.Resolve([.. s.Answers.Keys]).Mapping;
+                }
+
+                return columns;
+            }
+
             // The caller holds the watershed's exclusive lock, so no ingest adds submissions while these pages are read.
             for (var offset = 0; ; offset += ChunkSize)
             {
@@ -71,7 +84,7 @@ internal static class Writes
                     break;
                 }
 
-                db.HouseholdScores.AddRange(submissions.Select(s => s.ScoreOn(indicator, form)));
+                db.HouseholdScores.AddRange(submissions.Select(s => s.ScoreOn(indicator, ColumnsOf(s))));
                 await db.SaveChangesAsync(ct);
                 db.ChangeTracker.Clear();
             }

@@ -100,6 +100,27 @@ public sealed class ColumnMappingTests : PostgresApiTest
     }
 
     [Fact]
+    public async Task A_custom_indicator_defined_later_reads_stored_households_through_the_same_matching()
+    {
+        var mapping = new ColumnMapping { AnswerColumns = { ["custom.water_minutes"] = "agua_min" } };
+        var round = await RoundAsync("agua", mapping);
+        // The form keeps the question in a group, so the export names it "servicios/agua_min".
+        await ImportAsync(round,
+            $"\"_uuid\";\"community_id\";\"household_id\";\"interview_date\";{FcsHeader};\"servicios/agua_min\"\n"
+            + $"\"a-1\";\"manzanares\";\"MZ-1\";\"2025-11-03\";{Fcs39};\"25\"\n"
+            + $"\"a-2\";\"manzanares\";\"MZ-2\";\"2025-11-03\";{Fcs39};\"45\"\n");
+
+        await S.Facilitator.Indicators.CreateCustomIndicatorAsync(new CreateCustomIndicatorRequest
+        {
+            WatershedId = S.Watershed.Id, Code = "WATER", Name = "Minutos al agua", Unit = "minutos", Direction = Direction.LowerIsBetter,
+            Definition = new CustomDefinition { Aggregation = CustomAggregation.Mean, AnswerField = "custom.water_minutes" },
+        });
+
+        var figure = (await S.Viewer.Aggregates.GetAggregateAsync(new GetAggregateRequest { IndicatorCode = "WATER", AreaId = S.Manzanares.Id, Period = "2025Q4" })).Aggregate;
+        Assert.Equal((2, 35.0), (figure.N, figure.Mean));
+    }
+
+    [Fact]
     public async Task A_file_whose_header_is_broken_is_still_answered_with_its_header_errors()
     {
         var round = await RoundAsync("cabecera", null);

@@ -130,8 +130,9 @@ public sealed class FormColumns
             }
         }
 
+        var modulesFound = Answers.Where(a => a.Module is not null && found.ContainsKey(a.Field)).Select(a => a.Module!.Name).ToHashSet(StringComparer.Ordinal);
         var notInFile = Answers.Where(a => !found.ContainsKey(a.Field)
-                && (a.IsExplicit || (a.Module is { IsOpenList: false } module && Answers.Any(o => o.Module == module && found.ContainsKey(o.Field)))))
+                && (a.IsExplicit || (a.Module is { IsOpenList: false } module && modulesFound.Contains(module.Name))))
             .Select(a => a.Columns[0]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var unmapped = headers.Where(h => !index.IsClaimed(h) && !IsSystemColumn(h)).Order(StringComparer.Ordinal).ToList();
         return new FileColumns(new ColumnMapping(ids, area, household, weight, date, found) { InterviewDateFormat = InterviewDateFormat }, unmapped, notInFile, faults);

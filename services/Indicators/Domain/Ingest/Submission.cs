@@ -95,14 +95,24 @@ public sealed class Submission
     /// </summary>
     public HouseholdScore ScoreOn(CustomIndicator indicator, FormColumns form)
     {
-        ArgumentNullException.ThrowIfNull(indicator);
         ArgumentNullException.ThrowIfNull(form);
+        return ScoreOn(indicator, form.Resolve([.. Answers.Keys]).Mapping);
+    }
+
+    /// <summary>
+    /// As <see cref="ScoreOn(CustomIndicator, FormColumns)"/>, with the round's form already resolved against this
+    /// household's columns (households of one file share them, so a caller scoring many resolves each column set once).
+    /// </summary>
+    public HouseholdScore ScoreOn(CustomIndicator indicator, ColumnMapping columns)
+    {
+        ArgumentNullException.ThrowIfNull(indicator);
+        ArgumentNullException.ThrowIfNull(columns);
         if (_scores.Any(s => s.IndicatorCode == indicator.Code))
         {
             throw new InvalidOperationException($"Submission {SubmissionId} has a {indicator.Code} score already.");
         }
 
-        var result = indicator.Read(form.Resolve([.. Answers.Keys]).Mapping.ToAnswerSheet(Answers));
+        var result = indicator.Read(columns.ToAnswerSheet(Answers));
         var stored = indicator.ToStoredScore(result);
         var score = new HouseholdScore(this, result.IsRejected ? stored with { MissingFields = [indicator.AnswerField] } : stored);
         _scores.Add(score);
