@@ -14,7 +14,9 @@ builder.AddServiceDefaults("watershed-indicators");
 builder.AddServiceTelemetry<IndicatorsTelemetry>();
 builder.AddServiceDatabase<IndicatorsDbContext>();
 builder.Services.AddScoped<AreaFigures>();
+builder.Services.AddScoped<AlertEvaluation>();
 builder.Services.AddScoped<SubmissionIngest>();
+builder.Services.AddScoped<SubmissionRemovals>();
 builder.Services.AddScoped<DemoSeeder>();
 builder.AddServiceEvents<IndicatorsDbContext>("indicators")
     .On<Watershed.LandUse.V1.PlanVersionApproved, PlanVersionApprovedHandler>();

@@ -13,8 +13,9 @@ namespace Watershed.Indicators.Data;
 public sealed class AreaFigures(IndicatorsDbContext db)
 {
     /// <summary>
-    /// The aggregate of each indicator, area and period asked for. With <paramref name="onlyWithHouseholds"/> an
-    /// area-period without any household is left out.
+    /// The aggregate of each indicator, area and period asked for, from the households of one survey round when
+    /// <paramref name="surveyRoundId"/> is given. With <paramref name="onlyWithHouseholds"/> an area-period without any
+    /// household is left out.
     /// </summary>
     public async Task<IReadOnlyList<IndicatorAggregate>> ComputeAsync(
         WatershedAreas areas,
@@ -22,7 +23,8 @@ public sealed class AreaFigures(IndicatorsDbContext db)
         IReadOnlyList<Guid> areaIds,
         IReadOnlyList<Period> periods,
         bool onlyWithHouseholds,
-        CancellationToken ct)
+        CancellationToken ct,
+        Guid? surveyRoundId = null)
     {
         if (indicators.Count == 0 || areaIds.Count == 0 || periods.Count == 0)
         {
@@ -33,15 +35,20 @@ public sealed class AreaFigures(IndicatorsDbContext db)
         var codes = indicators.Select(i => i.Code).ToList();
         var from = periods.Min(p => p.Start);
         var to = periods.Max(p => p.End);
-        var scores = await db.HouseholdScores.AsNoTracking()
-            .Where(s => codes.Contains(s.IndicatorCode) && allAreas.Contains(s.AreaId) && s.InterviewDate >= from && s.InterviewDate <= to)
-            .ToListAsync(ct);
+        var query = db.HouseholdScores.AsNoTracking()
+            .Where(s => codes.Contains(s.IndicatorCode) && allAreas.Contains(s.AreaId) && s.InterviewDate >= from && s.InterviewDate <= to);
+        if (surveyRoundId is { } round)
+        {
+            query = query.Where(s => s.SurveyRoundId == round);
+        }
+
+        var scores = await query.ToListAsync(ct);
         // Ids become text here, not in SQL: SQLite keeps a Guid as upper-case text, the hierarchy names areas in lower case.
         var households = scores.Select(s => new HouseholdObservation(
             s.IndicatorCode, s.SubmissionRowId.ToString(), s.AreaId.ToString(), s.InterviewDate, s.Weight, s.Value, s.Category));
         return IndicatorAggregator.AggregateAreas(indicators, areas.Hierarchy, [.. areaIds.Select(a => a.ToString())], periods, households, onlyWithHouseholds);
     }
 
-    public async Task<IndicatorAggregate> ComputeOneAsync(string watershedCode, IndicatorInfo indicator, Guid areaId, Period period, CancellationToken ct) =>
-        (await ComputeAsync(await db.AreasOfAsync(watershedCode, ct), [indicator], [areaId], [period], onlyWithHouseholds: false, ct))[0];
+    public async Task<IndicatorAggregate> ComputeOneAsync(string watershedCode, IndicatorInfo indicator, Guid areaId, Period period, CancellationToken ct, Guid? surveyRoundId = null) =>
+        (await ComputeAsync(await db.AreasOfAsync(watershedCode, ct), [indicator], [areaId], [period], onlyWithHouseholds: false, ct, surveyRoundId))[0];
 }

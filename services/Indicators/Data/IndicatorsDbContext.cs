@@ -7,6 +7,7 @@ using Watershed.Indicators.Domain.Areas;
 using Watershed.Indicators.Domain.Custom;
 using Watershed.Indicators.Domain.Export;
 using Watershed.Indicators.Domain.Ingest;
+using Watershed.Indicators.Domain.Standard;
 using Watershed.Indicators.Domain.Tracking;
 using Watershed.ServiceDefaults.Data;
 using Watershed.ServiceDefaults.Events;
@@ -26,6 +27,10 @@ public sealed class IndicatorsDbContext(DbContextOptions<IndicatorsDbContext> op
     public DbSet<Submission> Submissions => Set<Submission>();
 
     public DbSet<HouseholdScore> HouseholdScores => Set<HouseholdScore>();
+
+    public DbSet<ImportBatch> ImportBatches => Set<ImportBatch>();
+
+    public DbSet<SubmissionRemoval> SubmissionRemovals => Set<SubmissionRemoval>();
 
     public DbSet<CustomIndicator> CustomIndicators => Set<CustomIndicator>();
 
@@ -76,6 +81,9 @@ public sealed class IndicatorsDbContext(DbContextOptions<IndicatorsDbContext> op
             // ListSurveyRounds: a watershed's rounds by id (UUID v7: in creation order).
             e.HasIndex(r => new { r.WatershedId, r.Id });
             e.Property(r => r.Name).HasMaxLength(SurveyRound.MaxNameLength);
+            e.Ignore(r => r.LcsStrategies);
+            e.Ignore(r => r.Form);
+            e.Property<string?>("_lcsStrategyFields").HasColumnName("LcsStrategies").HasMaxLength(1100);
             e.Property(r => r.ColumnMapping).HasColumnName("ColumnMappingJson")
                 .HasConversion(new ValueConverter<ColumnMapping?, string?>(m => ColumnMappingJson.Write(m), json => ColumnMappingJson.Read(json)))
                 .Metadata.SetValueComparer(new ValueComparer<ColumnMapping?>(
@@ -105,6 +113,9 @@ public sealed class IndicatorsDbContext(DbContextOptions<IndicatorsDbContext> op
                     (a, b) => a!.SequenceEqual(b!),
                     a => a.Count,
                     a => a));
+            e.HasOne<ImportBatch>().WithMany().HasForeignKey(s => s.ImportBatchId).OnDelete(DeleteBehavior.Restrict);
+            // RemoveImportBatch: a batch's households.
+            e.HasIndex(s => s.ImportBatchId);
             e.HasMany(s => s.Scores).WithOne().HasForeignKey(h => h.SubmissionRowId).OnDelete(DeleteBehavior.Cascade);
             e.Navigation(s => s.Scores).UsePropertyAccessMode(PropertyAccessMode.Field);
         });
@@ -125,6 +136,43 @@ public sealed class IndicatorsDbContext(DbContextOptions<IndicatorsDbContext> op
                     (a, b) => a!.SequenceEqual(b!),
                     f => f.Count,
                     f => f));
+            e.Property(s => s.Details).HasColumnName("DetailsJson")
+                .HasConversion(new ValueConverter<ScoreDetails?, string?>(d => ScoreDetailsJson.Write(d), json => ScoreDetailsJson.Read(json)))
+                .Metadata.SetValueComparer(new ValueComparer<ScoreDetails?>(
+                    (a, b) => ScoreDetailsJson.Write(a) == ScoreDetailsJson.Write(b),
+                    d => (ScoreDetailsJson.Write(d) ?? "").GetHashCode(StringComparison.Ordinal),
+                    d => d));
+        });
+
+        model.Entity<ImportBatch>(e =>
+        {
+            e.ToTable("import_batches");
+            e.HasKey(b => b.Id);
+            e.Property(b => b.Id).ValueGeneratedNever();
+            e.HasOne<SurveyRound>().WithMany().HasForeignKey(b => b.SurveyRoundId).OnDelete(DeleteBehavior.Restrict);
+            // ListImportBatches: a round's batches in the order they were stored.
+            e.HasIndex(b => new { b.SurveyRoundId, b.StoredAt, b.Id });
+            e.Property(b => b.StoredBy).HasMaxLength(200);
+            e.Ignore(b => b.IsRemoved);
+        });
+
+        model.Entity<SubmissionRemoval>(e =>
+        {
+            e.ToTable("submission_removals");
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Id).ValueGeneratedNever();
+            e.HasOne<SurveyRound>().WithMany().HasForeignKey(r => r.SurveyRoundId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<ImportBatch>().WithMany().HasForeignKey(r => r.ImportBatchId).OnDelete(DeleteBehavior.Restrict);
+            // ListRemovals: a round's removals in the order they happened.
+            e.HasIndex(r => new { r.SurveyRoundId, r.RemovedAt, r.Id });
+            e.Property(r => r.RemovedBy).HasMaxLength(200);
+            e.Property(r => r.Reason).HasMaxLength(SubmissionRemoval.MaxReasonLength);
+            e.Property(r => r.SubmissionIds).HasColumnName("SubmissionIdsJson")
+                .HasConversion(new ValueConverter<IReadOnlyList<string>, string>(ids => JsonSerializer.Serialize(ids, (JsonSerializerOptions?)null), json => JsonSerializer.Deserialize<string[]>(json, (JsonSerializerOptions?)null) ?? Array.Empty<string>()))
+                .Metadata.SetValueComparer(new ValueComparer<IReadOnlyList<string>>((a, b) => a!.SequenceEqual(b!), ids => ids.Count, ids => ids));
+            e.Property(r => r.AreaIds).HasColumnName("AreaIdsJson")
+                .HasConversion(new ValueConverter<IReadOnlyList<Guid>, string>(ids => JsonSerializer.Serialize(ids, (JsonSerializerOptions?)null), json => JsonSerializer.Deserialize<Guid[]>(json, (JsonSerializerOptions?)null) ?? Array.Empty<Guid>()))
+                .Metadata.SetValueComparer(new ValueComparer<IReadOnlyList<Guid>>((a, b) => a!.SequenceEqual(b!), ids => ids.Count, ids => ids));
         });
 
         model.Entity<CustomIndicator>(e =>
@@ -244,14 +292,19 @@ internal static class AnswersJson
     }
 }
 
-/// <summary>A round's column mapping as stored; null for the default mapping.</summary>
+/// <summary>A round's own column mapping as stored; null for the default mapping. A mapping stored without a date format is ISO.</summary>
 internal static class ColumnMappingJson
 {
-    private sealed record Stored(List<string> SubmissionIdColumns, string AreaColumn, string HouseholdColumn, string? WeightColumn, string InterviewDateColumn, List<string[]> AnswerColumns);
+    private sealed record Stored(
+        List<string> SubmissionIdColumns, string AreaColumn, string HouseholdColumn, string? WeightColumn, string InterviewDateColumn, List<string[]> AnswerColumns,
+        InterviewDateFormat? InterviewDateFormat = null);
+
+    private static readonly JsonSerializerOptions Options = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
     public static string? Write(ColumnMapping? mapping) => mapping is null ? null : JsonSerializer.Serialize(new Stored(
         [.. mapping.SubmissionIdColumns], mapping.AreaColumn, mapping.HouseholdColumn, mapping.WeightColumn, mapping.InterviewDateColumn,
-        [.. mapping.AnswerColumns.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new[] { p.Key, p.Value })]));
+        [.. mapping.AnswerColumns.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new[] { p.Key, p.Value })],
+        mapping.InterviewDateFormat == InterviewDateFormat.Iso ? null : mapping.InterviewDateFormat), Options);
 
     public static ColumnMapping? Read(string? json)
     {
@@ -262,7 +315,40 @@ internal static class ColumnMappingJson
 
         var stored = JsonSerializer.Deserialize<Stored>(json) ?? throw new InvalidOperationException("A stored column mapping is empty.");
         return new ColumnMapping(stored.SubmissionIdColumns, stored.AreaColumn, stored.HouseholdColumn, stored.WeightColumn, stored.InterviewDateColumn,
-            stored.AnswerColumns.ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal));
+            stored.AnswerColumns.ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal))
+        {
+            InterviewDateFormat = stored.InterviewDateFormat ?? InterviewDateFormat.Iso,
+        };
+    }
+}
+
+/// <summary>A score's details as stored: FCS-N's sums, CARI's parts; null when the score has none.</summary>
+internal static class ScoreDetailsJson
+{
+    private sealed record Nutrients(int? VitaminA, int? Protein, int? HaemIron);
+
+    private sealed record Parts(int? CurrentStatus, int? LivelihoodCoping, decimal? FoodExpenditureShare, int? FoodExpenditureClass);
+
+    private sealed record Stored(Nutrients? FcsN, Parts? Cari);
+
+    private static readonly JsonSerializerOptions Options = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
+    public static string? Write(ScoreDetails? details) => details is null ? null : JsonSerializer.Serialize(new Stored(
+        details.Nutrients is { } n ? new Nutrients(n.VitaminA, n.Protein, n.HaemIron) : null,
+        details.CariParts is { } p ? new Parts(p.CurrentStatus, p.LivelihoodCoping, p.FoodExpenditure?.Share, p.FoodExpenditure?.Class) : null), Options);
+
+    public static ScoreDetails? Read(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        var stored = JsonSerializer.Deserialize<Stored>(json) ?? throw new InvalidOperationException("Stored score details are empty.");
+        return new ScoreDetails(
+            stored.FcsN is { } n ? new FcsNutrients(n.VitaminA, n.Protein, n.HaemIron) : null,
+            stored.Cari is { } p ? new CariParts(p.CurrentStatus, p.LivelihoodCoping,
+                p.FoodExpenditureShare is { } share && p.FoodExpenditureClass is { } cls ? new FesScore(share, cls) : null) : null);
     }
 }
 

@@ -32,6 +32,18 @@ internal static class Writes
         }
     }
 
+    /// <summary>
+    /// Holds the row lock of every household an import batch stored until the transaction ends, so a household removed on
+    /// its own meanwhile is seen as gone. SQLite has no row locks: its write lock, taken by the watershed's lock, suffices.
+    /// </summary>
+    public static async Task LockBatchSubmissionsAsync(this IndicatorsDbContext db, Guid importBatchId, CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM submissions WHERE \"ImportBatchId\" = {importBatchId} FOR UPDATE", ct);
+        }
+    }
+
     public static async Task AddSubmissionsAsync(this IndicatorsDbContext db, IEnumerable<Submission> submissions, CancellationToken ct)
     {
         foreach (var chunk in submissions.Chunk(ChunkSize))
@@ -48,6 +60,20 @@ internal static class Writes
         var rounds = await db.SurveyRounds.AsNoTracking().Where(r => r.WatershedId == indicator.WatershedId).OrderBy(r => r.Id).ToListAsync(ct);
         foreach (var round in rounds)
         {
+            var form = round.Form;
+            // Households of one file share their columns: the form is resolved once per set of columns.
+            var resolved = new Dictionary<string, ColumnMapping>(StringComparer.Ordinal);
+            ColumnMapping ColumnsOf(Submission s)
+            {
+                var key = string.Join('\n', s.Answers.Keys.Order(StringComparer.Ordinal));
+                if (!resolved.TryGetValue(key, out var columns))
+                {
+                    resolved[key] = columns = form.Resolve([.. s.Answers.Keys]).Mapping;
+                }
+
+                return columns;
+            }
+
             // The caller holds the watershed's exclusive lock, so no ingest adds submissions while these pages are read.
             for (var offset = 0; ; offset += ChunkSize)
             {
@@ -58,7 +84,7 @@ internal static class Writes
                     break;
                 }
 
-                db.HouseholdScores.AddRange(submissions.Select(s => s.ScoreOn(indicator, round.Mapping)));
+                db.HouseholdScores.AddRange(submissions.Select(s => s.ScoreOn(indicator, ColumnsOf(s))));
                 await db.SaveChangesAsync(ct);
                 db.ChangeTracker.Clear();
             }

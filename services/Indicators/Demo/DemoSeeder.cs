@@ -69,7 +69,7 @@ public sealed partial class DemoSeeder(IndicatorsDbContext db, SubmissionIngest 
             foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Demo"), $"{prefix}-*.csv").Order(StringComparer.Ordinal))
             {
                 using var reader = new StreamReader(file);
-                var plan = await ingest.IngestAsync(round, KoboCsv.Read(reader), ImportMode.AllOrNothing, ct);
+                var plan = (await ingest.IngestAsync(round, KoboCsv.Read(reader), ImportMode.AllOrNothing, IngestOrigin.File("demo"), ct)).Plan;
                 if (plan.Errors.Count > 0)
                 {
                     throw new InvalidOperationException($"Demo file {file} has bad rows: {string.Join("; ", plan.Errors)}");
@@ -103,8 +103,9 @@ public sealed partial class DemoSeeder(IndicatorsDbContext db, SubmissionIngest 
             return existing;
         }
 
-        // The exports follow the WFP-style default mapping, weights included.
-        var round = SurveyRound.Create(watershed, name, FcsCutoffs.Standard2135, null, clock.GetUtcNow());
+        // The exports follow the default mapping; the survey is weighted, so the round names its weight column.
+        var weighted = ColumnMapping.Empty with { WeightColumn = "weight" };
+        var round = SurveyRound.Create(watershed, name, FcsCutoffs.Standard2135, weighted, null, clock.GetUtcNow());
         db.SurveyRounds.Add(round);
         await db.SaveChangesAsync(ct);
         return round;

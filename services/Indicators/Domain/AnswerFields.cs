@@ -101,22 +101,32 @@ public static class AnswerFields
     /// <summary>MAHFP: the months (1–12, space-separated as Kobo exports a select_multiple) without enough food, or "none".</summary>
     public const string MahfpMonthsShort = "mahfp.months_short";
 
-    /// <summary>CARI livelihood coping strategies: 4 stress, 3 crisis, 3 emergency (strategies are chosen per country).</summary>
+    /// <summary>
+    /// CARI livelihood coping strategies (WFP LCS-FS), named by severity and strategy: "lcs.stress.dom_asset",
+    /// "lcs.crisis.prod_assets", "lcs.emergency.begged". Each round asks 4 stress, 3 crisis and 3 emergency strategies of
+    /// its choosing (<see cref="Standard.LcsStrategies"/>). The positional names of earlier versions ("lcs.stress_1" …
+    /// "lcs.emergency_3") still name the round's n-th strategy of that severity in a column mapping.
+    /// </summary>
     public static class Lcs
     {
-        public static IReadOnlyList<string> Stress { get; } = ["lcs.stress_1", "lcs.stress_2", "lcs.stress_3", "lcs.stress_4"];
-        public static IReadOnlyList<string> Crisis { get; } = ["lcs.crisis_1", "lcs.crisis_2", "lcs.crisis_3"];
-        public static IReadOnlyList<string> Emergency { get; } = ["lcs.emergency_1", "lcs.emergency_2", "lcs.emergency_3"];
+        public const string StressPrefix = "lcs.stress.";
+        public const string CrisisPrefix = "lcs.crisis.";
+        public const string EmergencyPrefix = "lcs.emergency.";
+
+        public static IReadOnlyList<string> LegacyStress { get; } = ["lcs.stress_1", "lcs.stress_2", "lcs.stress_3", "lcs.stress_4"];
+        public static IReadOnlyList<string> LegacyCrisis { get; } = ["lcs.crisis_1", "lcs.crisis_2", "lcs.crisis_3"];
+        public static IReadOnlyList<string> LegacyEmergency { get; } = ["lcs.emergency_1", "lcs.emergency_2", "lcs.emergency_3"];
     }
 
     /// <summary>
-    /// CARI food expenditure share: open-ended item fields by prefix, e.g. "fes.food_7d.cereals_cash".
-    /// Food items are 7-day values (cash, credit, and the value of own production and gifts alike);
-    /// non-food items are 30-day or 6-month values. Amounts in local currency, 0 or more.
+    /// CARI food expenditure share: open-ended item fields by prefix, e.g. "fes.food_7d.cereals_purchased". Food items
+    /// are 7-day (or, where a country asks so, 30-day) values: purchased in cash or on credit, and the value of gifts, aid
+    /// and own production alike; non-food items are 30-day or 6-month values. Amounts in local currency, 0 or more.
     /// </summary>
     public static class Fes
     {
         public const string Food7DaysPrefix = "fes.food_7d.";
+        public const string Food30DaysPrefix = "fes.food_30d.";
         public const string NonFood30DaysPrefix = "fes.nonfood_30d.";
         public const string NonFood6MonthsPrefix = "fes.nonfood_6m.";
     }
@@ -124,21 +134,24 @@ public static class AnswerFields
     /// <summary>Household values of custom indicators: "custom.&lt;name&gt;".</summary>
     public const string CustomPrefix = "custom.";
 
-    // Every constant of the nested classes except the expenditure prefixes, which are not fields themselves.
+    // Every constant of the nested classes except the prefixes, which are not fields themselves.
     private static readonly HashSet<string> Fixed = [.. typeof(AnswerFields).GetNestedTypes()
-        .Where(t => t != typeof(Fes))
+        .Where(t => t != typeof(Fes) && t != typeof(Lcs))
         .SelectMany(t => t.GetFields())
         .Where(f => f.IsLiteral)
         .Select(f => (string)f.GetRawConstantValue()!)
-        .Concat(Lcs.Stress).Concat(Lcs.Crisis).Concat(Lcs.Emergency)
+        .Concat(Lcs.LegacyStress).Concat(Lcs.LegacyCrisis).Concat(Lcs.LegacyEmergency)
         .Append(MahfpMonthsShort)];
 
-    private static readonly string[] OpenPrefixes = [Fes.Food7DaysPrefix, Fes.NonFood30DaysPrefix, Fes.NonFood6MonthsPrefix, CustomPrefix];
+    private static readonly string[] OpenPrefixes =
+        [Fes.Food7DaysPrefix, Fes.Food30DaysPrefix, Fes.NonFood30DaysPrefix, Fes.NonFood6MonthsPrefix, Lcs.StressPrefix, Lcs.CrisisPrefix, Lcs.EmergencyPrefix, CustomPrefix];
 
     /// <summary>True for a fixed field, or a prefixed field with a non-empty lower_snake_case item name.</summary>
-    public static bool IsKnown(string field) =>
-        Fixed.Contains(field) || OpenPrefixes.Any(p =>
-            field.Length > p.Length
-            && field.StartsWith(p, StringComparison.Ordinal)
-            && field[p.Length..].All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_'));
+    public static bool IsKnown(string field) => Fixed.Contains(field) || OpenPrefixes.Any(p => IsItem(field, p));
+
+    /// <summary>True when <paramref name="field"/> is <paramref name="prefix"/> followed by a lower_snake_case item name.</summary>
+    public static bool IsItem(string field, string prefix) =>
+        field.Length > prefix.Length
+        && field.StartsWith(prefix, StringComparison.Ordinal)
+        && field[prefix.Length..].All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_');
 }

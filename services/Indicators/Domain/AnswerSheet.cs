@@ -5,20 +5,32 @@ namespace Watershed.Indicators.Domain;
 
 /// <summary>
 /// One household's answers keyed by canonical field name (see <see cref="AnswerFields"/>), as text.
-/// A field that is absent or blank is unanswered: Kobo and ODK export a skipped question as an empty cell.
-/// A blank field is still listed in <see cref="Fields"/>: the form asked it, which matters for open-ended
-/// item lists such as expenditure, where an unanswered item makes the share missing.
+/// A field that is absent or blank is unanswered: Kobo and ODK export a skipped question as an empty cell, and WFP's
+/// exports write it "n/a" (<see cref="NotAsked"/>, any case): such a cell is unanswered too, never an unreadable value,
+/// and <see cref="IsSkipped"/> tells it apart from a blank one. A blank field is still listed in <see cref="Fields"/>:
+/// the form asked it, which matters for open-ended item lists such as expenditure.
 /// </summary>
 public sealed class AnswerSheet
 {
+    /// <summary>How WFP's exports write a question the form skipped.</summary>
+    public const string NotAsked = "n/a";
+
     private readonly Dictionary<string, string?> _values;
+    private readonly HashSet<string> _skipped = new(StringComparer.Ordinal);
 
     public AnswerSheet(IEnumerable<KeyValuePair<string, string?>> values)
     {
         _values = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var (field, value) in values)
         {
-            _values[field] = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+            var text = value?.Trim();
+            if (string.Equals(text, NotAsked, StringComparison.OrdinalIgnoreCase))
+            {
+                _skipped.Add(field);
+                text = null;
+            }
+
+            _values[field] = string.IsNullOrEmpty(text) ? null : text;
         }
     }
 
@@ -27,6 +39,9 @@ public sealed class AnswerSheet
     public IEnumerable<string> Fields => _values.Keys;
 
     public string? this[string field] => _values.GetValueOrDefault(field);
+
+    /// <summary>True when the export wrote the field "n/a": the form skipped the question.</summary>
+    public bool IsSkipped(string field) => _skipped.Contains(field);
 
     /// <summary>Starts a read that collects every unreadable value as a <see cref="FieldViolation"/>.</summary>
     public AnswerReader Read() => new(this);
@@ -43,6 +58,9 @@ public sealed class AnswerReader(AnswerSheet sheet)
         sheet.Fields.Where(f => f.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal);
 
     public string? Text(string field) => sheet[field];
+
+    /// <inheritdoc cref="AnswerSheet.IsSkipped"/>
+    public bool IsSkipped(string field) => sheet.IsSkipped(field);
 
     /// <summary>
     /// The largest magnitude a numeric answer may have (10^12: more than any expenditure in soles or any count a form
@@ -92,7 +110,10 @@ public sealed class AnswerReader(AnswerSheet sheet)
         return (int)value.Value;
     }
 
-    /// <summary>Accepts yes/no, 1/0 and true/false, the forms Kobo and ODK export a yes/no question in.</summary>
+    /// <summary>
+    /// Accepts yes/no, 1/0 and true/false, the forms Kobo and ODK export a yes/no question in, and sí/si/no, as a form
+    /// with Spanish choice labels exports it.
+    /// </summary>
     public bool? YesNo(string field)
     {
         var text = sheet[field];
@@ -100,7 +121,7 @@ public sealed class AnswerReader(AnswerSheet sheet)
         {
             case null:
                 return null;
-            case "YES" or "1" or "TRUE":
+            case "YES" or "1" or "TRUE" or "SÍ" or "SI":
                 return true;
             case "NO" or "0" or "FALSE":
                 return false;

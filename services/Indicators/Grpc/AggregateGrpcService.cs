@@ -21,14 +21,16 @@ public sealed class AggregateGrpcService(IndicatorsDbContext db, AreaFigures fig
         var code = v.Text(request.IndicatorCode, "indicator_code", 32);
         var areaId = v.Id(request.AreaId, "area_id");
         var period = v.Period(request.Period, "period");
+        var roundId = v.OptionalId(request.SurveyRoundId, "survey_round_id");
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var area = await db.AreaAsync(areaId, ct);
         context.Caller().RequireReader(area.WatershedCode);
         var watershed = await db.WatershedOfAsync(area, ct);
+        var round = await RoundOfAsync(roundId, watershed, context.Caller(), ct);
         var indicator = await db.IndicatorAsync(watershed.Id, code, ct);
-        var aggregate = await figures.ComputeOneAsync(area.WatershedCode, indicator, area.Id, period!, ct);
-        return new GetAggregateResponse { Aggregate = aggregate.ToContract() };
+        var aggregate = await figures.ComputeOneAsync(area.WatershedCode, indicator, area.Id, period!, ct, round);
+        return new GetAggregateResponse { Aggregate = aggregate.ToContract(area, round) };
     }
 
     public override async Task<ListAggregatesResponse> ListAggregates(ListAggregatesRequest request, ServerCallContext context)
@@ -38,11 +40,13 @@ public sealed class AggregateGrpcService(IndicatorsDbContext db, AreaFigures fig
         var areaId = v.Id(request.AreaId, "area_id");
         var periods = v.PeriodRange(request.PeriodType, request.FromPeriod, request.ToPeriod);
         var page = Page.From(request.Page, v);
+        var roundId = v.OptionalId(request.SurveyRoundId, "survey_round_id");
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var area = await db.AreaAsync(areaId, ct);
         context.Caller().RequireReader(area.WatershedCode);
         var watershed = await db.WatershedOfAsync(area, ct);
+        var round = await RoundOfAsync(roundId, watershed, context.Caller(), ct);
         var indicator = await db.IndicatorAsync(watershed.Id, code, ct);
         var areas = await db.AreasOfAsync(area.WatershedCode, ct);
         List<Guid> areaIds = request.IncludeDescendants
@@ -50,10 +54,10 @@ public sealed class AggregateGrpcService(IndicatorsDbContext db, AreaFigures fig
             : [area.Id];
 
         // Aggregates are computed, not stored: a page is cut from the figures of the range, which MaxPeriods bounds.
-        var all = await figures.ComputeAsync(areas, [indicator], areaIds, periods, onlyWithHouseholds: true, ct);
+        var all = await figures.ComputeAsync(areas, [indicator], areaIds, periods, onlyWithHouseholds: true, ct, round);
         var items = all.Skip(page.Offset).Take(page.Take).ToList();
         var response = new ListAggregatesResponse { Page = page.Next(items) };
-        response.Aggregates.AddRange(items.Select(a => a.ToContract()));
+        response.Aggregates.AddRange(items.Select(a => a.ToContract(areas.Get(Guid.Parse(a.AreaId)), round)));
         return response;
     }
 
@@ -71,7 +75,7 @@ public sealed class AggregateGrpcService(IndicatorsDbContext db, AreaFigures fig
         // Codes and areas exist only in the watershed: checked once it is loaded, still as the caller's mistakes.
         var indicators = await db.IndicatorsAsync(watershed.Id, ct);
         var areas = await db.AreasOfAsync(watershed.WatershedCode, ct);
-        v.Add(mapping!.ValidateIn(indicators, areas.TopDown.Select(a => a.Id.ToString()).ToHashSet(StringComparer.Ordinal)).Select(e => e.Under("mapping")));
+        v.Add(mapping!.ValidateIn(indicators, key => areas.Resolve(key)?.ToString()).Select(e => e.Under("mapping")));
         v.ThrowIfInvalid();
         var now = clock.GetUtcNow();
         var stored = await db.Dhis2Mappings.SingleOrDefaultAsync(m => m.WatershedId == watershed.Id, ct);
@@ -104,18 +108,21 @@ public sealed class AggregateGrpcService(IndicatorsDbContext db, AreaFigures fig
         var v = new Validation();
         var watershedId = v.Id(request.WatershedId, "watershed_id");
         var periods = v.PeriodRange(request.PeriodType, request.FromPeriod, request.ToPeriod);
+        var roundId = v.OptionalId(request.SurveyRoundId, "survey_round_id");
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var watershed = await db.WatershedAsync(watershedId, context.Caller(), writing: false, ct);
+        var round = await RoundOfAsync(roundId, watershed, context.Caller(), ct);
         var stored = await db.Dhis2Mappings.AsNoTracking().SingleOrDefaultAsync(m => m.WatershedId == watershed.Id, ct);
         var mapping = Dhis2Export.RequireMapping(stored?.Mapping, watershed.Id);
         var codes = mapping.Elements.Select(e => e.IndicatorCode).ToHashSet(StringComparer.Ordinal);
         var indicators = (await db.IndicatorsAsync(watershed.Id, ct)).Where(i => codes.Contains(i.Code)).ToList();
         var areas = await db.AreasOfAsync(watershed.WatershedCode, ct);
-        var aggregates = await figures.ComputeAsync(areas, indicators, [.. areas.TopDown.Select(a => a.Id)], periods, onlyWithHouseholds: true, ct);
-        var export = Dhis2Export.Build(aggregates, mapping);
+        var aggregates = await figures.ComputeAsync(areas, indicators, [.. areas.TopDown.Select(a => a.Id)], periods, onlyWithHouseholds: true, ct, round);
+        var export = Dhis2Export.Build(aggregates, mapping, key => areas.Resolve(key)?.ToString());
         var response = new ExportDhis2DataValueSetResponse { DataValueSetJson = export.DataValueSet.ToJson() };
         response.UnmappedAreaIds.AddRange(export.UnmappedAreas);
+        response.UnmappedAreaCodes.AddRange(export.UnmappedAreas.Select(id => areas.CodeOf(Guid.Parse(id))));
         return response;
     }
 
@@ -136,9 +143,11 @@ public sealed class AggregateGrpcService(IndicatorsDbContext db, AreaFigures fig
             }
         }
 
+        var roundId = v.OptionalId(request.SurveyRoundId, "survey_round_id");
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var watershed = await db.WatershedAsync(watershedId, context.Caller(), writing: false, ct);
+        var round = await RoundOfAsync(roundId, watershed, context.Caller(), ct);
         var all = await db.IndicatorsAsync(watershed.Id, ct);
         foreach (var (i, code) in request.IndicatorCodes.Index().Where(p => all.All(x => x.Code != p.Item)))
         {
@@ -148,9 +157,33 @@ public sealed class AggregateGrpcService(IndicatorsDbContext db, AreaFigures fig
         v.ThrowIfInvalid();
         var indicators = request.IndicatorCodes.Count == 0 ? all : [.. all.Where(i => request.IndicatorCodes.Contains(i.Code))];
         var areas = await db.AreasOfAsync(watershed.WatershedCode, ct);
-        var aggregates = await figures.ComputeAsync(areas, indicators, [.. areas.TopDown.Select(a => a.Id)], periods, onlyWithHouseholds: true, ct);
+        var aggregates = await figures.ComputeAsync(areas, indicators, [.. areas.TopDown.Select(a => a.Id)], periods, onlyWithHouseholds: true, ct, round);
         var writer = new StringWriter();
-        AggregateCsv.Write(writer, aggregates);
+        AggregateCsv.Write(writer, aggregates, id =>
+        {
+            var area = areas.Get(Guid.Parse(id));
+            return (area.Code, area.Name);
+        });
         return new ExportAggregatesCsvResponse { Csv = Google.Protobuf.ByteString.CopyFromUtf8(writer.ToString()) };
+    }
+
+    /// <summary>The round a read is limited to, once it is known to be one of the watershed's; null when none is asked.</summary>
+    private async Task<Guid?> RoundOfAsync(Guid? roundId, Domain.Areas.Area watershed, Caller caller, CancellationToken ct)
+    {
+        if (roundId is not { } id)
+        {
+            return null;
+        }
+
+        var (round, itsWatershed) = await db.RoundAsync(id, ct);
+        if (round.WatershedId != watershed.Id)
+        {
+            // Answered as a read of the round alone would be (PERMISSION_DENIED) before saying it lies elsewhere: an id of
+            // another watershed tells a caller who may not read it nothing.
+            caller.RequireReader(itsWatershed.WatershedCode);
+            throw new InvalidArgumentException("survey_round_id", "is not a survey round of the area's watershed");
+        }
+
+        return round.Id;
     }
 }

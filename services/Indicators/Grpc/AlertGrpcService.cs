@@ -100,7 +100,7 @@ public sealed class AlertGrpcService(IndicatorsDbContext db, TimeProvider clock)
             orderby a.PeriodStart, a.ChangedAt, a.Id
             select new { Alert = a, Rule = rule }).Skip(page.Offset).Take(page.Take).ToListAsync(ct);
         var response = new ListAlertsResponse { Page = page.Next(items) };
-        response.Alerts.AddRange(items.Select(x => x.Alert.ToContract(x.Rule)));
+        response.Alerts.AddRange(items.Select(x => x.Alert.ToContract(x.Rule, area)));
         return response;
     }
 }

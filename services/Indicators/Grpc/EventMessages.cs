@@ -36,6 +36,7 @@ internal static class EventMessages
     public static Google.Protobuf.IMessage Changed(AlertRule rule, Alert alert, Area area)
     {
         var condition = AlertWording.Describe(rule.IndicatorCode, rule.Metric, rule.Condition);
+        var summary = AlertWording.Summarise(rule, alert, area);
         var observed = Dhis2Export.FormatValue(alert.ObservedValue);
         var occurredAt = Timestamp.FromDateTimeOffset(alert.ChangedAt);
         return alert.State == AlertState.Raised
@@ -43,13 +44,13 @@ internal static class EventMessages
             {
                 RuleId = rule.Id.ToString(), IndicatorCode = rule.IndicatorCode, AreaId = area.Id.ToString(), Metric = rule.Metric.ToString(),
                 Period = alert.Period.ToString(), ObservedValue = observed, N = alert.N, OccurredAt = occurredAt,
-                WatershedCode = area.WatershedCode, AreaCode = area.Code, AreaName = area.Name, Condition = condition,
+                WatershedCode = area.WatershedCode, AreaCode = area.Code, AreaName = area.Name, Condition = condition, Summary = summary,
             }
             : new AlertCleared
             {
                 RuleId = rule.Id.ToString(), IndicatorCode = rule.IndicatorCode, AreaId = area.Id.ToString(), Metric = rule.Metric.ToString(),
                 Period = alert.Period.ToString(), ObservedValue = observed, N = alert.N, OccurredAt = occurredAt,
-                WatershedCode = area.WatershedCode, AreaCode = area.Code, AreaName = area.Name, Condition = condition,
+                WatershedCode = area.WatershedCode, AreaCode = area.Code, AreaName = area.Name, Condition = condition, Summary = summary,
             };
     }
 }

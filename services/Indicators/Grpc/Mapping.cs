@@ -6,6 +6,7 @@ using Watershed.Indicators.Domain.Areas;
 using Watershed.Indicators.Domain.Custom;
 using Watershed.Indicators.Domain.Export;
 using Watershed.Indicators.Domain.Ingest;
+using Watershed.Indicators.Domain.Standard;
 using Watershed.Indicators.Domain.Tracking;
 using Watershed.ServiceDefaults.Grpc;
 
@@ -54,37 +55,51 @@ internal static class Mapping
         }
 
         contract.AnswerColumns.Add(m.AnswerColumns.ToDictionary());
+        contract.InterviewDateFormat = m.InterviewDateFormat.ToContract<InterviewDateFormat, V1.InterviewDateFormat>();
         return contract;
     }
 
+    /// <summary>The round's own mapping as the request gives it; an unspecified (or unknown: the caller refuses it) date format is ISO.</summary>
     public static ColumnMapping ToDomain(this V1.ColumnMapping m) => new(
         [.. m.SubmissionIdColumns.Select(c => c.Trim())],
         m.AreaColumn.Trim(),
         m.HouseholdColumn.Trim(),
         m.HasWeightColumn ? m.WeightColumn.Trim() : null,
         m.InterviewDateColumn.Trim(),
-        m.AnswerColumns.ToDictionary(p => p.Key, p => p.Value.Trim(), StringComparer.Ordinal));
-
-    public static V1.SurveyRound ToContract(this SurveyRound r) => new()
+        m.AnswerColumns.ToDictionary(p => p.Key, p => p.Value.Trim(), StringComparer.Ordinal))
     {
-        Id = r.Id.ToString(),
-        WatershedId = r.WatershedId.ToString(),
-        Name = r.Name,
-        FcsCutoffs = r.FcsCutoffs.ToContract<Domain.Standard.FcsCutoffs, V1.FcsCutoffs>(),
-        ColumnMapping = r.Mapping.ToContract(),
-        CreatedAt = r.CreatedAt.ToTimestamp(),
+        InterviewDateFormat = System.Enum.IsDefined(m.InterviewDateFormat)
+            ? m.InterviewDateFormat.ToDomainOrNull<V1.InterviewDateFormat, InterviewDateFormat>() ?? InterviewDateFormat.Iso
+            : InterviewDateFormat.Iso,
     };
+
+    public static V1.SurveyRound ToContract(this SurveyRound r)
+    {
+        var round = new V1.SurveyRound
+        {
+            Id = r.Id.ToString(),
+            WatershedId = r.WatershedId.ToString(),
+            Name = r.Name,
+            FcsCutoffs = r.FcsCutoffs.ToContract<Domain.Standard.FcsCutoffs, V1.FcsCutoffs>(),
+            ColumnMapping = r.Form.Primary.ToContract(),
+            CreatedAt = r.CreatedAt.ToTimestamp(),
+        };
+        round.LcsStrategies.AddRange(r.LcsStrategies.All);
+        return round;
+    }
 
     /// <summary>The most row errors an answer lists, so a file of a million bad cells is answered in a reply a client can read.</summary>
     public const int MaxListedRowErrors = 1000;
 
-    public static V1.IngestResult ToContract(this IngestPlan plan)
+    public static V1.IngestResult ToContract(this IngestOutcome outcome)
     {
+        var plan = outcome.Plan;
         var result = new V1.IngestResult
         {
             AcceptedRows = plan.AcceptedRows,
             StoredRows = plan.ToStore.Count,
             DuplicateRows = plan.DuplicateRows,
+            ImportBatchId = outcome.ImportBatchId?.ToString() ?? "",
         };
         result.Errors.AddRange(plan.Errors.Take(MaxListedRowErrors).Select(e => new V1.RowError { Row = e.Row, Field = e.Field, Reason = e.Reason }));
         if (plan.Errors.Count > MaxListedRowErrors)
@@ -99,7 +114,36 @@ internal static class Mapping
         }
 
         result.MappedColumnsNotInFile.AddRange(plan.MappedColumnsNotInFile);
+        result.UnmappedColumns.AddRange(plan.UnmappedColumns);
         return result;
+    }
+
+    public static V1.ImportBatch ToContract(this ImportBatch b, int remainingRows) => new()
+    {
+        Id = b.Id.ToString(),
+        SurveyRoundId = b.SurveyRoundId.ToString(),
+        Source = b.Source.ToContract<ImportSource, V1.ImportSource>(),
+        StoredRows = b.StoredRows,
+        RemainingRows = remainingRows,
+        StoredAt = b.StoredAt.ToTimestamp(),
+        StoredBy = b.StoredBy,
+        RemovalId = b.RemovalId?.ToString() ?? "",
+    };
+
+    public static V1.Removal ToContract(this SubmissionRemoval r)
+    {
+        var removal = new V1.Removal
+        {
+            Id = r.Id.ToString(),
+            SurveyRoundId = r.SurveyRoundId.ToString(),
+            ImportBatchId = r.ImportBatchId?.ToString() ?? "",
+            RemovedAt = r.RemovedAt.ToTimestamp(),
+            RemovedBy = r.RemovedBy,
+            Reason = r.Reason,
+        };
+        removal.SubmissionIds.AddRange(r.SubmissionIds);
+        removal.AreaIds.AddRange(r.AreaIds.Select(a => a.ToString()));
+        return removal;
     }
 
     public static V1.Submission ToContract(this Submission s, string areaCode)
@@ -131,7 +175,51 @@ internal static class Mapping
         }
 
         score.MissingFields.AddRange(s.MissingFields);
+        if (s.Details?.Nutrients is { } n)
+        {
+            score.FcsNutrition = new V1.FcsNutrition
+            {
+                VitaminA = Frequency(n.VitaminAFrequency), Protein = Frequency(n.ProteinFrequency), HaemIron = Frequency(n.HaemIronFrequency),
+            };
+            if (n.VitaminA is { } vitaminA)
+            {
+                score.FcsNutrition.VitaminADays = vitaminA;
+            }
+
+            if (n.Protein is { } protein)
+            {
+                score.FcsNutrition.ProteinDays = protein;
+            }
+
+            if (n.HaemIron is { } haemIron)
+            {
+                score.FcsNutrition.HaemIronDays = haemIron;
+            }
+        }
+
+        if (s.Details?.CariParts is { } p)
+        {
+            score.CariParts = new V1.CariParts { FoodExpenditureShare = p.FoodExpenditure is { } fes ? Dhis2Export.FormatValue(fes.Share) : "" };
+            if (p.CurrentStatus is { } status)
+            {
+                score.CariParts.CurrentStatus = status;
+            }
+
+            if (p.LivelihoodCoping is { } coping)
+            {
+                score.CariParts.LivelihoodCoping = coping;
+            }
+
+            if (p.FoodExpenditure is { } share)
+            {
+                score.CariParts.FoodExpenditureClass = share.Class;
+            }
+        }
+
         return score;
+
+        static V1.NutrientFrequency Frequency(NutrientFrequency? frequency) =>
+            frequency?.ToContract<NutrientFrequency, V1.NutrientFrequency>() ?? V1.NutrientFrequency.Unspecified;
     }
 
     public static V1.Indicator ToContract(this IndicatorInfo info)
@@ -160,10 +248,13 @@ internal static class Mapping
         return indicator;
     }
 
-    public static V1.Aggregate ToContract(this IndicatorAggregate a)
+    public static V1.Aggregate ToContract(this IndicatorAggregate a, Area area, Guid? surveyRoundId)
     {
         var aggregate = new V1.Aggregate
         {
+            AreaCode = area.Code,
+            AreaName = area.Name,
+            SurveyRoundId = surveyRoundId?.ToString() ?? "",
             IndicatorCode = a.IndicatorCode,
             AreaId = a.AreaId,
             Period = a.Period.ToString(),
@@ -237,8 +328,12 @@ internal static class Mapping
         PeriodType = r.PeriodType.ToContract<PeriodType, V1.PeriodType>(),
     };
 
-    public static V1.Alert ToContract(this Alert a, AlertRule rule) => new()
+    public static V1.Alert ToContract(this Alert a, AlertRule rule, Area area) => new()
     {
+        AreaCode = area.Code,
+        AreaName = area.Name,
+        Condition = AlertWording.Describe(rule.IndicatorCode, rule.Metric, rule.Condition),
+        Summary = AlertWording.Summarise(rule, a, area),
         Id = a.Id.ToString(),
         RuleId = a.RuleId.ToString(),
         State = a.State.ToContract<AlertState, V1.AlertState>(),

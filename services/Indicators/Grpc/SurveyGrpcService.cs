@@ -10,13 +10,16 @@ using Watershed.ServiceDefaults.Grpc;
 using Watershed.ServiceDefaults.Security;
 using DomainImportMode = Watershed.Indicators.Domain.Ingest.ImportMode;
 using FcsCutoffs = Watershed.Indicators.Domain.Standard.FcsCutoffs;
+using LcsStrategies = Watershed.Indicators.Domain.Standard.LcsStrategies;
 using ImportMode = Watershed.Indicators.V1.ImportMode;
+using ImportBatch = Watershed.Indicators.Domain.Ingest.ImportBatch;
 using Submission = Watershed.Indicators.Domain.Ingest.Submission;
+using SubmissionRemoval = Watershed.Indicators.Domain.Ingest.SubmissionRemoval;
 using SurveyRound = Watershed.Indicators.Domain.Ingest.SurveyRound;
 
 namespace Watershed.Indicators.Grpc;
 
-public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest ingest, TimeProvider clock) : SurveyService.SurveyServiceBase
+public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest ingest, SubmissionRemovals removals, TimeProvider clock) : SurveyService.SurveyServiceBase
 {
     /// <summary>One stream is one batch held in memory and stored in one transaction, so it is bounded.</summary>
     public const int MaxUploadSubmissions = 20_000;
@@ -33,7 +36,15 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
         var name = v.Text(request.Name, "name", SurveyRound.MaxNameLength);
         var cutoffs = v.Enum<V1.FcsCutoffs, FcsCutoffs>(request.FcsCutoffs, "fcs_cutoffs");
         var mapping = request.ColumnMapping?.ToDomain();
-        v.Add(mapping?.Validate().Select(e => e.Under("column_mapping")) ?? []);
+        if (request.ColumnMapping is { } requested)
+        {
+            v.OptionalEnum(requested.InterviewDateFormat, "column_mapping.interview_date_format");
+        }
+
+        var strategyViolations = new List<FieldViolation>();
+        var strategies = LcsStrategies.From([.. request.LcsStrategies.Select(f => f.Trim())], "lcs_strategies", strategyViolations);
+        v.Add(strategyViolations);
+        v.Add(SurveyRound.ValidateMapping(mapping, strategies).Select(e => e.Under("column_mapping")));
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var watershed = await db.AreaAsync(watershedId, ct);
@@ -43,7 +54,7 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
             throw Exists(name);
         }
 
-        var round = SurveyRound.Create(watershed, name, cutoffs!.Value, mapping, clock.GetUtcNow());
+        var round = SurveyRound.Create(watershed, name, cutoffs!.Value, mapping, strategies, clock.GetUtcNow());
         db.SurveyRounds.Add(round);
         await db.SaveChangesAsync(ct);
         return new CreateSurveyRoundResponse { SurveyRound = round.ToContract() };
@@ -103,8 +114,8 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
         var (round, watershed) = await db.RoundAsync(roundId, ct);
         context.Caller().RequireWriter(watershed.WatershedCode);
         var table = KoboCsv.Read(new StringReader(text));
-        var plan = await ingest.IngestAsync(round, table, mode ?? DomainImportMode.AllOrNothing, ct);
-        return new ImportSubmissionsResponse { Result = plan.ToContract() };
+        var outcome = await ingest.IngestAsync(round, table, mode ?? DomainImportMode.AllOrNothing, IngestOrigin.File(context.Caller().Subject), ct);
+        return new ImportSubmissionsResponse { Result = outcome.ToContract() };
     }
 
     public override async Task<UploadSubmissionsResponse> UploadSubmissions(IAsyncStreamReader<UploadSubmissionsRequest> requestStream, ServerCallContext context)
@@ -155,9 +166,9 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
 
         v.Check(submissions.Count > 0 || !v.IsValid, "submissions", "the stream has no submission after the header");
         v.ThrowIfInvalid();
-        var table = UploadTable.Build(round.Mapping, submissions);
-        var plan = await ingest.IngestAsync(round, table, mode ?? DomainImportMode.AllOrNothing, ct);
-        return new UploadSubmissionsResponse { Result = plan.ToContract() };
+        var table = UploadTable.Build(round.Form, submissions);
+        var outcome = await ingest.IngestAsync(round, table, mode ?? DomainImportMode.AllOrNothing, IngestOrigin.Stream(context.Caller().Subject), ct);
+        return new UploadSubmissionsResponse { Result = outcome.ToContract() };
     }
 
     public override async Task<ListSubmissionsResponse> ListSubmissions(ListSubmissionsRequest request, ServerCallContext context)
@@ -208,8 +219,88 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
         var areas = await db.AreasOfAsync(watershed.WatershedCode, ct);
         var rows = await (await SubmissionsAsync(round, areas, areaId, context.Caller(), ct)).ToListAsync(ct);
         var writer = new StringWriter();
-        KoboCsv.Write(writer, rows.Select(s => s.AsExported(areas.CodeOf(s.AreaId))), round.Mapping);
+        KoboCsv.Write(writer, rows.Select(s => s.AsExported(areas.CodeOf(s.AreaId))), round.Form.Primary);
         return new ExportSubmissionsCsvResponse { Csv = Google.Protobuf.ByteString.CopyFromUtf8(writer.ToString()) };
+    }
+
+    public override async Task<ListImportBatchesResponse> ListImportBatches(ListImportBatchesRequest request, ServerCallContext context)
+    {
+        var v = new Validation();
+        var roundId = v.Id(request.SurveyRoundId, "survey_round_id");
+        var page = Page.From(request.Page, v);
+        v.ThrowIfInvalid();
+        var ct = context.CancellationToken;
+        var (round, watershed) = await db.RoundAsync(roundId, ct);
+        context.Caller().RequireMicrodataReader(watershed.WatershedCode);
+        var items = await db.ImportBatches.AsNoTracking().Where(b => b.SurveyRoundId == round.Id)
+            .OrderBy(b => b.StoredAt).ThenBy(b => b.Id).Skip(page.Offset).Take(page.Take).ToListAsync(ct);
+        var ids = items.Select(b => (Guid?)b.Id).ToList();
+        var remaining = await db.Submissions.AsNoTracking().Where(s => ids.Contains(s.ImportBatchId))
+            .GroupBy(s => s.ImportBatchId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key!.Value, g => g.Count, ct);
+        var response = new ListImportBatchesResponse { Page = page.Next(items) };
+        response.ImportBatches.AddRange(items.Select(b => b.ToContract(remaining.GetValueOrDefault(b.Id))));
+        return response;
+    }
+
+    public override async Task<RemoveSubmissionResponse> RemoveSubmission(RemoveSubmissionRequest request, ServerCallContext context)
+    {
+        var v = new Validation();
+        var roundId = v.Id(request.SurveyRoundId, "survey_round_id");
+        var submissionId = v.Text(request.SubmissionId, "submission_id", SubmissionBatch.MaxIdLength);
+        var reason = v.Text(request.Reason, "reason", SubmissionRemoval.MaxReasonLength);
+        v.ThrowIfInvalid();
+        var ct = context.CancellationToken;
+        var (round, watershed) = await db.RoundAsync(roundId, ct);
+        var caller = context.Caller();
+        caller.RequireWriter(watershed.WatershedCode);
+        var outcome = await removals.RemoveSubmissionAsync(round, submissionId, caller.Subject, reason, ct);
+        var response = new RemoveSubmissionResponse { Removal = outcome.Removal.ToContract() };
+        response.Alerts.AddRange(await AlertsAsync(outcome, watershed.WatershedCode, ct));
+        return response;
+    }
+
+    public override async Task<RemoveImportBatchResponse> RemoveImportBatch(RemoveImportBatchRequest request, ServerCallContext context)
+    {
+        var v = new Validation();
+        var roundId = v.Id(request.SurveyRoundId, "survey_round_id");
+        var batchId = v.Id(request.ImportBatchId, "import_batch_id");
+        var reason = v.Text(request.Reason, "reason", SubmissionRemoval.MaxReasonLength);
+        v.ThrowIfInvalid();
+        var ct = context.CancellationToken;
+        var (round, watershed) = await db.RoundAsync(roundId, ct);
+        var caller = context.Caller();
+        caller.RequireWriter(watershed.WatershedCode);
+        var outcome = await removals.RemoveBatchAsync(round, batchId, caller.Subject, reason, ct);
+        var response = new RemoveImportBatchResponse { Removal = outcome.Removal.ToContract() };
+        response.Alerts.AddRange(await AlertsAsync(outcome, watershed.WatershedCode, ct));
+        return response;
+    }
+
+    public override async Task<ListRemovalsResponse> ListRemovals(ListRemovalsRequest request, ServerCallContext context)
+    {
+        var v = new Validation();
+        var roundId = v.Id(request.SurveyRoundId, "survey_round_id");
+        var page = Page.From(request.Page, v);
+        v.ThrowIfInvalid();
+        var ct = context.CancellationToken;
+        var (round, watershed) = await db.RoundAsync(roundId, ct);
+        context.Caller().RequireMicrodataReader(watershed.WatershedCode);
+        var items = await db.SubmissionRemovals.AsNoTracking().Where(r => r.SurveyRoundId == round.Id)
+            .OrderBy(r => r.RemovedAt).ThenBy(r => r.Id).Skip(page.Offset).Take(page.Take).ToListAsync(ct);
+        var response = new ListRemovalsResponse { Page = page.Next(items) };
+        response.Removals.AddRange(items.Select(r => r.ToContract()));
+        return response;
+    }
+
+    private async Task<IEnumerable<V1.Alert>> AlertsAsync(RemovalOutcome outcome, string watershedCode, CancellationToken ct)
+    {
+        if (outcome.Alerts.Count == 0)
+        {
+            return [];
+        }
+
+        var areas = await db.AreasOfAsync(watershedCode, ct);
+        return outcome.Alerts.Select(a => a.Alert.ToContract(a.Rule, areas.Get(a.Rule.AreaId)));
     }
 
     /// <summary>The round's submissions in the order they were stored, of one area and the areas inside it when asked.</summary>

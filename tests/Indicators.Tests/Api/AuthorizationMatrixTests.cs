@@ -127,6 +127,20 @@ public sealed class AuthorizationMatrixTests(IndicatorsMatrixWorld world, ITestO
         .Add("SurveyService/ListSubmissions", w => new ListSubmissionsRequest { SurveyRoundId = w.Round[w.A].Id })
         .Add("SurveyService/GetSubmission", w => new GetSubmissionRequest { SurveyRoundId = w.Round[w.A].Id, SubmissionId = "b-1" })
         .Add("SurveyService/ExportSubmissionsCsv", w => new ExportSubmissionsCsvRequest { SurveyRoundId = w.Round[w.A].Id })
+        .Add("SurveyService/ListImportBatches", w => new ListImportBatchesRequest { SurveyRoundId = w.Round[w.A].Id })
+        .Add("SurveyService/ListRemovals", w => new ListRemovalsRequest { SurveyRoundId = w.Round[w.A].Id })
+        // Each call removes a household (or a batch) imported for it, so that every caller has something to remove.
+        .Add("SurveyService/RemoveSubmission", async w =>
+        {
+            var id = $"r-{Guid.NewGuid():N}";
+            await w.A.ImportAsync(w.Round[w.A], FcsCsv.Write(false, Households.Acceptable52(id, "conchacalla", "2025-11-06")));
+            return new RemoveSubmissionRequest { SurveyRoundId = w.Round[w.A].Id, SubmissionId = id, Reason = "duplicado" };
+        }, fresh: true)
+        .Add("SurveyService/RemoveImportBatch", async w =>
+        {
+            var batch = await w.A.ImportAsync(w.Round[w.A], FcsCsv.Write(false, Households.Acceptable52($"r-{Guid.NewGuid():N}", "conchacalla", "2025-11-06")));
+            return new RemoveImportBatchRequest { SurveyRoundId = w.Round[w.A].Id, ImportBatchId = batch.ImportBatchId, Reason = "otra comunidad" };
+        }, fresh: true)
         .Add("AggregateService/GetAggregate", w => new GetAggregateRequest { IndicatorCode = "FCS", AreaId = w.A.District.Id, Period = "2025Q4" })
         .Add("AggregateService/ListAggregates", w => new ListAggregatesRequest
         {

@@ -14,12 +14,17 @@ public sealed class BadInputFixture : IAsyncLifetime
 
     public SurveyRound Round { get; private set; } = null!;
 
+    /// <summary>A round of another watershed (Cachora), which an admin may read.</summary>
+    public SurveyRound OtherRound { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         App = await IndicatorsApp.OnPostgresAsync();
         S = await Scenario.CreateAsync(App);
         Round = await S.FcsRoundAsync("2025Q4");
         await S.ImportAsync(Round, FcsCsv.Write(false, Households.Baseline()));
+        var cachora = (await S.Admin.Areas.CreateAreaAsync(new CreateAreaRequest { Level = AreaLevel.Watershed, Code = "cachora", Name = "Cachora" })).Area;
+        OtherRound = (await S.Admin.Surveys.CreateSurveyRoundAsync(new CreateSurveyRoundRequest { WatershedId = cachora.Id, Name = "2025Q4", FcsCutoffs = FcsCutoffs.Standard2135 })).SurveyRound;
     }
 
     public async Task DisposeAsync() => await App.DisposeAsync();
@@ -58,11 +63,30 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         ["CreateSurveyRound bad mapping"] = (f => f.S.Facilitator.Surveys.CreateSurveyRoundAsync(new CreateSurveyRoundRequest
         {
             WatershedId = f.S.Watershed.Id, Name = "mal", FcsCutoffs = FcsCutoffs.Standard2135,
-            ColumnMapping = new ColumnMapping { HouseholdColumn = "hh", InterviewDateColumn = "date", AnswerColumns = { ["fcs.bogus"] = "x" } },
-        }).ResponseAsync, ["column_mapping.submission_id_columns", "column_mapping.area_column", "column_mapping.answer_columns[fcs.bogus]"]),
+            ColumnMapping = new ColumnMapping { SubmissionIdColumns = { " " }, HouseholdColumn = "hh", AnswerColumns = { ["fcs.bogus"] = "x", ["fcs.pulses"] = "Community_ID" } },
+        }).ResponseAsync, ["column_mapping.submission_id_columns", "column_mapping.answer_columns[fcs.bogus]", "column_mapping.answer_columns[fcs.pulses]"]),
+        ["CreateSurveyRound bad strategies and date format"] = (f => f.S.Facilitator.Surveys.CreateSurveyRoundAsync(new CreateSurveyRoundRequest
+        {
+            WatershedId = f.S.Watershed.Id, Name = "lcs", FcsCutoffs = FcsCutoffs.Standard2135,
+            LcsStrategies = { "lcs.stress.saving", "lcs.stress.saving", "Lcs_stress_DomAsset" },
+            ColumnMapping = new ColumnMapping { InterviewDateFormat = (InterviewDateFormat)9, AnswerColumns = { ["lcs.crisis.seed"] = "x" } },
+        }).ResponseAsync, ["lcs_strategies[1]", "lcs_strategies[2]", "column_mapping.interview_date_format"]),
+        ["CreateSurveyRound too few strategies"] = (f => f.S.Facilitator.Surveys.CreateSurveyRoundAsync(new CreateSurveyRoundRequest
+        {
+            WatershedId = f.S.Watershed.Id, Name = "lcs", FcsCutoffs = FcsCutoffs.Standard2135, LcsStrategies = { "lcs.stress.saving", "lcs.crisis.seed" },
+        }).ResponseAsync, ["lcs_strategies"]),
+        ["CreateSurveyRound mapping of a strategy not asked"] = (f => f.S.Facilitator.Surveys.CreateSurveyRoundAsync(new CreateSurveyRoundRequest
+        {
+            WatershedId = f.S.Watershed.Id, Name = "lcs", FcsCutoffs = FcsCutoffs.Standard2135,
+            ColumnMapping = new ColumnMapping { AnswerColumns = { ["lcs.crisis.seed"] = "semilla", ["lcs.crisis.health"] = "salud" } },
+        }).ResponseAsync, ["column_mapping.answer_columns[lcs.crisis.seed]"]),
         ["GetSurveyRound"] = (f => f.S.Viewer.Surveys.GetSurveyRoundAsync(new GetSurveyRoundRequest()).ResponseAsync, ["survey_round_id"]),
         ["ListSurveyRounds"] = (f => f.S.Viewer.Surveys.ListSurveyRoundsAsync(new ListSurveyRoundsRequest { WatershedId = NotAnId, Page = new PageRequest { PageToken = "forged" } }).ResponseAsync, ["watershed_id", "page.page_token"]),
         ["ImportSubmissions empty"] = (f => f.S.Facilitator.Surveys.ImportSubmissionsAsync(new ImportSubmissionsRequest { Mode = (ImportMode)7 }).ResponseAsync, ["survey_round_id", "csv", "mode"]),
+        ["ImportSubmissions no column the round reads"] = (f => f.S.Facilitator.Surveys.ImportSubmissionsAsync(new ImportSubmissionsRequest
+        {
+            SurveyRoundId = f.Round.Id, Csv = ByteString.CopyFromUtf8("\"_uuid\";\"community\";\"hh\";\"date\";\"FCSStap\"\n\"x-1\";\"manzanares\";\"h\";\"2025-11-03\";\"7\"\n"),
+        }).ResponseAsync, ["csv"]),
         ["ImportSubmissions not utf8"] = (f => f.S.Facilitator.Surveys.ImportSubmissionsAsync(new ImportSubmissionsRequest { SurveyRoundId = f.Round.Id, Csv = ByteString.CopyFrom(0xff, 0xfe, 0x00, 0xc3) }).ResponseAsync, ["csv"]),
         ["UploadSubmissions without header"] = (f => IngestTests.StreamAsync(f.S.Facilitator, [new UploadSubmissionsRequest { Submission = new SubmissionUpload { Id = "x" } }]), ["header"]),
         ["UploadSubmissions bad header"] = (f => IngestTests.StreamAsync(f.S.Facilitator, [new UploadSubmissionsRequest { Header = new UploadHeader { SurveyRoundId = NotAnId, Mode = (ImportMode)5 } }]), ["header.survey_round_id", "header.mode"]),
@@ -72,10 +96,25 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
             new UploadSubmissionsRequest { Submission = new SubmissionUpload { Id = "n-1", Area = "manzanares", HouseholdId = "h", InterviewDate = "2025-11-03" } },
             new UploadSubmissionsRequest { Header = new UploadHeader { SurveyRoundId = f.Round.Id } },
         ]), ["submissions[1]"]),
+        ["UploadSubmissions no column the round reads"] = (f => IngestTests.StreamAsync(f.S.Facilitator,
+        [
+            new UploadSubmissionsRequest { Header = new UploadHeader { SurveyRoundId = f.Round.Id } },
+            new UploadSubmissionsRequest { Submission = new SubmissionUpload { Id = "x-2", Area = "manzanares", HouseholdId = "h", InterviewDate = "2025-11-03", Answers = { ["agua"] = "5" } } },
+        ]), ["submissions"]),
         ["UploadSubmissions nothing after header"] = (f => IngestTests.StreamAsync(f.S.Facilitator, [new UploadSubmissionsRequest { Header = new UploadHeader { SurveyRoundId = f.Round.Id } }]), ["submissions"]),
         ["ListSubmissions"] = (f => f.S.Facilitator.Surveys.ListSubmissionsAsync(new ListSubmissionsRequest { AreaId = NotAnId }).ResponseAsync, ["survey_round_id", "area_id"]),
         ["GetSubmission"] = (f => f.S.Facilitator.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = f.Round.Id }).ResponseAsync, ["submission_id"]),
         ["ExportSubmissionsCsv"] = (f => f.S.Facilitator.Surveys.ExportSubmissionsCsvAsync(new ExportSubmissionsCsvRequest { SurveyRoundId = f.Round.Id, AreaId = NotAnId }).ResponseAsync, ["area_id"]),
+        ["ListImportBatches"] = (f => f.S.Facilitator.Surveys.ListImportBatchesAsync(new ListImportBatchesRequest { SurveyRoundId = NotAnId, Page = new PageRequest { PageSize = -1 } }).ResponseAsync, ["survey_round_id", "page.page_size"]),
+        ["ListRemovals"] = (f => f.S.Facilitator.Surveys.ListRemovalsAsync(new ListRemovalsRequest { Page = new PageRequest { PageToken = "forged" } }).ResponseAsync, ["survey_round_id", "page.page_token"]),
+        ["RemoveSubmission"] = (f => f.S.Facilitator.Surveys.RemoveSubmissionAsync(new RemoveSubmissionRequest { SurveyRoundId = f.Round.Id, SubmissionId = "b-1", Reason = "una\nlínea más" }).ResponseAsync, ["reason"]),
+        ["RemoveSubmission empty"] = (f => f.S.Facilitator.Surveys.RemoveSubmissionAsync(new RemoveSubmissionRequest()).ResponseAsync, ["survey_round_id", "submission_id", "reason"]),
+        ["RemoveImportBatch"] = (f => f.S.Facilitator.Surveys.RemoveImportBatchAsync(new RemoveImportBatchRequest { SurveyRoundId = f.Round.Id, ImportBatchId = NotAnId, Reason = new string('r', 501) }).ResponseAsync, ["import_batch_id", "reason"]),
+        ["GetAggregate round of another watershed"] = (f => f.S.Admin.Aggregates.GetAggregateAsync(new GetAggregateRequest
+        {
+            IndicatorCode = "FCS", AreaId = f.S.District.Id, Period = "2025Q4", SurveyRoundId = f.OtherRound.Id,
+        }).ResponseAsync, ["survey_round_id"]),
+        ["ExportAggregatesCsv bad round"] = (f => f.S.Viewer.Aggregates.ExportAggregatesCsvAsync(new ExportAggregatesCsvRequest { WatershedId = f.S.Watershed.Id, PeriodType = PeriodType.Year, FromPeriod = "2025", ToPeriod = "2025", SurveyRoundId = NotAnId }).ResponseAsync, ["survey_round_id"]),
         ["GetAggregate"] = (f => f.S.Viewer.Aggregates.GetAggregateAsync(new GetAggregateRequest { AreaId = f.S.District.Id, Period = "2026Q5" }).ResponseAsync, ["indicator_code", "period"]),
         ["ListAggregates"] = (f => f.S.Viewer.Aggregates.ListAggregatesAsync(new ListAggregatesRequest { IndicatorCode = "FCS", AreaId = f.S.District.Id, PeriodType = PeriodType.Quarter, FromPeriod = "2026", ToPeriod = "2025Q1" }).ResponseAsync, ["from_period"]),
         ["ListAggregates reversed"] = (f => f.S.Viewer.Aggregates.ListAggregatesAsync(new ListAggregatesRequest { IndicatorCode = "FCS", AreaId = f.S.District.Id, PeriodType = PeriodType.Month, FromPeriod = "202603", ToPeriod = "202601" }).ResponseAsync, ["to_period"]),
@@ -94,9 +133,11 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
             Mapping = new Dhis2Mapping
             {
                 Elements = { new Dhis2ElementMapping { IndicatorCode = "NOPE", Metric = "mean", DataElement = "FCSmean0001" }, new Dhis2ElementMapping { IndicatorCode = "FCS", Metric = "percent:rich", DataElement = "FCSmean0002" } },
-                OrgUnits = { ["elsewhere"] = "OuManzana01" },
+                // Manzanares by its id and again by its code (the key that sorts later is named: an id starts with a digit);
+                // an area the watershed lacks.
+                OrgUnits = { ["elsewhere"] = "OuManzana01", [f.S.Manzanares.Id] = "OuManzana02", ["MANZANARES"] = "OuManzana03" },
             },
-        }).ResponseAsync, ["mapping.elements[0].indicator_code", "mapping.elements[1].metric", "mapping.org_units[elsewhere]"]),
+        }).ResponseAsync, ["mapping.elements[0].indicator_code", "mapping.elements[1].metric", "mapping.org_units[elsewhere]", "mapping.org_units[MANZANARES]"]),
         ["GetDhis2Mapping"] = (f => f.S.Viewer.Aggregates.GetDhis2MappingAsync(new GetDhis2MappingRequest { WatershedId = NotAnId }).ResponseAsync, ["watershed_id"]),
         ["ExportDhis2DataValueSet"] = (f => f.S.Viewer.Aggregates.ExportDhis2DataValueSetAsync(new ExportDhis2DataValueSetRequest { WatershedId = f.S.Watershed.Id }).ResponseAsync, ["period_type"]),
         ["ExportAggregatesCsv"] = (f => f.S.Viewer.Aggregates.ExportAggregatesCsvAsync(new ExportAggregatesCsvRequest { WatershedId = f.S.Watershed.Id, PeriodType = PeriodType.Year, FromPeriod = "2025", ToPeriod = "2025", IndicatorCodes = { "FCS", "", "NOPE" } }).ResponseAsync, ["indicator_codes[1]"]),

@@ -70,6 +70,7 @@ public sealed class EventTests : PostgresApiTest
             ObservedValue = "33.3333", N = 3, OccurredAt = alert.ChangedAt,
             WatershedCode = "pomacanchi", AreaCode = "manzanares", AreaName = "Manzanares",
             Condition = "share of households with poor FCS above 30 %",
+            Summary = "Manzanares (manzanares), 2025Q4: share of households with poor FCS was 33.3333 % over 3 households, above 30 %.",
         };
         Assert.Equal(raised, AlertRaised.Parser.ParseJson(rows[1].Data));
         Assert.Equal(alert.ChangedAt.ToDateTimeOffset(), rows[1].OccurredAt);
@@ -108,6 +109,7 @@ public sealed class EventTests : PostgresApiTest
             ObservedValue = "0", N = 2, OccurredAt = alert.ChangedAt,
             WatershedCode = "pomacanchi", AreaCode = "manzanares", AreaName = "Manzanares",
             Condition = "share of households with poor FCS above 30 %",
+            Summary = "Manzanares (manzanares), 2026Q3: share of households with poor FCS was 0 % over 2 households, no longer above 30 %.",
         }, AlertCleared.Parser.ParseJson(rows[1].Data));
     }
 

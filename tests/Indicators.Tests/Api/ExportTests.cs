@@ -20,7 +20,8 @@ public sealed class ExportTests : PostgresApiTest
                 new Dhis2ElementMapping { IndicatorCode = "FCS", Metric = "weighted_count:poor", DataElement = "FCSpoorWc01", CategoryOptionCombo = "HllvX50cXC0" },
                 new Dhis2ElementMapping { IndicatorCode = "FCS", Metric = "sum_weights", DataElement = "FCSsumW0001" },
             },
-            OrgUnits = { [S.Manzanares.Id] = "OuManzana01", [S.District.Id] = "OuDistrit01" },
+            // An area by its id, another by its code as a partner writes it.
+            OrgUnits = { [S.Manzanares.Id] = "OuManzana01", ["Distrito"] = "OuDistrit01" },
         };
         await S.Facilitator.Aggregates.SetDhis2MappingAsync(new SetDhis2MappingRequest { WatershedId = S.Watershed.Id, Mapping = mapping });
         Assert.Equal(mapping, (await S.Viewer.Aggregates.GetDhis2MappingAsync(new GetDhis2MappingRequest { WatershedId = S.Watershed.Id })).Mapping);
@@ -31,6 +32,7 @@ public sealed class ExportTests : PostgresApiTest
         });
 
         Assert.Equal(new[] { S.Watershed.Id, S.Conchacalla.Id }.Order(StringComparer.Ordinal), export.UnmappedAreaIds);
+        Assert.Equal(export.UnmappedAreaIds.Select(id => id == S.Watershed.Id ? "pomacanchi" : "conchacalla"), export.UnmappedAreaCodes);
         using var json = JsonDocument.Parse(export.DataValueSetJson);
         var values = json.RootElement.GetProperty("dataValues").EnumerateArray().Select(v => (
             Element: v.GetProperty("dataElement").GetString(),
@@ -51,9 +53,10 @@ public sealed class ExportTests : PostgresApiTest
     public async Task A_kobo_export_round_trips_through_import_and_export()
     {
         var original = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Demo", "2025Q4-manzanares.csv"));
+        // The demo's survey is weighted: its round names the weight column and reads the rest as the default does.
         var round = (await S.Facilitator.Surveys.CreateSurveyRoundAsync(new CreateSurveyRoundRequest
         {
-            WatershedId = S.Watershed.Id, Name = "Línea de base", FcsCutoffs = FcsCutoffs.Standard2135,
+            WatershedId = S.Watershed.Id, Name = "Línea de base", FcsCutoffs = FcsCutoffs.Standard2135, ColumnMapping = new V1.ColumnMapping { WeightColumn = "weight" },
         })).SurveyRound;
         var imported = await S.ImportAsync(round, original);
         Assert.Empty(imported.Errors);
@@ -86,8 +89,16 @@ public sealed class ExportTests : PostgresApiTest
         })).Csv.ToStringUtf8();
 
         var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("indicator_code,area_id,period,metric,value", lines[0]);
+        Assert.Equal("indicator_code,area_id,period,metric,value,area_code,area_name", lines[0]);
         var figures = lines.Skip(1).Select(l => l.Split(',')).ToDictionary(f => (f[1], f[3]), f => f[4]);
+        // Every row names its area by id, code and name.
+        Assert.Equal(
+            new HashSet<(string, string, string)>
+            {
+                (S.Manzanares.Id, "manzanares", "Manzanares"), (S.Conchacalla.Id, "conchacalla", "Conchacalla"),
+                (S.District.Id, "distrito", "Distrito de Pomacanchi"), (S.Watershed.Id, "pomacanchi", "Laguna de Pomacanchi"),
+            },
+            lines.Skip(1).Select(l => l.Split(',')).Select(f => (f[1], f[5], f[6])).ToHashSet());
         Assert.Equal("3", figures[(S.Manzanares.Id, "n")]);
         Assert.Equal("26.6667", figures[(S.Manzanares.Id, "mean")]);
         Assert.Equal("33", figures[(S.District.Id, "mean")]);

@@ -121,6 +121,19 @@ public sealed class HostileCorpusTests(ITestOutputHelper output) : IAsyncLifetim
             .Seed("ListSubmissions", w => new ListSubmissionsRequest { SurveyRoundId = w.Round.Id, AreaId = w.S.District.Id, Page = new PageRequest { PageSize = 5 } })
             .Seed("GetSubmission", w => new GetSubmissionRequest { SurveyRoundId = w.Round.Id, SubmissionId = "b-1" })
             .Seed("ExportSubmissionsCsv", w => new ExportSubmissionsCsvRequest { SurveyRoundId = w.Round.Id, AreaId = w.S.District.Id })
+            .Seed("ListImportBatches", w => new ListImportBatchesRequest { SurveyRoundId = w.Round.Id, Page = new PageRequest { PageSize = 5 } })
+            .Seed("ListRemovals", w => new ListRemovalsRequest { SurveyRoundId = w.Round.Id, Page = new PageRequest { PageSize = 5 } })
+            .SeedAsync("RemoveSubmission", async w =>
+            {
+                var id = $"q-{w.Next()}";
+                await w.S.ImportAsync(w.Round, FcsCsv.Write(false, Households.Acceptable52(id, "conchacalla", "2025-11-06")));
+                return new RemoveSubmissionRequest { SurveyRoundId = w.Round.Id, SubmissionId = id, Reason = "duplicado" };
+            }, fresh: true)
+            .SeedAsync("RemoveImportBatch", async w =>
+            {
+                var batch = await w.S.ImportAsync(w.Round, FcsCsv.Write(false, Households.Acceptable52($"q-{w.Next()}", "conchacalla", "2025-11-06")));
+                return new RemoveImportBatchRequest { SurveyRoundId = w.Round.Id, ImportBatchId = batch.ImportBatchId, Reason = "otra comunidad" };
+            }, fresh: true)
             .Seed("GetAggregate", w => new GetAggregateRequest { IndicatorCode = "FCS", AreaId = w.S.District.Id, Period = "2025Q4" })
             .Seed("ListAggregates", w => new ListAggregatesRequest
             {

@@ -253,11 +253,13 @@ public sealed class HostileInputTests(HostileInputFixture fixture) : IClassFixtu
     private static string Custom(string id, string weight, string x = "1", string food = "", string soap = "") =>
         $"\"_uuid\";\"community\";\"hh\";\"w\";\"date\";\"x\";\"food\";\"soap\"\n\"{id}\";\"manzanares\";\"hh-{id}\";\"{weight}\";\"2026-02-03\";\"{x}\";\"{food}\";\"{soap}\"\n";
 
+    /// <summary>The hostile submission (row 1) with a sound one after it, so the stream has an answer the round reads.</summary>
     private static async Task<object> Upload(HostileInputFixture f, SubmissionUpload submission) =>
         await IngestTests.StreamAsync(f.S.Facilitator,
         [
             new UploadSubmissionsRequest { Header = new UploadHeader { SurveyRoundId = f.Round.Id } },
             new UploadSubmissionsRequest { Submission = submission },
+            new UploadSubmissionsRequest { Submission = new SubmissionUpload { Id = "s-sound", Area = "manzanares", HouseholdId = "h-sound", InterviewDate = "2025-11-03", Answers = { ["stap"] = "7" } } },
         ]);
 
     private static Task<object> Aggregate(HostileInputFixture f, string period) =>

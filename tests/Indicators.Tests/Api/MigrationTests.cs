@@ -23,7 +23,33 @@ public sealed class MigrationTests
         var db = scope.ServiceProvider.GetRequiredService<IndicatorsDbContext>();
         Assert.False(db.Database.HasPendingModelChanges(), "The model has changes no migration captures: add a migration.");
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-        Assert.Equal(["20261123092527_Initial", "20261204145749_HouseStyle", "20261204161916_Events", "20261204181055_ApprovedPlanWatershed"], await db.Database.GetAppliedMigrationsAsync());
+        Assert.Equal(["20261123092527_Initial", "20261204145749_HouseStyle", "20261204161916_Events", "20261204181055_ApprovedPlanWatershed",
+            "20261204211122_UnweightedDefaultMapping", "20261204213645_RoundLcsStrategies", "20261204220304_ScoreDetails", "20261204221717_ImportBatchesAndRemovals"], await db.Database.GetAppliedMigrationsAsync());
+    }
+
+    [Fact]
+    public async Task A_round_stored_on_the_old_weighted_default_keeps_reading_its_weights()
+    {
+        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("indicators");
+        await using var db = new IndicatorsDbContext(new DbContextOptionsBuilder<IndicatorsDbContext>()
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")).Options);
+        await db.GetService<IMigrator>().MigrateAsync("20261204181055_ApprovedPlanWatershed");
+        var (watershed, old, own) = (Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7());
+        const string ownMapping = """{"SubmissionIdColumns":["id"],"AreaColumn":"c","HouseholdColumn":"h","WeightColumn":null,"InterviewDateColumn":"d","AnswerColumns":[["fcs.staples","s"]]}""";
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO areas ("Id", "WatershedCode", "Level", "ParentId", "Code", "Name", "CreatedAt") VALUES ({watershed}, 'pomacanchi', 1, NULL, 'pomacanchi', 'Pomacanchi', now());
+            INSERT INTO survey_rounds ("Id", "WatershedAreaId", "Name", "FcsCutoffs", "ColumnMappingJson", "CreatedAt") VALUES
+              ({old}, {watershed}, 'por defecto', 1, NULL, now()),
+              ({own}, {watershed}, 'propio', 1, {ownMapping}, now());
+            """);
+
+        await db.Database.MigrateAsync();
+
+        var rounds = await db.SurveyRounds.ToDictionaryAsync(r => r.Id);
+        // The round that followed the default read "weight"; it still does, and reads every other column as the default does.
+        Assert.Equal(("weight", "community_id", "FCSStap"), (rounds[old].Form.WeightColumn, rounds[old].Form.AreaColumn, rounds[old].Form.Primary.AnswerColumns["fcs.staples"]));
+        Assert.Equal(((string?)null, "c", "s"), (rounds[own].Form.WeightColumn, rounds[own].Form.AreaColumn, rounds[own].Form.Primary.AnswerColumns["fcs.staples"]));
+        Assert.False(db.Database.HasPendingModelChanges());
     }
 
     [Fact]

@@ -30,6 +30,9 @@ public sealed class PlanAndAlertTests : PostgresApiTest
         var afterBaseline = await S.Viewer.Alerts.ListAlertsAsync(new ListAlertsRequest { AreaId = S.Manzanares.Id });
         var raised = Assert.Single(afterBaseline.Alerts);
         Assert.Equal((rule.Id, AlertState.Raised, "2025Q4", "33.3333", 3), (raised.RuleId, raised.State, raised.Period, raised.ObservedValue, raised.N));
+        // The alert names its area and period and shows the figure it fired on: 1 poor household of 3 (14, 39, 27).
+        Assert.Equal(("manzanares", "Manzanares", "share of households with poor FCS above 30 %"), (raised.AreaCode, raised.AreaName, raised.Condition));
+        Assert.Equal("Manzanares (manzanares), 2025Q4: share of households with poor FCS was 33.3333 % over 3 households, above 30 %.", raised.Summary);
 
         var followUp = await S.FcsRoundAsync("2026Q3");
         await S.ImportAsync(followUp, FcsCsv.Write(false, FollowUp()));
@@ -38,6 +41,7 @@ public sealed class PlanAndAlertTests : PostgresApiTest
         var all = await S.Viewer.Alerts.ListAlertsAsync(new ListAlertsRequest { AreaId = S.Manzanares.Id });
         Assert.Equal([(AlertState.Raised, "2025Q4"), (AlertState.Cleared, "2026Q3")], all.Alerts.Select(a => (a.State, a.Period)).ToArray());
         Assert.Equal("0", all.Alerts[1].ObservedValue);
+        Assert.Equal("Manzanares (manzanares), 2026Q3: share of households with poor FCS was 0 % over 2 households, no longer above 30 %.", all.Alerts[1].Summary);
         var cleared = await S.Viewer.Alerts.ListAlertsAsync(new ListAlertsRequest { AreaId = S.Manzanares.Id, State = AlertState.Cleared });
         Assert.Equal("2026Q3", Assert.Single(cleared.Alerts).Period);
     }

@@ -75,9 +75,11 @@ public sealed class StoredDataAndExportTests : PostgresApiTest
             WatershedId = S.Watershed.Id, PeriodType = PeriodType.Quarter, FromPeriod = "2025Q4", ToPeriod = "2025Q4", IndicatorCodes = { "BALANCE" },
         })).Csv.ToStringUtf8();
 
-        var figures = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(','))
-            .Where(f => f[1] == S.Manzanares.Id).ToDictionary(f => f[3], f => f[4]);
+        var rows = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')).Where(f => f[1] == S.Manzanares.Id).ToList();
+        var figures = rows.ToDictionary(f => f[3], f => f[4]);
         Assert.Equal(("-2.5", "-5", "2"), (figures["mean"], figures["sum"], figures["n"]));
+        // Each row names its area as people know it too.
+        Assert.All(rows, f => Assert.Equal(("manzanares", "Manzanares"), (f[5], f[6])));
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public sealed class TelemetryTests : PostgresApiTest
 
         // An operator reads what was stored and what changed, by ids and codes; ingests that stored nothing stay
         // below Information, and no household is named.
-        var ingestLogs = _logs.Entries.Where(e => e.Category.EndsWith(".SubmissionIngest", StringComparison.Ordinal) && e.Level >= LogLevel.Information);
+        var ingestLogs = _logs.Entries.Where(e => (e.Category.EndsWith(".SubmissionIngest", StringComparison.Ordinal) || e.Category.EndsWith(".AlertEvaluation", StringComparison.Ordinal)) && e.Level >= LogLevel.Information);
         Assert.Equal(
         [
             (LogLevel.Information, $"Survey round {id}: 4 households stored, 0 already stored, 0 rejected"),

@@ -1,3 +1,4 @@
+using Watershed.Indicators.Domain;
 using Watershed.Indicators.Domain.Standard;
 
 namespace Watershed.Indicators.Tests.Domain;
@@ -11,15 +12,23 @@ public sealed class CariTests
     };
 
     private static readonly LcsAnswers NoCoping = new(
-        [CopingAnswer.NoNotNeeded, CopingAnswer.NoNotNeeded, CopingAnswer.NoNotNeeded, CopingAnswer.NoNotNeeded],
-        [CopingAnswer.NoNotNeeded, CopingAnswer.NoNotNeeded, CopingAnswer.NoNotNeeded],
-        [CopingAnswer.NoNotNeeded, CopingAnswer.NoNotNeeded, CopingAnswer.NoNotNeeded]);
+        Stress(CopingAnswer.NoNotNeeded, CopingAnswer.NoNotNeeded, CopingAnswer.NoNotNeeded, CopingAnswer.NoNotNeeded),
+        Crisis(CopingAnswer.NoNotNeeded, CopingAnswer.NoNotNeeded, CopingAnswer.NoNotNeeded),
+        Emergency(CopingAnswer.NoNotNeeded, CopingAnswer.NoNotNeeded, CopingAnswer.NoNotNeeded));
 
     // Food 70 a week → 70 × 30/7 = 300 a month; non-food 200 a month + 600 / 6 = 300 a month → FES = 300 / 600 = 0.5
     private static readonly FesAnswers HalfOnFood = new(
-        [new ExpenseItem("fes.food_7d.cereals_cash", 50m), new ExpenseItem("fes.food_7d.cereals_own", 20m)],
-        [new ExpenseItem("fes.nonfood_30d.transport", 200m)],
-        [new ExpenseItem("fes.nonfood_6m.education", 600m)]);
+        [new ExpenseItem("fes.food_7d.cereals_purchased", 50m), new ExpenseItem("fes.food_7d.cereals_own_production", 20m)],
+        [],
+        [new ExpenseItem("fes.nonfood_30d.transport_purchased", 200m)],
+        [new ExpenseItem("fes.nonfood_6m.education_fees_purchased", 600m)]);
+
+    /// <summary>Answers to WFP's standard strategies of one severity, in the order <see cref="LcsStrategies.Default"/> lists them.</summary>
+    private static CopingChoice[] Stress(params CopingAnswer?[] answers) => [.. LcsStrategies.Default.Stress.Zip(answers, (f, a) => new CopingChoice(f, a))];
+
+    private static CopingChoice[] Crisis(params CopingAnswer?[] answers) => [.. LcsStrategies.Default.Crisis.Zip(answers, (f, a) => new CopingChoice(f, a))];
+
+    private static CopingChoice[] Emergency(params CopingAnswer?[] answers) => [.. LcsStrategies.Default.Emergency.Zip(answers, (f, a) => new CopingChoice(f, a))];
 
     [Theory]
     // mean(2, mean(3, 3)) = 2.5 → 3, half up (banker's rounding would give 2)
@@ -61,7 +70,7 @@ public sealed class CariTests
     public void Fes_of_exactly_three_quarters_is_class_4()
     {
         // food 140 a week → 600 a month; non-food 200 a month → 600 / 800 = 0.75
-        var answers = new FesAnswers([new ExpenseItem("fes.food_7d.cereals_cash", 140m)], [new ExpenseItem("fes.nonfood_30d.transport", 200m)], []);
+        var answers = new FesAnswers([new ExpenseItem("fes.food_7d.cereals_purchased", 140m)], [], [new ExpenseItem("fes.nonfood_30d.transport_purchased", 200m)], []);
 
         var result = Cari.FoodExpenditureShare(answers);
 
@@ -70,19 +79,44 @@ public sealed class CariTests
     }
 
     [Fact]
-    public void Fes_with_an_unanswered_item_is_missing()
+    public void Fes_adds_30_day_food_values_as_they_are()
     {
-        var answers = HalfOnFood with { NonFood30Days = [new ExpenseItem("fes.nonfood_30d.transport", null)] };
+        // 7-day 70 → 300 a month, plus 300 over the month = 600 food; non-food 200 → 600 / 800 = 0.75
+        var answers = new FesAnswers([new ExpenseItem("fes.food_7d.cereals_purchased", 70m)], [new ExpenseItem("fes.food_30d.meat_purchased", 300m)],
+            [new ExpenseItem("fes.nonfood_30d.transport_purchased", 200m)], []);
 
-        Assert.Equal(["fes.nonfood_30d.transport"], Cari.FoodExpenditureShare(answers).MissingFields);
+        Assert.Equal(0.75m, Cari.FoodExpenditureShare(answers).Value!.Share);
+    }
+
+    [Fact]
+    public void Fes_is_missing_when_the_form_asks_no_food_or_no_non_food_or_every_item_is_0()
+    {
+        Assert.Equal(["fes.food_7d.*"], Cari.FoodExpenditureShare(HalfOnFood with { Food7Days = [] }).MissingFields);
+        Assert.Equal(["fes.nonfood_30d.*"], Cari.FoodExpenditureShare(HalfOnFood with { NonFood30Days = [], NonFood6Months = [] }).MissingFields);
+        var nothing = new FesAnswers([new ExpenseItem("fes.food_7d.cereals_purchased", 0m)], [], [new ExpenseItem("fes.nonfood_30d.transport_purchased", 0m)], []);
+        Assert.Equal([Cari.AllExpenditure], Cari.FoodExpenditureShare(nothing).MissingFields);
+    }
+
+    [Fact]
+    public void Fes_reads_a_blank_or_skipped_item_as_0_as_wfp_does()
+    {
+        var sheet = new AnswerSheet([
+            KeyValuePair.Create("fes.food_7d.cereals_purchased", (string?)"140"), KeyValuePair.Create("fes.food_7d.meat_purchased", (string?)""),
+            KeyValuePair.Create("fes.nonfood_30d.transport_purchased", (string?)"200"), KeyValuePair.Create("fes.nonfood_6m.rent_purchased", (string?)"n/a")]);
+
+        var answers = FesAnswers.Read(sheet.Read());
+
+        Assert.Equal([140m, 0m], answers.Food7Days.Select(i => i.Amount));
+        Assert.Equal(0m, Assert.Single(answers.NonFood6Months).Amount);
+        Assert.Equal(0.75m, Cari.FoodExpenditureShare(answers).Value!.Share);
     }
 
     [Fact]
     public void Fes_with_a_negative_amount_is_rejected_naming_the_item()
     {
-        var answers = HalfOnFood with { Food7Days = [new ExpenseItem("fes.food_7d.cereals_cash", -5m)] };
+        var answers = HalfOnFood with { Food7Days = [new ExpenseItem("fes.food_7d.cereals_purchased", -5m)] };
 
-        Assert.Equal("fes.food_7d.cereals_cash", Assert.Single(Cari.FoodExpenditureShare(answers).Errors).Field);
+        Assert.Equal("fes.food_7d.cereals_purchased", Assert.Single(Cari.FoodExpenditureShare(answers).Errors).Field);
     }
 
     [Theory]
@@ -97,19 +131,19 @@ public sealed class CariTests
     public void Livelihood_coping_takes_the_most_severe_strategy_used_or_exhausted()
     {
         Assert.Equal(1, Cari.LivelihoodCoping(NoCoping).Value!.Class);
-        Assert.Equal(2, Cari.LivelihoodCoping(NoCoping with { Stress = [CopingAnswer.Yes, CopingAnswer.NoNotNeeded, CopingAnswer.NoNotNeeded, CopingAnswer.NoNotNeeded] }).Value!.Class);
-        Assert.Equal(3, Cari.LivelihoodCoping(NoCoping with { Crisis = [CopingAnswer.NoNotNeeded, CopingAnswer.NoExhausted, CopingAnswer.NoNotNeeded] }).Value!.Class);
+        Assert.Equal(2, Cari.LivelihoodCoping(NoCoping with { Stress = Stress(CopingAnswer.Yes, CopingAnswer.NoNotNeeded, CopingAnswer.NoNotNeeded, CopingAnswer.NoNotNeeded) }).Value!.Class);
+        Assert.Equal(3, Cari.LivelihoodCoping(NoCoping with { Crisis = Crisis(CopingAnswer.NoNotNeeded, CopingAnswer.NoExhausted, CopingAnswer.NoNotNeeded) }).Value!.Class);
         Assert.Equal(4, Cari.LivelihoodCoping(NoCoping with
         {
-            Stress = [CopingAnswer.Yes, CopingAnswer.Yes, CopingAnswer.NoNotNeeded, CopingAnswer.NoNotNeeded],
-            Emergency = [CopingAnswer.NoNotNeeded, CopingAnswer.NoNotNeeded, CopingAnswer.Yes],
+            Stress = Stress(CopingAnswer.Yes, CopingAnswer.Yes, CopingAnswer.NoNotNeeded, CopingAnswer.NoNotNeeded),
+            Emergency = Emergency(CopingAnswer.NoNotNeeded, CopingAnswer.NoNotNeeded, CopingAnswer.Yes),
         }).Value!.Class);
     }
 
     [Fact]
     public void Livelihood_coping_not_applicable_counts_as_not_used()
     {
-        var answers = NoCoping with { Emergency = [CopingAnswer.NotApplicable, CopingAnswer.NotApplicable, CopingAnswer.NotApplicable] };
+        var answers = NoCoping with { Emergency = Emergency(CopingAnswer.NotApplicable, CopingAnswer.NotApplicable, CopingAnswer.NotApplicable) };
 
         Assert.Equal(1, Cari.LivelihoodCoping(answers).Value!.Class);
     }
@@ -122,7 +156,7 @@ public sealed class CariTests
         var answers = new CariAnswers(
             Fcs46,
             new RcsiAnswers(3, 2, 1, 1, 4),
-            NoCoping with { Crisis = [CopingAnswer.NoExhausted, CopingAnswer.NoNotNeeded, CopingAnswer.NoNotNeeded] },
+            NoCoping with { Crisis = Crisis(CopingAnswer.NoExhausted, CopingAnswer.NoNotNeeded, CopingAnswer.NoNotNeeded) },
             HalfOnFood);
 
         var result = Cari.Score(answers).Value!;
@@ -150,11 +184,43 @@ public sealed class CariTests
     [Fact]
     public void Cari_is_missing_when_a_coping_answer_is_missing()
     {
-        var answers = new CariAnswers(Fcs46, new RcsiAnswers(0, 0, 0, 0, 0), NoCoping with { Crisis = [CopingAnswer.Yes, null, CopingAnswer.Yes] }, HalfOnFood);
+        var answers = new CariAnswers(Fcs46, new RcsiAnswers(0, 0, 0, 0, 0), NoCoping with { Crisis = Crisis(CopingAnswer.Yes, null, CopingAnswer.Yes) }, HalfOnFood);
 
         var result = Cari.Score(answers);
 
         Assert.True(result.IsMissing);
-        Assert.Equal(["lcs.crisis_2"], result.MissingFields);
+        Assert.Equal(["lcs.crisis.health"], result.MissingFields);
+    }
+
+    [Theory]
+    [InlineData("30", CopingAnswer.Yes)]
+    [InlineData("yes", CopingAnswer.Yes)]
+    [InlineData("20", CopingAnswer.NoExhausted)]
+    [InlineData("10", CopingAnswer.NoNotNeeded)]
+    [InlineData("9999", CopingAnswer.NotApplicable)]
+    // A non-standard code some forms use for "not applicable", and a question the form skipped: WFP counts only 20 and 30.
+    [InlineData("999", CopingAnswer.NotApplicable)]
+    [InlineData("n/a", CopingAnswer.NotApplicable)]
+    [InlineData("N/A", CopingAnswer.NotApplicable)]
+    [InlineData("", null)]
+    public void A_coping_answer_is_read_as_wfp_codes_it(string text, CopingAnswer? expected)
+    {
+        var strategies = LcsStrategies.Default;
+        var reader = new AnswerSheet(strategies.All.Select(f => KeyValuePair.Create(f, (string?)(f == "lcs.crisis.health" ? text : "10")))).Read();
+
+        var answers = LcsAnswers.Read(reader, strategies);
+
+        Assert.Empty(reader.Errors);
+        Assert.Equal(expected, answers.Crisis[1].Answer);
+    }
+
+    [Fact]
+    public void A_coping_answer_that_is_no_code_is_rejected_naming_its_strategy()
+    {
+        var reader = new AnswerSheet(LcsStrategies.Default.All.Select(f => KeyValuePair.Create(f, (string?)(f == "lcs.stress.saving" ? "99" : "10")))).Read();
+
+        LcsAnswers.Read(reader, LcsStrategies.Default);
+
+        Assert.Equal("lcs.stress.saving", Assert.Single(reader.Errors).Field);
     }
 }

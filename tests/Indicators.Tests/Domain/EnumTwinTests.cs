@@ -27,5 +27,11 @@ public sealed class EnumTwinTests
     public void Import_mode() => EnumTwins.AssertTwins<V1.ImportMode, Indicators.Domain.Ingest.ImportMode>();
 
     [Fact]
+    public void Interview_date_format() => EnumTwins.AssertTwins<V1.InterviewDateFormat, Indicators.Domain.Ingest.InterviewDateFormat>();
+
+    [Fact]
+    public void Nutrient_frequency() => EnumTwins.AssertTwins<V1.NutrientFrequency, Indicators.Domain.Standard.NutrientFrequency>();
+
+    [Fact]
     public void Alert_state() => EnumTwins.AssertTwins<V1.AlertState, Indicators.Domain.Tracking.AlertState>();
 }

@@ -90,10 +90,24 @@ public sealed class ExportTests
     {
         var mapping = new Dhis2Mapping(
             [new Dhis2ElementMapping("NOPE", "mean", "FcsMean0001"), new Dhis2ElementMapping("FCS", "percent:rich", "FcsPoorPct1"), new Dhis2ElementMapping("FCS", "n", "FcsHhCount1")],
-            new Dictionary<string, string> { ["c1"] = "OuManzana01", ["elsewhere"] = "OuElsewh001" });
+            new Dictionary<string, string> { ["c1"] = "OuManzana01", ["elsewhere"] = "OuElsewh001", ["manzanares"] = "OuManzana02" });
+        // The watershed's areas by id or code: c1 is Manzanares.
+        var areas = new Dictionary<string, string> { ["c1"] = "c1", ["manzanares"] = "c1", ["d"] = "d" };
 
-        Assert.Equal(["elements[0].indicator_code", "elements[1].metric", "org_units[elsewhere]"],
-            mapping.ValidateIn([FoodConsumptionScore.Info], new HashSet<string> { "c1", "d" }).Select(e => e.Field));
+        Assert.Equal(["elements[0].indicator_code", "elements[1].metric", "org_units[elsewhere]", "org_units[manzanares]"],
+            mapping.ValidateIn([FoodConsumptionScore.Info], key => areas.GetValueOrDefault(key)).Select(e => e.Field));
+    }
+
+    [Fact]
+    public void A_mapping_may_name_an_area_by_its_code()
+    {
+        var mapping = Mapping with { OrgUnits = new Dictionary<string, string> { ["manzanares"] = "OuManzana01" } };
+
+        var export = Dhis2Export.Build([FcsC1], mapping, key => key == "manzanares" ? "c1" : null);
+
+        Assert.All(export.DataValueSet.DataValues, v => Assert.Equal("OuManzana01", v.OrgUnit));
+        Assert.NotEmpty(export.DataValueSet.DataValues);
+        Assert.Empty(export.UnmappedAreas);
     }
 
     [Fact]
@@ -141,14 +155,14 @@ public sealed class ExportTests
     {
         var writer = new StringWriter();
 
-        AggregateCsv.Write(writer, [FcsC1]);
+        AggregateCsv.Write(writer, [FcsC1], _ => ("manzanares", "Manzanares, anexo Ccayahuire"));
         var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-        Assert.Equal("indicator_code,area_id,period,metric,value", lines[0]);
-        Assert.Equal("FCS,c1,2026Q1,n,3", lines[1]);
-        Assert.Equal("FCS,c1,2026Q1,n_missing,1", lines[2]);
-        Assert.Contains("FCS,c1,2026Q1,mean,30", lines);
-        Assert.Contains("FCS,c1,2026Q1,percent:poor,33.3333", lines);
+        Assert.Equal("indicator_code,area_id,period,metric,value,area_code,area_name", lines[0]);
+        Assert.Equal("FCS,c1,2026Q1,n,3,manzanares,\"Manzanares, anexo Ccayahuire\"", lines[1]);
+        Assert.Equal("FCS,c1,2026Q1,n_missing,1,manzanares,\"Manzanares, anexo Ccayahuire\"", lines[2]);
+        Assert.Contains("FCS,c1,2026Q1,mean,30,manzanares,\"Manzanares, anexo Ccayahuire\"", lines);
+        Assert.Contains("FCS,c1,2026Q1,percent:poor,33.3333,manzanares,\"Manzanares, anexo Ccayahuire\"", lines);
         Assert.Equal(1 + 5 + (3 * 3), lines.Length);
     }
 

@@ -200,10 +200,19 @@ public sealed class FoodConsumptionScoreTests
     [Fact]
     public void Fcs_n_is_missing_where_its_sub_groups_were_not_asked()
     {
-        var nutrients = FoodConsumptionScore.Score(Nothing with { Staples = 7 }, FcsCutoffs.Standard2135).Value!.Nutrients;
+        var nutrients = FoodConsumptionScore.Score(Nothing with { Staples = 7, Vegetables = 2, MeatFishEggs = 1 }, FcsCutoffs.Standard2135).Value!.Nutrients;
 
         Assert.Null(nutrients.VitaminA);
         Assert.Null(nutrients.HaemIronFrequency);
+    }
+
+    [Fact]
+    public void Fcs_n_sub_groups_of_a_main_group_eaten_on_no_day_are_0_as_in_wfps_script()
+    {
+        var nutrients = FoodConsumptionScore.Score(Nothing with { Staples = 7, Pulses = 2 }, FcsCutoffs.Standard2135).Value!.Nutrients;
+
+        Assert.Equal((0, 2, 0), (nutrients.VitaminA, nutrients.Protein, nutrients.HaemIron));
+        Assert.Equal(NutrientFrequency.Never, nutrients.VitaminAFrequency);
     }
 
     [Theory]

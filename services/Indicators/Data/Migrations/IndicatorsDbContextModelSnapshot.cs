@@ -156,6 +156,10 @@ namespace Watershed.Indicators.Data.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<string>("Details")
+                        .HasColumnType("text")
+                        .HasColumnName("DetailsJson");
+
                     b.Property<DateOnly>("InterviewDate")
                         .HasColumnType("date");
 
@@ -183,6 +187,38 @@ namespace Watershed.Indicators.Data.Migrations
                     b.ToTable("household_scores", (string)null);
                 });
 
+            modelBuilder.Entity("Watershed.Indicators.Domain.Ingest.ImportBatch", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("RemovalId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Source")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("StoredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StoredBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("StoredRows")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("SurveyRoundId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SurveyRoundId", "StoredAt", "Id");
+
+                    b.ToTable("import_batches", (string)null);
+                });
+
             modelBuilder.Entity("Watershed.Indicators.Domain.Ingest.Submission", b =>
                 {
                     b.Property<Guid>("Id")
@@ -205,6 +241,9 @@ namespace Watershed.Indicators.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<Guid?>("ImportBatchId")
+                        .HasColumnType("uuid");
 
                     b.Property<DateOnly>("InterviewDate")
                         .HasColumnType("date");
@@ -230,6 +269,8 @@ namespace Watershed.Indicators.Data.Migrations
 
                     b.HasIndex("AreaId");
 
+                    b.HasIndex("ImportBatchId");
+
                     b.HasIndex("SurveyRoundId", "AreaId");
 
                     b.HasIndex("SurveyRoundId", "SubmissionId")
@@ -238,6 +279,49 @@ namespace Watershed.Indicators.Data.Migrations
                     b.HasIndex("SurveyRoundId", "StoredAt", "Row", "Id");
 
                     b.ToTable("submissions", (string)null);
+                });
+
+            modelBuilder.Entity("Watershed.Indicators.Domain.Ingest.SubmissionRemoval", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AreaIds")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("AreaIdsJson");
+
+                    b.Property<Guid?>("ImportBatchId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset>("RemovedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RemovedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("SubmissionIds")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("SubmissionIdsJson");
+
+                    b.Property<Guid>("SurveyRoundId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ImportBatchId");
+
+                    b.HasIndex("SurveyRoundId", "RemovedAt", "Id");
+
+                    b.ToTable("submission_removals", (string)null);
                 });
 
             modelBuilder.Entity("Watershed.Indicators.Domain.Ingest.SurveyRound", b =>
@@ -263,6 +347,11 @@ namespace Watershed.Indicators.Data.Migrations
                     b.Property<Guid>("WatershedId")
                         .HasColumnType("uuid")
                         .HasColumnName("WatershedAreaId");
+
+                    b.Property<string>("_lcsStrategyFields")
+                        .HasMaxLength(1100)
+                        .HasColumnType("character varying(1100)")
+                        .HasColumnName("LcsStrategies");
 
                     b.HasKey("Id");
 
@@ -638,6 +727,15 @@ namespace Watershed.Indicators.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Watershed.Indicators.Domain.Ingest.ImportBatch", b =>
+                {
+                    b.HasOne("Watershed.Indicators.Domain.Ingest.SurveyRound", null)
+                        .WithMany()
+                        .HasForeignKey("SurveyRoundId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Watershed.Indicators.Domain.Ingest.Submission", b =>
                 {
                     b.HasOne("Watershed.Indicators.Domain.Areas.Area", null)
@@ -645,6 +743,25 @@ namespace Watershed.Indicators.Data.Migrations
                         .HasForeignKey("AreaId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("Watershed.Indicators.Domain.Ingest.ImportBatch", null)
+                        .WithMany()
+                        .HasForeignKey("ImportBatchId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Watershed.Indicators.Domain.Ingest.SurveyRound", null)
+                        .WithMany()
+                        .HasForeignKey("SurveyRoundId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Watershed.Indicators.Domain.Ingest.SubmissionRemoval", b =>
+                {
+                    b.HasOne("Watershed.Indicators.Domain.Ingest.ImportBatch", null)
+                        .WithMany()
+                        .HasForeignKey("ImportBatchId")
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("Watershed.Indicators.Domain.Ingest.SurveyRound", null)
                         .WithMany()

@@ -5,7 +5,8 @@ namespace Watershed.Indicators.Domain.Areas;
 /// <summary>Every area of one watershed: how they nest, and how a survey form names them (by code or by id).</summary>
 public sealed class WatershedAreas
 {
-    private readonly Dictionary<string, Guid> _byCodeOrId = new(StringComparer.Ordinal);
+    // Codes are lower case; a form may record "Manzanares" for "manzanares", and a spreadsheet may upper-case an id.
+    private readonly Dictionary<string, Guid> _byCodeOrId = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<Guid, Area> _byId;
 
     public WatershedAreas(IEnumerable<Area> areas)
@@ -32,7 +33,7 @@ public sealed class WatershedAreas
 
     public Area Get(Guid id) => _byId[id];
 
-    /// <summary>The area a form names by its code (as the form records it) or by its id; null when the watershed has none.</summary>
+    /// <summary>The area a form names by its code (as the form records it, in any case) or by its id; null when the watershed has none.</summary>
     public Guid? Resolve(string codeOrId) => _byCodeOrId.TryGetValue(codeOrId, out var id) ? id : null;
 
     /// <summary>The area and every area inside it, at any depth.</summary>

@@ -25,6 +25,9 @@ public sealed partial record Dhis2Mapping(IReadOnlyList<Dhis2ElementMapping> Ele
     /// <summary>The most areas a mapping names.</summary>
     public const int MaxOrgUnits = 5000;
 
+    /// <summary>The longest org unit key: an area's id (36 characters) or code (at most 60).</summary>
+    public const int MaxAreaKeyLength = 60;
+
     /// <summary>
     /// Every problem with the mapping's shape. An org unit key that cannot be quoted safely (not a short line of text)
     /// is reported under org_units; any other key under org_units[key].
@@ -78,9 +81,9 @@ public sealed partial record Dhis2Mapping(IReadOnlyList<Dhis2ElementMapping> Ele
 
         foreach (var (area, orgUnit) in OrgUnits.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            if (TextRules.OneLineFault(area, 40) is not null)
+            if (TextRules.OneLineFault(area, MaxAreaKeyLength) is not null)
             {
-                errors.Add(new FieldViolation("org_units", $"has a key of {area.Length} characters that is not an area id"));
+                errors.Add(new FieldViolation("org_units", $"has a key of {area.Length} characters that is not an area id or code"));
             }
             else if (!IsUid(orgUnit))
             {
@@ -93,12 +96,13 @@ public sealed partial record Dhis2Mapping(IReadOnlyList<Dhis2ElementMapping> Ele
 
     /// <summary>
     /// What the mapping names that the watershed lacks: indicators it does not have, categories those indicators
-    /// do not have, areas that are not the watershed's (<paramref name="areaIds"/>).
+    /// do not have, areas that are not the watershed's (<paramref name="areaOf"/> gives the area id a key names, by id or
+    /// code, or null), and an area named twice (by its id and by its code).
     /// </summary>
-    public IReadOnlyList<FieldViolation> ValidateIn(IReadOnlyList<IndicatorInfo> indicators, IReadOnlySet<string> areaIds)
+    public IReadOnlyList<FieldViolation> ValidateIn(IReadOnlyList<IndicatorInfo> indicators, Func<string, string?> areaOf)
     {
         ArgumentNullException.ThrowIfNull(indicators);
-        ArgumentNullException.ThrowIfNull(areaIds);
+        ArgumentNullException.ThrowIfNull(areaOf);
         var errors = new List<FieldViolation>();
         foreach (var (i, element) in Elements.Index())
         {
@@ -114,9 +118,17 @@ public sealed partial record Dhis2Mapping(IReadOnlyList<Dhis2ElementMapping> Ele
             }
         }
 
-        foreach (var area in OrgUnits.Keys.Where(a => !areaIds.Contains(a)).Order(StringComparer.Ordinal))
+        var keyOfArea = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in OrgUnits.Keys.Order(StringComparer.Ordinal))
         {
-            errors.Add(new FieldViolation($"org_units[{area}]", "is not the id of an area of this watershed"));
+            if (areaOf(key) is not { } area)
+            {
+                errors.Add(new FieldViolation($"org_units[{key}]", "is not the id or code of an area of this watershed"));
+            }
+            else if (!keyOfArea.TryAdd(area, key))
+            {
+                errors.Add(new FieldViolation($"org_units[{key}]", $"names the same area as {keyOfArea[area]}"));
+            }
         }
 
         return errors;
@@ -141,7 +153,7 @@ public sealed record Dhis2DataValueSet([property: JsonPropertyName("dataValues")
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 }
 
-/// <summary>The document, and the areas left out because the mapping has no org unit for them.</summary>
+/// <summary>The document, and the areas (ids) left out because the mapping has no org unit for them.</summary>
 public sealed record Dhis2Export(Dhis2DataValueSet DataValueSet, IReadOnlyList<string> UnmappedAreas)
 {
     /// <summary>An export needs a mapping with at least one data element: a watershed without one has nothing to send.</summary>
@@ -154,9 +166,10 @@ public sealed record Dhis2Export(Dhis2DataValueSet DataValueSet, IReadOnlyList<s
     /// <summary>
     /// Builds the document from aggregates. A mean or percentage whose numerator and denominator are both mapped
     /// is sent only as those two counts: DHIS2 then recomputes the ratio correctly when it adds areas up
-    /// (indicators.md, DHIS2 export). A figure with no value (no household scored) is not sent.
+    /// (DHIS2's guidance on indicators). A figure with no value (no household scored) is not sent. The mapping names
+    /// areas by id or code: <paramref name="areaOf"/> gives the area id a key names (by default the key itself).
     /// </summary>
-    public static Dhis2Export Build(IEnumerable<IndicatorAggregate> aggregates, Dhis2Mapping mapping)
+    public static Dhis2Export Build(IEnumerable<IndicatorAggregate> aggregates, Dhis2Mapping mapping, Func<string, string?>? areaOf = null)
     {
         ArgumentNullException.ThrowIfNull(aggregates);
         ArgumentNullException.ThrowIfNull(mapping);
@@ -166,12 +179,21 @@ public sealed record Dhis2Export(Dhis2DataValueSet DataValueSet, IReadOnlyList<s
             throw new ArgumentException($"Invalid DHIS2 mapping: {string.Join("; ", errors)}", nameof(mapping));
         }
 
+        var orgUnits = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, orgUnit) in mapping.OrgUnits.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if ((areaOf ?? (k => k))(key) is { } area)
+            {
+                orgUnits.TryAdd(area, orgUnit);
+            }
+        }
+
         var elements = mapping.Elements.Select(e => (e.IndicatorCode, Metric: AggregateMetric.Parse(e.Metric), Element: e)).ToList();
         var values = new List<Dhis2DataValue>();
         var unmapped = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var aggregate in aggregates)
         {
-            if (!mapping.OrgUnits.TryGetValue(aggregate.AreaId, out var orgUnit))
+            if (!orgUnits.TryGetValue(aggregate.AreaId, out var orgUnit))
             {
                 unmapped.Add(aggregate.AreaId);
                 continue;

@@ -3,10 +3,11 @@ using Watershed.ServiceDefaults.Errors;
 namespace Watershed.Indicators.Domain.Ingest;
 
 /// <summary>
-/// Where a form's export keeps what we need: the metadata columns, and for each canonical answer field
-/// (<see cref="AnswerFields"/>, e.g. "fcs.staples") the form's column (e.g. "FCSStap"). Forms name their
-/// questions freely; a mapping lets any of them be imported. A canonical field the mapping leaves out,
-/// or whose column the file lacks, was not asked: the indicators that need it come out missing.
+/// A round's own column mapping, as its creator gave it: where the form's export keeps the metadata, and for some
+/// canonical answer fields (<see cref="AnswerFields"/>, e.g. "fcs.staples") the form's column (e.g. "stap"). It may
+/// be partial: a metadata column left blank, no submission id column, and every answer field it leaves out follow
+/// the default (<see cref="DefaultColumns"/>); <see cref="FormColumns.Of"/> merges the two. An absent
+/// <see cref="WeightColumn"/> means an unweighted survey.
 /// </summary>
 public sealed record ColumnMapping(
     IReadOnlyList<string> SubmissionIdColumns,
@@ -16,32 +17,32 @@ public sealed record ColumnMapping(
     string InterviewDateColumn,
     IReadOnlyDictionary<string, string> AnswerColumns)
 {
-    /// <summary>
-    /// A typical WFP-style XLSForm: question names after WFP's codebook (FCSStap, rCSILessQlty, HHhSNoFood…),
-    /// metadata columns community_id, household_id, weight and interview_date. Check the names against the form.
-    /// </summary>
-    public static ColumnMapping WfpDefault { get; } = new(
-        ["_uuid", "meta/instanceID"],
-        "community_id",
-        "household_id",
-        "weight",
-        "interview_date",
-        DefaultAnswerColumns());
+    /// <summary>How the interview date column writes dates (<see cref="InterviewDates.Parse"/>); ISO unless the round says otherwise.</summary>
+    public InterviewDateFormat InterviewDateFormat { get; init; } = InterviewDateFormat.Iso;
+
+    /// <summary>A mapping that names nothing: the default in every respect.</summary>
+    public static ColumnMapping Empty { get; } = new([], "", "", null, "", new Dictionary<string, string>(StringComparer.Ordinal));
 
     /// <summary>The most submission id columns a mapping tries.</summary>
     public const int MaxSubmissionIdColumns = 10;
 
+    /// <summary>True when the mapping names nothing of its own, so the round follows the default.</summary>
+    public bool IsEmpty =>
+        SubmissionIdColumns.Count == 0 && AreaColumn.Length == 0 && HouseholdColumn.Length == 0 && WeightColumn is null
+        && InterviewDateColumn.Length == 0 && AnswerColumns.Count == 0 && InterviewDateFormat == InterviewDateFormat.Iso;
+
     /// <summary>
     /// Every problem with the mapping, named by its attribute (snake_case, answer columns as answer_columns[field]).
-    /// Column names follow <see cref="KoboCsv.ColumnNameFault"/> (1–200 characters, one line); a key that is not a
-    /// canonical field and cannot be quoted safely (over 100 characters or not one line) is reported under answer_columns.
+    /// Column names follow <see cref="KoboCsv.ColumnNameFault"/> (1–200 characters, one line); a blank metadata column
+    /// is the default's. A key that is not a canonical field and cannot be quoted safely (over 100 characters or not one
+    /// line) is reported under answer_columns. An answer column may not be a metadata column of the merged mapping.
     /// </summary>
     public IReadOnlyList<FieldViolation> Validate()
     {
         var errors = new List<FieldViolation>();
-        if (SubmissionIdColumns.Count is 0 or > MaxSubmissionIdColumns || SubmissionIdColumns.Any(string.IsNullOrWhiteSpace))
+        if (SubmissionIdColumns.Count > MaxSubmissionIdColumns || SubmissionIdColumns.Any(string.IsNullOrWhiteSpace))
         {
-            errors.Add(new FieldViolation("submission_id_columns", $"needs 1–{MaxSubmissionIdColumns} columns and no blank column names"));
+            errors.Add(new FieldViolation("submission_id_columns", $"names at most {MaxSubmissionIdColumns} columns and no blank column name (none: the default's)"));
         }
         else
         {
@@ -52,11 +53,7 @@ public sealed record ColumnMapping(
 
         foreach (var (attribute, column) in new[] { ("area_column", AreaColumn), ("household_column", HouseholdColumn), ("interview_date_column", InterviewDateColumn) })
         {
-            if (string.IsNullOrWhiteSpace(column))
-            {
-                errors.Add(new FieldViolation(attribute, "is required"));
-            }
-            else if (KoboCsv.ColumnNameFault(column) is { } fault)
+            if (column.Length > 0 && KoboCsv.ColumnNameFault(column) is { } fault)
             {
                 errors.Add(new FieldViolation(attribute, fault));
             }
@@ -77,8 +74,8 @@ public sealed record ColumnMapping(
             return errors;
         }
 
-        var metadata = MetadataColumns.ToHashSet(StringComparer.Ordinal);
-        var usedBy = new Dictionary<string, string>(StringComparer.Ordinal);
+        var metadata = FormColumns.MetadataOf(this).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var usedBy = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (field, column) in AnswerColumns.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             var at = $"answer_columns[{field}]";
@@ -114,6 +111,7 @@ public sealed record ColumnMapping(
         return errors;
     }
 
+    /// <summary>The metadata columns this mapping names, as they are (blank ones included).</summary>
     public IEnumerable<string> MetadataColumns =>
         SubmissionIdColumns.Concat([AreaColumn, HouseholdColumn, InterviewDateColumn]).Concat(WeightColumn is null ? [] : [WeightColumn]);
 
@@ -126,106 +124,5 @@ public sealed record ColumnMapping(
         return new AnswerSheet(AnswerColumns
             .Where(p => answers.ContainsKey(p.Value))
             .Select(p => KeyValuePair.Create(p.Key, (string?)answers[p.Value])));
-    }
-
-    private static Dictionary<string, string> DefaultAnswerColumns()
-    {
-        var columns = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            [AnswerFields.Fcs.Staples] = "FCSStap",
-            [AnswerFields.Fcs.Pulses] = "FCSPulse",
-            [AnswerFields.Fcs.Dairy] = "FCSDairy",
-            [AnswerFields.Fcs.MeatFishEggs] = "FCSPr",
-            [AnswerFields.Fcs.FleshMeat] = "FCSPrMeatF",
-            [AnswerFields.Fcs.OrganMeat] = "FCSPrMeatO",
-            [AnswerFields.Fcs.Fish] = "FCSPrFish",
-            [AnswerFields.Fcs.Eggs] = "FCSPrEgg",
-            [AnswerFields.Fcs.Vegetables] = "FCSVeg",
-            [AnswerFields.Fcs.OrangeVegetables] = "FCSVegOrg",
-            [AnswerFields.Fcs.GreenLeafy] = "FCSVegGre",
-            [AnswerFields.Fcs.Fruit] = "FCSFruit",
-            [AnswerFields.Fcs.OrangeFruit] = "FCSFruitOrg",
-            [AnswerFields.Fcs.Oil] = "FCSFat",
-            [AnswerFields.Fcs.Sugar] = "FCSSugar",
-            [AnswerFields.Fcs.Condiments] = "FCSCond",
-            [AnswerFields.Rcsi.LessPreferredFood] = "rCSILessQlty",
-            [AnswerFields.Rcsi.BorrowFood] = "rCSIBorrow",
-            [AnswerFields.Rcsi.LimitPortions] = "rCSIMealSize",
-            [AnswerFields.Rcsi.RestrictAdults] = "rCSIMealAdult",
-            [AnswerFields.Rcsi.FewerMeals] = "rCSIMealNb",
-            [AnswerFields.Hdds.Cereals] = "HDDSStapCer",
-            [AnswerFields.Hdds.RootsTubers] = "HDDSStapRoot",
-            [AnswerFields.Hdds.Vegetables] = "HDDSVeg",
-            [AnswerFields.Hdds.Fruits] = "HDDSFruit",
-            [AnswerFields.Hdds.Meat] = "HDDSPrMeat",
-            [AnswerFields.Hdds.Eggs] = "HDDSPrEgg",
-            [AnswerFields.Hdds.Fish] = "HDDSPrFish",
-            [AnswerFields.Hdds.Legumes] = "HDDSPulse",
-            [AnswerFields.Hdds.Dairy] = "HDDSDairy",
-            [AnswerFields.Hdds.Oils] = "HDDSFat",
-            [AnswerFields.Hdds.Sweets] = "HDDSSugar",
-            [AnswerFields.Hdds.Condiments] = "HDDSCond",
-            [AnswerFields.Mddw.Age] = "MDDWAge",
-            [AnswerFields.Mddw.GrainsRoots] = "MDDWStapCer",
-            [AnswerFields.Mddw.Pulses] = "MDDWPulse",
-            [AnswerFields.Mddw.NutsSeeds] = "MDDWNuts",
-            [AnswerFields.Mddw.Dairy] = "MDDWDairy",
-            [AnswerFields.Mddw.MeatFish] = "MDDWMeatFish",
-            [AnswerFields.Mddw.Eggs] = "MDDWEgg",
-            [AnswerFields.Mddw.DarkGreenLeafy] = "MDDWLeafGVeg",
-            [AnswerFields.Mddw.VitaminAFruitVegetables] = "MDDWVitA",
-            [AnswerFields.Mddw.OtherVegetables] = "MDDWVegOth",
-            [AnswerFields.Mddw.OtherFruits] = "MDDWFruitOth",
-            [AnswerFields.Hhs.NoFood] = "HHhSNoFood",
-            [AnswerFields.Hhs.NoFoodFrequency] = "HHhSNoFood_FR",
-            [AnswerFields.Hhs.SleepHungry] = "HHhSBedHung",
-            [AnswerFields.Hhs.SleepHungryFrequency] = "HHhSBedHung_FR",
-            [AnswerFields.Hhs.WholeDayWithoutEating] = "HHhSNotEat",
-            [AnswerFields.Hhs.WholeDayWithoutEatingFrequency] = "HHhSNotEat_FR",
-            [AnswerFields.Fies.Worried] = "FIESWorried",
-            [AnswerFields.Fies.Healthy] = "FIESHealthy",
-            [AnswerFields.Fies.FewFoods] = "FIESFewFoods",
-            [AnswerFields.Fies.Skipped] = "FIESSkipped",
-            [AnswerFields.Fies.AteLess] = "FIESAteLess",
-            [AnswerFields.Fies.RanOut] = "FIESRanOut",
-            [AnswerFields.Fies.Hungry] = "FIESHungry",
-            [AnswerFields.Fies.WholeDay] = "FIESWholeDay",
-            [AnswerFields.MahfpMonthsShort] = "MAHFPMonths",
-        };
-        foreach (var (i, field) in AnswerFields.Lcs.Stress.Index())
-        {
-            columns[field] = $"LcsStress{i + 1}";
-        }
-
-        foreach (var (i, field) in AnswerFields.Lcs.Crisis.Index())
-        {
-            columns[field] = $"LcsCrisis{i + 1}";
-        }
-
-        foreach (var (i, field) in AnswerFields.Lcs.Emergency.Index())
-        {
-            columns[field] = $"LcsEm{i + 1}";
-        }
-
-        // Food: cash, credit, gifts/aid and own production over 7 days; non-food over 1 and 6 months.
-        foreach (var item in new[] { "Cer", "Tub", "Puls", "Veg", "Fruit", "Meat", "Fish", "Eggs", "Dairy", "Fats", "Sgr", "Cond", "Bev", "Out" })
-        {
-            foreach (var source in new[] { "MN", "CRD", "GiftAid", "Own" })
-            {
-                columns[$"{AnswerFields.Fes.Food7DaysPrefix}{item.ToLowerInvariant()}_{source.ToLowerInvariant()}"] = $"HHExpF{item}_{source}_7D";
-            }
-        }
-
-        foreach (var item in new[] { "Hyg", "Transp", "Fuel", "Wat", "Elec", "Phone", "Rent" })
-        {
-            columns[$"{AnswerFields.Fes.NonFood30DaysPrefix}{item.ToLowerInvariant()}"] = $"HHExpNF{item}_MN_1M";
-        }
-
-        foreach (var item in new[] { "MedServ", "MedGood", "Cloth", "EduFee", "EduGood", "HHSoft", "Build" })
-        {
-            columns[$"{AnswerFields.Fes.NonFood6MonthsPrefix}{item.ToLowerInvariant()}"] = $"HHExpNF{item}_MN_6M";
-        }
-
-        return columns;
     }
 }

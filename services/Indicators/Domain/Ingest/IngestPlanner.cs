@@ -16,8 +16,8 @@ public enum ImportMode
     GoodRowsOnly = 2,
 }
 
-/// <summary>A household's figure on one indicator as it is stored at ingest, with the answers it lacked.</summary>
-public sealed record StoredScore(string IndicatorCode, decimal? Value, string? Category, IReadOnlyList<string> MissingFields);
+/// <summary>A household's figure on one indicator as it is stored at ingest, with the answers it lacked and what else its formula found.</summary>
+public sealed record StoredScore(string IndicatorCode, decimal? Value, string? Category, IReadOnlyList<string> MissingFields, ScoreDetails? Details = null);
 
 /// <summary>A row to store: the submission, the area it resolved to, its fingerprint and its scores on every indicator.</summary>
 public sealed record PlannedRow(int Row, HouseholdSubmission Submission, Guid AreaId, string Fingerprint, IReadOnlyList<StoredScore> Scores);
@@ -28,7 +28,8 @@ public sealed record IngestPlan(
     int DuplicateRows,
     IReadOnlyList<PlannedRow> ToStore,
     IReadOnlyList<RowError> Errors,
-    IReadOnlyList<string> MappedColumnsNotInFile)
+    IReadOnlyList<string> MappedColumnsNotInFile,
+    IReadOnlyList<string> UnmappedColumns)
 {
     /// <summary>Data rows with at least one error (the header's own errors are not a household's).</summary>
     public int RejectedRows => Errors.Where(e => e.Row > 0).Select(e => e.Row).Distinct().Count();
@@ -46,17 +47,16 @@ public static class IngestPlanner
 {
     public static IngestPlan Plan(
         BatchValidation batch,
-        ColumnMapping mapping,
         IReadOnlyList<CustomIndicator> customIndicators,
         Func<string, Guid?> resolveArea,
         IReadOnlyDictionary<string, string> storedFingerprints,
         ImportMode mode)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        ArgumentNullException.ThrowIfNull(mapping);
         ArgumentNullException.ThrowIfNull(customIndicators);
         ArgumentNullException.ThrowIfNull(resolveArea);
         ArgumentNullException.ThrowIfNull(storedFingerprints);
+        var mapping = batch.Columns.Mapping;
         var errors = new List<RowError>(batch.Errors);
         var planned = new List<PlannedRow>();
         var duplicates = 0;
@@ -107,7 +107,7 @@ public static class IngestPlanner
         }
 
         var store = errors.Count > 0 && mode == ImportMode.AllOrNothing ? [] : planned;
-        return new IngestPlan(accepted, duplicates, store, [.. errors.OrderBy(e => e.Row)], batch.MappedColumnsNotInFile);
+        return new IngestPlan(accepted, duplicates, store, [.. errors.OrderBy(e => e.Row)], batch.MappedColumnsNotInFile, batch.UnmappedColumns);
     }
 
     /// <summary>
@@ -135,5 +135,6 @@ public static class IngestPlanner
     }
 
     private static IEnumerable<StoredScore> StandardScores(HouseholdScores scores) =>
-        scores.Values.Zip(scores.MissingFieldsByIndicator, (v, missing) => new StoredScore(v.IndicatorCode, v.Value, v.Category, missing));
+        scores.Values.Zip(scores.MissingFieldsByIndicator, scores.Details)
+            .Select(s => new StoredScore(s.First.IndicatorCode, s.First.Value, s.First.Category, s.Second, s.Third));
 }

@@ -1,4 +1,5 @@
 using Watershed.Indicators.Domain.Custom;
+using Watershed.Indicators.Domain.Standard;
 
 namespace Watershed.Indicators.Domain.Ingest;
 
@@ -21,7 +22,8 @@ public sealed class Submission
         IReadOnlyDictionary<string, string> answers,
         string fingerprint,
         DateTimeOffset storedAt,
-        int row)
+        int row,
+        Guid? importBatchId)
     {
         Id = id;
         SurveyRoundId = surveyRoundId;
@@ -34,6 +36,7 @@ public sealed class Submission
         Fingerprint = fingerprint;
         StoredAt = storedAt;
         Row = row;
+        ImportBatchId = importBatchId;
     }
 
     public Guid Id { get; private set; }
@@ -62,18 +65,25 @@ public sealed class Submission
     /// <summary>The row in its batch: with <see cref="StoredAt"/>, keeps a file's order for its export.</summary>
     public int Row { get; private set; }
 
+    /// <summary>The batch that stored it; null for households stored before batches were recorded.</summary>
+    public Guid? ImportBatchId { get; private set; }
+
     public IReadOnlyList<HouseholdScore> Scores => _scores;
 
-    /// <summary>A row the planner decided to store, with the scores it computed.</summary>
-    public static Submission Store(Guid surveyRoundId, PlannedRow row, DateTimeOffset now)
+    /// <summary>A row the planner decided to store as part of <paramref name="batch"/>, with the scores it computed.</summary>
+    public static Submission Store(ImportBatch batch, PlannedRow row, DateTimeOffset now)
     {
+        ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(row);
         var s = row.Submission;
-        var submission = new Submission(Guid.CreateVersion7(), surveyRoundId, s.SubmissionId, row.AreaId, s.HouseholdId, s.Weight, s.InterviewDate,
-            s.Answers, row.Fingerprint, now, row.Row);
+        var submission = new Submission(Guid.CreateVersion7(), batch.SurveyRoundId, s.SubmissionId, row.AreaId, s.HouseholdId, s.Weight, s.InterviewDate,
+            s.Answers, row.Fingerprint, now, row.Row, batch.Id);
         submission._scores.AddRange(row.Scores.Select(score => new HouseholdScore(submission, score)));
         return submission;
     }
+
+    /// <summary>What a removal records and re-evaluates of this household.</summary>
+    public RemovedHousehold AsRemoved() => new(Id, SubmissionId, AreaId, InterviewDate, StoredAt, Row, ImportBatchId);
 
     /// <summary>The interview as the survey tool exported it, its area named by code.</summary>
     public HouseholdSubmission AsExported(string areaCode) =>
@@ -83,16 +93,26 @@ public sealed class Submission
     /// Scores the stored household on an indicator defined after it was stored. An answer that cannot be read
     /// counts as missing: the row was accepted long ago and is kept.
     /// </summary>
-    public HouseholdScore ScoreOn(CustomIndicator indicator, ColumnMapping mapping)
+    public HouseholdScore ScoreOn(CustomIndicator indicator, FormColumns form)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        return ScoreOn(indicator, form.Resolve([.. Answers.Keys]).Mapping);
+    }
+
+    /// <summary>
+    /// As <see cref="ScoreOn(CustomIndicator, FormColumns)"/>, with the round's form already resolved against this
+    /// household's columns (households of one file share them, so a caller scoring many resolves each column set once).
+    /// </summary>
+    public HouseholdScore ScoreOn(CustomIndicator indicator, ColumnMapping columns)
     {
         ArgumentNullException.ThrowIfNull(indicator);
-        ArgumentNullException.ThrowIfNull(mapping);
+        ArgumentNullException.ThrowIfNull(columns);
         if (_scores.Any(s => s.IndicatorCode == indicator.Code))
         {
             throw new InvalidOperationException($"Submission {SubmissionId} has a {indicator.Code} score already.");
         }
 
-        var result = indicator.Read(mapping.ToAnswerSheet(Answers));
+        var result = indicator.Read(columns.ToAnswerSheet(Answers));
         var stored = indicator.ToStoredScore(result);
         var score = new HouseholdScore(this, result.IsRejected ? stored with { MissingFields = [indicator.AnswerField] } : stored);
         _scores.Add(score);
@@ -117,6 +137,7 @@ public sealed class HouseholdScore
         Value = score.Value;
         Category = score.Category;
         MissingFields = score.MissingFields;
+        Details = score.Details;
     }
 
     private HouseholdScore()
@@ -145,4 +166,7 @@ public sealed class HouseholdScore
 
     /// <summary>Canonical fields whose answers were missing.</summary>
     public IReadOnlyList<string> MissingFields { get; private set; }
+
+    /// <summary>FCS-N on an FCS score, CARI's parts on a CARI score; null on other scores and on scores stored before they were kept.</summary>
+    public ScoreDetails? Details { get; private set; }
 }

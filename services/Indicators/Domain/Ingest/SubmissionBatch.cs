@@ -16,15 +16,42 @@ public sealed record AcceptedRow(int Row, HouseholdSubmission Submission, Househ
 }
 
 /// <summary>
-/// The verdict on a whole import: the good rows, EVERY problem of every bad row, and the mapped columns the
-/// file lacks (not an error: those questions were not asked). The caller stores all rows only when
-/// <see cref="IsClean"/>, or the accepted rows alone when it asked for that.
+/// The verdict on a whole import: the good rows, EVERY problem of every bad row, and how the file's columns met the
+/// round's form (<see cref="Columns"/>: the columns nothing reads, the mapped columns the file lacks — not an error:
+/// those questions were not asked). The caller stores all rows only when <see cref="IsClean"/>, or the accepted rows
+/// alone when it asked for that, and never a file that <see cref="ReadsNoAnswer"/>.
 /// </summary>
-public sealed record BatchValidation(IReadOnlyList<AcceptedRow> Accepted, IReadOnlyList<RowError> Errors, IReadOnlyList<string> MappedColumnsNotInFile)
+public sealed record BatchValidation(IReadOnlyList<AcceptedRow> Accepted, IReadOnlyList<RowError> Errors, FileColumns Columns)
 {
+    /// <summary>The most column names <see cref="NoAnswerReason"/> lists of each kind.</summary>
+    public const int ListedColumns = 10;
+
     public bool IsClean => Errors.Count == 0;
 
     public IReadOnlyList<int> RejectedRows => [.. Errors.Select(e => e.Row).Distinct().Order()];
+
+    public IReadOnlyList<string> MappedColumnsNotInFile => Columns.MappedColumnsNotInFile;
+
+    public IReadOnlyList<string> UnmappedColumns => Columns.UnmappedColumns;
+
+    /// <summary>
+    /// The header is sound but no column of it is an answer the form reads: every indicator would come out missing for
+    /// every household, which is never what an import means (a mapping that names only metadata, a form with other
+    /// question names). Such a file is refused as a whole.
+    /// </summary>
+    public bool ReadsNoAnswer => Columns.Mapping.AnswerColumns.Count == 0 && Errors.All(e => e.Row != 0);
+
+    /// <summary>Why a file that <see cref="ReadsNoAnswer"/> is refused, naming its columns and some the form reads.</summary>
+    public string NoAnswerReason(FormColumns form)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"no column of the file is an answer the round's column mapping reads, so every indicator would be missing: the file's other columns are {List(Columns.UnmappedColumns)}; the mapping reads {List([.. form.Answers.Select(a => a.Columns[0])])} (GetSurveyRound shows them all)");
+
+        static string List(IReadOnlyList<string> columns) => columns.Count == 0 ? "none"
+            : string.Join(", ", columns.Take(ListedColumns).Select(c => $"'{TextRules.Echo(c)}'"))
+              + (columns.Count > ListedColumns ? string.Create(CultureInfo.InvariantCulture, $" and {columns.Count - ListedColumns} more") : "");
+    }
 }
 
 /// <summary>Turns a parsed export into submissions of one survey round, checking every row.</summary>
@@ -39,18 +66,22 @@ public static class SubmissionBatch
     /// <summary>The most characters of one answer.</summary>
     public const int MaxAnswerLength = 10_000;
 
-    public static BatchValidation Validate(CsvTable table, ColumnMapping mapping, string surveyRoundId, FcsCutoffs cutoffs)
+    /// <summary>
+    /// Reads every row of <paramref name="table"/> through the round's <paramref name="form"/>. A form name that matches
+    /// more than one column of the file is a header fault (row 0): nothing is read, since either reading could be wrong.
+    /// </summary>
+    public static BatchValidation Validate(CsvTable table, FormColumns form, string surveyRoundId, FcsCutoffs cutoffs, LcsStrategies? strategies = null)
     {
         ArgumentNullException.ThrowIfNull(table);
-        ArgumentNullException.ThrowIfNull(mapping);
+        ArgumentNullException.ThrowIfNull(form);
         ArgumentException.ThrowIfNullOrWhiteSpace(surveyRoundId);
-        var mappingErrors = mapping.Validate();
-        if (mappingErrors.Count > 0)
+        var columns = form.Resolve(table.Headers);
+        if (columns.Faults.Count > 0)
         {
-            throw new ArgumentException($"Invalid column mapping: {string.Join("; ", mappingErrors)}", nameof(mapping));
+            return new BatchValidation([], [.. table.Errors.Where(e => e.Row == 0), .. columns.Faults], columns);
         }
 
-        var headers = table.Headers.ToHashSet(StringComparer.Ordinal);
+        var mapping = columns.Mapping;
         var errors = new List<RowError>(table.Errors);
         var accepted = new List<AcceptedRow>();
         var firstRowOfId = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -63,7 +94,7 @@ public static class SubmissionBatch
                 rowErrors.Add(new RowError(row.Number, IdColumn(row, mapping), $"duplicate submission id: row {firstRowOfId[submission.SubmissionId]} has it too"));
             }
 
-            var scores = HouseholdScorer.Score(mapping.ToAnswerSheet(row.Values), cutoffs);
+            var scores = HouseholdScorer.Score(mapping.ToAnswerSheet(row.Values), cutoffs, strategies);
             rowErrors.AddRange(scores.Errors.Select(e => new RowError(row.Number, mapping.ColumnOf(e.Field) ?? e.Field, e.Description)));
             if (rowErrors.Count == 0)
             {
@@ -73,8 +104,7 @@ public static class SubmissionBatch
             errors.AddRange(rowErrors);
         }
 
-        var notInFile = mapping.AnswerColumns.Values.Where(c => !headers.Contains(c)).Order(StringComparer.Ordinal).ToList();
-        return new BatchValidation(accepted, [.. errors.OrderBy(e => e.Row)], notInFile);
+        return new BatchValidation(accepted, [.. errors.OrderBy(e => e.Row)], columns);
     }
 
     private static HouseholdSubmission? ReadSubmission(CsvRow row, ColumnMapping mapping, string surveyRoundId, List<RowError> errors)
@@ -110,11 +140,12 @@ public static class SubmissionBatch
         }
 
         var dateText = Value(values, mapping.InterviewDateColumn);
-        var date = ParseDate(dateText);
+        var date = InterviewDates.Parse(dateText, mapping.InterviewDateFormat);
         if (date is null)
         {
             errors.Add(new RowError(row.Number, mapping.InterviewDateColumn, dateText is null ? "is required"
-                : string.Create(CultureInfo.InvariantCulture, $"'{TextRules.Echo(dateText)}' is not a date (yyyy-MM-dd) in the years {Period.FirstYear}–{Period.LastYear}")));
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"'{TextRules.Echo(dateText)}' is not a date ({InterviewDates.Pattern(mapping.InterviewDateFormat)}) in the years {Period.FirstYear}–{Period.LastYear}")));
         }
 
         var metadata = mapping.MetadataColumns.ToHashSet(StringComparer.Ordinal);
@@ -152,16 +183,4 @@ public static class SubmissionBatch
 
     private static string? Value(IReadOnlyDictionary<string, string> values, string column) =>
         values.TryGetValue(column, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
-
-    /// <summary>
-    /// A date, or the date part of an ISO date-time as Kobo writes <c>start</c> and <c>_submission_time</c>, in the years
-    /// a period may name (an interview outside them could never be reported).
-    /// </summary>
-    private static DateOnly? ParseDate(string? text) =>
-        text is { Length: >= 10 }
-        && (text.Length == 10 || text[10] == 'T')
-        && DateOnly.TryParseExact(text[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-        && Period.IsReportingDate(date)
-            ? date
-            : null;
 }

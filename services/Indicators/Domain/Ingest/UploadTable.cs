@@ -5,11 +5,12 @@ public sealed record UploadedSubmission(string Id, string Area, string Household
 
 /// <summary>
 /// Lays streamed submissions out as the table an export of them would be, under the round's column mapping, so a
-/// stream passes exactly the checks a file does. Row n is the n-th submission after the header message.
+/// stream passes exactly the checks a file does (its columns are the union of the submissions' answer columns).
+/// Row n is the n-th submission after the header message.
 /// </summary>
 public static class UploadTable
 {
-    public static CsvTable Build(ColumnMapping mapping, IReadOnlyList<UploadedSubmission> submissions)
+    public static CsvTable Build(FormColumns mapping, IReadOnlyList<UploadedSubmission> submissions)
     {
         ArgumentNullException.ThrowIfNull(mapping);
         ArgumentNullException.ThrowIfNull(submissions);
@@ -19,7 +20,7 @@ public static class UploadTable
             metadata.Add(weightColumn);
         }
 
-        var metadataSet = mapping.MetadataColumns.ToHashSet(StringComparer.Ordinal);
+        var metadataSet = mapping.MetadataColumns.ToHashSet(StringComparer.OrdinalIgnoreCase);
         // A submission whose answers are too many or badly named is refused whole; its columns are no one's.
         var refused = submissions.Select(s => s.Answers.Count > KoboCsv.MaxColumns ? $"has {s.Answers.Count} answers; at most {KoboCsv.MaxColumns}"
             : s.Answers.Keys.Select(KoboCsv.ColumnNameFault).FirstOrDefault(f => f is not null) is { } fault ? $"an answer column's name {fault}"

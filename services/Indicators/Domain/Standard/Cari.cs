@@ -1,7 +1,6 @@
 using System.Globalization;
 using Watershed.ServiceDefaults.Errors;
 using AnswerFes = Watershed.Indicators.Domain.AnswerFields.Fes;
-using L = Watershed.Indicators.Domain.AnswerFields.Lcs;
 
 namespace Watershed.Indicators.Domain.Standard;
 
@@ -14,16 +13,30 @@ public enum CopingAnswer
     NotApplicable = 9999,
 }
 
-/// <summary>The 10 strategies in the order of <see cref="AnswerFields.Lcs"/>: 4 stress, 3 crisis, 3 emergency.</summary>
-public sealed record LcsAnswers(IReadOnlyList<CopingAnswer?> Stress, IReadOnlyList<CopingAnswer?> Crisis, IReadOnlyList<CopingAnswer?> Emergency)
-{
-    public static LcsAnswers Read(AnswerReader r) => new(
-        [.. L.Stress.Select(f => ReadOne(r, f))],
-        [.. L.Crisis.Select(f => ReadOne(r, f))],
-        [.. L.Emergency.Select(f => ReadOne(r, f))]);
+/// <summary>One strategy's canonical field and its answer; null when unanswered.</summary>
+public sealed record CopingChoice(string Field, CopingAnswer? Answer);
 
-    private static CopingAnswer? ReadOne(AnswerReader r, string field)
+/// <summary>The round's strategies with their answers: 4 stress, 3 crisis, 3 emergency (<see cref="LcsStrategies"/>).</summary>
+public sealed record LcsAnswers(IReadOnlyList<CopingChoice> Stress, IReadOnlyList<CopingChoice> Crisis, IReadOnlyList<CopingChoice> Emergency)
+{
+    /// <summary>
+    /// Reads each strategy as WFP's module codes it (10, 20, 30, 9999) or by the codes' names. A skipped question ("n/a")
+    /// and a non-standard "not applicable" code (999, as some forms write it) count as not applicable: WFP's script counts
+    /// a strategy only when it is 20 or 30, whatever else the cell holds.
+    /// </summary>
+    public static LcsAnswers Read(AnswerReader r, LcsStrategies strategies)
     {
+        ArgumentNullException.ThrowIfNull(strategies);
+        return new([.. strategies.Stress.Select(f => ReadOne(r, f))], [.. strategies.Crisis.Select(f => ReadOne(r, f))], [.. strategies.Emergency.Select(f => ReadOne(r, f))]);
+    }
+
+    private static CopingChoice ReadOne(AnswerReader r, string field)
+    {
+        if (r.IsSkipped(field))
+        {
+            return new CopingChoice(field, CopingAnswer.NotApplicable);
+        }
+
         var text = r.Text(field);
         CopingAnswer? answer = text?.ToUpperInvariant() switch
         {
@@ -31,7 +44,7 @@ public sealed record LcsAnswers(IReadOnlyList<CopingAnswer?> Stress, IReadOnlyLi
             "10" or "NO_NOT_NEEDED" => CopingAnswer.NoNotNeeded,
             "20" or "NO_EXHAUSTED" => CopingAnswer.NoExhausted,
             "30" or "YES" => CopingAnswer.Yes,
-            "9999" or "NOT_APPLICABLE" => CopingAnswer.NotApplicable,
+            "9999" or "999" or "NOT_APPLICABLE" => CopingAnswer.NotApplicable,
             _ => null,
         };
         if (text is not null && answer is null)
@@ -39,23 +52,32 @@ public sealed record LcsAnswers(IReadOnlyList<CopingAnswer?> Stress, IReadOnlyLi
             r.Reject(field, $"'{TextRules.Echo(text)}' is not no_not_needed/no_exhausted/yes/not_applicable (10/20/30/9999)");
         }
 
-        return answer;
+        return new CopingChoice(field, answer);
     }
 }
 
-/// <summary>An expenditure item: its canonical field (e.g. "fes.food_7d.cereals_cash") and amount; null when unanswered.</summary>
-public sealed record ExpenseItem(string Field, decimal? Amount);
+/// <summary>An expenditure item: its canonical field (e.g. "fes.food_7d.cereals_purchased") and amount.</summary>
+public sealed record ExpenseItem(string Field, decimal Amount);
 
 /// <summary>
-/// Expenditure for the food expenditure share. Food items are values over the past 7 days, whether paid in
-/// cash, on credit, or the estimated value of own production and gifts (model each as its own item);
-/// non-food items are values over the past 30 days or the past 6 months.
+/// Expenditure for the food expenditure share. Food items are values over the past 7 days (or 30 days, where a country
+/// asks so), whether purchased in cash or on credit, or the estimated value of own production and gifts (each its own
+/// item); non-food items are values over the past 30 days or the past 6 months.
 /// </summary>
-public sealed record FesAnswers(IReadOnlyList<ExpenseItem> Food7Days, IReadOnlyList<ExpenseItem> NonFood30Days, IReadOnlyList<ExpenseItem> NonFood6Months)
+public sealed record FesAnswers(
+    IReadOnlyList<ExpenseItem> Food7Days,
+    IReadOnlyList<ExpenseItem> Food30Days,
+    IReadOnlyList<ExpenseItem> NonFood30Days,
+    IReadOnlyList<ExpenseItem> NonFood6Months)
 {
-    public static FesAnswers Read(AnswerReader r) => new(Items(r, AnswerFes.Food7DaysPrefix), Items(r, AnswerFes.NonFood30DaysPrefix), Items(r, AnswerFes.NonFood6MonthsPrefix));
+    /// <summary>
+    /// Every item the form asked, a blank or skipped ("n/a") cell as 0, as WFP's expenditure script does: a household
+    /// leaves an item blank when it spent nothing on it.
+    /// </summary>
+    public static FesAnswers Read(AnswerReader r) => new(
+        Items(r, AnswerFes.Food7DaysPrefix), Items(r, AnswerFes.Food30DaysPrefix), Items(r, AnswerFes.NonFood30DaysPrefix), Items(r, AnswerFes.NonFood6MonthsPrefix));
 
-    private static ExpenseItem[] Items(AnswerReader r, string prefix) => [.. r.FieldsStartingWith(prefix).Select(f => new ExpenseItem(f, r.Number(f)))];
+    private static ExpenseItem[] Items(AnswerReader r, string prefix) => [.. r.FieldsStartingWith(prefix).Select(f => new ExpenseItem(f, r.Number(f) ?? 0m))];
 }
 
 public sealed record FesScore(decimal Share, int Class);
@@ -65,6 +87,12 @@ public sealed record LcsScore(int Class);
 
 /// <summary>CARI's three parts and the result: class 1 food secure … 4 severely food insecure.</summary>
 public sealed record CariScore(int CurrentStatus, int LivelihoodCoping, FesScore FoodExpenditure, decimal Unrounded, int Class);
+
+/// <summary>
+/// A household's CARI parts, each known on its own: current status 1–4 (from FCS and rCSI), the highest livelihood coping
+/// level 1–4, the food expenditure share and its class. A part is null when an answer it needs is missing.
+/// </summary>
+public sealed record CariParts(int? CurrentStatus, int? LivelihoodCoping, FesScore? FoodExpenditure);
 
 public sealed record CariAnswers(FcsAnswers Fcs, RcsiAnswers Rcsi, LcsAnswers Lcs, FesAnswers Fes);
 
@@ -108,6 +136,18 @@ public static class Cari
         });
     }
 
+    /// <summary>Each part of CARI that the household's answers give, whether or not CARI itself can be computed.</summary>
+    public static CariParts Parts(CariAnswers answers)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        var fcs = FoodConsumptionScore.Score(answers.Fcs, FcsCutoffs.Standard2135).Value;
+        var rcsi = ReducedCopingStrategiesIndex.Score(answers.Rcsi).Value;
+        return new CariParts(
+            fcs is not null && rcsi is not null ? CurrentStatus(fcs.Category, rcsi.Value) : null,
+            LivelihoodCoping(answers.Lcs).Value?.Class,
+            FoodExpenditureShare(answers.Fes).Value);
+    }
+
     /// <summary>Acceptable FCS 1, or 2 with rCSI ≥ 4; borderline 3; poor 4.</summary>
     public static int CurrentStatus(FcsCategory category21And35, int rcsi) => category21And35 switch
     {
@@ -123,45 +163,41 @@ public static class Cari
     public static ScoreResult<LcsScore> LivelihoodCoping(LcsAnswers answers)
     {
         ArgumentNullException.ThrowIfNull(answers);
-        var errors = new List<FieldViolation>();
-        var missing = new List<string>();
-        (IReadOnlyList<string> Fields, IReadOnlyList<CopingAnswer?> Answers, int Class)[] groups =
+        (IReadOnlyList<CopingChoice> Choices, int Count, int Class)[] groups =
         [
-            (L.Stress, answers.Stress, 2),
-            (L.Crisis, answers.Crisis, 3),
-            (L.Emergency, answers.Emergency, 4),
+            (answers.Stress, LcsStrategies.StressCount, 2),
+            (answers.Crisis, LcsStrategies.CrisisCount, 3),
+            (answers.Emergency, LcsStrategies.EmergencyCount, 4),
         ];
-        foreach (var (fields, given, _) in groups)
+        if (groups.Any(g => g.Choices.Count != g.Count))
         {
-            if (given.Count != fields.Count)
-            {
-                throw new ArgumentException($"Expected {fields.Count} answers for {fields[0]}…, got {given.Count}.", nameof(answers));
-            }
-
-            missing.AddRange(fields.Where((_, i) => given[i] is null));
+            throw new ArgumentException("LCS needs 4 stress, 3 crisis and 3 emergency strategies.", nameof(answers));
         }
 
-        return ScoreResult<LcsScore>.From(errors, missing, () => new LcsScore(groups
-            .Where(g => g.Answers.Any(a => a is CopingAnswer.Yes or CopingAnswer.NoExhausted))
+        var missing = groups.SelectMany(g => g.Choices).Where(c => c.Answer is null).Select(c => c.Field).ToList();
+        return ScoreResult<LcsScore>.From([], missing, () => new LcsScore(groups
+            .Where(g => g.Choices.Any(c => c.Answer is CopingAnswer.Yes or CopingAnswer.NoExhausted))
             .Select(g => g.Class)
             .DefaultIfEmpty(1)
             .Max()));
     }
 
     /// <summary>
-    /// FES = food / (food + non-food), monthly: food = 7-day values × 30/7; non-food = 30-day values + 6-month values / 6.
-    /// Both sides are multiplied by 42 so the classes come from exact decimal comparisons.
+    /// FES = food / (food + non-food), monthly: food = 7-day values × 30/7 + 30-day values; non-food = 30-day values +
+    /// 6-month values / 6. Both sides are multiplied by 42 so the classes come from exact decimal comparisons. A form that
+    /// asks no food item, or no non-food item, leaves the share missing; so does a household whose every item is 0 (the
+    /// share is 0 / 0, as in WFP's script).
     /// </summary>
     public static ScoreResult<FesScore> FoodExpenditureShare(FesAnswers answers)
     {
         ArgumentNullException.ThrowIfNull(answers);
         var errors = new List<FieldViolation>();
         var missing = new List<string>();
-        var food = Total(answers.Food7Days, errors, missing);
-        var nonFood30 = Total(answers.NonFood30Days, errors, missing);
-        var nonFood6 = Total(answers.NonFood6Months, errors, missing);
-        // A form may ask non-food items over one period only, but it must ask some food and some non-food.
-        if (answers.Food7Days.Count == 0)
+        var food7 = Total(answers.Food7Days, errors);
+        var food30 = Total(answers.Food30Days, errors);
+        var nonFood30 = Total(answers.NonFood30Days, errors);
+        var nonFood6 = Total(answers.NonFood6Months, errors);
+        if (answers.Food7Days.Count == 0 && answers.Food30Days.Count == 0)
         {
             missing.Add(AnswerFes.Food7DaysPrefix + "*");
         }
@@ -171,18 +207,21 @@ public static class Cari
             missing.Add(AnswerFes.NonFood30DaysPrefix + "*");
         }
 
-        if (errors.Count == 0 && missing.Count == 0 && food + nonFood30 + nonFood6 == 0m)
+        if (errors.Count == 0 && missing.Count == 0 && food7 + food30 + nonFood30 + nonFood6 == 0m)
         {
-            errors.Add(new FieldViolation(AnswerFes.Food7DaysPrefix + "*", "food and non-food expenditure are all 0: the share is undefined"));
+            missing.Add(AllExpenditure);
         }
 
         return ScoreResult<FesScore>.From(errors, missing, () =>
         {
-            var foodMonthly42 = food * 180m;
+            var foodMonthly42 = food7 * 180m + food30 * 42m;
             var total42 = foodMonthly42 + nonFood30 * 42m + nonFood6 * 7m;
             return new FesScore(foodMonthly42 / total42, ShareClass(foodMonthly42, total42));
         });
     }
+
+    /// <summary>The missing field a household whose every expenditure item is 0 is reported with.</summary>
+    public const string AllExpenditure = "fes.*";
 
     /// <summary>FES &lt; 0.50 → 1, &lt; 0.65 → 2, &lt; 0.75 → 3, else 4 (indicators.md, CARI).</summary>
     public static int FesClass(decimal share) => ShareClass(share, 1m);
@@ -194,20 +233,13 @@ public static class Cari
     private static int ShareClass(decimal food, decimal total) =>
         food * 100m < total * 50m ? 1 : food * 100m < total * 65m ? 2 : food * 100m < total * 75m ? 3 : 4;
 
-    private static decimal Total(IReadOnlyList<ExpenseItem> items, List<FieldViolation> errors, List<string> missing)
+    private static decimal Total(IReadOnlyList<ExpenseItem> items, List<FieldViolation> errors)
     {
-        foreach (var item in items)
+        foreach (var item in items.Where(i => i.Amount < 0m))
         {
-            if (item.Amount is null)
-            {
-                missing.Add(item.Field);
-            }
-            else if (item.Amount < 0m)
-            {
-                errors.Add(new FieldViolation(item.Field, $"must be 0 or more, got {item.Amount.Value.ToString(CultureInfo.InvariantCulture)}"));
-            }
+            errors.Add(new FieldViolation(item.Field, $"must be 0 or more, got {item.Amount.ToString(CultureInfo.InvariantCulture)}"));
         }
 
-        return items.Sum(i => i.Amount ?? 0m);
+        return items.Sum(i => i.Amount);
     }
 }

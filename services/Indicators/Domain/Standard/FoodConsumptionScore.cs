@@ -20,12 +20,12 @@ public enum FcsCategory
     Poor = 3,
 }
 
-/// <summary>FCS-N frequency classes (indicators.md, FCS-N): 0 never, 1–6 sometimes, 7+ at least daily.</summary>
+/// <summary>FCS-N frequency classes (WFP FCS-N): 0 never, 1–6 sometimes, 7+ at least daily. The proto enum's twin (same names and numbers, no zero).</summary>
 public enum NutrientFrequency
 {
-    Never,
-    Sometimes,
-    AtLeastDaily,
+    Never = 1,
+    Sometimes = 2,
+    AtLeastDaily = 3,
 }
 
 /// <summary>
@@ -203,11 +203,21 @@ public static class FoodConsumptionScore
         }
     }
 
-    // FCS-N sums (indicators.md, FCS-N); dairy and pulses come from their main groups.
-    private static FcsNutrients Nutrients(FcsAnswers a) => new(
-        Sum(a.Dairy, a.OrganMeat, a.Eggs, a.OrangeVegetables, a.GreenLeafy, a.OrangeFruit),
-        Sum(a.Pulses, a.Dairy, a.FleshMeat, a.OrganMeat, a.Fish, a.Eggs),
-        Sum(a.FleshMeat, a.OrganMeat, a.Fish));
+    /// <summary>
+    /// FCS-N sums (WFP FCS-N guidelines); dairy and pulses come from their main groups. A sub-group left unanswered under
+    /// a main group eaten on 0 days is 0: forms skip the sub-groups then, and WFP's script recodes them to 0.
+    /// </summary>
+    private static FcsNutrients Nutrients(FcsAnswers a)
+    {
+        var (fleshMeat, organMeat, fish, eggs) = (Sub(a.FleshMeat, a.MeatFishEggs), Sub(a.OrganMeat, a.MeatFishEggs), Sub(a.Fish, a.MeatFishEggs), Sub(a.Eggs, a.MeatFishEggs));
+        var (orangeVegetables, greenLeafy, orangeFruit) = (Sub(a.OrangeVegetables, a.Vegetables), Sub(a.GreenLeafy, a.Vegetables), Sub(a.OrangeFruit, a.Fruit));
+        return new(
+            Sum(a.Dairy, organMeat, eggs, orangeVegetables, greenLeafy, orangeFruit),
+            Sum(a.Pulses, a.Dairy, fleshMeat, organMeat, fish, eggs),
+            Sum(fleshMeat, organMeat, fish));
+
+        static int? Sub(int? subGroup, int? mainGroup) => subGroup ?? (mainGroup == 0 ? 0 : null);
+    }
 
     private static int? Sum(params int?[] days) => days.Any(d => d is null) ? null : days.Sum(d => d!.Value);
 }

@@ -5,7 +5,13 @@ namespace Watershed.Indicators.Domain.Standard;
 /// <summary>One indicator's household figure as aggregation needs it: value and category, both null when missing.</summary>
 public sealed record IndicatorValue(string IndicatorCode, decimal? Value, string? Category);
 
-/// <summary>Every standard indicator scored for one household.</summary>
+/// <summary>
+/// What a household's score carries besides its figure: FCS-N on the FCS score, CARI's parts on the CARI score (each part
+/// that the answers give, even when CARI itself is missing).
+/// </summary>
+public sealed record ScoreDetails(FcsNutrients? Nutrients, CariParts? CariParts);
+
+/// <summary>Every standard indicator scored for one household, with CARI's parts.</summary>
 public sealed record HouseholdScores(
     ScoreResult<FcsScore> Fcs,
     ScoreResult<RcsiScore> Rcsi,
@@ -14,8 +20,15 @@ public sealed record HouseholdScores(
     ScoreResult<HhsScore> Hhs,
     ScoreResult<FiesScore> Fies,
     ScoreResult<MahfpScore> Mahfp,
-    ScoreResult<CariScore> Cari)
+    ScoreResult<CariScore> Cari,
+    CariParts CariParts)
 {
+    /// <summary>What the formulas found besides each indicator's figure, in the order of <see cref="Values"/>.</summary>
+    public IReadOnlyList<ScoreDetails?> Details =>
+    [
+        Fcs.Value is { } fcs ? new ScoreDetails(fcs.Nutrients, null) : null, null, null, null, null, null, null, new ScoreDetails(null, CariParts),
+    ];
+
     /// <summary>Every rejected answer once (CARI re-checks the FCS and rCSI answers), in field order.</summary>
     public IReadOnlyList<FieldViolation> Errors =>
     [
@@ -58,9 +71,11 @@ public static class HouseholdScorer
 
     public static IndicatorInfo? Find(string code) => Indicators.FirstOrDefault(i => i.Code == code);
 
-    public static HouseholdScores Score(AnswerSheet answers, FcsCutoffs cutoffs)
+    /// <summary>Scores with the round's FCS cut-offs and LCS strategies (<see cref="LcsStrategies.Default"/> when it names none).</summary>
+    public static HouseholdScores Score(AnswerSheet answers, FcsCutoffs cutoffs, LcsStrategies? strategies = null)
     {
         ArgumentNullException.ThrowIfNull(answers);
+        var lcs = strategies ?? LcsStrategies.Default;
         return new HouseholdScores(
             Run(answers, FcsAnswers.Read, a => FoodConsumptionScore.Score(a, cutoffs)),
             Run(answers, RcsiAnswers.Read, ReducedCopingStrategiesIndex.Score),
@@ -69,11 +84,11 @@ public static class HouseholdScorer
             Run(answers, HhsAnswers.Read, HouseholdHungerScale.Score),
             Run(answers, FiesAnswers.Read, FoodInsecurityExperienceScale.Score),
             Run(answers, MahfpAnswers.Read, MonthsOfAdequateFoodProvisioning.Score),
-            Run(
-                answers,
-                r => new CariAnswers(FcsAnswers.Read(r), RcsiAnswers.Read(r), LcsAnswers.Read(r), FesAnswers.Read(r)),
-                Cari.Score));
+            Run(answers, r => ReadCari(r, lcs), Cari.Score),
+            Cari.Parts(ReadCari(answers.Read(), lcs)));
     }
+
+    private static CariAnswers ReadCari(AnswerReader r, LcsStrategies lcs) => new(FcsAnswers.Read(r), RcsiAnswers.Read(r), LcsAnswers.Read(r, lcs), FesAnswers.Read(r));
 
     // An unreadable value rejects the indicator that reads it, before any range check.
     private static ScoreResult<TScore> Run<TAnswers, TScore>(AnswerSheet sheet, Func<AnswerReader, TAnswers> read, Func<TAnswers, ScoreResult<TScore>> score)

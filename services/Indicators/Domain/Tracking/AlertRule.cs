@@ -97,9 +97,12 @@ public sealed class AlertRule
     /// <summary>
     /// The alerts the rule's figures of some periods record, oldest period first, from the state its
     /// <paramref name="last"/> alert left: a raise when a clear rule's condition is met, a clear when a raised
-    /// rule's is no longer met. A deleted rule records nothing.
+    /// rule's is no longer met. A deleted rule records nothing. A period without households keeps the state, except
+    /// after households were removed (<paramref name="afterRemoval"/>): when the period that raised the rule has no
+    /// household left, the alert it raised is cleared (observed 0 over 0 households), so undoing a bad import undoes
+    /// its alert.
     /// </summary>
-    public IReadOnlyList<Alert> Evaluate(Alert? last, IEnumerable<IndicatorAggregate> figures, DateTimeOffset now)
+    public IReadOnlyList<Alert> Evaluate(Alert? last, IEnumerable<IndicatorAggregate> figures, DateTimeOffset now, bool afterRemoval = false)
     {
         ArgumentNullException.ThrowIfNull(figures);
         if (last is not null && last.RuleId != Id)
@@ -124,6 +127,11 @@ public sealed class AlertRule
             }
 
             var evaluation = ThresholdAlerts.Evaluate(this, figure, raised);
+            if (afterRemoval && evaluation.Transition == AlertTransition.NoData && raised && figure.Period == lastChange)
+            {
+                evaluation = new AlertEvaluation(false, AlertTransition.Cleared, 0m);
+            }
+
             if (!evaluation.ShouldPublish)
             {
                 continue;

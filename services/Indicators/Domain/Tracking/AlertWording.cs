@@ -1,16 +1,40 @@
+using System.Globalization;
 using Watershed.Indicators.Domain.Aggregation;
 using Watershed.Indicators.Domain.Export;
 
 namespace Watershed.Indicators.Domain.Tracking;
 
-/// <summary>An alert rule's condition as people read it, e.g. "share of households with poor FCS above 20 %".</summary>
+/// <summary>An alert rule's condition as people read it, e.g. "share of households with poor FCS above 20 %", and an alert in one sentence.</summary>
 public static class AlertWording
 {
     public static string Describe(string indicatorCode, AggregateMetric metric, Condition condition)
     {
-        ArgumentNullException.ThrowIfNull(metric);
         ArgumentNullException.ThrowIfNull(condition);
-        var figure = metric.Kind switch
+        return $"{Figure(indicatorCode, metric)} {Comparison(metric, condition)}";
+    }
+
+    /// <summary>
+    /// The alert with its area, period and the figure it fired on, e.g. "Distrito de Pomacanchi (distrito), 2025Q4: share of
+    /// households with poor FCS was 34.4828 % over 58 households, above 20 %." A clear ends "no longer above 20 %.".
+    /// </summary>
+    public static string Summarise(AlertRule rule, Alert alert, Areas.Area area)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(alert);
+        ArgumentNullException.ThrowIfNull(area);
+        var unit = rule.Metric.Kind == MetricKind.Percent ? " %" : string.Empty;
+        var households = alert.N == 1 ? "1 household" : string.Create(CultureInfo.InvariantCulture, $"{alert.N} households");
+        var state = alert.State == AlertState.Raised ? "" : "no longer ";
+        var place = $"{area.Name} ({area.Code}), {alert.Period}";
+        return alert.N == 0
+            ? $"{place}: no household is left in the figure (its households were removed), {state}{Comparison(rule.Metric, rule.Condition)}."
+            : $"{place}: {Figure(rule.IndicatorCode, rule.Metric)} was {Dhis2Export.FormatValue(alert.ObservedValue)}{unit} over {households}, {state}{Comparison(rule.Metric, rule.Condition)}.";
+    }
+
+    private static string Figure(string indicatorCode, AggregateMetric metric)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        return metric.Kind switch
         {
             MetricKind.Mean => $"mean {indicatorCode}",
             MetricKind.Sum => $"weighted sum of {indicatorCode}",
@@ -22,6 +46,10 @@ public static class AlertWording
             MetricKind.Count => $"households with {metric.Category} {indicatorCode}",
             _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown metric."),
         };
+    }
+
+    private static string Comparison(AggregateMetric metric, Condition condition)
+    {
         var comparison = condition.Operator switch
         {
             ComparisonOperator.LessThan => "below",
@@ -33,6 +61,6 @@ public static class AlertWording
             _ => throw new ArgumentOutOfRangeException(nameof(condition), condition, "Unknown operator."),
         };
         var unit = metric.Kind == MetricKind.Percent ? " %" : string.Empty;
-        return $"{figure} {comparison} {Dhis2Export.FormatValue(condition.Threshold)}{unit}";
+        return $"{comparison} {Dhis2Export.FormatValue(condition.Threshold)}{unit}";
     }
 }
