@@ -1,11 +1,8 @@
 using System.Text.Json.Nodes;
 using Google.Protobuf;
-using Grpc.Net.Client;
 using Watershed.Indicators.V1;
 using Watershed.Notifications.V1;
 using Watershed.Testing;
-using DaprRuntime = Dapr.Client.Autogen.Grpc.v1.Dapr;
-using PublishEventRequest = Dapr.Client.Autogen.Grpc.v1.PublishEventRequest;
 
 namespace Watershed.EndToEnd.Tests;
 
@@ -98,7 +95,7 @@ public sealed class CrashSafetyTests
         });
 
         var eventId = Guid.CreateVersion7().ToString();
-        await PublishDecisionAsync(sidecar, eventId, code);
+        await EventSystem.PublishDecisionAsync(sidecar, eventId, EventSystem.Approved(code, "Cerco del manantial de Sallma"));
         var log = new DeliveryService.DeliveryServiceClient(EventSystem.Invoker(notifications.Address, TestTokens.Facilitator(code)));
         await Eventually.TrueAsync(async () =>
         {
@@ -168,28 +165,6 @@ public sealed class CrashSafetyTests
         var csv = $"_uuid,community,hh,date,{string.Join(',', groups)}\nk-1,manzanares,hh-1,2026-11-03,7,3,4,2,2,2,7,7,7\n";
         var imported = await surveys.ImportSubmissionsAsync(new ImportSubmissionsRequest { SurveyRoundId = round.Id, Csv = ByteString.CopyFromUtf8(csv) });
         Assert.Equal(1, imported.Result.StoredRows);
-    }
-
-    private static async Task PublishDecisionAsync(SidecarProcess sidecar, string id, string code)
-    {
-        using var channel = GrpcChannel.ForAddress(sidecar.GrpcAddress);
-        await new DaprRuntime.DaprClient(channel).PublishEventAsync(new PublishEventRequest
-        {
-            PubsubName = "pubsub",
-            Topic = "consultation.proposal_decided.v1",
-            DataContentType = "application/cloudevents+json",
-            Data = ByteString.CopyFromUtf8(new JsonObject
-            {
-                ["specversion"] = "1.0", ["id"] = id, ["source"] = "watershed-consultation", ["type"] = "watershed.consultation.v1.ProposalDecided",
-                ["subject"] = $"proposals/{id}", ["datacontenttype"] = "application/json",
-                ["data"] = new JsonObject
-                {
-                    ["proposalId"] = Guid.CreateVersion7().ToString(),
-                    ["scope"] = new JsonObject { ["watershedId"] = Guid.CreateVersion7().ToString(), ["watershedCode"] = code, ["spaceId"] = Guid.CreateVersion7().ToString() },
-                    ["title"] = "Cerco del manantial de Sallma", ["type"] = "PROPOSAL_TYPE_GENERAL", ["state"] = "PROPOSAL_STATE_APPROVED",
-                },
-            }.ToJsonString()),
-        });
     }
 
     /// <summary>

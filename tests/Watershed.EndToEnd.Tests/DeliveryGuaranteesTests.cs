@@ -1,11 +1,7 @@
 using System.Text.Json.Nodes;
-using Google.Protobuf;
-using Grpc.Net.Client;
 using Watershed.Events.V1;
 using Watershed.Notifications.V1;
 using Watershed.Testing;
-using DaprRuntime = Dapr.Client.Autogen.Grpc.v1.Dapr;
-using PublishEventRequest = Dapr.Client.Autogen.Grpc.v1.PublishEventRequest;
 
 namespace Watershed.EndToEnd.Tests;
 
@@ -35,26 +31,8 @@ public sealed class DeliveryGuaranteesTests
             Kinds = { EventKind.Decisions }, Channels = { Channel.Email },
         });
 
-        using var channel = GrpcChannel.ForAddress(sidecar.GrpcAddress);
-        var dapr = new DaprRuntime.DaprClient(channel);
-        async Task PublishAsync(string id, JsonNode data) =>
-            await dapr.PublishEventAsync(new PublishEventRequest
-            {
-                PubsubName = "pubsub",
-                Topic = Topic,
-                DataContentType = "application/cloudevents+json",
-                Data = ByteString.CopyFromUtf8(new JsonObject
-                {
-                    ["specversion"] = "1.0", ["id"] = id, ["source"] = "watershed-consultation", ["type"] = "watershed.consultation.v1.ProposalDecided",
-                    ["subject"] = $"proposals/{id}", ["datacontenttype"] = "application/json", ["data"] = data,
-                }.ToJsonString()),
-            });
-
-        JsonObject Decided(string title) => new()
-        {
-            ["proposalId"] = Guid.CreateVersion7().ToString(), ["scope"] = new JsonObject { ["watershedId"] = Guid.CreateVersion7().ToString(), ["watershedCode"] = code, ["spaceId"] = Guid.CreateVersion7().ToString() }, ["title"] = title,
-            ["type"] = "PROPOSAL_TYPE_GENERAL", ["state"] = "PROPOSAL_STATE_APPROVED",
-        };
+        Task PublishAsync(string id, JsonNode data) => EventSystem.PublishDecisionAsync(sidecar, id, data);
+        JsonObject Decided(string title) => EventSystem.Approved(code, title);
 
         // The same event three times (a publisher that retried after a lost acknowledgement), then a poison event
         // (its data is not a ProposalDecided), then another good event behind it on the same topic.

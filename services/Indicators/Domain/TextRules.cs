@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Watershed.ServiceDefaults.Errors;
 
 namespace Watershed.Indicators.Domain;
@@ -23,7 +22,7 @@ public static class TextRules
     /// <summary>The description of a one-line attribute that breaks the character rule.</summary>
     public const string OneLineRule = "must be one line without control characters (tabs, line breaks, NUL …)";
 
-    public const string MultiLineRule = "must not contain control characters other than line breaks and tabs";
+    public const string MultiLineRule = Validation.MultiLineRule;
 
     /// <summary>Why a one-line value of at most <paramref name="maxLength"/> characters is refused; null when it is fine.</summary>
     public static string? OneLineFault(string value, int maxLength) =>

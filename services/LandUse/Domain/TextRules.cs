@@ -50,7 +50,7 @@ public static class TextRules
     /// <summary>The description of a one-line attribute that breaks the character rule.</summary>
     public const string OneLineRule = "must be one line without control characters (tabs, line breaks, NUL …)";
 
-    public const string NotesRule = "must not contain control characters other than line breaks and tabs";
+    public const string NotesRule = Validation.MultiLineRule;
 
     /// <summary>A value as a message may quote it: the services' one rule (<see cref="Watershed.ServiceDefaults.Errors.Echo"/>).</summary>
     public static string Echo(string? value) => ServiceDefaults.Errors.Echo.Of(value);

@@ -68,11 +68,12 @@ public sealed class Validation
 
         if (HasControlCharacter(text, multiline))
         {
-            Add(field, multiline
-                ? "must not contain control characters other than line breaks and tabs"
-                : "must not contain control characters (tabs, line breaks, NUL...)");
+            Add(field, multiline ? MultiLineRule : "must not contain control characters (tabs, line breaks, NUL...)");
         }
     }
+
+    /// <summary>Why a multi-line text (notes, answers) is refused: the one wording every service uses.</summary>
+    public const string MultiLineRule = "must not contain control characters other than line breaks and tabs";
 
     /// <summary>True when the text holds a Unicode control character (category Cc) or a lone surrogate.</summary>
     public static bool HasControlCharacter(string text, bool allowLineBreaksAndTabs = false)
