@@ -86,6 +86,18 @@ public sealed class IndicatorsMatrixWorld : IAsyncLifetime
         Condition = new Condition { Operator = ComparisonOperator.GreaterThan, Threshold = "20" },
     };
 
+    /// <summary>A household imported into <paramref name="s"/>'s round for one removal; its submission id.</summary>
+    public async Task<string> FreshSubmissionAsync(Scenario s)
+    {
+        var id = $"r-{Guid.NewGuid():N}";
+        await s.ImportAsync(Round[s], FcsCsv.Write(false, Households.Acceptable52(id, "conchacalla", "2025-11-06")));
+        return id;
+    }
+
+    /// <summary>A batch of one household imported into <paramref name="s"/>'s round for one removal; its id.</summary>
+    public async Task<string> FreshBatchAsync(Scenario s) =>
+        (await s.ImportAsync(Round[s], FcsCsv.Write(false, Households.Acceptable52($"r-{Guid.NewGuid():N}", "conchacalla", "2025-11-06")))).ImportBatchId;
+
     public async Task<V1.AlertRule> NewRuleAsync() =>
         (await A.Admin.Alerts.CreateAlertRuleAsync(new CreateAlertRuleRequest { Rule = NewRule(A.District.Id) })).Rule;
 }
@@ -130,16 +142,13 @@ public sealed class AuthorizationMatrixTests(IndicatorsMatrixWorld world, ITestO
         .Add("SurveyService/ListImportBatches", w => new ListImportBatchesRequest { SurveyRoundId = w.Round[w.A].Id })
         .Add("SurveyService/ListRemovals", w => new ListRemovalsRequest { SurveyRoundId = w.Round[w.A].Id })
         // Each call removes a household (or a batch) imported for it, so that every caller has something to remove.
-        .Add("SurveyService/RemoveSubmission", async w =>
+        .Add("SurveyService/RemoveSubmission", async w => new RemoveSubmissionRequest
         {
-            var id = $"r-{Guid.NewGuid():N}";
-            await w.A.ImportAsync(w.Round[w.A], FcsCsv.Write(false, Households.Acceptable52(id, "conchacalla", "2025-11-06")));
-            return new RemoveSubmissionRequest { SurveyRoundId = w.Round[w.A].Id, SubmissionId = id, Reason = "duplicado" };
+            SurveyRoundId = w.Round[w.A].Id, SubmissionId = await w.FreshSubmissionAsync(w.A), Reason = "duplicado",
         }, fresh: true)
-        .Add("SurveyService/RemoveImportBatch", async w =>
+        .Add("SurveyService/RemoveImportBatch", async w => new RemoveImportBatchRequest
         {
-            var batch = await w.A.ImportAsync(w.Round[w.A], FcsCsv.Write(false, Households.Acceptable52($"r-{Guid.NewGuid():N}", "conchacalla", "2025-11-06")));
-            return new RemoveImportBatchRequest { SurveyRoundId = w.Round[w.A].Id, ImportBatchId = batch.ImportBatchId, Reason = "otra comunidad" };
+            SurveyRoundId = w.Round[w.A].Id, ImportBatchId = await w.FreshBatchAsync(w.A), Reason = "otra comunidad",
         }, fresh: true)
         .Add("AggregateService/GetAggregate", w => new GetAggregateRequest { IndicatorCode = "FCS", AreaId = w.A.District.Id, Period = "2025Q4" })
         .Add("AggregateService/ListAggregates", w => new ListAggregatesRequest
@@ -224,6 +233,58 @@ public sealed class AuthorizationMatrixTests(IndicatorsMatrixWorld world, ITestO
             .Add("SurveyService/ExportSubmissionsCsv", "area_id", Facilitator, (w, foreign) => Message(new ExportSubmissionsCsvRequest
             {
                 SurveyRoundId = w.Round[w.A].Id, AreaId = w.Of(foreign).Manzanares.Id,
+            }), StatusCode.PermissionDenied)
+            // A removal's own-watershed request removes a household (or a batch) imported for it.
+            .Add("SurveyService/RemoveSubmission", "survey_round_id", Facilitator, async (w, foreign) => new RemoveSubmissionRequest
+            {
+                SurveyRoundId = w.Round[w.Of(foreign)].Id, SubmissionId = await w.FreshSubmissionAsync(w.A), Reason = "duplicado",
+            }, StatusCode.PermissionDenied)
+            .Add("SurveyService/RemoveSubmission", "submission_id", Facilitator, async (w, foreign) => new RemoveSubmissionRequest
+            {
+                SurveyRoundId = w.Round[w.A].Id, SubmissionId = await w.FreshSubmissionAsync(w.Of(foreign)), Reason = "duplicado",
+            }, StatusCode.NotFound)
+            .Add("SurveyService/RemoveImportBatch", "survey_round_id", Facilitator, async (w, foreign) => new RemoveImportBatchRequest
+            {
+                SurveyRoundId = w.Round[w.Of(foreign)].Id, ImportBatchId = await w.FreshBatchAsync(w.A), Reason = "otra comunidad",
+            }, StatusCode.PermissionDenied)
+            .Add("SurveyService/RemoveImportBatch", "import_batch_id", Facilitator, async (w, foreign) => new RemoveImportBatchRequest
+            {
+                SurveyRoundId = w.Round[w.A].Id, ImportBatchId = await w.FreshBatchAsync(w.Of(foreign)), Reason = "otra comunidad",
+            }, StatusCode.NotFound)
+            // The area (or watershed) decides whose figures are read; a round of another watershed is refused as a read of it.
+            .Add("AggregateService/GetAggregate", "area_id", Facilitator, (w, foreign) => Message(new GetAggregateRequest
+            {
+                IndicatorCode = "FCS", AreaId = w.Of(foreign).District.Id, Period = "2025Q4", SurveyRoundId = w.Round[w.A].Id,
+            }), StatusCode.PermissionDenied)
+            .Add("AggregateService/GetAggregate", "survey_round_id", Facilitator, (w, foreign) => Message(new GetAggregateRequest
+            {
+                IndicatorCode = "FCS", AreaId = w.A.District.Id, Period = "2025Q4", SurveyRoundId = w.Round[w.Of(foreign)].Id,
+            }), StatusCode.PermissionDenied)
+            .Add("AggregateService/ListAggregates", "area_id", Facilitator, (w, foreign) => Message(new ListAggregatesRequest
+            {
+                IndicatorCode = "FCS", AreaId = w.Of(foreign).District.Id, PeriodType = PeriodType.Quarter, FromPeriod = "2025Q4", ToPeriod = "2025Q4",
+                SurveyRoundId = w.Round[w.A].Id,
+            }), StatusCode.PermissionDenied)
+            .Add("AggregateService/ListAggregates", "survey_round_id", Facilitator, (w, foreign) => Message(new ListAggregatesRequest
+            {
+                IndicatorCode = "FCS", AreaId = w.A.District.Id, PeriodType = PeriodType.Quarter, FromPeriod = "2025Q4", ToPeriod = "2025Q4",
+                SurveyRoundId = w.Round[w.Of(foreign)].Id,
+            }), StatusCode.PermissionDenied)
+            .Add("AggregateService/ExportDhis2DataValueSet", "watershed_id", Facilitator, (w, foreign) => Message(new ExportDhis2DataValueSetRequest
+            {
+                WatershedId = w.Of(foreign).Watershed.Id, PeriodType = PeriodType.Year, FromPeriod = "2025", ToPeriod = "2025", SurveyRoundId = w.Round[w.A].Id,
+            }), StatusCode.PermissionDenied)
+            .Add("AggregateService/ExportDhis2DataValueSet", "survey_round_id", Facilitator, (w, foreign) => Message(new ExportDhis2DataValueSetRequest
+            {
+                WatershedId = w.A.Watershed.Id, PeriodType = PeriodType.Year, FromPeriod = "2025", ToPeriod = "2025", SurveyRoundId = w.Round[w.Of(foreign)].Id,
+            }), StatusCode.PermissionDenied)
+            .Add("AggregateService/ExportAggregatesCsv", "watershed_id", Facilitator, (w, foreign) => Message(new ExportAggregatesCsvRequest
+            {
+                WatershedId = w.Of(foreign).Watershed.Id, PeriodType = PeriodType.Year, FromPeriod = "2025", ToPeriod = "2025", SurveyRoundId = w.Round[w.A].Id,
+            }), StatusCode.PermissionDenied)
+            .Add("AggregateService/ExportAggregatesCsv", "survey_round_id", Facilitator, (w, foreign) => Message(new ExportAggregatesCsvRequest
+            {
+                WatershedId = w.A.Watershed.Id, PeriodType = PeriodType.Year, FromPeriod = "2025", ToPeriod = "2025", SurveyRoundId = w.Round[w.Of(foreign)].Id,
             }), StatusCode.PermissionDenied)
             // Not found by the id detector (a map's keys), but ids all the same: areas of another watershed are the caller's mistake.
             .Add("AggregateService/SetDhis2Mapping", "mapping.org_units", Facilitator, (w, foreign) => Message(new SetDhis2MappingRequest

@@ -35,7 +35,7 @@ public sealed class ColumnMappingTests : PostgresApiTest
         Assert.Empty(result.Errors);
         Assert.Equal(["observaciones"], result.UnmappedColumns);
         Assert.Empty(result.MappedColumnsNotInFile);
-        var stored = await S.Viewer.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, SubmissionId = "m-1" });
+        var stored = await S.Facilitator.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, SubmissionId = "m-1" });
         var fcs = stored.Scores.Single(s => s.IndicatorCode == "FCS");
         Assert.Equal((39.0, "acceptable"), (fcs.Value, fcs.Category));
     }
@@ -55,7 +55,7 @@ public sealed class ColumnMappingTests : PostgresApiTest
         var result = await ImportAsync(round,
             $"\"_uuid\";\"community_id\";\"household_id\";\"interview_date\";{FcsHeader}\n\"e-1\";\"conchacalla\";\"CC-1\";\"2025-11-05\";{Fcs39}\n");
         Assert.Equal((1, 1), (result.AcceptedRows, result.StoredRows));
-        var stored = await S.Viewer.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, SubmissionId = "e-1" });
+        var stored = await S.Facilitator.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, SubmissionId = "e-1" });
         Assert.False(stored.Submission.HasWeight);
     }
 
@@ -71,7 +71,7 @@ public sealed class ColumnMappingTests : PostgresApiTest
 
         // Staples come from the round's own column (7 days), not from the default's FCSStap (0), which nothing reads.
         Assert.Equal(["FCSStap"], result.UnmappedColumns);
-        var stored = await S.Viewer.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, SubmissionId = "p-1" });
+        var stored = await S.Facilitator.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, SubmissionId = "p-1" });
         Assert.Equal(39.0, stored.Scores.Single(s => s.IndicatorCode == "FCS").Value);
     }
 

@@ -41,7 +41,7 @@ public sealed class RemovalTests : PostgresApiTest
         var badFile = FcsCsv.Write(false, Households.Poor("x-1", "manzanares", "2025-11-05"), Households.Poor("x-2", "manzanares", "2025-11-05"));
         var bad = await S.ImportAsync(round, badFile);
         Assert.Equal("50", Assert.Single((await S.Viewer.Alerts.ListAlertsAsync(new ListAlertsRequest { AreaId = S.Manzanares.Id })).Alerts).ObservedValue);
-        var batches = (await S.Viewer.Surveys.ListImportBatchesAsync(new ListImportBatchesRequest { SurveyRoundId = round.Id })).ImportBatches;
+        var batches = (await S.Facilitator.Surveys.ListImportBatchesAsync(new ListImportBatchesRequest { SurveyRoundId = round.Id })).ImportBatches;
         Assert.Equal([(good.ImportBatchId, 2, 2, ""), (bad.ImportBatchId, 2, 2, "")], batches.Select(b => (b.Id, b.StoredRows, b.RemainingRows, b.RemovalId)));
         Assert.Equal((ImportSource.File, "facilitator@test"), (batches[1].Source, batches[1].StoredBy));
         var outboxBefore = (await OutboxAsync()).Count;
@@ -62,8 +62,8 @@ public sealed class RemovalTests : PostgresApiTest
         var published = (await OutboxAsync()).Skip(outboxBefore).ToList();
         Assert.Equal(["indicators.alert_cleared.v1"], published.Select(m => m.Topic));
         Assert.Equal(cleared.Summary, AlertCleared.Parser.ParseJson(published[0].Data).Summary);
-        Assert.Equal(removed.Removal, Assert.Single((await S.Viewer.Surveys.ListRemovalsAsync(new ListRemovalsRequest { SurveyRoundId = round.Id })).Removals));
-        var after = (await S.Viewer.Surveys.ListImportBatchesAsync(new ListImportBatchesRequest { SurveyRoundId = round.Id })).ImportBatches;
+        Assert.Equal(removed.Removal, Assert.Single((await S.Facilitator.Surveys.ListRemovalsAsync(new ListRemovalsRequest { SurveyRoundId = round.Id })).Removals));
+        var after = (await S.Facilitator.Surveys.ListImportBatchesAsync(new ListImportBatchesRequest { SurveyRoundId = round.Id })).ImportBatches;
         Assert.Equal((0, removed.Removal.Id), (after[1].RemainingRows, after[1].RemovalId));
         Assert.Equal(2, await App.SubmissionCountAsync(round.Id));
 
@@ -99,18 +99,18 @@ public sealed class RemovalTests : PostgresApiTest
         Assert.Equal("", one.Removal.ImportBatchId);
         Assert.Equal(["b-1"], one.Removal.SubmissionIds);
         await GrpcStatusAssert.ThrowsAsync(StatusCode.NotFound, () =>
-            S.Viewer.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, SubmissionId = "b-1" }).ResponseAsync);
+            S.Facilitator.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, SubmissionId = "b-1" }).ResponseAsync);
         // Manzanares keeps 39 and 27.
         var kept = await FcsAsync(S.Manzanares.Id, "2025Q4");
         Assert.Equal((2, 33.0), (kept.N, kept.Mean));
-        Assert.Equal(3, (await S.Viewer.Surveys.ListImportBatchesAsync(new ListImportBatchesRequest { SurveyRoundId = round.Id })).ImportBatches[0].RemainingRows);
+        Assert.Equal(3, (await S.Facilitator.Surveys.ListImportBatchesAsync(new ListImportBatchesRequest { SurveyRoundId = round.Id })).ImportBatches[0].RemainingRows);
 
         var rest = await S.Facilitator.Surveys.RemoveImportBatchAsync(new RemoveImportBatchRequest { SurveyRoundId = round.Id, ImportBatchId = batch.ImportBatchId, Reason = "Ronda repetida" });
 
         Assert.Equal(["b-2", "b-3", "b-4"], rest.Removal.SubmissionIds);
         Assert.Equal(SortedIds(S.Manzanares.Id, S.Conchacalla.Id), rest.Removal.AreaIds.Order(StringComparer.Ordinal));
         Assert.Equal(0, await App.SubmissionCountAsync(round.Id));
-        Assert.Equal([one.Removal.Id, rest.Removal.Id], (await S.Viewer.Surveys.ListRemovalsAsync(new ListRemovalsRequest { SurveyRoundId = round.Id })).Removals.Select(r => r.Id));
+        Assert.Equal([one.Removal.Id, rest.Removal.Id], (await S.Facilitator.Surveys.ListRemovalsAsync(new ListRemovalsRequest { SurveyRoundId = round.Id })).Removals.Select(r => r.Id));
     }
 
     [Fact]
@@ -152,7 +152,7 @@ public sealed class RemovalTests : PostgresApiTest
             // whichever removal took it first, and never by both.
             Assert.Equal(1, outcomes.Take(2).Count(o => o.Code == StatusCode.OK));
             Assert.Equal(1, outcomes.Take(2).Count(o => o.Code == StatusCode.FailedPrecondition));
-            var removals = (await S.Viewer.Surveys.ListRemovalsAsync(new ListRemovalsRequest { SurveyRoundId = round.Id, Page = new Watershed.Common.V1.PageRequest { PageSize = 100 } })).Removals
+            var removals = (await S.Facilitator.Surveys.ListRemovalsAsync(new ListRemovalsRequest { SurveyRoundId = round.Id, Page = new Watershed.Common.V1.PageRequest { PageSize = 100 } })).Removals
                 .Where(r => r.SubmissionIds.Any(id => id.StartsWith($"r{i}-", StringComparison.Ordinal))).ToList();
             Assert.Equal(30, removals.Sum(r => r.SubmissionIds.Count));
             Assert.Equal(30, removals.SelectMany(r => r.SubmissionIds).Distinct().Count());

@@ -14,7 +14,7 @@ public sealed class WfpExportTests : PostgresApiTest
     }
 
     private async Task<Dictionary<string, HouseholdScore>> ScoresAsync(SurveyRound round, string id) =>
-        (await S.Viewer.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, SubmissionId = id })).Scores.ToDictionary(s => s.IndicatorCode);
+        (await S.Facilitator.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, SubmissionId = id })).Scores.ToDictionary(s => s.IndicatorCode);
 
     private static void AssertTheWorkedHousehold(Dictionary<string, HouseholdScore> scores)
     {
@@ -60,7 +60,7 @@ public sealed class WfpExportTests : PostgresApiTest
         Assert.Equal((1, 1), (result.AcceptedRows, result.StoredRows));
         // Kobo's own columns are no questions; the form's free note is read by nothing, and says so.
         Assert.Equal(["observaciones", "start"], result.UnmappedColumns);
-        var stored = await S.Viewer.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, SubmissionId = "w-1" });
+        var stored = await S.Facilitator.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, SubmissionId = "w-1" });
         // "Manzanares" is the community coded "manzanares"; no weight column: an unweighted survey.
         Assert.Equal((S.Manzanares.Id, false), (stored.Submission.AreaId, stored.Submission.HasWeight));
         AssertTheWorkedHousehold(await ScoresAsync(round, "w-1"));
@@ -123,7 +123,7 @@ public sealed class WfpExportTests : PostgresApiTest
 
         var error = Assert.Single(result.Errors);
         Assert.Equal((3, "interview_date", "'11/25/2025' is not a date (dd/MM/yyyy) in the years 1900–2199"), (error.Row, error.Field, error.Reason));
-        var stored = await S.Viewer.Surveys.ListSubmissionsAsync(new ListSubmissionsRequest { SurveyRoundId = round.Id });
+        var stored = await S.Facilitator.Surveys.ListSubmissionsAsync(new ListSubmissionsRequest { SurveyRoundId = round.Id });
         Assert.Equal([("d-1", "2025-11-03"), ("d-2", "2025-11-04")], stored.Submissions.Select(s => (s.Id, s.InterviewDate)));
         var shown = (await S.Viewer.Surveys.GetSurveyRoundAsync(new GetSurveyRoundRequest { SurveyRoundId = round.Id })).SurveyRound;
         Assert.Equal(InterviewDateFormat.DayMonthYear, shown.ColumnMapping.InterviewDateFormat);
