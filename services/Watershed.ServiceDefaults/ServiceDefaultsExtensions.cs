@@ -151,6 +151,20 @@ public static class ServiceDefaultsExtensions
                     NameClaimType = "sub",
                     RoleClaimType = WatershedClaims.Role,
                 };
+                // The subject is kept with what the caller records (RecordedBy, StoredBy...): a token without one, or with
+                // one no column can hold, is not a caller this system can name.
+                jwt.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = context =>
+                    {
+                        if (!Caller.IsAcceptableSubject(context.Principal?.FindFirst("sub")?.Value))
+                        {
+                            context.Fail($"The token's subject must be 1 to {Caller.SubjectMaxLength} characters without control characters.");
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
                 if (!string.IsNullOrWhiteSpace(auth.Authority))
                 {
                     jwt.Authority = auth.Authority;

@@ -84,6 +84,16 @@ public sealed class Caller
         PersonId = Guid.TryParse(principal.FindFirst(WatershedClaims.PersonId)?.Value, out var person) ? person : null;
     }
 
+    /// <summary>The token subject's (<c>sub</c>) length limit: the columns that record who did something hold 200 characters.</summary>
+    public const int SubjectMaxLength = 200;
+
+    /// <summary>
+    /// Whether a token's subject may name a caller: 1 to <see cref="SubjectMaxLength"/> characters, none of them a control
+    /// character. Authentication refuses any other token (UNAUTHENTICATED).
+    /// </summary>
+    public static bool IsAcceptableSubject(string? subject) =>
+        !string.IsNullOrEmpty(subject) && subject.Length <= SubjectMaxLength && !subject.Any(char.IsControl);
+
     public string Subject { get; }
 
     public Guid? PersonId { get; }

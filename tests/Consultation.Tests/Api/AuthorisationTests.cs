@@ -40,6 +40,17 @@ public sealed class AuthorisationTests : PostgresApiTest
     }
 
     [Fact]
+    public async Task Tokens_whose_subject_no_record_can_hold_are_unauthenticated()
+    {
+        // Every service keeps the subject with what the caller records (RecordedBy, StoredBy...), in 200 characters.
+        Assert.Single((await ListSpaces(TestTokens.Create(new string('s', 200), ["admin"], ["*"]))).Spaces);
+        foreach (var subject in new[] { new string('s', 201), new string('s', 5_000), string.Empty, "ana\0quispe", "ana\nquispe" })
+        {
+            await GrpcStatusAssert.ThrowsAsync(StatusCode.Unauthenticated, () => ListSpaces(TestTokens.Create(subject, ["admin"], ["*"])));
+        }
+    }
+
+    [Fact]
     public async Task A_member_casts_their_own_vote_but_not_anyone_elses()
     {
         await _s.OpenAssemblyAsync(present: 3);
