@@ -318,6 +318,14 @@ function checkServicePod(d, container, env, where, project, fail, { configuratio
   for (const key of ["dapr.io/placement-host-address", "dapr.io/scheduler-host-address"]) {
     if (a[key] === undefined || a[key].trim() !== "") fail("dapr", where, `${key} must be " " (no actors, workflows or jobs: the sidecar connects to neither, and no policy lets it)`);
   }
+  // Dapr's app API token: the sidecar sends the Secret's "token" with every call to the app, and the app (APP_API_TOKEN)
+  // answers AppCallback only when it matches, so no other pod can deliver events or binding calls.
+  const tokenSecret = a["dapr.io/app-token-secret"];
+  const appToken = (container.env ?? []).find((e) => e.name === "APP_API_TOKEN");
+  if (!tokenSecret) fail("security", where, "dapr.io/app-token-secret must name the Secret of Dapr's app API token (without it any caller that reaches the pod can deliver events)");
+  else if (appToken?.valueFrom?.secretKeyRef?.name !== tokenSecret || appToken.valueFrom.secretKeyRef.key !== "token") {
+    fail("security", where, `APP_API_TOKEN must come from Secret ${tokenSecret}, key token (the value its sidecar sends)`);
+  }
   if (app && env.OTEL_SERVICE_NAME !== `watershed-${id}`) fail("dapr", where, `OTEL_SERVICE_NAME must be watershed-${id}`);
 
   // Probes: liveness asks nothing outside the process, readiness asks the database; both on the gRPC port.
