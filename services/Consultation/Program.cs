@@ -25,7 +25,7 @@ app.MapGrpcService<ProposalGrpcService>()
     .RateLimit(RateLimitPolicies.Proposals, ProposalService.Descriptor, "CreateProposal");
 app.MapGrpcService<ContactGrpcService>();
 
-return await app.RunServiceAsync(ConsultationDatabase.InitializeAsync);
+return await app.RunServiceAsync(services => services.InitializeDatabaseAsync<ConsultationDbContext>());
 
 /// <summary>Entry point, visible to the test host.</summary>
 public partial class Program;

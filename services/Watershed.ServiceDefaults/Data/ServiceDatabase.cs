@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -70,7 +71,12 @@ public static class ServiceDatabase
         return builder;
     }
 
-    /// <summary>Brings the schema up to date before the service takes calls.</summary>
+    /// <summary>
+    /// Brings the schema up to date before the service takes calls. On PostgreSQL, EF Core's first look at a new database
+    /// reads the migrations history table before it exists, which PostgreSQL logs as an ERROR although nothing is wrong:
+    /// the table is created first (EF's own <c>CREATE TABLE IF NOT EXISTS</c> script), so a new database migrates
+    /// without a failed statement.
+    /// </summary>
     public static async Task InitializeDatabaseAsync<TContext>(this IServiceProvider services, CancellationToken cancellationToken = default)
         where TContext : DbContext
     {
@@ -78,6 +84,15 @@ public static class ServiceDatabase
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
         if (db.Database.IsNpgsql())
         {
+            try
+            {
+                await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
+            {
+                // Another replica created it at the same moment: it exists, which is all this wanted.
+            }
+
             await db.Database.MigrateAsync(cancellationToken);
         }
         else
