@@ -18,7 +18,8 @@ var app = builder.Build();
 app.MapServiceDefaults();
 app.MapServiceEvents<ConsultationDbContext>();
 app.MapGrpcService<StakeholderGrpcService>();
-app.MapGrpcService<SpaceGrpcService>();
+app.MapGrpcService<SpaceGrpcService>()
+    .RateLimit(RateLimitPolicies.Imports, SpaceService.Descriptor, "ImportRoll");
 app.MapGrpcService<AssemblyGrpcService>();
 app.MapGrpcService<ProposalGrpcService>()
     .RateLimit(RateLimitPolicies.Votes, ProposalService.Descriptor, "CastVote")

@@ -28,7 +28,7 @@ app.MapServiceEvents<IndicatorsDbContext>();
 app.MapGrpcService<AreaGrpcService>();
 app.MapGrpcService<IndicatorGrpcService>();
 app.MapGrpcService<SurveyGrpcService>()
-    .RateLimit(RateLimitPolicies.Imports, SurveyService.Descriptor, "ImportSubmissions", "UploadSubmissions");
+    .RateLimit(RateLimitPolicies.Imports, SurveyService.Descriptor, "ImportSubmissions", "UploadSubmissions", "RemoveSubmission", "RemoveImportBatch");
 app.MapGrpcService<AggregateGrpcService>();
 app.MapGrpcService<PlanTrackingGrpcService>();
 app.MapGrpcService<AlertGrpcService>();

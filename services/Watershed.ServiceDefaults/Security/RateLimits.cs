@@ -59,7 +59,7 @@ public static class RateLimitPolicies
     /// <summary>Proposals created.</summary>
     public const string Proposals = "proposals";
 
-    /// <summary>Whole-file imports and uploads (survey CSVs, zone GeoJSON): each one is parsed and checked in full.</summary>
+    /// <summary>Whole-file imports and uploads (survey CSVs, zone files, a roll) and survey removals: each one is parsed and checked in full, or recomputes the figures it touches.</summary>
     public const string Imports = "imports";
 
     /// <summary>Webhook registrations (watchers created or changed): each names an address the service will call.</summary>
