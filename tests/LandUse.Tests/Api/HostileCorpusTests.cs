@@ -28,7 +28,20 @@ public sealed class LandUseCorpusWorld(LandUseApp app)
 
     public V1.PlanVersion Draft { get; private set; } = null!;
 
-    public async Task InitializeAsync() => (Watershed, Plan, Draft) = await Sample.PlanWithZonesAsync(app);
+    /// <summary>The sample zones as the service exports them, by layer format: the seeds of file imports.</summary>
+    public Dictionary<LayerFormat, ByteString> Files { get; } = [];
+
+    public async Task InitializeAsync()
+    {
+        (Watershed, Plan, Draft) = await Sample.PlanWithZonesAsync(app);
+        foreach (var (layer, export) in new[]
+        {
+            (LayerFormat.Geopackage, ExportFormat.Geopackage), (LayerFormat.ShapefileZip, ExportFormat.ShapefileZip), (LayerFormat.Kml, ExportFormat.Kml),
+        })
+        {
+            Files[layer] = (await Plans.ExportPlanVersionAsync(new ExportPlanVersionRequest { PlanVersionId = Draft.Id, Format = export })).Content;
+        }
+    }
 
     /// <summary>A code no watershed has yet.</summary>
     public string NewCode() => $"corpus-{Interlocked.Increment(ref _codes)}";
@@ -112,6 +125,12 @@ public sealed class HostileCorpusTests(ITestOutputHelper output) : IAsyncLifetim
             })
             .SeedAsync("RemoveZone", async w => new RemoveZoneRequest { PlanVersionId = (await w.NewDraftAsync()).Id, ZoneCode = "REC-01" }, fresh: true)
             .Seed("ImportPlanVersionZones", w => new ImportPlanVersionZonesRequest { PlanVersionId = w.Draft.Id, Geojson = Sample.ZonesFile() })
+            .Seed("ImportPlanVersionZones", w => new ImportPlanVersionZonesRequest { PlanVersionId = w.Draft.Id, File = w.Files[LayerFormat.Geopackage], FileFormat = LayerFormat.Geopackage },
+                label: "a GeoPackage")
+            .Seed("ImportPlanVersionZones", w => new ImportPlanVersionZonesRequest { PlanVersionId = w.Draft.Id, File = w.Files[LayerFormat.ShapefileZip], FileFormat = LayerFormat.ShapefileZip },
+                label: "a zipped Shapefile")
+            .Seed("ImportPlanVersionZones", w => new ImportPlanVersionZonesRequest { PlanVersionId = w.Draft.Id, File = w.Files[LayerFormat.Kml], FileFormat = LayerFormat.Kml },
+                label: "a KML file")
             .Seed("ExportPlanVersion", w => new ExportPlanVersionRequest { PlanVersionId = w.Draft.Id, Format = ExportFormat.Kml })
             .Seed("CheckPlanVersionLayout", w => new CheckPlanVersionLayoutRequest { PlanVersionId = w.Draft.Id })
             .SeedAsync("DiffPlanVersions", async w =>
