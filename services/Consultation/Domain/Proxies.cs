@@ -103,7 +103,9 @@ public sealed class Proxy
 
         if (facts.HolderCarries >= space.MaxProxiesPerHolder)
         {
-            throw new PreconditionFailedException("PROXY_LIMIT", subject, $"The holder carries {facts.HolderCarries} proxies already; this space allows {space.MaxProxiesPerHolder}.");
+            throw new PreconditionFailedException("PROXY_LIMIT", subject, facts.HolderCarries == 1
+                ? $"The holder carries a proxy already; this space allows {space.MaxProxiesPerHolder} per holder."
+                : $"The holder carries {facts.HolderCarries} proxies already; this space allows {space.MaxProxiesPerHolder} per holder.");
         }
 
         return new Proxy
