@@ -14,6 +14,7 @@ public sealed class ConsultationTelemetry : ServiceTelemetry
     private readonly Counter<long> _votesCast;
     private readonly Counter<long> _votesReplayed;
     private readonly Counter<long> _votesVoided;
+    private readonly Histogram<int> _voteGroups;
     private readonly Counter<long> _paperBallotsIssued;
     private readonly Counter<long> _paperTallies;
     private readonly Counter<long> _ballotsOpened;
@@ -26,6 +27,8 @@ public sealed class ConsultationTelemetry : ServiceTelemetry
     {
         _votesCast = Meter.CreateCounter<long>("watershed.consultation.votes.cast", "{vote}", "Votes counted on a ballot, by channel.");
         _votesReplayed = Meter.CreateCounter<long>("watershed.consultation.votes.replayed", "{vote}", "Vote requests answered with an earlier receipt (a retry).");
+        _voteGroups = Meter.CreateHistogram<int>("watershed.consultation.votes.group_size", "{vote}", "Votes written together in one transaction on a ballot (group commit).",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] });
         _votesVoided = Meter.CreateCounter<long>("watershed.consultation.votes.voided", "{vote}", "Votes voided by a facilitator's correction.");
         _paperBallotsIssued = Meter.CreateCounter<long>("watershed.consultation.paper_ballots.issued", "{ballot}", "Paper ballots handed to electors for a ballot box.");
         _paperTallies = Meter.CreateCounter<long>("watershed.consultation.paper_tallies", "{tally}", "Counts of ballot boxes, by stage (entered or attested).");
@@ -42,6 +45,8 @@ public sealed class ConsultationTelemetry : ServiceTelemetry
     public void VoteCast(VoteChannel channel) => _votesCast.Add(1, new KeyValuePair<string, object?>("channel", ChannelTag(channel)));
 
     public void VoteReplayed() => _votesReplayed.Add(1);
+
+    public void VoteGroup(int size) => _voteGroups.Record(size);
 
     public void VoteVoided() => _votesVoided.Add(1);
 

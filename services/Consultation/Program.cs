@@ -11,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("watershed-consultation");
 builder.AddServiceDatabase<ConsultationDbContext>();
 builder.AddServiceTelemetry<ConsultationTelemetry>();
+builder.Services.AddSingleton<VoteCommitter>();
 // Consultation only publishes: no subscriptions.
 builder.AddServiceEvents<ConsultationDbContext>("consultation");
 

@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Watershed.ServiceDefaults.Data;
+using Watershed.Testing;
 
 namespace Watershed.ServiceDefaults.Tests;
 
@@ -76,5 +77,99 @@ public sealed class DatabaseHealthTests
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         File.Delete(file);
+    }
+
+    [Fact]
+    public async Task Probes_of_a_postgres_service_reuse_pooled_connections()
+    {
+        // Every connection the service opens goes through a counting relay in front of PostgreSQL. A probe that opened
+        // its own connection would cost a new server process per probe (Kubernetes probes every few seconds, the
+        // benchmark thousands of times) and show here as one connection per probe.
+        var postgres = await PostgresServer.GetAsync();
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync("probe"));
+        await using var relay = await CountingRelay.StartAsync(database.Port);
+        database.Port = relay.Port;
+        var (app, health) = await StartAsync("Postgres", database.ConnectionString, initialize: true);
+        await using (app)
+        {
+            Assert.Equal(Serving, (await health.CheckAsync(new HealthCheckRequest { Service = HealthServices.Readiness })).Status);
+            var before = relay.Accepted;
+            for (var i = 0; i < 20; i++)
+            {
+                Assert.Equal(Serving, (await health.CheckAsync(new HealthCheckRequest { Service = HealthServices.Readiness })).Status);
+            }
+
+            Assert.True(before > 0, "the relay saw no connection at all, so it proves nothing");
+            Assert.Equal(before, relay.Accepted);
+        }
+    }
+
+    /// <summary>Forwards loopback TCP connections to a port and counts them.</summary>
+    private sealed class CountingRelay : IAsyncDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource _stop = new();
+        private readonly int _target;
+        private int _accepted;
+
+        private CountingRelay(int target) => _target = target;
+
+        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+        public int Accepted => Volatile.Read(ref _accepted);
+
+        public static Task<CountingRelay> StartAsync(int target)
+        {
+            var relay = new CountingRelay(target);
+            relay._listener.Start();
+            _ = relay.AcceptAsync();
+            return Task.FromResult(relay);
+        }
+
+        private async Task AcceptAsync()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                TcpClient client;
+                try
+                {
+                    client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+                {
+                    return;
+                }
+
+                Interlocked.Increment(ref _accepted);
+                _ = PipeAsync(client);
+            }
+        }
+
+        private async Task PipeAsync(TcpClient client)
+        {
+            using (client)
+            using (var server = new TcpClient())
+            {
+                try
+                {
+                    await server.ConnectAsync(IPAddress.Loopback, _target, _stop.Token);
+                    var a = client.GetStream().CopyToAsync(server.GetStream(), _stop.Token);
+                    var b = server.GetStream().CopyToAsync(client.GetStream(), _stop.Token);
+                    await Task.WhenAny(a, b);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+                {
+                    // Either side went away: the relay closes both.
+                }
+            }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+            _stop.Dispose();
+            return ValueTask.CompletedTask;
+        }
     }
 }

@@ -8,7 +8,8 @@ namespace Watershed.Testing;
 /// <summary>
 /// A throwaway PostgreSQL cluster on a loopback port, started from the Debian binaries on the machine
 /// (scripts/test.sh installs them if missing) and removed when the test process ends. Each test gets a
-/// fresh database in it. Durability is switched off: the cluster lives for one test run.
+/// fresh database in it. Durability is switched off: the cluster lives for one test run. The benchmarks switch it on
+/// (<c>WATERSHED_PG_DURABLE=1</c> before the first use), so a commit there waits for its fsync as in production.
 /// </summary>
 public sealed class PostgresServer
 {
@@ -25,6 +26,13 @@ public sealed class PostgresServer
     }
 
     public int Port { get; }
+
+    /// <summary>Whether commits wait for the disk (<c>WATERSHED_PG_DURABLE=1</c>); off for the tests.</summary>
+    public static bool Durable => Environment.GetEnvironmentVariable("WATERSHED_PG_DURABLE") == "1";
+
+    /// <summary>The postmaster's process id: the server's processes are it and its children.</summary>
+    public int ServerProcessId =>
+        int.Parse(File.ReadLines(Path.Combine(_directory, "data", "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The one cluster of this test process, started on first use.</summary>
     public static Task<PostgresServer> GetAsync() => Shared.Value;
@@ -63,7 +71,8 @@ public sealed class PostgresServer
         for (var attempt = 1; ; attempt++)
         {
             port = FreePort();
-            var options = $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
+            var durability = Durable ? "-c fsync=on -c synchronous_commit=on -c full_page_writes=on" : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+            var options = $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 {durability} -c max_connections=300";
             try
             {
                 await RunAsync(Path.Combine(bin, "pg_ctl"),

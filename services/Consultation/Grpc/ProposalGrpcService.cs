@@ -19,7 +19,7 @@ using VoteChannels = Watershed.Consultation.Domain.VoteChannels;
 
 namespace Watershed.Consultation.Grpc;
 
-public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimeProvider clock, ConsultationTelemetry telemetry, ILogger<ProposalGrpcService> logger)
+public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimeProvider clock, ConsultationTelemetry telemetry, VoteCommitter votes, ILogger<ProposalGrpcService> logger)
     : ProposalService.ProposalServiceBase
 {
     public override async Task<CreateProposalResponse> CreateProposal(CreateProposalRequest request, ServerCallContext context)
@@ -231,7 +231,7 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         var voter = await db.VoterAsync(ballotId, space.Id, memberId, requestId, ct);
         var vote = new Vote(memberId, choice!.Value, VoteChannels.Decide(actor, voter.Member, requestedChannel, voter.IsRepresented), requestId, actor.Subject);
 
-        var receipt = ballot.Admit(vote, voter.Earlier, voter.IsElector, voter.HasVoted, voter.HoldsPaperBallot) ?? await AppendAsync(ballot, vote, ct);
+        var receipt = ballot.Admit(vote, voter.Earlier, voter.IsElector, voter.HasVoted, voter.HoldsPaperBallot) ?? await votes.AppendAsync(ballot, vote, ct);
         span?.SetTag("vote.replayed", receipt.Replayed);
         if (receipt.Replayed)
         {
@@ -254,42 +254,6 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
             Replayed = receipt.Replayed,
             MemberId = memberId.ToString(),
         };
-    }
-
-    /// <summary>
-    /// Appends under the ballot's row lock, so concurrent votes on one ballot are serialised: the log stays a
-    /// chain and the counts stay exact. Lock, save, commit: the lock is held for as few round trips as that.
-    /// </summary>
-    /// <param name="ballot">The ballot as read before the lock, to resolve a duplicate with.</param>
-    private async Task<CastReceipt> AppendAsync(Ballot ballot, Vote vote, CancellationToken ct)
-    {
-        try
-        {
-            return await db.InTransactionAsync(async token =>
-            {
-                var locked = await db.LoadForUpdateAsync<Ballot>(ballot.Id, "ballot", token);
-
-                // Paper ballots are issued under this lock; only if one was issued since the member was looked at
-                // can it have been theirs, so the common vote pays no extra round trip.
-                if (locked.PaperBallotsIssued != ballot.PaperBallotsIssued && await db.HoldsPaperBallotAsync(ballot.Id, vote.MemberId, token))
-                {
-                    throw locked.HoldsPaperBallot(vote.MemberId);
-                }
-
-                var (entry, participation) = locked.Cast(vote, ReceiptCode.New(), clock.GetUtcNow());
-                db.BallotLog.Add(entry);
-                db.BallotParticipations.Add(participation);
-                await db.SaveChangesAsync(token);
-                return participation.Receipt(replayed: false);
-            }, ct);
-        }
-        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
-        {
-            // A vote under this request id, or by this member, committed while this one waited for the lock: a race,
-            // the only way a vote reaches the unique keys.
-            db.ChangeTracker.Clear();
-            return ballot.Resolve(vote, await db.ParticipationsAsync(ballot.Id, vote.ClientRequestId, vote.MemberId, ct));
-        }
     }
 
     public override async Task<CloseBallotResponse> CloseBallot(CloseBallotRequest request, ServerCallContext context)

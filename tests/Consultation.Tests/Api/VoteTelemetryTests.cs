@@ -76,7 +76,7 @@ public sealed class VoteTelemetryTests
     }
 
     [Fact]
-    public async Task A_vote_costs_four_database_commands_and_a_replay_two()
+    public async Task A_lone_vote_costs_four_database_commands_and_a_replay_two()
     {
         await using var app = await ConsultationApp.OnPostgresAsync();
         var s = await Scenario.CreateAsync(app, voters: 3);
@@ -90,8 +90,14 @@ public sealed class VoteTelemetryTests
 
         var votes = service.Spans.Where(a => a.OperationName == "CastVote").OrderBy(a => a.StartTimeUtc).ToList();
         Assert.Equal(2, votes.Count);
-        // Ballot with its scope; member, elector and earlier request in one; the row lock; the insert and update. Then commit.
-        Assert.Equal([4, 2], votes.Select(v => npgsql.Spans.Count(c => c.TraceId == v.TraceId)));
+        // In the call: the ballot with its scope; member, elector and earlier request in one. The replay stops there.
+        Assert.Equal([2, 2], votes.Select(v => npgsql.Spans.Count(c => c.TraceId == v.TraceId)));
+
+        // The write, in the group's own span, linked to the call: the row lock; the inserts and the update in one batch.
+        var group = Assert.Single(service.Spans, a => a.OperationName == "CastVote group");
+        Assert.Equal(votes[0].Context, Assert.Single(group.Links).Context);
+        Assert.Equal(1, group.GetTagItem("votes.group_size"));
+        Assert.Equal(2, npgsql.Spans.Count(c => c.TraceId == group.TraceId));
     }
 
     [Fact]
