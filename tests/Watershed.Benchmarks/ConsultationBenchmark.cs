@@ -45,6 +45,7 @@ internal static class ConsultationBenchmark
             ["RateLimits:votes:PermitLimit"] = "1000000000",
             ["RateLimits:imports:PermitLimit"] = "1000000000",
             ["RateLimits:proposals:PermitLimit"] = "1000000000",
+            ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = Environment.GetEnvironmentVariable("BENCH_SPIN") ?? "70",
         });
         var split = new ProcessCpu(service.ProcessId, postgres.ServerProcessId);
         using var channel = GrpcChannel.ForAddress(service.Address, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
@@ -67,20 +68,6 @@ internal static class ConsultationBenchmark
         await bareApp.StartAsync();
         using var bareChannel = GrpcChannel.ForAddress(bareApp.Urls.First(), new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
         var bareHealth = new Health.HealthClient(bareChannel);
-
-        if (Environment.GetEnvironmentVariable("BENCH_PROFILE_SECONDS") is { } seconds)
-        {
-            // For a profiler attached from outside (dotnet-trace collect -p PID): health checks, then GetBallot, for as long as asked.
-            Console.WriteLine($"consultation pid {service.ProcessId}: health checks for {seconds} s");
-            var until = DateTime.UtcNow.AddSeconds(int.Parse(seconds, CultureInfo.InvariantCulture));
-            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
-            {
-                while (DateTime.UtcNow < until)
-                {
-                    await health.CheckAsync(new HealthCheckRequest());
-                }
-            }));
-        }
 
         await Measure.RunAsync(1000, concurrency, _ => bareHealth.CheckAsync(new HealthCheckRequest()).ResponseAsync);
         await Measure.RunAsync(500, concurrency, _ => health.CheckAsync(new HealthCheckRequest()).ResponseAsync);
@@ -149,12 +136,43 @@ internal static class ConsultationBenchmark
             }).ResponseAsync);
             await Measure.RunAsync(600, concurrency, i => proposals.GetBallotAsync(new GetBallotRequest { BallotId = warm }).ResponseAsync);
             await Measure.RunAsync(600, concurrency, i => proposals.GetProposalAsync(new GetProposalRequest { ProposalId = ballots[4].Proposal }).ResponseAsync);
+            if (Environment.GetEnvironmentVariable("BENCH_PROFILE_SECONDS") is { } seconds)
+            {
+                // For a profiler attached from outside (dotnet-trace collect -p PID): one path, for as long as asked.
+                var path = Environment.GetEnvironmentVariable("BENCH_PROFILE_PATH") ?? "GetBallot";
+                Console.WriteLine($"consultation pid {service.ProcessId}: {path} for {seconds} s");
+                var until = DateTime.UtcNow.AddSeconds(int.Parse(seconds, CultureInfo.InvariantCulture));
+                var n = 0;
+                await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+                {
+                    while (DateTime.UtcNow < until)
+                    {
+                        var i = Interlocked.Increment(ref n) % warmVotes;
+                        await (path switch
+                        {
+                            "health" => health.CheckAsync(new HealthCheckRequest()).ResponseAsync,
+                            "replay" => proposals.CastVoteAsync(new CastVoteRequest
+                            {
+                                BallotId = warm, MemberId = members[i], Choice = VoteChoice.Yes, ClientRequestId = $"warm-{sizeNumber}-{i:D8}", Channel = VoteChannel.RecordedByFacilitator,
+                            }).ResponseAsync,
+                            _ => (Task)proposals.GetBallotAsync(new GetBallotRequest { BallotId = warm }).ResponseAsync,
+                        });
+                    }
+                }));
+            }
+
             ballots.RemoveAt(4);
             CastVoteRequest VoteRequest(int i) => new()
             {
                 BallotId = ballots[i % 4].Ballot, MemberId = members[i / 4], Choice = i % 3 == 0 ? VoteChoice.No : VoteChoice.Yes,
                 ClientRequestId = $"bench-{sizeNumber}-{i:D8}", Channel = VoteChannel.RecordedByFacilitator,
             };
+
+            if (Environment.GetEnvironmentVariable("BENCH_PROFILE_PATH") == "vote")
+            {
+                Console.WriteLine($"consultation pid {service.ProcessId}: CastVote in 5 s");
+                await Task.Delay(5000);
+            }
 
             split.Start();
             var cast = await Measure.RunAsync(count, concurrency, i => proposals.CastVoteAsync(VoteRequest(i)).ResponseAsync);
@@ -163,9 +181,22 @@ internal static class ConsultationBenchmark
             rows.Add(new BenchmarkRow("CastVote (4 ballots at once)", label, cast.PerSecond, "req/s", Echo, echo.PerSecond, "≥ 20 %"));
             rows.Add(new BenchmarkRow("CastVote (4 ballots at once)", label, cast.P99, "ms p99", "", 0));
 
+            // The same ballots with four times the callers (64): more votes wait together, so each commit carries more.
+            var crowdFrom = count;
+            var crowdCount = Math.Min(perBallot, size - perBallot) * 4;
+            if (crowdCount >= 4 * 16)
+            {
+                split.Start();
+                var crowd = await Measure.RunAsync(crowdCount, 64, i => proposals.CastVoteAsync(VoteRequest(crowdFrom + i)).ResponseAsync);
+                cpu.Add(split.PerCall($"CastVote x64, {label}", crowdCount));
+                Report($"CastVote, 4 ballots at once, 64 callers, {label}", crowd);
+                rows.Add(new BenchmarkRow("CastVote (4 ballots, 64 callers)", label, crowd.PerSecond, "req/s", Echo, echo.PerSecond, "≥ 20 %"));
+                count += crowdCount;
+            }
+
             split.Start();
-            var replay = await Measure.RunAsync(count, concurrency, i => proposals.CastVoteAsync(VoteRequest(i)).ResponseAsync);
-            cpu.Add(split.PerCall($"CastVote replay, {label}", count));
+            var replay = await Measure.RunAsync(perBallot * 4, concurrency, i => proposals.CastVoteAsync(VoteRequest(i)).ResponseAsync);
+            cpu.Add(split.PerCall($"CastVote replay, {label}", perBallot * 4));
             Report($"CastVote replay (same request id), {label}", replay);
             rows.Add(new BenchmarkRow("CastVote replay (same request id)", label, replay.PerSecond, "req/s", Echo, echo.PerSecond));
 

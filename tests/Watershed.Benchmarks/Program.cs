@@ -38,7 +38,7 @@ namespace Watershed.Benchmarks
             if (what is "all" or "consultation")
             {
                 var (consultationRows, consultationCpu, _) = await ConsultationBenchmark.RunAsync(
-                    quick ? [1_000] : [1_000, 10_000, 100_000], votes: quick ? 400 : 4_000, concurrency: 16);
+                    quick ? [1_000] : [1_000, 10_000, 100_000], votes: quick ? 400 : 2_000, concurrency: 16);
                 rows.AddRange(consultationRows);
                 cpu.AddRange(consultationCpu);
             }

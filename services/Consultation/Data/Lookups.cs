@@ -85,17 +85,24 @@ internal static class Lookups
         return (proposal, space, watershed);
     }
 
-    public static async Task<(Ballot Ballot, Space Space, WatershedEntity Watershed)> BallotAsync(this ConsultationDbContext db, Guid id, CancellationToken ct)
-    {
-        // One round trip: votes and live reads come through here.
-        var row = await (
-            from b in db.Ballots
+    // The vote and live-read path runs compiled queries: no expression tree to walk, evaluate and look up per call.
+    // Profiling GetBallot showed that work (and the delegates it compiled) as a large part of a call's CPU.
+    private static readonly PerModel<Func<ConsultationDbContext, Guid, Task<BallotWithScope?>>> BallotQuery = new(() => EF.CompileAsyncQuery(
+        (ConsultationDbContext db, Guid id) => (
+            from b in db.Ballots.AsNoTracking()
             join a in db.Assemblies on b.AssemblyId equals a.Id
             join s in db.Spaces on a.SpaceId equals s.Id
             join w in db.Watersheds on s.WatershedId equals w.Id
             where b.Id == id
-            select new { Ballot = b, Space = s, Watershed = w }).AsNoTracking().SingleOrDefaultAsync(ct)
-            ?? throw new NotFoundException("ballot", id.ToString());
+            select new BallotWithScope(b, s, w)).SingleOrDefault()));
+
+    private sealed record BallotWithScope(Ballot Ballot, Space Space, WatershedEntity Watershed);
+
+    public static async Task<(Ballot Ballot, Space Space, WatershedEntity Watershed)> BallotAsync(this ConsultationDbContext db, Guid id, CancellationToken ct)
+    {
+        // One round trip: votes and live reads come through here.
+        ct.ThrowIfCancellationRequested();
+        var row = await BallotQuery.For(db)(db, id) ?? throw new NotFoundException("ballot", id.ToString());
         return (row.Ballot, row.Space, row.Watershed);
     }
 
@@ -104,28 +111,64 @@ internal static class Lookups
     /// they are of the ballot's electorate, the participation already recorded under the request id, if any, and
     /// whether the member has a vote counted on the ballot already.
     /// </summary>
+    /// <summary>
+    /// A vote's whole lookup in one round trip, for a vote that names its member: the ballot with its space and watershed
+    /// (to authorise on), and the voter as <see cref="VoterAsync"/> finds them (null when the member is not of the
+    /// ballot's space). The caller authorises before it answers NOT_FOUND for the member.
+    /// </summary>
+    public static async Task<(Ballot Ballot, Space Space, WatershedEntity Watershed, Voter? Voter)> BallotAndVoterAsync(
+        this ConsultationDbContext db, Guid ballotId, Guid memberId, string clientRequestId, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var row = await BallotAndVoterQuery.For(db)(db, ballotId, memberId, clientRequestId) ?? throw new NotFoundException("ballot", ballotId.ToString());
+        var voter = row.Member is null ? null : new Voter(row.Member, row.IsElector, row.IsRepresented, row.HasVoted, row.HoldsPaperBallot, row.Earlier);
+        return (row.Ballot, row.Space, row.Watershed, voter);
+    }
+
+    private sealed record BallotAndVoterRow(
+        Ballot Ballot, Space Space, WatershedEntity Watershed, Member? Member, bool IsElector, bool IsRepresented, bool HasVoted, bool HoldsPaperBallot, BallotParticipation? Earlier);
+
+    // Both left joins are on parameters and the space's id only, and the facts ask by the member's id as given, so no
+    // subquery is correlated with a joined row: SQLite (no APPLY) runs it as PostgreSQL does.
+    private static readonly PerModel<Func<ConsultationDbContext, Guid, Guid, string, Task<BallotAndVoterRow?>>> BallotAndVoterQuery = new(() => EF.CompileAsyncQuery(
+        (ConsultationDbContext db, Guid ballotId, Guid memberId, string clientRequestId) => (
+            from b in db.Ballots.AsNoTracking()
+            join a in db.Assemblies on b.AssemblyId equals a.Id
+            join s in db.Spaces on a.SpaceId equals s.Id
+            join w in db.Watersheds on s.WatershedId equals w.Id
+            where b.Id == ballotId
+            from m in db.Members.AsNoTracking().Where(m => m.Id == memberId && m.SpaceId == s.Id).DefaultIfEmpty()
+            from p in db.BallotParticipations.AsNoTracking().Where(p => p.BallotId == ballotId && p.ClientRequestId == clientRequestId).DefaultIfEmpty()
+            select new BallotAndVoterRow(
+                b, s, w, m,
+                db.BallotElectors.Any(e => e.BallotId == ballotId && e.MemberId == memberId),
+                db.BallotElectors.Any(e => e.BallotId == ballotId && e.MemberId == memberId && e.HolderMemberId != null),
+                db.BallotParticipations.Any(x => x.BallotId == ballotId && x.MemberId == memberId && x.VoidedBySequence == null),
+                db.PaperBallotIssues.Any(x => x.BallotId == ballotId && x.MemberId == memberId),
+                p)).SingleOrDefault()));
+
     public static async Task<Voter> VoterAsync(
         this ConsultationDbContext db, Guid ballotId, Guid spaceId, Guid memberId, string clientRequestId, CancellationToken ct)
     {
-        // The unique key on (ballot, request id) makes the left join yield at most one row; it is not
-        // correlated with the member, so SQLite (which has no APPLY) can run it too.
-        var row = await (
+        ct.ThrowIfCancellationRequested();
+        return await VoterQuery.For(db)(db, ballotId, spaceId, memberId, clientRequestId)
+            ?? throw new NotFoundException("member", memberId.ToString());
+    }
+
+    // The unique key on (ballot, request id) makes the left join yield at most one row; it is not
+    // correlated with the member, so SQLite (which has no APPLY) can run it too.
+    private static readonly PerModel<Func<ConsultationDbContext, Guid, Guid, Guid, string, Task<Voter?>>> VoterQuery = new(() => EF.CompileAsyncQuery(
+        (ConsultationDbContext db, Guid ballotId, Guid spaceId, Guid memberId, string clientRequestId) => (
             from m in db.Members.AsNoTracking()
             where m.Id == memberId && m.SpaceId == spaceId
             from p in db.BallotParticipations.AsNoTracking().Where(p => p.BallotId == ballotId && p.ClientRequestId == clientRequestId).DefaultIfEmpty()
-            select new
-            {
-                Member = m,
-                IsElector = db.BallotElectors.Any(e => e.BallotId == ballotId && e.MemberId == m.Id),
-                IsRepresented = db.BallotElectors.Any(e => e.BallotId == ballotId && e.MemberId == m.Id && e.HolderMemberId != null),
-                HasVoted = db.BallotParticipations.Any(x => x.BallotId == ballotId && x.MemberId == m.Id && x.VoidedBySequence == null),
-                HoldsPaperBallot = db.PaperBallotIssues.Any(x => x.BallotId == ballotId && x.MemberId == m.Id),
-                Earlier = p,
-            })
-            .SingleOrDefaultAsync(ct)
-            ?? throw new NotFoundException("member", memberId.ToString());
-        return new Voter(row.Member, row.IsElector, row.IsRepresented, row.HasVoted, row.HoldsPaperBallot, row.Earlier);
-    }
+            select new Voter(
+                m,
+                db.BallotElectors.Any(e => e.BallotId == ballotId && e.MemberId == m.Id),
+                db.BallotElectors.Any(e => e.BallotId == ballotId && e.MemberId == m.Id && e.HolderMemberId != null),
+                db.BallotParticipations.Any(x => x.BallotId == ballotId && x.MemberId == m.Id && x.VoidedBySequence == null),
+                db.PaperBallotIssues.Any(x => x.BallotId == ballotId && x.MemberId == m.Id),
+                p)).SingleOrDefault()));
 
     /// <summary>
     /// The membership a person votes with on a ballot: their membership in the ballot's space that belongs to its
@@ -275,5 +318,17 @@ internal static class Lookups
             corrections,
             watershed.Region,
             watershed.District);
+    }
+
+    /// <summary>
+    /// A compiled query per model: a compiled query may only run against the model it was compiled for, and a process
+    /// holds one model per provider (the tests run PostgreSQL and SQLite hosts side by side).
+    /// </summary>
+    private sealed class PerModel<TQuery>(Func<TQuery> compile)
+        where TQuery : class
+    {
+        private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, TQuery> _compiled = [];
+
+        public TQuery For(DbContext db) => _compiled.GetValue(db.Model, _ => compile());
     }
 }

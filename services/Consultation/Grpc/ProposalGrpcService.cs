@@ -221,14 +221,29 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
 
         using var span = telemetry.StartForBallot("CastVote", ballotId);
         var ct = context.CancellationToken;
-        var (ballot, space, watershed) = await db.BallotAsync(ballotId, ct);
+        Ballot ballot;
+        Voter voter;
+        Guid memberId;
+        Domain.Actor actor;
+        if (namedMember is { } named)
+        {
+            // The common case, in one round trip: the ballot and the named member's facts.
+            (ballot, _, var watershed, var found) = await db.BallotAndVoterAsync(ballotId, named, requestId, ct);
 
-        // Authorised on the ballot before its member is looked up: a ballot of another watershed is refused as such, whatever member is named.
-        var actor = caller.Actor(watershed.Code, Roles.Member, Roles.Facilitator);
+            // Authorised on the ballot before its member is looked at: a ballot of another watershed is refused as such, whatever member is named.
+            actor = caller.Actor(watershed.Code, Roles.Member, Roles.Facilitator);
+            memberId = named;
+            voter = found ?? throw new NotFoundException("member", named.ToString());
+        }
+        else
+        {
+            (ballot, var space, var watershed) = await db.BallotAsync(ballotId, ct);
+            actor = caller.Actor(watershed.Code, Roles.Member, Roles.Facilitator);
 
-        // A member voting with their own token need not know their membership id: the token names the person.
-        var memberId = namedMember ?? await db.MemberOfPersonAsync(ballotId, space.Id, caller.PersonId!.Value, ct);
-        var voter = await db.VoterAsync(ballotId, space.Id, memberId, requestId, ct);
+            // A member voting with their own token need not know their membership id: the token names the person.
+            memberId = await db.MemberOfPersonAsync(ballotId, space.Id, caller.PersonId!.Value, ct);
+            voter = await db.VoterAsync(ballotId, space.Id, memberId, requestId, ct);
+        }
         var vote = new Vote(memberId, choice!.Value, VoteChannels.Decide(actor, voter.Member, requestedChannel, voter.IsRepresented), requestId, actor.Subject);
 
         var receipt = ballot.Admit(vote, voter.Earlier, voter.IsElector, voter.HasVoted, voter.HoldsPaperBallot) ?? await votes.AppendAsync(ballot, vote, ct);
