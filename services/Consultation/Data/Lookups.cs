@@ -98,6 +98,24 @@ internal static class Lookups
 
     private sealed record BallotWithScope(Ballot Ballot, Space Space, WatershedEntity Watershed);
 
+    /// <summary>A proposal with its references, space and watershed, for reading only (not tracked), in one round trip.</summary>
+    public static async Task<(Proposal Proposal, Space Space, WatershedEntity Watershed)> ProposalForReadAsync(this ConsultationDbContext db, Guid id, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var row = await ProposalQuery.For(db)(db, id) ?? throw new NotFoundException("proposal", id.ToString());
+        return (row.Proposal, row.Space, row.Watershed);
+    }
+
+    private sealed record ProposalWithScope(Proposal Proposal, Space Space, WatershedEntity Watershed);
+
+    private static readonly PerModel<Func<ConsultationDbContext, Guid, Task<ProposalWithScope?>>> ProposalQuery = new(() => EF.CompileAsyncQuery(
+        (ConsultationDbContext db, Guid id) => (
+            from p in db.Proposals.AsNoTracking().Include(p => p.References)
+            join s in db.Spaces on p.SpaceId equals s.Id
+            join w in db.Watersheds on s.WatershedId equals w.Id
+            where p.Id == id
+            select new ProposalWithScope(p, s, w)).SingleOrDefault()));
+
     public static async Task<(Ballot Ballot, Space Space, WatershedEntity Watershed)> BallotAsync(this ConsultationDbContext db, Guid id, CancellationToken ct)
     {
         // One round trip: votes and live reads come through here.

@@ -93,7 +93,7 @@ public sealed partial class ProposalGrpcService(ConsultationDbContext db, TimePr
         var v = new Validation();
         var id = v.Id(request.ProposalId, "proposal_id");
         v.ThrowIfInvalid();
-        var (proposal, _, watershed) = await db.ProposalAsync(id, context.CancellationToken);
+        var (proposal, _, watershed) = await db.ProposalForReadAsync(id, context.CancellationToken);
         context.Caller().RequireProposalReader(watershed.Code);
         return new GetProposalResponse { Proposal = proposal.ToContract(watershed) };
     }
