@@ -7,8 +7,8 @@ namespace Watershed.Indicators.Data;
 
 /// <summary>
 /// Area figures from the household scores stored at ingest: the formulas ran once per household, so a read only
-/// selects the households of the areas asked for (with every area inside them) and periods, and the domain
-/// aggregates them.
+/// sums the households of the areas asked for (with every area inside them) and periods, per area, day and category
+/// (<see cref="HouseholdTally"/>; in the database on PostgreSQL), and the domain turns the sums into figures.
 /// </summary>
 public sealed class AreaFigures(IndicatorsDbContext db)
 {
@@ -31,22 +31,81 @@ public sealed class AreaFigures(IndicatorsDbContext db)
             return [];
         }
 
-        var allAreas = areaIds.SelectMany(areas.SelfAndDescendants).Distinct().ToList();
-        var codes = indicators.Select(i => i.Code).ToList();
+        var allAreas = areaIds.SelectMany(areas.SelfAndDescendants).Distinct().ToArray();
+        var codes = indicators.Select(i => i.Code).ToArray();
         var from = periods.Min(p => p.Start);
         var to = periods.Max(p => p.End);
+        var tallies = db.Database.IsNpgsql()
+            ? await TallyInDatabaseAsync(codes, allAreas, from, to, surveyRoundId, ct)
+            : await TallyInMemoryAsync(codes, allAreas, from, to, surveyRoundId, ct);
+        return IndicatorAggregator.AggregateAreas(indicators, areas.Hierarchy, [.. areaIds.Select(a => a.ToString())], periods, tallies, onlyWithHouseholds);
+    }
+
+    /// <summary>
+    /// PostgreSQL sums the households (GROUP BY indicator, area, date, kind and category; numeric sums are exact), so a
+    /// read sends at most a row per area, day and category whatever the number of households. The rule of which
+    /// households count is <see cref="HouseholdTally.Counts"/>, written here in SQL.
+    /// </summary>
+    private async Task<IReadOnlyList<HouseholdTally>> TallyInDatabaseAsync(string[] codes, Guid[] areaIds, DateOnly from, DateOnly to, Guid? surveyRoundId, CancellationToken ct)
+    {
+        var max = AnswerReader.MaxNumber;
+        var maxWeight = SurveyWeights.MaxWeight;
+        // Without a round the filter compares the round with itself: one statement, one plan.
+        var round = surveyRoundId ?? Guid.Empty;
+        var anyRound = surveyRoundId is null;
+        var rows = await db.Database.SqlQuery<TallyRow>($"""
+            SELECT "IndicatorCode", "AreaId", "InterviewDate", "Weighted", "Scored", "Category",
+                   count(*)::int AS "Count",
+                   sum(CASE WHEN "Scored" THEN coalesce("Weight", 1) END) AS "SumOfWeights",
+                   sum(CASE WHEN "Scored" THEN coalesce("Weight", 1) * "Value" END) AS "WeightedSum"
+            FROM (SELECT "IndicatorCode", "AreaId", "InterviewDate", "Weight", "Value", "Category",
+                         "Weight" IS NOT NULL AS "Weighted",
+                         ("Value" IS NOT NULL AND abs("Value") <= {max}
+                          AND ("Weight" IS NULL OR ("Weight" > 0 AND "Weight" <= {maxWeight}))) AS "Scored"
+                  FROM household_scores
+                  WHERE "IndicatorCode" = ANY({codes}) AND "AreaId" = ANY({areaIds})
+                    AND "InterviewDate" >= {from} AND "InterviewDate" <= {to}
+                    AND ({anyRound} OR "SurveyRoundId" = {round})) AS s
+            GROUP BY "IndicatorCode", "AreaId", "InterviewDate", "Weighted", "Scored", "Category"
+            """).ToListAsync(ct);
+        return [.. rows.Select(r => new HouseholdTally(r.IndicatorCode, r.AreaId.ToString(), r.InterviewDate, r.Weighted, r.Scored, r.Category, r.Count, r.SumOfWeights, r.WeightedSum))];
+    }
+
+    /// <summary>SQLite keeps decimals as text, which it cannot add exactly: its households are summed here, by the same rule.</summary>
+    private async Task<IReadOnlyList<HouseholdTally>> TallyInMemoryAsync(string[] codes, Guid[] areaIds, DateOnly from, DateOnly to, Guid? surveyRoundId, CancellationToken ct)
+    {
         var query = db.HouseholdScores.AsNoTracking()
-            .Where(s => codes.Contains(s.IndicatorCode) && allAreas.Contains(s.AreaId) && s.InterviewDate >= from && s.InterviewDate <= to);
+            .Where(s => codes.Contains(s.IndicatorCode) && areaIds.Contains(s.AreaId) && s.InterviewDate >= from && s.InterviewDate <= to);
         if (surveyRoundId is { } round)
         {
             query = query.Where(s => s.SurveyRoundId == round);
         }
 
-        var scores = await query.ToListAsync(ct);
+        var scores = await query.Select(s => new { s.IndicatorCode, s.SubmissionRowId, s.AreaId, s.InterviewDate, s.Weight, s.Value, s.Category }).ToListAsync(ct);
         // Ids become text here, not in SQL: SQLite keeps a Guid as upper-case text, the hierarchy names areas in lower case.
-        var households = scores.Select(s => new HouseholdObservation(
-            s.IndicatorCode, s.SubmissionRowId.ToString(), s.AreaId.ToString(), s.InterviewDate, s.Weight, s.Value, s.Category));
-        return IndicatorAggregator.AggregateAreas(indicators, areas.Hierarchy, [.. areaIds.Select(a => a.ToString())], periods, households, onlyWithHouseholds);
+        return HouseholdTally.Of(scores.Select(s => new HouseholdObservation(
+            s.IndicatorCode, s.SubmissionRowId.ToString(), s.AreaId.ToString(), s.InterviewDate, s.Weight, s.Value, s.Category)));
+    }
+
+    private sealed class TallyRow
+    {
+        public string IndicatorCode { get; set; } = "";
+
+        public Guid AreaId { get; set; }
+
+        public DateOnly InterviewDate { get; set; }
+
+        public bool Weighted { get; set; }
+
+        public bool Scored { get; set; }
+
+        public string? Category { get; set; }
+
+        public int Count { get; set; }
+
+        public decimal? SumOfWeights { get; set; }
+
+        public decimal? WeightedSum { get; set; }
     }
 
     public async Task<IndicatorAggregate> ComputeOneAsync(string watershedCode, IndicatorInfo indicator, Guid areaId, Period period, CancellationToken ct, Guid? surveyRoundId = null) =>

@@ -27,6 +27,22 @@ public sealed class MigrationTests
             "20261204211122_UnweightedDefaultMapping", "20261204213645_RoundLcsStrategies", "20261204220304_ScoreDetails", "20261204221717_ImportBatchesAndRemovals"], await db.Database.GetAppliedMigrationsAsync());
     }
 
+    /// <summary>
+    /// Ingest on PostgreSQL writes households and scores by binary COPY with its own column lists: a column the model
+    /// gains must be written there too, or it would be left at its default without any error.
+    /// </summary>
+    [Fact]
+    public async Task The_binary_copy_of_an_ingest_writes_every_column_of_submissions_and_scores()
+    {
+        await using var app = await IndicatorsApp.OnPostgresAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IndicatorsDbContext>();
+        string[] Columns<T>() => [.. db.Model.FindEntityType(typeof(T))!.GetProperties().Select(p => p.GetColumnName()).Order(StringComparer.Ordinal)];
+
+        Assert.Equal(Columns<Watershed.Indicators.Domain.Ingest.Submission>(), Writes.SubmissionColumns.Order(StringComparer.Ordinal));
+        Assert.Equal(Columns<Watershed.Indicators.Domain.Ingest.HouseholdScore>(), Writes.ScoreColumns.Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public async Task A_round_stored_on_the_old_weighted_default_keeps_reading_its_weights()
     {
