@@ -25,6 +25,27 @@ public sealed class RaceTests : PostgresApiTest
     private static string File(int households, Func<int, FcsHousehold> household) =>
         FcsCsv.Write(false, [.. Enumerable.Range(0, households).Select(household)]);
 
+    /// <summary>
+    /// The same file sent three times at once: the unique key (round, submission id) lets one ingest store each household
+    /// (on PostgreSQL by binary COPY), the others lose on the key, retry, and find every household stored as a duplicate.
+    /// </summary>
+    [Fact]
+    public async Task The_same_file_imported_three_times_at_once_stores_each_household_once()
+    {
+        var round = await S.FcsRoundAsync("2025Q4");
+        for (var i = 0; i < Rounds; i++)
+        {
+            var file = File(200, n => Households.Acceptable39($"same{i}-{n}", "manzanares", "2025-11-03"));
+
+            var results = await Task.WhenAll(S.ImportAsync(round, file), S.ImportAsync(round, file), S.ImportAsync(round, file));
+
+            Assert.Equal([(200, 0), (0, 200), (0, 200)], results.Select(r => (r.StoredRows, r.DuplicateRows)).OrderByDescending(r => r.StoredRows));
+            Assert.All(results, r => Assert.Empty(r.Errors));
+        }
+
+        Assert.Equal(Rounds * 200, await App.SubmissionCountAsync(round.Id));
+    }
+
     [Fact]
     public async Task Two_ingests_that_each_push_the_figure_over_its_threshold_record_exactly_one_raise()
     {
