@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Watershed.Indicators.Domain;
 using Watershed.Indicators.Domain.Aggregation;
@@ -8,7 +9,8 @@ namespace Watershed.Indicators.Data;
 /// <summary>
 /// Area figures from the household scores stored at ingest: the formulas ran once per household, so a read only
 /// sums the households of the areas asked for (with every area inside them) and periods, per area, day and category
-/// (<see cref="HouseholdTally"/>; in the database on PostgreSQL), and the domain turns the sums into figures.
+/// (<see cref="HouseholdTally"/>: kept summed by the database on PostgreSQL, summed here on SQLite), and the domain turns
+/// the sums into figures.
 /// </summary>
 public sealed class AreaFigures(IndicatorsDbContext db)
 {
@@ -42,34 +44,35 @@ public sealed class AreaFigures(IndicatorsDbContext db)
     }
 
     /// <summary>
-    /// PostgreSQL sums the households (GROUP BY indicator, area, date, kind and category; numeric sums are exact), so a
-    /// read sends at most a row per area, day and category whatever the number of households. The rule of which
-    /// households count is <see cref="HouseholdTally.Counts"/>, written here in SQL.
+    /// PostgreSQL keeps the stored households summed (household_tallies, per round, indicator, area, date, kind and
+    /// category, maintained by triggers in each writer's transaction; numeric sums are exact), so a read adds up at most
+    /// a row per round, area, day and category whatever the number of households. Which households count is the rule of
+    /// <see cref="HouseholdTally.Counts"/>, applied when a score is stored.
     /// </summary>
     private async Task<IReadOnlyList<HouseholdTally>> TallyInDatabaseAsync(string[] codes, Guid[] areaIds, DateOnly from, DateOnly to, Guid? surveyRoundId, CancellationToken ct)
     {
-        var max = AnswerReader.MaxNumber;
-        var maxWeight = SurveyWeights.MaxWeight;
         // Without a round the filter compares the round with itself: one statement, one plan.
         var round = surveyRoundId ?? Guid.Empty;
         var anyRound = surveyRoundId is null;
         var rows = await db.Database.SqlQuery<TallyRow>($"""
-            SELECT "IndicatorCode", "AreaId", "InterviewDate", "Weighted", "Scored", "Category",
-                   count(*)::int AS "Count",
-                   sum(CASE WHEN "Scored" THEN coalesce("Weight", 1) END) AS "SumOfWeights",
-                   sum(CASE WHEN "Scored" THEN coalesce("Weight", 1) * "Value" END) AS "WeightedSum"
-            FROM (SELECT "IndicatorCode", "AreaId", "InterviewDate", "Weight", "Value", "Category",
-                         "Weight" IS NOT NULL AS "Weighted",
-                         ("Value" IS NOT NULL AND abs("Value") <= {max}
-                          AND ("Weight" IS NULL OR ("Weight" > 0 AND "Weight" <= {maxWeight}))) AS "Scored"
-                  FROM household_scores
-                  WHERE "IndicatorCode" = ANY({codes}) AND "AreaId" = ANY({areaIds})
-                    AND "InterviewDate" >= {from} AND "InterviewDate" <= {to}
-                    AND ({anyRound} OR "SurveyRoundId" = {round})) AS s
+            SELECT "IndicatorCode", "AreaId", "InterviewDate", "Weighted", "Scored", NULLIF("Category", '') AS "Category",
+                   sum("Count")::int AS "Count", sum("SumOfWeights")::text AS "SumOfWeights", sum("WeightedSum")::text AS "WeightedSum"
+            FROM household_tallies
+            WHERE "IndicatorCode" = ANY({codes}) AND "AreaId" = ANY({areaIds})
+              AND "InterviewDate" >= {from} AND "InterviewDate" <= {to}
+              AND ({anyRound} OR "SurveyRoundId" = {round})
             GROUP BY "IndicatorCode", "AreaId", "InterviewDate", "Weighted", "Scored", "Category"
             """).ToListAsync(ct);
-        return [.. rows.Select(r => new HouseholdTally(r.IndicatorCode, r.AreaId.ToString(), r.InterviewDate, r.Weighted, r.Scored, r.Category, r.Count, r.SumOfWeights, r.WeightedSum))];
+        return [.. rows.Select(r => new HouseholdTally(r.IndicatorCode, r.AreaId.ToString(), r.InterviewDate, r.Weighted, r.Scored, r.Category, r.Count,
+            Number(r.SumOfWeights), Number(r.WeightedSum)))];
     }
+
+    /// <summary>
+    /// A numeric sum as a decimal. PostgreSQL's sums are exact and may have more digits than a decimal holds (a weight with
+    /// 28 decimals times a score); read as text, they are rounded to the nearest decimal, where the driver would refuse them.
+    /// </summary>
+    private static decimal? Number(string? text) =>
+        text is null ? null : decimal.Parse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
 
     /// <summary>SQLite keeps decimals as text, which it cannot add exactly: its households are summed here, by the same rule.</summary>
     private async Task<IReadOnlyList<HouseholdTally>> TallyInMemoryAsync(string[] codes, Guid[] areaIds, DateOnly from, DateOnly to, Guid? surveyRoundId, CancellationToken ct)
@@ -103,9 +106,9 @@ public sealed class AreaFigures(IndicatorsDbContext db)
 
         public int Count { get; set; }
 
-        public decimal? SumOfWeights { get; set; }
+        public string? SumOfWeights { get; set; }
 
-        public decimal? WeightedSum { get; set; }
+        public string? WeightedSum { get; set; }
     }
 
     public async Task<IndicatorAggregate> ComputeOneAsync(string watershedCode, IndicatorInfo indicator, Guid areaId, Period period, CancellationToken ct, Guid? surveyRoundId = null) =>

@@ -24,7 +24,7 @@ public sealed class MigrationTests
         Assert.False(db.Database.HasPendingModelChanges(), "The model has changes no migration captures: add a migration.");
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         Assert.Equal(["20261123092527_Initial", "20261204145749_HouseStyle", "20261204161916_Events", "20261204181055_ApprovedPlanWatershed",
-            "20261204211122_UnweightedDefaultMapping", "20261204213645_RoundLcsStrategies", "20261204220304_ScoreDetails", "20261204221717_ImportBatchesAndRemovals"], await db.Database.GetAppliedMigrationsAsync());
+            "20261204211122_UnweightedDefaultMapping", "20261204213645_RoundLcsStrategies", "20261204220304_ScoreDetails", "20261204221717_ImportBatchesAndRemovals", "20261205084500_HouseholdTallies"], await db.Database.GetAppliedMigrationsAsync());
     }
 
     /// <summary>
