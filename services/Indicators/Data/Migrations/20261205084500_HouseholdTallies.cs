@@ -81,6 +81,9 @@ namespace Watershed.Indicators.Data.Migrations
 
                 CREATE FUNCTION household_tallies_subtract() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
+                    -- Locked in the order the insert trigger writes its keys, so a removal and an ingest never deadlock on them.
+                    PERFORM 1 FROM household_tallies AS t JOIN ({string.Format(CultureInfo.InvariantCulture, grouped, "removed")}) AS d ON {joined}
+                    ORDER BY t."SurveyRoundId", t."IndicatorCode", t."AreaId", t."InterviewDate", t."Weighted", t."Scored", t."Category" FOR UPDATE OF t;
                     UPDATE household_tallies AS t SET
                         "Count" = t."Count" - d."Count",
                         "SumOfWeights" = t."SumOfWeights" - d."SumOfWeights",
@@ -94,6 +97,9 @@ namespace Watershed.Indicators.Data.Migrations
 
                 CREATE FUNCTION household_tallies_change() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
+                    -- Locked in the order the insert trigger writes its keys, so a removal and an ingest never deadlock on them.
+                    PERFORM 1 FROM household_tallies AS t JOIN ({string.Format(CultureInfo.InvariantCulture, grouped, "removed")}) AS d ON {joined}
+                    ORDER BY t."SurveyRoundId", t."IndicatorCode", t."AreaId", t."InterviewDate", t."Weighted", t."Scored", t."Category" FOR UPDATE OF t;
                     UPDATE household_tallies AS t SET
                         "Count" = t."Count" - d."Count",
                         "SumOfWeights" = t."SumOfWeights" - d."SumOfWeights",
