@@ -46,6 +46,32 @@ public sealed class RaceTests : PostgresApiTest
         Assert.Equal(Rounds * 200, await App.SubmissionCountAsync(round.Id));
     }
 
+    /// <summary>
+    /// A batch removed while another batch of the same community, days and categories is imported: both succeed (the
+    /// summed table's rows are locked in one order by both), and the figures are exactly those of what remains.
+    /// </summary>
+    [Fact]
+    public async Task A_batch_removed_while_another_is_imported_leaves_exactly_the_remaining_households_in_the_figures()
+    {
+        var round = await S.FcsRoundAsync("2025Q4");
+        for (var i = 0; i < Rounds; i++)
+        {
+            var days = new[] { "2025-11-03", "2025-11-04", "2025-11-05" };
+            var old = await S.ImportAsync(round, File(60, n => n % 2 == 0
+                ? Households.Poor($"old{i}-{n}", "manzanares", days[n % 3]) : Households.Acceptable39($"old{i}-{n}", "manzanares", days[n % 3])));
+            var fresh = File(60, n => n % 2 == 0
+                ? Households.Acceptable39($"new{i}-{n}", "manzanares", days[n % 3]) : Households.Poor($"new{i}-{n}", "manzanares", days[n % 3]));
+
+            var remove = S.Facilitator.Surveys.RemoveImportBatchAsync(new RemoveImportBatchRequest { SurveyRoundId = round.Id, ImportBatchId = old.ImportBatchId, Reason = "race" }).ResponseAsync;
+            await Task.WhenAll(remove, S.ImportAsync(round, fresh));
+
+            var figure = (await S.Viewer.Aggregates.GetAggregateAsync(new GetAggregateRequest { IndicatorCode = "FCS", AreaId = S.Manzanares.Id, Period = "2025Q4" })).Aggregate;
+            // 60 × (i + 1) fresh households stay: half poor (14), half acceptable (39).
+            Assert.Equal((60 * (i + 1), 0, (14.0 + 39.0) / 2), (figure.N, figure.NMissing, figure.Mean));
+            Assert.Equal(50.0, figure.Distribution.Single(c => c.Category == "poor").Percent);
+        }
+    }
+
     [Fact]
     public async Task Two_ingests_that_each_push_the_figure_over_its_threshold_record_exactly_one_raise()
     {
