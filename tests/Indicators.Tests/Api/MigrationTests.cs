@@ -24,7 +24,50 @@ public sealed class MigrationTests
         Assert.False(db.Database.HasPendingModelChanges(), "The model has changes no migration captures: add a migration.");
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         Assert.Equal(["20261123092527_Initial", "20261204145749_HouseStyle", "20261204161916_Events", "20261204181055_ApprovedPlanWatershed",
-            "20261204211122_UnweightedDefaultMapping", "20261204213645_RoundLcsStrategies", "20261204220304_ScoreDetails", "20261204221717_ImportBatchesAndRemovals"], await db.Database.GetAppliedMigrationsAsync());
+            "20261204211122_UnweightedDefaultMapping", "20261204213645_RoundLcsStrategies", "20261204220304_ScoreDetails", "20261204221717_ImportBatchesAndRemovals", "20261205084500_HouseholdTallies"], await db.Database.GetAppliedMigrationsAsync());
+    }
+
+    /// <summary>
+    /// Households stored before household_tallies existed are summed when the migration creates it (and the migration
+    /// goes down and up again cleanly): the figures read the same before and after.
+    /// </summary>
+    [Fact]
+    public async Task Households_stored_before_the_summed_table_existed_are_summed_when_it_is_created()
+    {
+        await using var app = await IndicatorsApp.OnPostgresAsync();
+        var s = await Scenario.CreateAsync(app);
+        await s.ImportAsync(await s.FcsRoundAsync("2025Q4"), FcsCsv.Write(false, Households.Baseline()));
+        var request = new V1.GetAggregateRequest { IndicatorCode = "FCS", AreaId = s.District.Id, Period = "2025Q4" };
+        var before = (await s.Viewer.Aggregates.GetAggregateAsync(request)).Aggregate;
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<IndicatorsDbContext>();
+            var migrator = db.GetService<IMigrator>();
+            await migrator.MigrateAsync("20261204221717_ImportBatchesAndRemovals");
+            Assert.Equal(0, await db.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM pg_tables WHERE tablename = 'household_tallies'").SingleAsync());
+            await migrator.MigrateAsync();
+        }
+
+        var after = (await s.Viewer.Aggregates.GetAggregateAsync(request)).Aggregate;
+        Assert.Equal((4, 33.0), (after.N, after.Mean));
+        Assert.Equal(before, after);
+    }
+
+    /// <summary>
+    /// Ingest on PostgreSQL writes households and scores by binary COPY with its own column lists: a column the model
+    /// gains must be written there too, or it would be left at its default without any error.
+    /// </summary>
+    [Fact]
+    public async Task The_binary_copy_of_an_ingest_writes_every_column_of_submissions_and_scores()
+    {
+        await using var app = await IndicatorsApp.OnPostgresAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IndicatorsDbContext>();
+        string[] Columns<T>() => [.. db.Model.FindEntityType(typeof(T))!.GetProperties().Select(p => p.GetColumnName()).Order(StringComparer.Ordinal)];
+
+        Assert.Equal(Columns<Watershed.Indicators.Domain.Ingest.Submission>(), Writes.SubmissionColumns.Order(StringComparer.Ordinal));
+        Assert.Equal(Columns<Watershed.Indicators.Domain.Ingest.HouseholdScore>(), Writes.ScoreColumns.Order(StringComparer.Ordinal));
     }
 
     [Fact]

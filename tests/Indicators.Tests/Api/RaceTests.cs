@@ -25,6 +25,53 @@ public sealed class RaceTests : PostgresApiTest
     private static string File(int households, Func<int, FcsHousehold> household) =>
         FcsCsv.Write(false, [.. Enumerable.Range(0, households).Select(household)]);
 
+    /// <summary>
+    /// The same file sent three times at once: the unique key (round, submission id) lets one ingest store each household
+    /// (on PostgreSQL by binary COPY), the others lose on the key, retry, and find every household stored as a duplicate.
+    /// </summary>
+    [Fact]
+    public async Task The_same_file_imported_three_times_at_once_stores_each_household_once()
+    {
+        var round = await S.FcsRoundAsync("2025Q4");
+        for (var i = 0; i < Rounds; i++)
+        {
+            var file = File(200, n => Households.Acceptable39($"same{i}-{n}", "manzanares", "2025-11-03"));
+
+            var results = await Task.WhenAll(S.ImportAsync(round, file), S.ImportAsync(round, file), S.ImportAsync(round, file));
+
+            Assert.Equal([(200, 0), (0, 200), (0, 200)], results.Select(r => (r.StoredRows, r.DuplicateRows)).OrderByDescending(r => r.StoredRows));
+            Assert.All(results, r => Assert.Empty(r.Errors));
+        }
+
+        Assert.Equal(Rounds * 200, await App.SubmissionCountAsync(round.Id));
+    }
+
+    /// <summary>
+    /// A batch removed while another batch of the same community, days and categories is imported: both succeed (the
+    /// summed table's rows are locked in one order by both), and the figures are exactly those of what remains.
+    /// </summary>
+    [Fact]
+    public async Task A_batch_removed_while_another_is_imported_leaves_exactly_the_remaining_households_in_the_figures()
+    {
+        var round = await S.FcsRoundAsync("2025Q4");
+        for (var i = 0; i < Rounds; i++)
+        {
+            var days = new[] { "2025-11-03", "2025-11-04", "2025-11-05" };
+            var old = await S.ImportAsync(round, File(60, n => n % 2 == 0
+                ? Households.Poor($"old{i}-{n}", "manzanares", days[n % 3]) : Households.Acceptable39($"old{i}-{n}", "manzanares", days[n % 3])));
+            var fresh = File(60, n => n % 2 == 0
+                ? Households.Acceptable39($"new{i}-{n}", "manzanares", days[n % 3]) : Households.Poor($"new{i}-{n}", "manzanares", days[n % 3]));
+
+            var remove = S.Facilitator.Surveys.RemoveImportBatchAsync(new RemoveImportBatchRequest { SurveyRoundId = round.Id, ImportBatchId = old.ImportBatchId, Reason = "race" }).ResponseAsync;
+            await Task.WhenAll(remove, S.ImportAsync(round, fresh));
+
+            var figure = (await S.Viewer.Aggregates.GetAggregateAsync(new GetAggregateRequest { IndicatorCode = "FCS", AreaId = S.Manzanares.Id, Period = "2025Q4" })).Aggregate;
+            // 60 × (i + 1) fresh households stay: half poor (14), half acceptable (39).
+            Assert.Equal((60 * (i + 1), 0, (14.0 + 39.0) / 2), (figure.N, figure.NMissing, figure.Mean));
+            Assert.Equal(50.0, figure.Distribution.Single(c => c.Category == "poor").Percent);
+        }
+    }
+
     [Fact]
     public async Task Two_ingests_that_each_push_the_figure_over_its_threshold_record_exactly_one_raise()
     {

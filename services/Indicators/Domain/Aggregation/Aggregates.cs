@@ -129,3 +129,43 @@ public sealed record AggregateMetric(MetricKind Kind, string? Category = null)
         return Category is null ? name : string.Create(CultureInfo.InvariantCulture, $"{name}:{Category}");
     }
 }
+
+/// <summary>
+/// Households of one indicator, area, interview date and category, of one kind (weighted or not; scored or left out),
+/// summed: what an aggregate needs of them, so a database can add them up (GROUP BY) and send a few rows instead of
+/// every household. <see cref="SumOfWeights"/> and <see cref="WeightedSum"/> are Σw and Σwx over the scored households
+/// (w = 1 when the round is unweighted); null when <see cref="Scored"/> is false.
+/// </summary>
+public sealed record HouseholdTally(
+    string IndicatorCode,
+    string AreaId,
+    DateOnly InterviewDate,
+    bool Weighted,
+    bool Scored,
+    string? Category,
+    int Count,
+    decimal? SumOfWeights,
+    decimal? WeightedSum)
+{
+    /// <summary>
+    /// True when a household counts in an aggregate's figures: it has a value within ±<see cref="AnswerReader.MaxNumber"/>
+    /// and, in a weighted round, a valid weight (<see cref="SurveyWeights.IsValid"/>). Others are counted in n_missing.
+    /// </summary>
+    public static bool Counts(decimal? weight, decimal? value) =>
+        value is { } v && Math.Abs(v) <= AnswerReader.MaxNumber && (weight is null || SurveyWeights.IsValid(weight.Value));
+
+    /// <summary>The same tallies a database's GROUP BY gives, from households in memory (SQLite, and tests).</summary>
+    public static IReadOnlyList<HouseholdTally> Of(IEnumerable<HouseholdObservation> households)
+    {
+        ArgumentNullException.ThrowIfNull(households);
+        return
+        [
+            .. households
+                .GroupBy(h => (h.IndicatorCode, h.AreaId, h.InterviewDate, Weighted: h.Weight is not null, Scored: Counts(h.Weight, h.Value), h.Category))
+                .Select(g => g.Key.Scored
+                    ? new HouseholdTally(g.Key.IndicatorCode, g.Key.AreaId, g.Key.InterviewDate, g.Key.Weighted, true, g.Key.Category, g.Count(),
+                        g.Sum(h => h.Weight ?? 1m), g.Sum(h => (h.Weight ?? 1m) * h.Value!.Value))
+                    : new HouseholdTally(g.Key.IndicatorCode, g.Key.AreaId, g.Key.InterviewDate, g.Key.Weighted, false, g.Key.Category, g.Count(), null, null)),
+        ];
+    }
+}

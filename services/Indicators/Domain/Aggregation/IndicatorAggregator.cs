@@ -28,7 +28,7 @@ public static class IndicatorAggregator
         // score (counted in n_missing). Within the bounds no sum can overflow: fewer than 2^31 households × 10^6 × 10^12
         // stays below 2.2 × 10^27, the decimal type holds 7.9 × 10^28.
         var scored = selected
-            .Where(h => h.Value is { } v && Math.Abs(v) <= AnswerReader.MaxNumber && (h.Weight is null || SurveyWeights.IsValid(h.Weight.Value)))
+            .Where(h => HouseholdTally.Counts(h.Weight, h.Value))
             .Select(h => (Value: h.Value!.Value, h.Category, Weight: h.Weight ?? 1m))
             .ToList();
         var sumOfWeights = scored.Sum(h => h.Weight);
@@ -82,6 +82,79 @@ public static class IndicatorAggregator
                     if (inPeriod.Count > 0 || !onlyWithHouseholds)
                     {
                         result.Add(Aggregate(indicator, area, period, inPeriod));
+                    }
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// As <see cref="Aggregate"/>, from households summed ahead (<see cref="HouseholdTally"/>): the same figures, as
+    /// the sums are exact (decimal here, numeric in the database) and the divisions are the same ones, made here.
+    /// </summary>
+    public static IndicatorAggregate AggregateTallies(IndicatorInfo indicator, string areaId, Period period, IEnumerable<HouseholdTally> tallies)
+    {
+        ArgumentNullException.ThrowIfNull(indicator);
+        ArgumentNullException.ThrowIfNull(period);
+        ArgumentNullException.ThrowIfNull(tallies);
+        var selected = tallies.Where(t => t.IndicatorCode == indicator.Code && t.Count > 0 && period.Contains(t.InterviewDate)).ToList();
+        if (selected.Any(t => t.Weighted) && selected.Any(t => !t.Weighted))
+        {
+            throw new MixedSurveyWeightsException(indicator.Code, areaId, period);
+        }
+
+        var scored = selected.Where(t => t.Scored).ToList();
+        var n = scored.Sum(t => t.Count);
+        var sumOfWeights = scored.Sum(t => t.SumOfWeights ?? 0m);
+        var weightedSum = n == 0 ? (decimal?)null : scored.Sum(t => t.WeightedSum ?? 0m);
+        var distribution = indicator.Categories.Select(c =>
+        {
+            var inCategory = scored.Where(t => t.Category == c.Code).ToList();
+            var weight = inCategory.Sum(t => t.SumOfWeights ?? 0m);
+            return new CategoryShare(c.Code, inCategory.Sum(t => t.Count), weight, n == 0 ? null : 100m * weight / sumOfWeights);
+        }).ToList();
+        return new IndicatorAggregate(
+            indicator.Code,
+            areaId,
+            period,
+            n,
+            selected.Sum(t => t.Count) - n,
+            sumOfWeights,
+            weightedSum,
+            n == 0 ? null : weightedSum / sumOfWeights,
+            distribution);
+    }
+
+    /// <summary>As <see cref="AggregateAreas(IReadOnlyList{IndicatorInfo}, AreaHierarchy, IReadOnlyList{string}, IReadOnlyList{Period}, IEnumerable{HouseholdObservation}, bool)"/>, from households summed ahead.</summary>
+    public static IReadOnlyList<IndicatorAggregate> AggregateAreas(
+        IReadOnlyList<IndicatorInfo> indicators,
+        AreaHierarchy areas,
+        IReadOnlyList<string> areaIds,
+        IReadOnlyList<Period> periods,
+        IReadOnlyList<HouseholdTally> tallies,
+        bool onlyWithHouseholds)
+    {
+        ArgumentNullException.ThrowIfNull(indicators);
+        ArgumentNullException.ThrowIfNull(areas);
+        ArgumentNullException.ThrowIfNull(areaIds);
+        ArgumentNullException.ThrowIfNull(periods);
+        ArgumentNullException.ThrowIfNull(tallies);
+        var byIndicator = tallies.ToLookup(t => t.IndicatorCode);
+        var inside = areaIds.Distinct().ToDictionary(a => a, areas.SelfAndDescendants);
+        var result = new List<IndicatorAggregate>();
+        foreach (var indicator in indicators)
+        {
+            foreach (var area in areaIds)
+            {
+                var ofArea = byIndicator[indicator.Code].Where(t => inside[area].Contains(t.AreaId)).ToList();
+                foreach (var period in periods)
+                {
+                    var inPeriod = ofArea.Where(t => t.Count > 0 && period.Contains(t.InterviewDate)).ToList();
+                    if (inPeriod.Count > 0 || !onlyWithHouseholds)
+                    {
+                        result.Add(AggregateTallies(indicator, area, period, inPeriod));
                     }
                 }
             }
