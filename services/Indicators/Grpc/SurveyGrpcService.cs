@@ -136,6 +136,7 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
         context.Caller().RequireWriter(watershed.WatershedCode);
 
         var submissions = new List<UploadedSubmission>();
+        var strings = new SharedStrings();
         long bytes = 0;
         while (await requestStream.MoveNext(ct))
         {
@@ -160,8 +161,17 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
                 break;
             }
 
+            // Kept compact, not as the parsed message: every household repeats the same column names and mostly the
+            // same short answers, so one copy of each is shared by all (a 20,000-household stream held the parsed
+            // messages' own copies several times over, hundreds of MB).
             var s = message.Submission;
-            submissions.Add(new UploadedSubmission(s.Id, s.Area, s.HouseholdId, s.Weight, s.InterviewDate, s.Answers));
+            var answers = new Dictionary<string, string>(s.Answers.Count, StringComparer.Ordinal);
+            foreach (var (column, value) in s.Answers)
+            {
+                answers[strings.Share(column)] = strings.Share(value);
+            }
+
+            submissions.Add(new UploadedSubmission(s.Id, strings.Share(s.Area), s.HouseholdId, strings.Share(s.Weight), strings.Share(s.InterviewDate), answers));
         }
 
         v.Check(submissions.Count > 0 || !v.IsValid, "submissions", "the stream has no submission after the header");

@@ -69,3 +69,34 @@ public static class UploadTable
         return new CsvTable([.. metadata, .. answerColumns], rows, errors);
     }
 }
+
+/// <summary>
+/// One instance of each short string a stream repeats (column names, codes, answers such as "1" or "si"), so a large
+/// upload holds each once. Long strings (free text) and strings past the pool's size are kept as they come.
+/// </summary>
+public sealed class SharedStrings
+{
+    private const int MaxLength = 64;
+    private const int MaxStrings = 100_000;
+    private readonly HashSet<string> _pool = new(StringComparer.Ordinal);
+
+    public string Share(string value)
+    {
+        if (value.Length > MaxLength)
+        {
+            return value;
+        }
+
+        if (_pool.TryGetValue(value, out var shared))
+        {
+            return shared;
+        }
+
+        if (_pool.Count < MaxStrings)
+        {
+            _pool.Add(value);
+        }
+
+        return value;
+    }
+}
