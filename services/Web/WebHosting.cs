@@ -110,13 +110,16 @@ public static class WebHosting
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        // Every form post (language, sign-out, the console's entries) carries the page's anti-forgery token.
+        app.UseAntiforgery();
         app.MapRazorPages();
 
         app.MapGet("/signin", (string? returnUrl) => Results.Challenge(
             new AuthenticationProperties { RedirectUri = LocalOrHome(returnUrl) }, [OpenIdConnectDefaults.AuthenticationScheme]));
         app.MapPost("/signout", () => Results.SignOut(
             new AuthenticationProperties { RedirectUri = "/" },
-            [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme])).DisableAntiforgery();
+            [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]))
+            .WithMetadata(new Microsoft.AspNetCore.Antiforgery.RequireAntiforgeryTokenAttribute());
         app.MapPost("/language", (HttpContext http, [Microsoft.AspNetCore.Mvc.FromForm] string? lang, [Microsoft.AspNetCore.Mvc.FromForm] string? returnUrl) =>
         {
             var chosen = Languages.Contains(lang) ? lang! : Languages[0];

@@ -49,7 +49,9 @@
       state.className = entry.present ? 'state-present' : 'state-absent';
       var form = li.querySelector('form');
       form.querySelector('input[name="present"]').value = entry.present ? 'false' : 'true';
-      form.querySelector('button').textContent = entry.present ? roll.dataset.markAbsent : roll.dataset.markPresent;
+      var button = form.querySelector('button');
+      button.textContent = entry.present ? roll.dataset.markAbsent : roll.dataset.markPresent;
+      button.setAttribute('aria-label', button.textContent + ': ' + li.querySelector('.name').firstChild.textContent);
     }
   }
   function showQuorum(q) {
@@ -77,10 +79,12 @@
       }, function () { return false; });
   }
 
-  var flushing = false;
+  var flushing = false, again = false;
   function flush() {
-    if (flushing) { return Promise.resolve(); }
+    // One pass at a time, in order; an entry made during a pass starts another pass after it.
+    if (flushing) { again = true; return Promise.resolve(); }
     flushing = true;
+    again = false;
     return all().then(function (entries) {
       entries.sort(function (a, b) { return a.at - b.at; });
       var chain = Promise.resolve(true);
@@ -91,7 +95,7 @@
         });
       });
       return chain;
-    }).then(function (ok) { note.hidden = ok !== false && navigator.onLine; }, function () {}).then(function () { flushing = false; });
+    }).then(function (ok) { note.hidden = ok !== false && navigator.onLine; }, function () {}).then(function () { flushing = false; if (again && navigator.onLine) { flush(); } });
   }
 
   roll.addEventListener('submit', function (ev) {
