@@ -109,6 +109,13 @@ public sealed partial class WebJourneyTests(WebSystem system)
         await Assertions.Expect(page.Locator("#present-count")).ToHaveTextAsync(new Regex("4 de 5"));
         await ShotAsync(page, "console-roll-call");
 
+        // The acta to print, as consultation writes it, in Quechua.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Runasimi" }).Last.ClickAsync();
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "qu-PE");
+        await Assertions.Expect(page).ToHaveTitleAsync(new Regex(Regex.Escape(system.AssemblyTitle)));
+        await ShotAsync(page, "acta-qu");
+        await page.GoBackAsync();
+
         await page.GetByRole(AriaRole.Button, new() { Name = "Salir" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Ingresar" }).First).ToBeVisibleAsync();
     }
