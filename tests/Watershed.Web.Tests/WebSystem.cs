@@ -38,8 +38,8 @@ public sealed class WebSystem : IAsyncLifetime
 
     public string AssemblyTitle => "Asamblea ordinaria de diciembre";
 
-    /// <summary>Where screenshots go: TestResults/web under the test project (kept as artefacts).</summary>
-    public static string Artefacts { get; } = Path.Combine(ServiceProcess.RepositoryRoot(), "tests", "Watershed.Web.Tests", "TestResults", "web");
+    /// <summary>Where screenshots go: TestResults/web at the repository root, beside the test results scripts/test.sh keeps.</summary>
+    public static string Artefacts { get; } = Path.Combine(ServiceProcess.RepositoryRoot(), "TestResults", "web");
 
     public async Task InitializeAsync()
     {
