@@ -16,6 +16,13 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
 fi
 
+if [ ! -x /usr/bin/chromium ]; then
+  # The web app's browser tests (tests/Watershed.Web.Tests) drive Debian's headless Chromium with Playwright.
+  echo "prerequisites: installing Chromium from Debian (the web app's browser tests)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
 if ! command -v kubectl >/dev/null; then
   echo "prerequisites: installing kubectl (renders the kustomize overlays offline)"
   as_root apt-get update -qq

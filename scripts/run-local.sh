@@ -41,7 +41,7 @@ buf=scripts/tools/node_modules/.bin/buf
 
 extra=()
 $oidc && extra+=("Watershed.DevIdentity:0")
-for entry in "${services[@]}" "Watershed.DevSidecar:0" "Watershed.Demo:0" "${extra[@]}"; do
+for entry in "${services[@]}" "Watershed.DevSidecar:0" "Watershed.Demo:0" "Web:0" "${extra[@]}"; do
   name=${entry%%:*}
   project=services/$name/$( [[ "$name" = Watershed.* ]] && echo "$name" || echo "Watershed.$name").csproj
   dotnet build "$project" -c Debug -nologo -v quiet >/dev/null
@@ -104,6 +104,20 @@ for entry in "${services[@]}"; do
     || { echo "$name did not become healthy on :$port" >&2; exit 1; }
 done
 
+# The web app (services/Web) on :5200: people sign in at the OpenID provider, so sign-in needs --oidc (the services
+# then accept the provider's tokens); without it the pages show, and signing in is refused.
+web_port=5200
+(cd "$root/.local" && exec env ASPNETCORE_ENVIRONMENT=Development Kestrel__Endpoints__Http__Url="http://127.0.0.1:$web_port" \
+   Web__Oidc__Authority="http://127.0.0.1:$identity_port/" Web__Oidc__RequireHttpsMetadata=false \
+   Services__consultation__Address="http://127.0.0.1:5101" \
+   dotnet "$root/services/Web/bin/Debug/net10.0/Watershed.Web.dll" --contentRoot "$root/services/Web") &
+pids+=($!)
+for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$web_port/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
+curl -sf "http://127.0.0.1:$web_port/healthz" >/dev/null || { echo "the web app did not start on :$web_port" >&2; exit 1; }
+web_note="sign in as facilitator.pomacanchi (password watershed)"
+$oidc || web_note="sign-in needs scripts/run-local.sh --oidc (the development OpenID provider)"
+echo "Web: http://127.0.0.1:$web_port ($web_note)"
+
 # The connected Pomacanchi demo, loaded once through the public APIs (a second start finds it and changes nothing).
 dotnet services/Watershed.Demo/bin/Debug/net10.0/Watershed.Demo.dll --state .local/demo.json "${demo_identity[@]}"
 open_ballot=$(python3 -c "import json; print(json.load(open('.local/demo.json'))['OpenBallotId'])" 2>/dev/null || true)
@@ -117,6 +131,7 @@ fi
 
 cat <<TXT
 ready
+  Web:    http://127.0.0.1:$web_port  ($web_note)
   Demo:   Pomacanchi: four communities, the basin council's roll, the land-use plan (approved by the assembly's vote),
           survey rounds, a plan target, recipients with preferences; ids in .local/demo.json.
           Close the open ballot on the Sallma spring and read the messages it sends (.local/sms, .local/email):

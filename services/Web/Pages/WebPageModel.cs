@@ -1,0 +1,48 @@
+using System.Globalization;
+using Grpc.Core;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using Watershed.ServiceDefaults.Errors;
+
+namespace Watershed.Web.Pages;
+
+/// <summary>A page that calls the services as the signed-in person and turns their refusals into sentences.</summary>
+public abstract class WebPageModel(WebBackend backend, IStringLocalizer<Texts> texts) : PageModel
+{
+    protected WebBackend Backend => backend;
+
+    protected IStringLocalizer<Texts> Texts => texts;
+
+    /// <summary>What went wrong, for the person; shown at the top of the page.</summary>
+    public string? Problem { get; protected set; }
+
+    protected static string Language => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
+
+    /// <summary>Runs a call; a refusal becomes <see cref="Problem"/> (in the person's language) and the result null.</summary>
+    protected async Task<T?> TryAsync<T>(Func<Task<T>> call) where T : class
+    {
+        try
+        {
+            return await call();
+        }
+        catch (RpcException ex)
+        {
+            Problem = Describe(ex.StatusCode, ex.Status.Detail);
+            return null;
+        }
+        catch (DependencyUnavailableException)
+        {
+            Problem = texts["ErrorUnavailable"];
+            return null;
+        }
+    }
+
+    public string Describe(Grpc.Core.StatusCode code, string detail) => code switch
+    {
+        Grpc.Core.StatusCode.PermissionDenied or Grpc.Core.StatusCode.Unauthenticated => texts["ErrorDenied"],
+        Grpc.Core.StatusCode.NotFound => texts["ErrorMissing"],
+        Grpc.Core.StatusCode.FailedPrecondition or Grpc.Core.StatusCode.AlreadyExists or Grpc.Core.StatusCode.Aborted => string.Format(CultureInfo.CurrentCulture, texts["ErrorState"], detail),
+        Grpc.Core.StatusCode.InvalidArgument => string.Format(CultureInfo.CurrentCulture, texts["ErrorInput"], detail),
+        _ => texts["ErrorUnavailable"],
+    };
+}

@@ -1,0 +1,147 @@
+using System.Globalization;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Options;
+using Watershed.Consultation.V1;
+using Watershed.ServiceDefaults.Grpc;
+using Watershed.ServiceDefaults.Security;
+
+namespace Watershed.Web;
+
+/// <summary>How the web app signs people in. Section: Web:Oidc. Locally the development provider; in production Keycloak.</summary>
+public sealed class WebOidcOptions
+{
+    public const string Section = "Web:Oidc";
+
+    /// <summary>The OpenID provider (a Keycloak realm's URL in production).</summary>
+    public string Authority { get; set; } = "http://127.0.0.1:5100/";
+
+    public string ClientId { get; set; } = "web";
+
+    public string ClientSecret { get; set; } = "web-dev-secret";
+
+    /// <summary>False only for a provider on loopback HTTP (development and tests).</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+}
+
+public static class WebHosting
+{
+    /// <summary>The languages offered; the first is the default.</summary>
+    public static readonly string[] Languages = ["es", "qu", "en"];
+
+    public static WebApplicationBuilder AddWebApp(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
+        builder.Services.Configure<RequestLocalizationOptions>(o =>
+        {
+            var cultures = Languages.Select(l => new CultureInfo(l)).ToList();
+            o.DefaultRequestCulture = new RequestCulture("es");
+            o.SupportedCultures = cultures;
+            o.SupportedUICultures = cultures;
+            // Only the visitor's own choice (the cookie) changes the language: Spanish first, whatever the browser says.
+            o.RequestCultureProviders = [new CookieRequestCultureProvider()];
+        });
+        builder.Services.AddRazorPages(o =>
+        {
+            o.Conventions.AuthorizeFolder("/Console");
+            o.Conventions.AuthorizeFolder("/Member");
+        }).AddViewLocalization();
+
+        var oidc = builder.Configuration.GetSection(WebOidcOptions.Section).Get<WebOidcOptions>() ?? new WebOidcOptions();
+        builder.Services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+                o.DefaultChallengeScheme = OpenIdConnectDefaults.AuthenticationScheme;
+            })
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = "watershed.session";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.SlidingExpiration = false;
+            })
+            .AddOpenIdConnect(o =>
+            {
+                o.Authority = oidc.Authority;
+                o.ClientId = oidc.ClientId;
+                o.ClientSecret = oidc.ClientSecret;
+                o.RequireHttpsMetadata = oidc.RequireHttpsMetadata;
+                o.ResponseType = "code";
+                o.UsePkce = true;
+                o.SaveTokens = true;
+                o.MapInboundClaims = false;
+                o.GetClaimsFromUserInfoEndpoint = false;
+                o.Scope.Clear();
+                o.Scope.Add("openid");
+                o.Scope.Add("profile");
+                o.TokenValidationParameters.NameClaimType = "name";
+                o.TokenValidationParameters.RoleClaimType = "role";
+                // The provider lists this site's home page as where it may send people after signing out.
+                o.Events.OnRedirectToIdentityProviderForSignOut = context =>
+                {
+                    var request = context.Request;
+                    context.ProtocolMessage.PostLogoutRedirectUri = $"{request.Scheme}://{request.Host}{request.PathBase}/";
+                    return Task.CompletedTask;
+                };
+            });
+        builder.Services.AddAuthorization();
+
+        // The web app calls the services only as the signed-in person (their access token, WebBackend); it has no
+        // identity of its own to fall back on, so a call without a person fails instead of reading as a service.
+        builder.Services.AddSingleton<IServiceTokenProvider, NoServiceToken>();
+        builder.AddServiceClient<StakeholderService.StakeholderServiceClient>("consultation", CallIdentity.Service);
+        builder.AddServiceClient<SpaceService.SpaceServiceClient>("consultation", CallIdentity.Service);
+        builder.AddServiceClient<AssemblyService.AssemblyServiceClient>("consultation", CallIdentity.Service);
+        builder.AddServiceClient<ProposalService.ProposalServiceClient>("consultation", CallIdentity.Service);
+        builder.Services.AddScoped<WebBackend>();
+        return builder;
+    }
+
+    public static WebApplication UseWebApp(this WebApplication app)
+    {
+        app.UseExceptionHandler("/Error");
+        app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
+        app.UseRequestLocalization();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        // Every form post (language, sign-out, the console's entries) carries the page's anti-forgery token.
+        app.UseAntiforgery();
+        app.MapRazorPages();
+
+        app.MapGet("/signin", (string? returnUrl) => Results.Challenge(
+            new AuthenticationProperties { RedirectUri = LocalOrHome(returnUrl) }, [OpenIdConnectDefaults.AuthenticationScheme]));
+        app.MapPost("/signout", () => Results.SignOut(
+            new AuthenticationProperties { RedirectUri = "/" },
+            [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]))
+            .WithMetadata(new Microsoft.AspNetCore.Antiforgery.RequireAntiforgeryTokenAttribute());
+        app.MapPost("/language", (HttpContext http, [Microsoft.AspNetCore.Mvc.FromForm] string? lang, [Microsoft.AspNetCore.Mvc.FromForm] string? returnUrl) =>
+        {
+            var chosen = Languages.Contains(lang) ? lang! : Languages[0];
+            http.Response.Cookies.Append(
+                CookieRequestCultureProvider.DefaultCookieName,
+                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
+                new CookieOptions { MaxAge = TimeSpan.FromDays(365), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
+            return Results.LocalRedirect(LocalOrHome(returnUrl));
+        });
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        return app;
+    }
+
+    /// <summary>Only a path of this site; anything else (another host, "//x") goes home.</summary>
+    public static string LocalOrHome(string? url) =>
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            ? url
+            : "/";
+
+    private sealed class NoServiceToken : IServiceTokenProvider
+    {
+        public ValueTask<string> GetTokenAsync(CancellationToken ct) =>
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "The web app calls the services only for a signed-in person."));
+    }
+}
