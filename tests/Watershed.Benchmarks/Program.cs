@@ -7,7 +7,7 @@ using Watershed.Benchmarks;
 //
 //   all [quick] [--json FILE]     consultation, indicators and events (quick: small sizes, for a smoke run)
 //   consultation [quick]          votes and reads at ballot sizes 1k / 10k / 100k
-//   indicators [quick]            survey ingest and aggregates
+//   indicators [quick] [N ...]    survey ingest and aggregates (N: stored households; default 1k, 10k, 100k)
 //   events [count]                event to delivery, one event at a time
 return await BenchmarkProgram.RunAsync(args);
 
@@ -43,9 +43,10 @@ namespace Watershed.Benchmarks
                 cpu.AddRange(consultationCpu);
             }
 
+            var sizes = args.Select(a => int.TryParse(a, NumberStyles.None, culture, out var n) ? n : 0).Where(n => n > 0).ToArray();
             if (what is "all" or "indicators")
             {
-                rows.AddRange(await IndicatorsRowsAsync(quick));
+                rows.AddRange(what == "indicators" && sizes.Length > 0 ? await IndicatorsBenchmark.RunAsync(sizes, quick) : await IndicatorsRowsAsync(quick));
             }
 
             if (what is "all" or "events")
