@@ -77,8 +77,14 @@ internal static class EventsBenchmark
             });
             var committed = DateTimeOffset.UtcNow;
             Delivery newest;
+            var giveUp = DateTime.UtcNow.AddSeconds(60);
             while (true)
             {
+                if (DateTime.UtcNow > giveUp)
+                {
+                    throw new InvalidOperationException($"Event {i}: no delivery was sent within 60 s.\nnotifications:\n{notifications.Output}\nsidecar:\n{sidecar.Output}");
+                }
+
                 var page = await deliveries.ListDeliveriesAsync(new ListDeliveriesRequest { WatershedCode = "bench-events", Page = new() { PageSize = 1 } });
                 if (page.Deliveries.Count == 1 && page.Deliveries[0].Id != previous && page.Deliveries[0].State == DeliveryState.Sent)
                 {
