@@ -87,9 +87,14 @@ public sealed class VoteCrashTests
                     // No answer: the caller does not know whether the vote was written, and sends it again later.
                 }
             })).ToList();
+            // Watched from a connection of its own, outside any transaction: PostgreSQL keeps one snapshot of
+            // pg_stat_activity per transaction, so polling inside the holding transaction would see its first answer
+            // for ever.
+            await using var watcher = new NpgsqlConnection(settings["Database:ConnectionString"]);
+            await watcher.OpenAsync();
             await Eventually.TrueAsync(async () =>
             {
-                await using var waiting = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()", blocker, hold);
+                await using var waiting = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()", watcher);
                 return (long)(await waiting.ExecuteScalarAsync())! >= 1;
             }, "a group of votes should wait for the ballot's lock");
             await service.StopAsync();
