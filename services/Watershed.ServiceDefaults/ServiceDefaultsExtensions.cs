@@ -85,7 +85,11 @@ public static class ServiceDefaultsExtensions
     private static void AddQuietFrameworkLogs(this WebApplicationBuilder builder) =>
         builder.Services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>, QuietFrameworkLogs>();
 
-    private static void AddTelemetry(this WebApplicationBuilder builder, string serviceName)
+    /// <summary>
+    /// Logs, metrics and traces under <paramref name="serviceName"/>, exported over OTLP only where a collector is
+    /// configured (OTEL_EXPORTER_OTLP_ENDPOINT). Part of <see cref="AddServiceDefaults"/>; the web app calls it alone.
+    /// </summary>
+    public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder, string serviceName)
     {
         builder.Logging.AddOpenTelemetry(logging =>
         {
@@ -113,6 +117,8 @@ public static class ServiceDefaultsExtensions
         {
             telemetry.UseOtlpExporter();
         }
+
+        return builder;
     }
 
     /// <summary>

@@ -3,9 +3,11 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
 using Watershed.Consultation.V1;
+using Watershed.ServiceDefaults;
 using Watershed.ServiceDefaults.Grpc;
 using Watershed.ServiceDefaults.Security;
 
@@ -27,13 +29,49 @@ public sealed class WebOidcOptions
     public bool RequireHttpsMetadata { get; set; } = true;
 }
 
+/// <summary>Section Web (the web app's own settings besides sign-in and the key ring).</summary>
+public sealed class WebProxyOptions
+{
+    public const string Section = "Web";
+
+    /// <summary>
+    /// True where a gateway or ingress controller terminates TLS and forwards the request (Kubernetes): the scheme and
+    /// client address come from its X-Forwarded-Proto and X-Forwarded-For, so sign-in sends people back to https://.
+    /// Only for a pod that nothing but the gateway can reach (the network policies see to it): any sender's headers are
+    /// believed.
+    /// </summary>
+    public bool BehindProxy { get; set; }
+}
+
 public static class WebHosting
 {
     /// <summary>The languages offered; the first is the default.</summary>
     public static readonly string[] Languages = ["es", "qu", "en"];
 
-    public static WebApplicationBuilder AddWebApp(this WebApplicationBuilder builder)
+    /// <summary>
+    /// The web app's services. <paramref name="appId"/> is its Dapr app id (the deployment's and dapr.yaml's; it calls
+    /// the services through its sidecar where Services:&lt;name&gt;:DaprAppId is set) and names its telemetry
+    /// (watershed-&lt;app id&gt;).
+    /// </summary>
+    public static WebApplicationBuilder AddWebApp(this WebApplicationBuilder builder, string appId)
     {
+        builder.AddTelemetry($"watershed-{appId}");
+        // Drain in-flight requests on SIGTERM within the pod's grace period, as the services do.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        var keyRing = builder.Configuration.GetSection(WebKeyRingOptions.Section).Get<WebKeyRingOptions>() ?? new WebKeyRingOptions();
+        WebKeyRing.Configure(builder.Services, keyRing);
+        builder.Services.AddSingleton(keyRing);
+        if (builder.Configuration.GetSection(WebProxyOptions.Section).Get<WebProxyOptions>()?.BehindProxy == true)
+        {
+            builder.Services.Configure<ForwardedHeadersOptions>(o =>
+            {
+                o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+                o.ForwardLimit = 1;
+                o.KnownIPNetworks.Clear();
+                o.KnownProxies.Clear();
+            });
+        }
+
         builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
         builder.Services.Configure<RequestLocalizationOptions>(o =>
         {
@@ -103,6 +141,12 @@ public static class WebHosting
 
     public static WebApplication UseWebApp(this WebApplication app)
     {
+        WebKeyRing.RequireUsableKey(app.Services, app.Services.GetRequiredService<WebKeyRingOptions>());
+        if (app.Configuration.GetSection(WebProxyOptions.Section).Get<WebProxyOptions>()?.BehindProxy == true)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseExceptionHandler("/Error");
         app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
         app.UseRequestLocalization();

@@ -70,7 +70,7 @@ public sealed class WebSystem : IAsyncLifetime
             ["Services:consultation:Address"] = _consultation.Address.ToString(),
             ["Logging:LogLevel:Default"] = "Warning",
         });
-        builder.AddWebApp();
+        builder.AddWebApp("web");
         _web = builder.Build();
         _web.UseWebApp();
         await _web.StartAsync();
