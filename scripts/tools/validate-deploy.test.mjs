@@ -51,7 +51,7 @@ test("a release refuses the placeholders a release step must replace", async () 
 const fixtures = readdirSync(fixturesDir).filter((f) => f.endsWith(".yaml")).sort();
 
 test("every check has a fixture that breaks it", () => {
-  const checks = ["render", "schema", "workload", "security", "dapr", "autoscaling", "app-ids", "topics", "scopes", "ports", "access", "resiliency", "tracing", "mtls", "secrets", "database", "images", "network", "docker", "kafka", "code"];
+  const checks = ["render", "schema", "workload", "security", "dapr", "autoscaling", "app-ids", "topics", "scopes", "ports", "access", "resiliency", "tracing", "mtls", "secrets", "database", "images", "network", "docker", "kafka", "code", "web"];
   const covered = new Set(fixtures.map((f) => /^\[([\w-]+)\]/.exec(yaml.load(readFileSync(join(fixturesDir, f), "utf8")).expect)?.[1]));
   assert.deepEqual(checks.filter((c) => !covered.has(c)), []);
 });

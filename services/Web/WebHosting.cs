@@ -18,12 +18,13 @@ public sealed class WebOidcOptions
 {
     public const string Section = "Web:Oidc";
 
-    /// <summary>The OpenID provider (a Keycloak realm's URL in production).</summary>
-    public string Authority { get; set; } = "http://127.0.0.1:5100/";
+    /// <summary>The OpenID provider (a Keycloak realm's URL in production; appsettings.Development.json: the local one).</summary>
+    public string Authority { get; set; } = "";
 
     public string ClientId { get; set; } = "web";
 
-    public string ClientSecret { get; set; } = "web-dev-secret";
+    /// <summary>The web app's secret at the provider (Kubernetes: the Secret web-identity; never in appsettings.json).</summary>
+    public string ClientSecret { get; set; } = "";
 
     /// <summary>False only for a provider on loopback HTTP (development and tests).</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
@@ -89,6 +90,11 @@ public static class WebHosting
         }).AddViewLocalization();
 
         var oidc = builder.Configuration.GetSection(WebOidcOptions.Section).Get<WebOidcOptions>() ?? new WebOidcOptions();
+        if (!Uri.TryCreate(oidc.Authority, UriKind.Absolute, out _) || string.IsNullOrWhiteSpace(oidc.ClientId) || string.IsNullOrWhiteSpace(oidc.ClientSecret))
+        {
+            throw new InvalidOperationException("Web:Oidc:Authority (an absolute URL), Web:Oidc:ClientId and Web:Oidc:ClientSecret must be set: the web app signs people in at that provider.");
+        }
+
         builder.Services.AddAuthentication(o =>
             {
                 o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;

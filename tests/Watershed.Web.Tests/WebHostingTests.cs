@@ -32,6 +32,9 @@ public sealed class WebHostingTests : IDisposable
         {
             ["Logging:LogLevel:Default"] = "Warning",
             ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{ServiceProcess.FreePort()}",
+            ["Web:Oidc:Authority"] = "http://127.0.0.1:9/",
+            ["Web:Oidc:ClientSecret"] = "web-dev-secret",
+            ["Web:Oidc:RequireHttpsMetadata"] = "false",
         };
         foreach (var (key, value) in settings)
         {
@@ -84,6 +87,17 @@ public sealed class WebHostingTests : IDisposable
 
         var missing = Assert.Throws<InvalidOperationException>(() => Build(new Dictionary<string, string?> { ["Web:DataProtection:KeyRingPath"] = Path.Combine(_keyRing, "absent") }));
         Assert.Contains("does not exist", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Web:Oidc:ClientSecret", "")]
+    [InlineData("Web:Oidc:Authority", "")]
+    [InlineData("Web:Oidc:Authority", "auth.watershed.example")]
+    public void Without_its_provider_or_secret_the_web_app_refuses_to_start(string key, string value)
+    {
+        // appsettings.json holds neither: outside Development they come from the deployment (the secret from a Secret).
+        var refused = Assert.Throws<InvalidOperationException>(() => Build(new Dictionary<string, string?> { [key] = value }));
+        Assert.Contains("must be set", refused.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -67,6 +67,7 @@ public sealed class WebSystem : IAsyncLifetime
             ["Kestrel:Endpoints:Http:Url"] = WebAddress.ToString().TrimEnd('/'),
             ["Web:Oidc:Authority"] = _provider.Address.ToString(),
             ["Web:Oidc:RequireHttpsMetadata"] = "false",
+            ["Web:Oidc:ClientSecret"] = "web-dev-secret",
             ["Services:consultation:Address"] = _consultation.Address.ToString(),
             ["Logging:LogLevel:Default"] = "Warning",
         });

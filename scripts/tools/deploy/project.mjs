@@ -113,16 +113,20 @@ function readServices(root, protos, problems) {
     const program = join(servicesDir, dir, "Program.cs");
     if (!existsSync(program)) continue;
     const text = read(program);
+    // A service registers its events under its app id; the web app (pages for people, no events, no database)
+    // names its app id to AddWebApp.
     const events = /AddServiceEvents<\w+>\("([^"]+)"\)/.exec(text);
-    if (!events) continue;
+    const web = /AddWebApp\("([^"]+)"\)/.exec(text);
+    if (!events && !web) continue;
     const where = `services/${dir}/Program.cs`;
-    const app = { id: events[1], dir, subscriptions: new Map(), clients: [] };
+    const app = { id: (events ?? web)[1], dir, kind: events ? "service" : "web", subscriptions: new Map(), clients: [] };
     for (const on of text.matchAll(/\.On<\s*([\w.]+)\s*,\s*[\w.]+\s*>\(\)/g)) {
       const event = resolveEvent(on[1], text, protos.events, problems, where);
       if (event) app.subscriptions.set(event.topic, event);
     }
     const sources = walk(join(servicesDir, dir), (p) => p.endsWith(".cs")).map(read).join("\n");
-    for (const client of text.matchAll(/AddServiceClient<\s*(\w+)\.(\w+)Client\s*>\(\s*"([^"]+)"/g)) {
+    // Clients are registered wherever the app's host is put together (Program.cs, or the web app's WebHosting.cs).
+    for (const client of sources.matchAll(/AddServiceClient<\s*(\w+)\.(\w+)Client\s*>\(\s*"([^"]+)"/g)) {
       const [, serviceName, , section] = client;
       const matches = [...protos.services.values()].filter((s) => s.name === serviceName);
       if (matches.length !== 1) { problems.push(`${where}: cannot find the gRPC service ${serviceName} in protos/`); continue; }
@@ -133,7 +137,6 @@ function readServices(root, protos, problems) {
     if (apps.has(app.id)) problems.push(`${where}: app id ${app.id} is used by two services`);
     apps.set(app.id, app);
   }
-  if (apps.size === 0) problems.push("services/*/Program.cs: no service registers its events (AddServiceEvents<...>(\"<app id>\"))");
   return apps;
 }
 
@@ -141,10 +144,12 @@ function readAppSettings(root, app, problems) {
   const path = join(root, "services", app.dir, "appsettings.json");
   if (!existsSync(path)) { problems.push(`services/${app.dir}/appsettings.json is missing`); return {}; }
   const settings = JSON.parse(read(path));
-  const url = settings?.Kestrel?.Endpoints?.Grpc?.Url;
+  // A service serves gRPC (and Dapr's AppCallback) on its Grpc endpoint; the web app serves HTTP/1.1 pages on Http.
+  const endpoint = app.kind === "web" ? "Http" : "Grpc";
+  const url = settings?.Kestrel?.Endpoints?.[endpoint]?.Url;
   const port = url ? Number(new URL(url).port) : undefined;
-  if (!port) problems.push(`services/${app.dir}/appsettings.json: Kestrel:Endpoints:Grpc:Url has no port`);
-  return { settings, port };
+  if (!port) problems.push(`services/${app.dir}/appsettings.json: Kestrel:Endpoints:${endpoint}:Url has no port`);
+  return { settings, port, endpoint, protocol: app.kind === "web" ? "http" : "grpc" };
 }
 
 /** A number read from a C# source by a pattern; a finding when the pattern no longer matches. */
@@ -178,9 +183,10 @@ export function readProject(root) {
   const apps = readServices(root, protos, problems);
   for (const app of apps.values()) Object.assign(app, readAppSettings(root, app, problems));
 
+  if (![...apps.values()].some((a) => a.kind === "service")) problems.push("services/*/Program.cs: no service registers its events (AddServiceEvents<...>(\"<app id>\"))");
   const published = new Map(); // topic -> publisher app id
   for (const event of protos.events) {
-    if (!apps.has(event.context)) problems.push(`${event.file}: events of "${event.context}" but no service has that app id`);
+    if (apps.get(event.context)?.kind !== "service") problems.push(`${event.file}: events of "${event.context}" but no service has that app id`);
     published.set(event.topic, event.context);
   }
   for (const app of apps.values()) {
@@ -208,7 +214,9 @@ export function readProject(root) {
     ? { sms: notifications.settings.Notifications.SmsBinding, email: notifications.settings.Notifications.EmailBinding }
     : undefined;
 
-  return { root, problems, protos, apps, published, readme: readReadmeEvents(root, problems), daprYaml, facts, bindings };
+  // The apps that publish and subscribe through the broker (every service; not the web app).
+  const eventApps = new Set([...apps.values()].filter((a) => a.kind === "service").map((a) => a.id));
+  return { root, problems, protos, apps, eventApps, published, readme: readReadmeEvents(root, problems), daprYaml, facts, bindings };
 }
 
 export function isDirectory(path) {

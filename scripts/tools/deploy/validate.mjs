@@ -137,7 +137,7 @@ function checkTopics(project, fail) {
     if (!row) { fail("topics", "README.md", `the events table does not list ${topic}`); continue; }
     if (subs.size === 0 && !row.external) fail("topics", "README.md", `${topic} has no subscriber in the code and the events table does not say it is for external consumers`);
     if (subs.size > 0 && row.external) fail("topics", "README.md", `${topic} is said to be for external consumers, but ${[...subs].join(", ")} subscribe(s) to it`);
-    const said = new Set([...project.apps.keys()].filter((id) => row.text.replace(/\s+/g, "").toLowerCase().includes(id)));
+    const said = new Set([...project.eventApps].filter((id) => row.text.replace(/\s+/g, "").toLowerCase().includes(id)));
     const diff = setDiff(said, subs);
     if (!diff.same) fail("topics", "README.md", `subscribers of ${topic} in the events table differ from the code: ${describeDiff(diff)}`);
   }
@@ -158,10 +158,10 @@ function checkDaprYaml(project, fail) {
     const where = `dapr.yaml/${a.appID}`;
     if (!app) continue;
     if (a.appDirPath?.replace(/^\.\//, "").replace(/\/$/, "") !== `services/${app.dir}`) fail("app-ids", where, `appDirPath must be ./services/${app.dir}`);
-    if (a.appProtocol !== "grpc") fail("ports", where, "appProtocol must be grpc (AppCallback on the gRPC port)");
+    if (a.appProtocol !== app.protocol) fail("ports", where, app.kind === "web" ? "appProtocol must be http (the web app serves pages, no AppCallback)" : "appProtocol must be grpc (AppCallback on the gRPC port)");
     if (a.appPort !== app.port) fail("ports", where, `appPort ${a.appPort} differs from services/${app.dir}/appsettings.json's Kestrel port ${app.port}`);
-    const url = a.env?.Kestrel__Endpoints__Grpc__Url;
-    if (url && Number(new URL(url).port) !== a.appPort) fail("ports", where, `Kestrel__Endpoints__Grpc__Url ${url} is not on appPort ${a.appPort}`);
+    const url = a.env?.[`Kestrel__Endpoints__${app.endpoint}__Url`];
+    if (url && Number(new URL(url).port) !== a.appPort) fail("ports", where, `Kestrel__Endpoints__${app.endpoint}__Url ${url} is not on appPort ${a.appPort}`);
     if (grpcPorts.has(a.daprGRPCPort)) fail("ports", where, `daprGRPCPort ${a.daprGRPCPort} is used twice`);
     grpcPorts.add(a.daprGRPCPort);
     for (const client of app.clients) {
@@ -249,7 +249,8 @@ function checkOverlay(overlay, project, appIds, fail, release) {
     const env = envOf(d);
     checkServicePod(d, container, env, where, project, fail, { configurations, services });
     checkAutoscaling(d, where, of, fail);
-    if (app) checkDatabase(d, container, env, where, objects, fail, name);
+    if (app?.kind === "service") checkDatabase(d, container, env, where, objects, fail, name);
+    if (app?.kind === "web") checkWebPod(d, container, env, where, fail);
     checkClients(env, app, where, project, fail);
   }
 
@@ -304,13 +305,18 @@ function checkServicePod(d, container, env, where, project, fail, { configuratio
   const pod = d.spec.template.spec;
   const id = a["dapr.io/app-id"];
   const app = project.apps.get(id);
-  const grpcPort = containerPort(container, "grpc");
-  const kestrel = env.Kestrel__Endpoints__Grpc__Url;
+  const web = app?.kind === "web";
+  // A service listens for gRPC on its "grpc" port; the web app for HTTP on its "http" port.
+  const endpoint = app?.endpoint ?? "Grpc";
+  const portName = endpoint.toLowerCase();
+  const appPort = containerPort(container, portName);
+  const kestrel = env[`Kestrel__Endpoints__${endpoint}__Url`];
   const kestrelPort = kestrel ? Number(new URL(kestrel).port) : undefined;
-  if (!kestrelPort) fail("ports", where, "its ConfigMap must set Kestrel__Endpoints__Grpc__Url (where gRPC listens in the pod)");
-  if (grpcPort !== kestrelPort) fail("ports", where, `container port grpc ${grpcPort} differs from Kestrel__Endpoints__Grpc__Url ${kestrel}`);
-  if (Number(a["dapr.io/app-port"]) !== kestrelPort) fail("ports", where, `dapr.io/app-port ${a["dapr.io/app-port"]} differs from the port gRPC listens on (${kestrelPort})`);
-  if (a["dapr.io/app-protocol"] !== "grpc") fail("dapr", where, "dapr.io/app-protocol must be grpc (the services serve Dapr's AppCallback on their gRPC port)");
+  if (!kestrelPort) fail("ports", where, `its ConfigMap must set Kestrel__Endpoints__${endpoint}__Url (where it listens in the pod)`);
+  if (appPort !== kestrelPort) fail("ports", where, `container port ${portName} ${appPort} differs from Kestrel__Endpoints__${endpoint}__Url ${kestrel}`);
+  if (Number(a["dapr.io/app-port"]) !== kestrelPort) fail("ports", where, `dapr.io/app-port ${a["dapr.io/app-port"]} differs from the port the app listens on (${kestrelPort})`);
+  if (web && a["dapr.io/app-protocol"] !== "http") fail("dapr", where, "dapr.io/app-protocol must be http (the web app serves HTTP/1.1 pages and no AppCallback)");
+  if (!web && a["dapr.io/app-protocol"] !== "grpc") fail("dapr", where, "dapr.io/app-protocol must be grpc (the services serve Dapr's AppCallback on their gRPC port)");
   if (!configurations.some((c) => c.metadata.name === a["dapr.io/config"])) fail("dapr", where, `dapr.io/config names ${a["dapr.io/config"] ?? "nothing"}, which is no Configuration of the overlay`);
   for (const key of ["dapr.io/sidecar-cpu-request", "dapr.io/sidecar-memory-request", "dapr.io/sidecar-memory-limit"]) {
     if (!a[key]) fail("dapr", where, `the sidecar needs ${key}`);
@@ -322,15 +328,23 @@ function checkServicePod(d, container, env, where, project, fail, { configuratio
   // answers AppCallback only when it matches, so no other pod can deliver events or binding calls.
   const tokenSecret = a["dapr.io/app-token-secret"];
   const appToken = (container.env ?? []).find((e) => e.name === "APP_API_TOKEN");
-  if (!tokenSecret) fail("security", where, "dapr.io/app-token-secret must name the Secret of Dapr's app API token (without it any caller that reaches the pod can deliver events)");
+  if (web) {
+    // The web app takes no events or binding calls, and its access policy lets no app invoke it: no token to check.
+    if (tokenSecret || appToken) fail("security", where, "the web app serves no AppCallback: an app API token would be a secret nobody checks");
+  } else if (!tokenSecret) fail("security", where, "dapr.io/app-token-secret must name the Secret of Dapr's app API token (without it any caller that reaches the pod can deliver events)");
   else if (appToken?.valueFrom?.secretKeyRef?.name !== tokenSecret || appToken.valueFrom.secretKeyRef.key !== "token") {
     fail("security", where, `APP_API_TOKEN must come from Secret ${tokenSecret}, key token (the value its sidecar sends)`);
   }
   if (app && env.OTEL_SERVICE_NAME !== `watershed-${id}`) fail("dapr", where, `OTEL_SERVICE_NAME must be watershed-${id}`);
 
-  // Probes: liveness asks nothing outside the process, readiness asks the database; both on the gRPC port.
-  if (container.livenessProbe?.grpc?.service !== "liveness") fail("workload", where, "liveness must ask grpc.health.v1 service \"liveness\" (an outage of the database must not restart pods)");
-  if (container.readinessProbe?.grpc?.service !== "readiness") fail("workload", where, "readiness must ask grpc.health.v1 service \"readiness\"");
+  // Probes: liveness asks nothing outside the process, readiness asks the database; both on the gRPC port. The web
+  // app has no database: both ask its /healthz on its HTTP port.
+  if (web) {
+    for (const [kind, probe] of [["liveness", container.livenessProbe], ["readiness", container.readinessProbe]]) {
+      if (probe?.httpGet?.path !== "/healthz" || containerPort(container, probe.httpGet.port) !== kestrelPort) fail("workload", where, `${kind} must ask GET /healthz on the HTTP port ${kestrelPort}`);
+    }
+  } else if (container.livenessProbe?.grpc?.service !== "liveness") fail("workload", where, "liveness must ask grpc.health.v1 service \"liveness\" (an outage of the database must not restart pods)");
+  if (!web && container.readinessProbe?.grpc?.service !== "readiness") fail("workload", where, "readiness must ask grpc.health.v1 service \"readiness\"");
   for (const probe of [container.livenessProbe, container.readinessProbe]) {
     if (probe?.grpc && probe.grpc.port !== kestrelPort) fail("ports", where, `a probe asks port ${probe.grpc.port}, not the gRPC port ${kestrelPort}`);
   }
@@ -351,8 +365,29 @@ function checkServicePod(d, container, env, where, project, fail, { configuratio
   else for (const p of svc.spec.ports) {
     const target = containerPort(container, p.targetPort);
     if (target === undefined) fail("ports", `${where} Service ${svc.metadata.name}`, `targetPort ${p.targetPort} matches no container port`);
-    else if (target !== kestrelPort) fail("ports", `${where} Service ${svc.metadata.name}`, `targetPort ${p.targetPort} is not the gRPC port ${kestrelPort}`);
+    else if (target !== kestrelPort) fail("ports", `${where} Service ${svc.metadata.name}`, `targetPort ${p.targetPort} is not the ${portName} port ${kestrelPort}`);
   }
+}
+
+/**
+ * The web app's own needs as a set of replicas behind the gateway: the key ring every replica reads (a Secret mounted
+ * read-only where Web__DataProtection__KeyRingPath points), the forwarded scheme, the sign-in client's secret from a
+ * Secret, and an https authority.
+ */
+function checkWebPod(d, container, env, where, fail) {
+  const path = env.Web__DataProtection__KeyRingPath;
+  if (!path) fail("web", where, "Web__DataProtection__KeyRingPath must name the key ring's mount: without one shared ring each replica signs its own cookies and sign-ins fail across replicas");
+  else {
+    const mount = (container.volumeMounts ?? []).find((m) => m.mountPath === path);
+    const volume = mount && (d.spec.template.spec.volumes ?? []).find((v) => v.name === mount.name);
+    if (!volume?.secret?.secretName) fail("web", where, `${path} must be a Secret's volume (the key ring created out of band, README)`);
+    else if (mount.readOnly !== true) fail("web", where, `the key ring at ${path} must be mounted read-only: replicas never write keys`);
+  }
+  if (String(env.Web__BehindProxy).toLowerCase() !== "true") fail("web", where, "Web__BehindProxy must be true: the gateway terminates TLS, and sign-in must send people back to https");
+  if (!/^https:\/\//.test(env.Web__Oidc__Authority ?? "")) fail("web", where, "Web__Oidc__Authority must be the https address of the OpenID provider");
+  if (env.Web__Oidc__RequireHttpsMetadata !== undefined && String(env.Web__Oidc__RequireHttpsMetadata).toLowerCase() !== "true") fail("web", where, "Web__Oidc__RequireHttpsMetadata must not be turned off in a cluster");
+  const secret = (container.env ?? []).find((e) => e.name === "Web__Oidc__ClientSecret");
+  if (!secret?.valueFrom?.secretKeyRef) fail("secrets", where, "Web__Oidc__ClientSecret must come from a Secret (created out of band), never a value in a manifest");
 }
 
 function checkAutoscaling(d, where, of, fail) {
@@ -412,6 +447,7 @@ function checkClients(env, app, where, project, fail) {
 }
 
 function checkComponents(components, project, appIds, overlay, fail, envOf, apiDeployments, idOf) {
+  const eventApps = project.eventApps;
   for (const c of components) {
     const where = `${overlay}/Component/${c.metadata.name}`;
     for (const scope of c.scopes ?? []) if (!appIds.has(scope)) fail("app-ids", where, `scope ${scope} is no service's app id`);
@@ -439,18 +475,18 @@ function checkComponents(components, project, appIds, overlay, fail, envOf, apiD
   }
 
   // Pub/sub: the component the code publishes to, with topic scoping exactly as the code publishes and subscribes.
-  const pubsubNames = new Set(apiDeployments.map((d) => envOf(d).Events__PubsubName ?? project.facts.pubsubName));
+  const pubsubNames = new Set(apiDeployments.filter((d) => eventApps.has(idOf(d))).map((d) => envOf(d).Events__PubsubName ?? project.facts.pubsubName));
   for (const pubsubName of pubsubNames) {
     const where = `${overlay}/Component/${pubsubName}`;
     const pubsub = components.find((c) => c.metadata.name === pubsubName);
     if (!pubsub) { fail("dapr", `${overlay}`, `the services publish through "${pubsubName}", which no Component defines`); continue; }
     if (!pubsub.spec.type.startsWith("pubsub.")) fail("dapr", where, "must be a pubsub component");
-    const scoped = setDiff(new Set(pubsub.scopes ?? []), appIds);
-    if (!scoped.same) fail("scopes", where, `scopes must be every service: ${describeDiff(scoped)}`);
+    const scoped = setDiff(new Set(pubsub.scopes ?? []), eventApps);
+    if (!scoped.same) fail("scopes", where, `scopes must be every service that publishes or subscribes (not the web app): ${describeDiff(scoped)}`);
     const meta = componentMetadata(pubsub);
-    const expectedPublish = new Map([...appIds].map((id) => [id, new Set([...project.published].filter(([, p]) => p === id).map(([t]) => t).concat(deadLetterTopic(id)))]));
-    const expectedSubscribe = new Map([...appIds].map((id) => [id, new Set([...project.apps.get(id).subscriptions.keys(), deadLetterTopic(id)])]));
-    const allTopics = new Set([...project.published.keys(), ...[...appIds].map(deadLetterTopic)]);
+    const expectedPublish = new Map([...eventApps].map((id) => [id, new Set([...project.published].filter(([, p]) => p === id).map(([t]) => t).concat(deadLetterTopic(id)))]));
+    const expectedSubscribe = new Map([...eventApps].map((id) => [id, new Set([...project.apps.get(id).subscriptions.keys(), deadLetterTopic(id)])]));
+    const allTopics = new Set([...project.published.keys(), ...[...eventApps].map(deadLetterTopic)]);
     for (const [key, expected, verb] of [["publishingScopes", expectedPublish, "publishes"], ["subscriptionScopes", expectedSubscribe, "subscribes to"]]) {
       const scopes = parseScopes(meta.get(key)?.value);
       if (!meta.has(key)) { fail("scopes", where, `no ${key}: every app could ${verb === "publishes" ? "publish to" : "subscribe to"} every topic`); continue; }
@@ -666,7 +702,7 @@ function checkNetwork(overlay, ns, project, apiDeployments, idOf, envOf, compone
     const id = idOf(d);
     const cm = envOf(d);
     const appPort = Number(d.spec.template.metadata.annotations["dapr.io/app-port"]);
-    need(PLATFORM.gateway, pod.id, appPort, "the public gRPC API through the gateway");
+    need(PLATFORM.gateway, pod.id, appPort, project.apps.get(id)?.kind === "web" ? "the web app's pages through the gateway" : "the public gRPC API through the gateway");
     need(pod.id, PLATFORM.daprSentry.peer, PLATFORM.daprSentry.port, PLATFORM.daprSentry.why);
     need(pod.id, PLATFORM.daprOperator.peer, PLATFORM.daprOperator.port, PLATFORM.daprOperator.why);
     // OTLP from the app, spans from the sidecar.
@@ -681,8 +717,9 @@ function checkNetwork(overlay, ns, project, apiDeployments, idOf, envOf, compone
       for (const r of resolve(host, Number(port), `${name}/Configuration/${config.metadata.name}`, "sidecar spans")) need(pod.id, r.to, r.port, "the sidecar's spans");
     }
     // The OIDC authority (token keys; client credentials).
-    if (cm.Auth__Authority) {
-      const url = new URL(cm.Auth__Authority);
+    const authority = cm.Auth__Authority ?? cm.Web__Oidc__Authority;
+    if (authority) {
+      const url = new URL(authority);
       for (const r of resolve(url.hostname, Number(url.port || 443), `${name}/${d.metadata.name}`, "the OIDC authority")) need(pod.id, r.to, r.port, "the OIDC authority");
     }
     // Service invocation through the sidecars.
@@ -777,7 +814,7 @@ function checkKafka(kafkaRoot, production, project, fail) {
   const brokers = pools.filter((p) => p.spec.roles.includes("broker")).reduce((n, p) => n + p.spec.replicas, 0);
   if (brokers < 3) fail("kafka", at(cluster), `needs at least 3 brokers (has ${brokers})`);
 
-  const appIds = [...project.apps.keys()];
+  const appIds = [...project.eventApps];
   const expected = new Set([...project.published.keys(), ...appIds.map(deadLetterTopic)]);
   const topics = objects.filter((o) => o.kind === "KafkaTopic");
   const declared = new Set(topics.map((t) => t.spec.topicName ?? t.metadata.name));
