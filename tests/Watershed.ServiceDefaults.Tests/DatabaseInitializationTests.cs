@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +25,28 @@ public sealed class DatabaseInitializationTests
     private sealed class NotesContext(DbContextOptions<NotesContext> options) : DbContext(options)
     {
         protected override void OnModelCreating(ModelBuilder model) => model.Entity<Note>().ToTable("notes");
+    }
+
+    /// <summary>A later version of the notes: a column and a table more.</summary>
+    private sealed class LaterNote
+    {
+        public Guid Id { get; set; }
+
+        public string Text { get; set; } = "";
+    }
+
+    private sealed class Tag
+    {
+        public int Id { get; set; }
+    }
+
+    private sealed class LaterNotesContext(DbContextOptions<LaterNotesContext> options) : DbContext(options)
+    {
+        protected override void OnModelCreating(ModelBuilder model)
+        {
+            model.Entity<LaterNote>().ToTable("notes");
+            model.Entity<Tag>().ToTable("tags");
+        }
     }
 
     private sealed class FailedCommands : DbCommandInterceptor
@@ -66,5 +89,58 @@ public sealed class DatabaseInitializationTests
         }
 
         Assert.Single(failed.Statements);
+    }
+
+    [Fact]
+    public async Task A_local_sqlite_file_left_by_an_older_version_is_moved_aside_and_made_again_and_a_current_one_is_kept()
+    {
+        var folder = Directory.CreateTempSubdirectory("watershed-sqlite-").FullName;
+        try
+        {
+            var file = Path.Combine(folder, "notes.db");
+            // What the older version created: its notes table, without the column and the table added since, and a row.
+            await using (var old = new SqliteConnection($"Data Source={file};Pooling=False"))
+            {
+                await old.OpenAsync();
+                await using var create = new SqliteCommand("CREATE TABLE notes (Id TEXT NOT NULL PRIMARY KEY); INSERT INTO notes VALUES ('7c1a0b0e-0000-0000-0000-000000000001')", old);
+                await create.ExecuteNonQueryAsync();
+            }
+
+            await using var services = new ServiceCollection()
+                .AddLogging()
+                .AddDbContext<LaterNotesContext>(o => o.UseSqlite($"Data Source={file}"))
+                .BuildServiceProvider();
+            await services.InitializeDatabaseAsync<LaterNotesContext>();
+
+            var aside = Assert.Single(Directory.GetFiles(folder, "notes.db.*.old"));
+            await using (var scope = services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<LaterNotesContext>();
+                Assert.Empty(await ServiceDatabase.MissingSqliteSchemaAsync(db, CancellationToken.None));
+                db.Add(new LaterNote { Id = Guid.NewGuid(), Text = "nueva" });
+                await db.SaveChangesAsync();
+            }
+
+            // Nothing was deleted: the older file still holds its row.
+            await using (var kept = new SqliteConnection($"Data Source={aside};Mode=ReadOnly;Pooling=False"))
+            {
+                await kept.OpenAsync();
+                await using var count = new SqliteCommand("SELECT count(*) FROM notes", kept);
+                Assert.Equal(1L, await count.ExecuteScalarAsync());
+            }
+
+            // A file of the current version is kept as it is, data and all.
+            await services.InitializeDatabaseAsync<LaterNotesContext>();
+            Assert.Single(Directory.GetFiles(folder, "notes.db.*.old"));
+            await using (var scope = services.CreateAsyncScope())
+            {
+                Assert.Equal("nueva", (await scope.ServiceProvider.GetRequiredService<LaterNotesContext>().Set<LaterNote>().SingleAsync()).Text);
+            }
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -138,7 +139,88 @@ public static class ServiceDatabase
         else
         {
             await db.Database.EnsureCreatedAsync(cancellationToken);
+            await ReplaceStaleSqliteFileAsync(db, scope.ServiceProvider.GetService<ILoggerFactory>(), cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The local SQLite file is created once (EnsureCreated) and never migrated, so a file left by an older version lacks
+    /// what the code now needs (a table, a column) and every call touching it would fail. Such a file is moved aside
+    /// (<c>&lt;file&gt;.&lt;UTC time&gt;.old</c>, nothing deleted) and a new one created: the local default is for trying
+    /// the system, and its data comes back with the demo. The moved file is named in a warning.
+    /// </summary>
+    private static async Task ReplaceStaleSqliteFileAsync(DbContext db, ILoggerFactory? loggers, CancellationToken cancellationToken)
+    {
+        var missing = await MissingSqliteSchemaAsync(db, cancellationToken);
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        var file = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+        if (string.IsNullOrEmpty(file) || file == ":memory:" || !File.Exists(file))
+        {
+            throw new InvalidOperationException($"The SQLite database lacks {string.Join(", ", missing.Take(5))} and is not a file that could be replaced.");
+        }
+
+        await db.Database.CloseConnectionAsync();
+        SqliteConnection.ClearAllPools();
+        var aside = $"{file}.{DateTime.UtcNow:yyyyMMdd'T'HHmmss}.old";
+        File.Move(file, aside);
+        foreach (var suffix in new[] { "-wal", "-shm" })
+        {
+            if (File.Exists(file + suffix))
+            {
+                File.Move(file + suffix, aside + suffix);
+            }
+        }
+
+        loggers?.CreateLogger("Watershed.ServiceDefaults.Data.ServiceDatabase").LogWarning(
+            "The local SQLite file {File} was made by an older version (it has no {Missing}); it was moved to {Aside} and a new one created",
+            file, string.Join(", ", missing.Take(5)), aside);
+        await db.Database.EnsureCreatedAsync(cancellationToken);
+    }
+
+    /// <summary>Tables and columns of the model that the SQLite database does not have ("table" or "table.column").</summary>
+    public static async Task<List<string>> MissingSqliteSchemaAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        var missing = new List<string>();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var connection = db.Database.GetDbConnection();
+            foreach (var table in db.Model.GetRelationalModel().Tables)
+            {
+                var present = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                await using (var command = connection.CreateCommand())
+                {
+                    command.CommandText = "SELECT name FROM pragma_table_info($table)";
+                    var parameter = command.CreateParameter();
+                    parameter.ParameterName = "$table";
+                    parameter.Value = table.Name;
+                    command.Parameters.Add(parameter);
+                    await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        present.Add(reader.GetString(0));
+                    }
+                }
+
+                if (present.Count == 0)
+                {
+                    missing.Add(table.Name);
+                    continue;
+                }
+
+                missing.AddRange(table.Columns.Where(c => !present.Contains(c.Name)).Select(c => $"{table.Name}.{c.Name}"));
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        return missing;
     }
 
     /// <summary>
