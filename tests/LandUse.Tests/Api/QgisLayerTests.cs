@@ -22,6 +22,35 @@ public sealed class QgisLayerTests : IAsyncLifetime
     private PlanService.PlanServiceClient Plans => _app.Plans(TestTokens.Facilitator("pomacanchi"));
 
     [Fact]
+    public async Task Files_and_text_saved_with_a_byte_order_mark_read_as_without_it()
+    {
+        // Windows editors and some QGIS builds write UTF-8 with a byte order mark (EF BB BF); it is not part of the JSON.
+        var watersheds = _app.Watersheds(TestTokens.Admin());
+        var unit = (await watersheds.CreateWatershedUnitAsync(new CreateWatershedUnitRequest
+        {
+            Code = "pomacanchi", Name = "Pomacanchi", BoundaryGeojson = "\uFEFF" + Sample.Boundary,
+        })).WatershedUnit;
+        var plan = await Plans.CreatePlanAsync(new CreatePlanRequest
+        {
+            WatershedUnitId = unit.Id, Title = "Plan", Horizon = new PlanHorizon { FromYear = 2027, ToYear = 2036 },
+        });
+        var zones = Sample.ZonesFile().ToByteArray();
+        foreach (var (field, request) in new (string, ImportPlanVersionZonesRequest)[]
+        {
+            ("geojson", new() { PlanVersionId = plan.FirstVersion.Id, Geojson = ByteString.CopyFrom([0xEF, 0xBB, 0xBF, .. zones]) }),
+            ("file", new() { PlanVersionId = plan.FirstVersion.Id, File = ByteString.CopyFrom([0xEF, 0xBB, 0xBF, .. zones]) }),
+            ("file as GeoJSON", new() { PlanVersionId = plan.FirstVersion.Id, File = ByteString.CopyFrom([0xEF, 0xBB, 0xBF, .. zones]), FileFormat = LayerFormat.Geojson }),
+        })
+        {
+            var imported = (await Plans.ImportPlanVersionZonesAsync(request)).PlanVersion;
+            Assert.True(imported.ZoneCount == 4, field);
+        }
+
+        var zone = Sample.Zone("BOM-01", "\uFEFF" + Sample.Box(-71.61, -14.07, -71.60, -14.06));
+        Assert.Equal("BOM-01", (await Plans.PutZoneAsync(new PutZoneRequest { PlanVersionId = plan.FirstVersion.Id, Zone = zone })).Zone.Content.ZoneCode);
+    }
+
+    [Fact]
     public async Task A_boundary_exported_as_a_feature_or_as_a_collection_of_adjoining_parts_is_the_same_boundary()
     {
         var watersheds = _app.Watersheds(TestTokens.Admin());

@@ -34,7 +34,7 @@ public static class GeometryJson
 
         try
         {
-            using var document = JsonDocument.Parse(json);
+            using var document = JsonDocument.Parse(WithoutByteOrderMark(json));
             return Read(document.RootElement, field);
         }
         catch (JsonException ex)
@@ -58,7 +58,7 @@ public static class GeometryJson
 
         try
         {
-            using var document = JsonDocument.Parse(json);
+            using var document = JsonDocument.Parse(WithoutByteOrderMark(json));
             var root = document.RootElement;
             var type = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
             if (type == "Feature")
@@ -163,4 +163,7 @@ public static class GeometryJson
     }
 
     public static string Write(Geometry geometry) => JsonSerializer.Serialize(geometry, Options);
+
+    /// <summary>Text pasted from a file saved with a byte order mark (Notepad, some QGIS builds) starts with U+FEFF: not part of the JSON.</summary>
+    internal static string WithoutByteOrderMark(string json) => json.StartsWith('\uFEFF') ? json[1..] : json;
 }

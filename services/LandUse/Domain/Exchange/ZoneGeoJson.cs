@@ -20,10 +20,16 @@ public static class ZoneGeoJson
     /// <summary>
     /// Reads every feature and reports every fault at once, so a user fixes the file in one pass. A file that is not
     /// UTF-8, not JSON (nesting deeper than 64 included) or holds a string that is not text (an escaped lone surrogate)
-    /// is refused as a whole.
+    /// is refused as a whole. A leading UTF-8 byte order mark is skipped.
     /// </summary>
     public static ZoneImport Read(ReadOnlyMemory<byte> utf8Json, WatershedUnit watershed)
     {
+        // A UTF-8 byte order mark (Windows editors, some QGIS builds write one) is not part of the JSON (RFC 8259 §8.1).
+        if (utf8Json.Span.StartsWith("\uFEFF"u8))
+        {
+            utf8Json = utf8Json[3..];
+        }
+
         if (!Utf8.IsValid(utf8Json.Span))
         {
             return Failed("The file is not UTF-8 text: GeoJSON is UTF-8 (RFC 7946); save it again as UTF-8.");
