@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Localization;
 using Watershed.Consultation.V1;
+using Watershed.LandUse.V1;
 
 namespace Watershed.Web;
 
@@ -20,4 +21,28 @@ public static class Labels
         AssemblyCall.Second => t["SecondCall"],
         _ => string.Empty,
     };
+
+    public static string Category(IStringLocalizer<Texts> t, ZeeCategory category) => category switch
+    {
+        ZeeCategory.Productive => t["ZeeProductive"],
+        ZeeCategory.ProtectionAndConservation => t["ZeeProtection"],
+        ZeeCategory.SpecialTreatment => t["ZeeSpecial"],
+        ZeeCategory.Recovery => t["ZeeRecovery"],
+        ZeeCategory.UrbanIndustrial => t["ZeeUrban"],
+        _ => string.Empty,
+    };
+
+    public static string VersionState(IStringLocalizer<Texts> t, PlanVersionState state) => state switch
+    {
+        PlanVersionState.Draft => t["VersionDraft"],
+        PlanVersionState.InConsultation => t["VersionInConsultation"],
+        PlanVersionState.Approved => t["VersionApproved"],
+        PlanVersionState.Superseded => t["VersionSuperseded"],
+        PlanVersionState.Withdrawn => t["VersionWithdrawn"],
+        _ => string.Empty,
+    };
+
+    /// <summary>The categories in the order the legend and the tables list them.</summary>
+    public static readonly ZeeCategory[] Categories =
+        [ZeeCategory.Productive, ZeeCategory.ProtectionAndConservation, ZeeCategory.SpecialTreatment, ZeeCategory.Recovery, ZeeCategory.UrbanIndustrial];
 }

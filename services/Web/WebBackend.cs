@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.AspNetCore.Authentication;
 using Watershed.Consultation.V1;
+using Watershed.LandUse.V1;
 
 namespace Watershed.Web;
 
@@ -13,8 +14,14 @@ public sealed class WebBackend(
     StakeholderService.StakeholderServiceClient stakeholders,
     SpaceService.SpaceServiceClient spaces,
     AssemblyService.AssemblyServiceClient assemblies,
-    ProposalService.ProposalServiceClient proposals)
+    ProposalService.ProposalServiceClient proposals,
+    WatershedUnitService.WatershedUnitServiceClient units,
+    PlanService.PlanServiceClient plans)
 {
+    public WatershedUnitService.WatershedUnitServiceClient Units => units;
+
+    public PlanService.PlanServiceClient Plans => plans;
+
     public StakeholderService.StakeholderServiceClient Stakeholders => stakeholders;
 
     public SpaceService.SpaceServiceClient Spaces => spaces;

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
 using Watershed.Consultation.V1;
+using Watershed.LandUse.V1;
 using Watershed.ServiceDefaults;
 using Watershed.ServiceDefaults.Grpc;
 using Watershed.ServiceDefaults.Security;
@@ -87,6 +88,7 @@ public static class WebHosting
         {
             o.Conventions.AuthorizeFolder("/Console");
             o.Conventions.AuthorizeFolder("/Member");
+            o.Conventions.AuthorizeFolder("/Planner");
         }).AddViewLocalization();
 
         var oidc = builder.Configuration.GetSection(WebOidcOptions.Section).Get<WebOidcOptions>() ?? new WebOidcOptions();
@@ -141,6 +143,8 @@ public static class WebHosting
         builder.AddServiceClient<SpaceService.SpaceServiceClient>("consultation", CallIdentity.Service);
         builder.AddServiceClient<AssemblyService.AssemblyServiceClient>("consultation", CallIdentity.Service);
         builder.AddServiceClient<ProposalService.ProposalServiceClient>("consultation", CallIdentity.Service);
+        builder.AddServiceClient<WatershedUnitService.WatershedUnitServiceClient>("landuse", CallIdentity.Service);
+        builder.AddServiceClient<PlanService.PlanServiceClient>("landuse", CallIdentity.Service);
         builder.Services.AddScoped<WebBackend>();
         return builder;
     }

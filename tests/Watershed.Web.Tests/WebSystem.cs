@@ -17,7 +17,7 @@ namespace Watershed.Web.Tests;
 /// its own process on a throwaway PostgreSQL database, the web app on a loopback port, and one headless Chromium.
 /// Seeded through the API as an admin: Pomacanchi, its communal assembly with five voting members, a convened assembly.
 /// </summary>
-public sealed class WebSystem : IAsyncLifetime
+public sealed partial class WebSystem : IAsyncLifetime
 {
     public static readonly string[] MemberNames = ["Rosa Quispe Mamani", "Juan Huamán Cusi", "Teodora Ccama Puma", "Hilario Condori Apaza", "Elena Sutta Huillca"];
 
@@ -55,6 +55,7 @@ public sealed class WebSystem : IAsyncLifetime
         settings["Events:RelayEnabled"] = "false";
         settings["DAPR_GRPC_ENDPOINT"] = $"http://127.0.0.1:{ServiceProcess.FreePort()}";
         _consultation = await ServiceProcess.StartAsync("Consultation", settings);
+        _landuse = await StartLandUseAsync(postgres);
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -69,6 +70,7 @@ public sealed class WebSystem : IAsyncLifetime
             ["Web:Oidc:RequireHttpsMetadata"] = "false",
             ["Web:Oidc:ClientSecret"] = "web-dev-secret",
             ["Services:consultation:Address"] = _consultation.Address.ToString(),
+            ["Services:landuse:Address"] = _landuse.Address.ToString(),
             ["Logging:LogLevel:Default"] = "Warning",
         });
         builder.AddWebApp("web");
@@ -77,6 +79,7 @@ public sealed class WebSystem : IAsyncLifetime
         await _web.StartAsync();
 
         await SeedAsync();
+        await SeedPlanAsync();
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true });
@@ -139,6 +142,11 @@ public sealed class WebSystem : IAsyncLifetime
         {
             await _web.StopAsync();
             await _web.DisposeAsync();
+        }
+
+        if (_landuse is not null)
+        {
+            await _landuse.DisposeAsync();
         }
 
         if (_consultation is not null)
