@@ -45,4 +45,32 @@ public static class Labels
     /// <summary>The categories in the order the legend and the tables list them.</summary>
     public static readonly ZeeCategory[] Categories =
         [ZeeCategory.Productive, ZeeCategory.ProtectionAndConservation, ZeeCategory.SpecialTreatment, ZeeCategory.Recovery, ZeeCategory.UrbanIndustrial];
+
+    public static string Channel(IStringLocalizer<Texts> t, Notifications.V1.Channel channel) => channel switch
+    {
+        Notifications.V1.Channel.Sms => t["ChannelSms"],
+        Notifications.V1.Channel.Email => t["ChannelEmail"],
+        Notifications.V1.Channel.Webhook => t["ChannelWebhook"],
+        _ => string.Empty,
+    };
+
+    public static string Kind(IStringLocalizer<Texts> t, Notifications.V1.EventKind kind) => kind switch
+    {
+        Notifications.V1.EventKind.Assemblies => t["KindAssemblies"],
+        Notifications.V1.EventKind.Decisions => t["KindDecisions"],
+        Notifications.V1.EventKind.PlanChanges => t["KindPlanChanges"],
+        Notifications.V1.EventKind.Alerts => t["KindAlerts"],
+        Notifications.V1.EventKind.Imports => t["KindImports"],
+        _ => string.Empty,
+    };
+
+    public static string Delivery(IStringLocalizer<Texts> t, Notifications.V1.DeliveryState state) => state switch
+    {
+        Notifications.V1.DeliveryState.Queued => t["DeliveryQueued"],
+        Notifications.V1.DeliveryState.Deferred => t["DeliveryDeferred"],
+        Notifications.V1.DeliveryState.Sending => t["DeliverySending"],
+        Notifications.V1.DeliveryState.Sent => t["DeliverySent"],
+        Notifications.V1.DeliveryState.Failed => t["DeliveryFailed"],
+        _ => string.Empty,
+    };
 }

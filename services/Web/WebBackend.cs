@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Authentication;
 using Watershed.Consultation.V1;
 using Watershed.LandUse.V1;
+using Watershed.Notifications.V1;
 
 namespace Watershed.Web;
 
@@ -16,8 +17,14 @@ public sealed class WebBackend(
     AssemblyService.AssemblyServiceClient assemblies,
     ProposalService.ProposalServiceClient proposals,
     WatershedUnitService.WatershedUnitServiceClient units,
-    PlanService.PlanServiceClient plans)
+    PlanService.PlanServiceClient plans,
+    PreferenceService.PreferenceServiceClient preferences,
+    DeliveryService.DeliveryServiceClient deliveries)
 {
+    public PreferenceService.PreferenceServiceClient Preferences => preferences;
+
+    public DeliveryService.DeliveryServiceClient Deliveries => deliveries;
+
     public WatershedUnitService.WatershedUnitServiceClient Units => units;
 
     public PlanService.PlanServiceClient Plans => plans;

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
 using Watershed.Consultation.V1;
 using Watershed.LandUse.V1;
+using Watershed.Notifications.V1;
 using Watershed.ServiceDefaults;
 using Watershed.ServiceDefaults.Grpc;
 using Watershed.ServiceDefaults.Security;
@@ -89,6 +90,7 @@ public static class WebHosting
             o.Conventions.AuthorizeFolder("/Console");
             o.Conventions.AuthorizeFolder("/Member");
             o.Conventions.AuthorizeFolder("/Planner");
+            o.Conventions.AuthorizeFolder("/Preferences");
         }).AddViewLocalization();
 
         var oidc = builder.Configuration.GetSection(WebOidcOptions.Section).Get<WebOidcOptions>() ?? new WebOidcOptions();
@@ -145,6 +147,8 @@ public static class WebHosting
         builder.AddServiceClient<ProposalService.ProposalServiceClient>("consultation", CallIdentity.Service);
         builder.AddServiceClient<WatershedUnitService.WatershedUnitServiceClient>("landuse", CallIdentity.Service);
         builder.AddServiceClient<PlanService.PlanServiceClient>("landuse", CallIdentity.Service);
+        builder.AddServiceClient<PreferenceService.PreferenceServiceClient>("notifications", CallIdentity.Service);
+        builder.AddServiceClient<DeliveryService.DeliveryServiceClient>("notifications", CallIdentity.Service);
         builder.Services.AddScoped<WebBackend>();
         return builder;
     }

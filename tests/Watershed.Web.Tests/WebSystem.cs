@@ -56,6 +56,7 @@ public sealed partial class WebSystem : IAsyncLifetime
         settings["DAPR_GRPC_ENDPOINT"] = $"http://127.0.0.1:{ServiceProcess.FreePort()}";
         _consultation = await ServiceProcess.StartAsync("Consultation", settings);
         _landuse = await StartLandUseAsync(postgres);
+        _notifications = await StartNotificationsAsync(postgres);
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -71,6 +72,7 @@ public sealed partial class WebSystem : IAsyncLifetime
             ["Web:Oidc:ClientSecret"] = "web-dev-secret",
             ["Services:consultation:Address"] = _consultation.Address.ToString(),
             ["Services:landuse:Address"] = _landuse.Address.ToString(),
+            ["Services:notifications:Address"] = _notifications.Address.ToString(),
             ["Logging:LogLevel:Default"] = "Warning",
         });
         builder.AddWebApp("web");
@@ -142,6 +144,11 @@ public sealed partial class WebSystem : IAsyncLifetime
         {
             await _web.StopAsync();
             await _web.DisposeAsync();
+        }
+
+        if (_notifications is not null)
+        {
+            await _notifications.DisposeAsync();
         }
 
         if (_landuse is not null)
