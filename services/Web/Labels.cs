@@ -73,4 +73,24 @@ public static class Labels
         Notifications.V1.DeliveryState.Failed => t["DeliveryFailed"],
         _ => string.Empty,
     };
+
+    /// <summary>A standard indicator's name in the reader's language; a custom one's as its creator wrote it.</summary>
+    public static string IndicatorName(IStringLocalizer<Texts> t, Indicators.V1.Indicator indicator) => IndicatorName(t, indicator.Code, indicator.Name);
+
+    public static string IndicatorName(IStringLocalizer<Texts> t, string code, string fallback) => Known(t, "Ind_" + code) ?? fallback;
+
+    public static string IndicatorCategory(IStringLocalizer<Texts> t, Indicators.V1.IndicatorCategory category) => Known(t, "Cat_" + category.Code) ?? category.Label;
+
+    public static string AlertState(IStringLocalizer<Texts> t, Indicators.V1.AlertState state) => state switch
+    {
+        Indicators.V1.AlertState.Raised => t["AlertRaised"],
+        Indicators.V1.AlertState.Cleared => t["AlertCleared"],
+        _ => string.Empty,
+    };
+
+    private static string? Known(IStringLocalizer<Texts> t, string key)
+    {
+        var text = t[key];
+        return text.ResourceNotFound ? null : text.Value;
+    }
 }

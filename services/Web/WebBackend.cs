@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.AspNetCore.Authentication;
 using Watershed.Consultation.V1;
+using Watershed.Indicators.V1;
 using Watershed.LandUse.V1;
 using Watershed.Notifications.V1;
 
@@ -19,8 +20,20 @@ public sealed class WebBackend(
     WatershedUnitService.WatershedUnitServiceClient units,
     PlanService.PlanServiceClient plans,
     PreferenceService.PreferenceServiceClient preferences,
-    DeliveryService.DeliveryServiceClient deliveries)
+    DeliveryService.DeliveryServiceClient deliveries,
+    AreaService.AreaServiceClient areas,
+    IndicatorService.IndicatorServiceClient indicatorCatalog,
+    AggregateService.AggregateServiceClient aggregates,
+    AlertService.AlertServiceClient alerts)
 {
+    public AreaService.AreaServiceClient Areas => areas;
+
+    public IndicatorService.IndicatorServiceClient IndicatorCatalog => indicatorCatalog;
+
+    public AggregateService.AggregateServiceClient Aggregates => aggregates;
+
+    public AlertService.AlertServiceClient Alerts => alerts;
+
     public PreferenceService.PreferenceServiceClient Preferences => preferences;
 
     public DeliveryService.DeliveryServiceClient Deliveries => deliveries;

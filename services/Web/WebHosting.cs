@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
 using Watershed.Consultation.V1;
+using Watershed.Indicators.V1;
 using Watershed.LandUse.V1;
 using Watershed.Notifications.V1;
 using Watershed.ServiceDefaults;
@@ -91,6 +92,7 @@ public static class WebHosting
             o.Conventions.AuthorizeFolder("/Member");
             o.Conventions.AuthorizeFolder("/Planner");
             o.Conventions.AuthorizeFolder("/Preferences");
+            o.Conventions.AuthorizeFolder("/Analyst");
         }).AddViewLocalization();
 
         var oidc = builder.Configuration.GetSection(WebOidcOptions.Section).Get<WebOidcOptions>() ?? new WebOidcOptions();
@@ -149,6 +151,10 @@ public static class WebHosting
         builder.AddServiceClient<PlanService.PlanServiceClient>("landuse", CallIdentity.Service);
         builder.AddServiceClient<PreferenceService.PreferenceServiceClient>("notifications", CallIdentity.Service);
         builder.AddServiceClient<DeliveryService.DeliveryServiceClient>("notifications", CallIdentity.Service);
+        builder.AddServiceClient<AreaService.AreaServiceClient>("indicators", CallIdentity.Service);
+        builder.AddServiceClient<IndicatorService.IndicatorServiceClient>("indicators", CallIdentity.Service);
+        builder.AddServiceClient<AggregateService.AggregateServiceClient>("indicators", CallIdentity.Service);
+        builder.AddServiceClient<AlertService.AlertServiceClient>("indicators", CallIdentity.Service);
         builder.Services.AddScoped<WebBackend>();
         return builder;
     }

@@ -57,6 +57,7 @@ public sealed partial class WebSystem : IAsyncLifetime
         _consultation = await ServiceProcess.StartAsync("Consultation", settings);
         _landuse = await StartLandUseAsync(postgres);
         _notifications = await StartNotificationsAsync(postgres);
+        _indicators = await StartIndicatorsAsync(postgres);
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -73,6 +74,7 @@ public sealed partial class WebSystem : IAsyncLifetime
             ["Services:consultation:Address"] = _consultation.Address.ToString(),
             ["Services:landuse:Address"] = _landuse.Address.ToString(),
             ["Services:notifications:Address"] = _notifications.Address.ToString(),
+            ["Services:indicators:Address"] = _indicators.Address.ToString(),
             ["Logging:LogLevel:Default"] = "Warning",
         });
         builder.AddWebApp("web");
@@ -144,6 +146,11 @@ public sealed partial class WebSystem : IAsyncLifetime
         {
             await _web.StopAsync();
             await _web.DisposeAsync();
+        }
+
+        if (_indicators is not null)
+        {
+            await _indicators.DisposeAsync();
         }
 
         if (_notifications is not null)
