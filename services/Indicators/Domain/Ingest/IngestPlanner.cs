@@ -17,7 +17,11 @@ public enum ImportMode
 }
 
 /// <summary>A household's figure on one indicator as it is stored at ingest, with the answers it lacked and what else its formula found.</summary>
-public sealed record StoredScore(string IndicatorCode, decimal? Value, string? Category, IReadOnlyList<string> MissingFields, ScoreDetails? Details = null);
+/// <summary>
+/// A household's figure on one indicator as it is stored at ingest, with the answers it lacked and what else its formula
+/// found. <paramref name="Woman"/> is 0 for the household's own figure, n for the n-th woman of its repeat group (MDD-W).
+/// </summary>
+public sealed record StoredScore(string IndicatorCode, decimal? Value, string? Category, IReadOnlyList<string> MissingFields, ScoreDetails? Details = null, int Woman = 0);
 
 /// <summary>A row to store: the submission, the area it resolved to, its fingerprint and its scores on every indicator.</summary>
 public sealed record PlannedRow(int Row, HouseholdSubmission Submission, Guid AreaId, string Fingerprint, IReadOnlyList<StoredScore> Scores);
@@ -72,7 +76,9 @@ public static class IngestPlanner
             }
 
             var sheet = mapping.ToAnswerSheet(submission.Answers);
-            var scores = StandardScores(row.Scores).ToList();
+            var scores = StandardScores(row.Scores)
+                .Where(s => !(row.MddwFromWomen && s.IndicatorCode == MinimumDietaryDiversityWomen.Info.Code))
+                .Concat(row.WomenScores ?? []).ToList();
             foreach (var custom in customIndicators)
             {
                 var result = custom.Read(sheet);
@@ -126,6 +132,22 @@ public static class IngestPlanner
         {
             Append(column);
             Append(value);
+        }
+
+        // Only a household with women adds them, so every fingerprint stored before repeat groups were read still matches.
+        if (submission.Women.Count > 0)
+        {
+            Append("women");
+            Append(submission.Women.Count.ToString(CultureInfo.InvariantCulture));
+            foreach (var woman in submission.Women)
+            {
+                Append(woman.Count.ToString(CultureInfo.InvariantCulture));
+                foreach (var (column, value) in woman.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    Append(column);
+                    Append(value);
+                }
+            }
         }
 
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
