@@ -272,6 +272,55 @@ public sealed class WomenRepeatGroupTests : PostgresApiTest
     }
 
     [Fact]
+    public async Task A_women_sheet_row_that_is_not_csv_refuses_every_household_whatever_the_mode()
+    {
+        var round = await RoundAsync(S, "2025Q4");
+        var before = await App.SnapshotAsync();
+        // The third woman's row has one value too few: whose woman she is cannot be known.
+        var lines = WomenSheet(true, Women4).Split('\n');
+        lines[3] = lines[3][..lines[3].LastIndexOf(';')];
+        var result = await ImportAsync(S, round, MainSheet(Main3), string.Join('\n', lines), ImportMode.GoodRowsOnly);
+        Assert.Equal((0, 0), (result.AcceptedRows, result.StoredRows));
+        var error = Assert.Single(result.Errors);
+        Assert.Equal((3, "women_csv:*"), (error.Row, error.Field));
+        Assert.Equal(before, await App.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task The_women_sheet_export_keeps_formulas_from_running()
+    {
+        var round = await RoundAsync(S, "2025Q4");
+        var upload = new SubmissionUpload { Id = "s-1", Area = "manzanares", HouseholdId = "h", InterviewDate = "2025-11-03", Answers = { ["fcs/FCSStap"] = "7" } };
+        var woman = Upload(Women4[0], 1);
+        woman.Answers["women/nota"] = "=HYPERLINK(\"http://x\")";
+        upload.Women.Add(woman);
+        Assert.Empty((await IngestTests.StreamAsync(S.Facilitator, [new() { Header = new UploadHeader { SurveyRoundId = round.Id } }, new() { Submission = upload }])).Result.Errors);
+        var women = (await S.Facilitator.Surveys.ExportSubmissionsCsvAsync(new ExportSubmissionsCsvRequest { SurveyRoundId = round.Id })).WomenCsv.ToStringUtf8();
+        Assert.Contains("\"'=HYPERLINK(\"\"http://x\"\")\"", women, StringComparison.Ordinal);
+        Assert.DoesNotContain(";\"=HYPERLINK", women, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_alert_on_MDDW_fires_on_the_share_of_women_and_says_so()
+    {
+        var rule = (await S.Facilitator.Alerts.CreateAlertRuleAsync(new CreateAlertRuleRequest
+        {
+            Rule = new AlertRule
+            {
+                IndicatorCode = "MDDW", AreaId = S.Manzanares.Id, Metric = "percent:achieved", PeriodType = PeriodType.Quarter,
+                Condition = new Condition { Operator = ComparisonOperator.LessThan, Threshold = "60" },
+            },
+        })).Rule;
+
+        await ImportAsync(S, await RoundAsync(S, "2025Q4"), MainSheet(Main3), WomenSheet(true, Women4));
+
+        var raised = Assert.Single((await S.Viewer.Alerts.ListAlertsAsync(new ListAlertsRequest { AreaId = S.Manzanares.Id })).Alerts);
+        // 2 of 4 women achieve: 50 %, over 4 women (not the 3 households).
+        Assert.Equal((rule.Id, AlertState.Raised, "50", 4), (raised.RuleId, raised.State, raised.ObservedValue, raised.N));
+        Assert.Equal("Manzanares (manzanares), 2025Q4: share of women with achieved MDDW was 50 % over 4 women, below 60 %.", raised.Summary);
+    }
+
+    [Fact]
     public async Task A_round_without_women_exports_no_women_sheet()
     {
         var round = await RoundAsync(S, "2025Q4");

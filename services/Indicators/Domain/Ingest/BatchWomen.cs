@@ -11,12 +11,16 @@ public sealed record WomanRow(int ErrorRow, string FieldPrefix, string Where, IR
 
 /// <summary>
 /// A batch's women joined to its households (by the household's row number), the women sheet's column names, and the
-/// problems of the sheet: rows that are not well formed and women whose household is not in the batch (orphans).
+/// problems of the sheet: its faults (<see cref="SheetFaults"/>: a header that cannot be read, a row that is not well-formed
+/// CSV, whose household cannot be known) and women whose household is not in the batch (orphans, <see cref="Errors"/>).
 /// <see cref="Present"/> is false for a batch without a women sheet (and a stream without women): MDD-W is then read from
 /// the household rows alone, as before repeat groups were read.
 /// </summary>
 public sealed record BatchWomen(bool Present, IReadOnlyList<string> Headers, IReadOnlyDictionary<int, IReadOnlyList<WomanRow>> ByHouseholdRow, IReadOnlyList<RowError> Errors)
 {
+    /// <summary>Faults that hide which households have women: while there is one, no household of the batch is read.</summary>
+    public IReadOnlyList<RowError> SheetFaults { get; init; } = [];
+
     /// <summary>How a problem with the women's columns as a whole is named: "women_csv:" for a sheet, "women:" for a stream.</summary>
     public string HeaderPrefix { get; init; } = FilePrefix;
 
@@ -43,7 +47,8 @@ public sealed record BatchWomen(bool Present, IReadOnlyList<string> Headers, IRe
         ArgumentNullException.ThrowIfNull(women);
         ArgumentNullException.ThrowIfNull(households);
         ArgumentNullException.ThrowIfNull(form);
-        var errors = women.Errors.Select(e => e with { Field = FilePrefix + e.Field }).ToList();
+        var faults = women.Errors.Select(e => e with { Field = FilePrefix + e.Field }).ToList();
+        var errors = new List<RowError>();
         var idColumns = form.Resolve(households.Headers).Mapping.SubmissionIdColumns;
         var indexColumn = Find(households.Headers, form.ParentIndexColumn);
         var byId = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -65,7 +70,7 @@ public sealed record BatchWomen(bool Present, IReadOnlyList<string> Headers, IRe
         var parentColumn = Find(women.Headers, form.WomenParentIndexColumn);
         if (women.Headers.Count > 0 && submissionColumn is null && parentColumn is null)
         {
-            errors.Add(new RowError(0, FilePrefix + RowError.WholeRow, string.Create(CultureInfo.InvariantCulture,
+            faults.Add(new RowError(0, FilePrefix + RowError.WholeRow, string.Create(CultureInfo.InvariantCulture,
                 $"has neither '{TextRules.Echo(form.WomenSubmissionIdColumn)}' nor '{TextRules.Echo(form.WomenParentIndexColumn)}': a woman cannot be joined to her household")));
         }
 
@@ -109,7 +114,10 @@ public sealed record BatchWomen(bool Present, IReadOnlyList<string> Headers, IRe
         }
 
         var headers = women.Headers.Where(h => h != submissionColumn && h != parentColumn).ToList();
-        return new BatchWomen(true, headers, joined.ToDictionary(p => p.Key, p => (IReadOnlyList<WomanRow>)p.Value), [.. errors.OrderBy(e => e.Row)]);
+        return new BatchWomen(true, headers, joined.ToDictionary(p => p.Key, p => (IReadOnlyList<WomanRow>)p.Value), [.. errors.OrderBy(e => e.Row)])
+        {
+            SheetFaults = [.. faults.OrderBy(e => e.Row)],
+        };
     }
 
     /// <summary>The women of streamed submissions, each under her submission's row and "women[i]:".</summary>

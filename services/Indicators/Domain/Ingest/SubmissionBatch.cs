@@ -14,8 +14,10 @@ public sealed record AcceptedRow(int Row, HouseholdSubmission Submission, Househ
     /// <summary>The household's figure on every standard indicator, placed and weighted for aggregation.</summary>
     public IReadOnlyList<HouseholdObservation> Observations() =>
     [
-        .. Scores.Values.Select(v => new HouseholdObservation(
+        .. Scores.Values.Where(v => !(MddwFromWomen && v.IndicatorCode == MinimumDietaryDiversityWomen.Info.Code)).Select(v => new HouseholdObservation(
             v.IndicatorCode, Submission.SubmissionId, Submission.AreaId, Submission.InterviewDate, Submission.Weight, v.Value, v.Category)),
+        .. (WomenScores ?? []).Select(w => new HouseholdObservation(
+            w.IndicatorCode, Submission.SubmissionId, Submission.AreaId, Submission.InterviewDate, Submission.Weight, w.Value, w.Category)),
     ];
 }
 
@@ -82,8 +84,8 @@ public static class SubmissionBatch
         women ??= BatchWomen.None;
         var columns = form.Resolve(table.Headers);
         var womenColumns = form.Resolve(women.Headers);
-        var womenFaults = womenColumns.Faults.Select(f => f with { Field = women.HeaderPrefix + f.Field }).Concat(women.Errors.Where(e => e.Row == 0)).ToList();
-        // A women sheet whose header cannot be read hides which households have women: no household is read either.
+        var womenFaults = womenColumns.Faults.Select(f => f with { Field = women.HeaderPrefix + f.Field }).Concat(women.SheetFaults).ToList();
+        // A women sheet whose header or a row cannot be read hides which households have women: no household is read either.
         if (columns.Faults.Count > 0 || womenFaults.Count > 0)
         {
             return new BatchValidation([], [.. table.Errors.Where(e => e.Row == 0), .. columns.Faults, .. womenFaults], columns, women.Present);
