@@ -34,6 +34,8 @@ public sealed class WomenRepeatGroupTests : PostgresApiTest
         var result = await ImportAsync(S, round, MainSheet(Main3), WomenSheet(true, Women4));
         Assert.Empty(result.Errors);
         Assert.Equal((3, 3, 0), (result.AcceptedRows, result.StoredRows, result.DuplicateRows));
+        // The women sheet has every MDD-W column; the main sheet asks one FCS group of nine.
+        Assert.DoesNotContain(result.MappedColumnsNotInFile, c => c.StartsWith("women", StringComparison.Ordinal));
 
         var mddw = await MddwAsync(S, S.Manzanares, "2025Q4");
         Assert.Equal((4, 0, 4.0, 4.25), (mddw.N, mddw.NMissing, mddw.SumOfWeights, mddw.Mean));
@@ -83,6 +85,7 @@ public sealed class WomenRepeatGroupTests : PostgresApiTest
         var result = await ImportAsync(S, round, MainSheet(Main3), WomenSheet(false, Women4));
         Assert.Empty(result.Errors);
         var byIndex = await MddwAsync(S, S.Manzanares, "2025Q4");
+        Assert.DoesNotContain(result.MappedColumnsNotInFile, c => c.StartsWith("women", StringComparison.Ordinal));
         Assert.Equal("n=4 missing=0 Σw=4 mean=4.25 [achieved 2 2 50] [not_achieved 2 2 50]", Figures(byIndex));
         var h2 = await S.Facilitator.Surveys.GetSubmissionAsync(new GetSubmissionRequest { SurveyRoundId = round.Id, SubmissionId = "h2" });
         Assert.Equal((1, 1), (h2.WomenAssessed, h2.WomenAchieving));
@@ -132,6 +135,18 @@ public sealed class WomenRepeatGroupTests : PostgresApiTest
         // h1 and h2 are stored; h3 is not, nor any of its women.
         Assert.Equal(2, result.StoredRows);
         Assert.Equal("n=1 missing=0 Σw=1 mean=6 [achieved 1 1 100] [not_achieved 0 0 0]", Figures(await MddwAsync(S, S.Manzanares, "2025Q4")));
+    }
+
+    [Fact]
+    public async Task A_women_sheet_without_a_groups_column_says_so_and_its_women_are_missing()
+    {
+        var round = await RoundAsync(S, "2025Q4");
+        var women = WomenSheet(true, Women4).Replace("\"women/mddw/MDDWEgg\"", "\"women/mddw/huevos\"", StringComparison.Ordinal);
+        var result = await ImportAsync(S, round, MainSheet(Main3), women);
+        Assert.Empty(result.Errors);
+        Assert.Contains("women_csv:MDDWEgg", result.MappedColumnsNotInFile);
+        var mddw = await MddwAsync(S, S.Manzanares, "2025Q4");
+        Assert.Equal((0, 4), (mddw.N, mddw.NMissing));
     }
 
     [Fact]

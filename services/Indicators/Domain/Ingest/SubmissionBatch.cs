@@ -29,6 +29,9 @@ public sealed record AcceptedRow(int Row, HouseholdSubmission Submission, Househ
 /// </summary>
 public sealed record BatchValidation(IReadOnlyList<AcceptedRow> Accepted, IReadOnlyList<RowError> Errors, FileColumns Columns, bool HasWomen = false)
 {
+    /// <summary>MDD-W columns the women (a sheet or a stream's) lack though they have others, named with the women's prefix ("women_csv:MDDWEgg").</summary>
+    public IReadOnlyList<string> WomenColumnsNotInFile { get; init; } = [];
+
     /// <summary>The most column names <see cref="NoAnswerReason"/> lists of each kind.</summary>
     public const int ListedColumns = 10;
 
@@ -36,7 +39,7 @@ public sealed record BatchValidation(IReadOnlyList<AcceptedRow> Accepted, IReadO
 
     public IReadOnlyList<int> RejectedRows => [.. Errors.Select(e => e.Row).Distinct().Order()];
 
-    public IReadOnlyList<string> MappedColumnsNotInFile => Columns.MappedColumnsNotInFile;
+    public IReadOnlyList<string> MappedColumnsNotInFile => [.. Columns.MappedColumnsNotInFile, .. WomenColumnsNotInFile];
 
     public IReadOnlyList<string> UnmappedColumns => Columns.UnmappedColumns;
 
@@ -125,7 +128,13 @@ public static class SubmissionBatch
             errors.AddRange(rowErrors);
         }
 
-        return new BatchValidation(accepted, [.. errors.OrderBy(e => e.Row)], columns, women.Present);
+        return new BatchValidation(accepted, [.. errors.OrderBy(e => e.Row)], columns, women.Present)
+        {
+            // Only MDD-W is read from the women: another module's columns are not theirs to lack.
+            WomenColumnsNotInFile = [.. womenColumns.MappedColumnsNotInFile
+                .Where(c => form.Answers.Any(a => a.Field.StartsWith("mddw.", StringComparison.Ordinal) && a.Columns[0] == c))
+                .Select(c => women.HeaderPrefix + c)],
+        };
     }
 
     /// <summary>
