@@ -4,11 +4,11 @@ using Microsoft.EntityFrameworkCore;
 using Watershed.Indicators.Data;
 using Watershed.Indicators.Domain.Areas;
 using Watershed.Indicators.Domain.Ingest;
+using Watershed.Indicators.Domain.Standard;
 using Watershed.Indicators.V1;
 using Watershed.ServiceDefaults.Errors;
 using Watershed.ServiceDefaults.Grpc;
 using Watershed.ServiceDefaults.Security;
-using Watershed.Indicators.Domain.Standard;
 using DomainImportMode = Watershed.Indicators.Domain.Ingest.ImportMode;
 using FcsCutoffs = Watershed.Indicators.Domain.Standard.FcsCutoffs;
 using LcsStrategies = Watershed.Indicators.Domain.Standard.LcsStrategies;
@@ -188,6 +188,7 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
             }
 
             submissions.Add(new UploadedSubmission(s.Id, strings.Share(s.Area), s.HouseholdId, strings.Share(s.Weight), strings.Share(s.InterviewDate), answers));
+            // Kept to one past each bound, which is enough to refuse the household (a woman past 2000 answers, a 51st woman).
             women.Add([.. s.Women.Take(BatchWomen.MaxWomenPerHousehold + 1).Select(w => (IReadOnlyDictionary<string, string>)w.Answers
                 .Take(KoboCsv.MaxColumns + 1).ToDictionary(p => strings.Share(p.Key), p => strings.Share(p.Value), StringComparer.Ordinal))]);
         }

@@ -269,6 +269,19 @@ public sealed class WomenRepeatGroupTests : PostgresApiTest
     }
 
     [Fact]
+    public async Task A_household_of_more_than_50_women_is_a_row_error()
+    {
+        var round = await RoundAsync(S, "2025Q4");
+        var before = await App.SnapshotAsync();
+        var upload = new SubmissionUpload { Id = "s-1", Area = "manzanares", HouseholdId = "h", InterviewDate = "2025-11-03", Answers = { ["fcs/FCSStap"] = "7" } };
+        upload.Women.AddRange(Enumerable.Range(1, 60).Select(i => Upload(Women4[0], i)));
+        var result = (await IngestTests.StreamAsync(S.Facilitator, [new() { Header = new UploadHeader { SurveyRoundId = round.Id } }, new() { Submission = upload }])).Result;
+        var error = Assert.Single(result.Errors);
+        Assert.Equal((1, "*", "has more than 50 women in the repeat group; a household has at most 50"), (error.Row, error.Field, error.Reason));
+        Assert.Equal(before, await App.SnapshotAsync());
+    }
+
+    [Fact]
     public async Task The_export_gives_the_women_sheet_back_and_imports_again_to_the_same_figures()
     {
         var round = await RoundAsync(S, "2025Q4", weighted: true);

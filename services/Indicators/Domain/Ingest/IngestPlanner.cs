@@ -16,7 +16,6 @@ public enum ImportMode
     GoodRowsOnly = 2,
 }
 
-/// <summary>A household's figure on one indicator as it is stored at ingest, with the answers it lacked and what else its formula found.</summary>
 /// <summary>
 /// A household's figure on one indicator as it is stored at ingest, with the answers it lacked and what else its formula
 /// found. <paramref name="Woman"/> is 0 for the household's own figure, n for the n-th woman of its repeat group (MDD-W).
@@ -35,8 +34,12 @@ public sealed record IngestPlan(
     IReadOnlyList<string> MappedColumnsNotInFile,
     IReadOnlyList<string> UnmappedColumns)
 {
-    /// <summary>Data rows with at least one error (the header's own errors are not a household's).</summary>
-    public int RejectedRows => Errors.Where(e => e.Row > 0).Select(e => e.Row).Distinct().Count();
+    /// <summary>
+    /// Data rows with at least one error (the header's own errors are not a household's); a women sheet's rows are its
+    /// own, numbered apart from the households' (their fields start "women_csv:").
+    /// </summary>
+    public int RejectedRows => Errors.Where(e => e.Row > 0)
+        .Select(e => (e.Row, Women: e.Field.StartsWith(BatchWomen.FilePrefix, StringComparison.Ordinal))).Distinct().Count();
 
     /// <summary>The batch had errors and stored nothing: refused as a whole, or no row was good.</summary>
     public bool IsRejected => Errors.Count > 0 && ToStore.Count == 0;

@@ -148,7 +148,7 @@ public static class SubmissionBatch
         if (women.Count > BatchWomen.MaxWomenPerHousehold)
         {
             rowErrors.Add(new RowError(householdRow, RowError.WholeRow, string.Create(CultureInfo.InvariantCulture,
-                $"has {women.Count} women in the repeat group; a household has at most {BatchWomen.MaxWomenPerHousehold}")));
+                $"has more than {BatchWomen.MaxWomenPerHousehold} women in the repeat group; a household has at most {BatchWomen.MaxWomenPerHousehold}")));
             return scores;
         }
 
@@ -157,7 +157,7 @@ public static class SubmissionBatch
             var womanErrors = new List<RowError>();
             if (woman.Values.Count > KoboCsv.MaxColumns)
             {
-                womanErrors.Add(new RowError(woman.ErrorRow, woman.FieldPrefix + RowError.WholeRow, $"has {woman.Values.Count} answers; at most {KoboCsv.MaxColumns}"));
+                womanErrors.Add(new RowError(woman.ErrorRow, woman.FieldPrefix + RowError.WholeRow, $"has more than {KoboCsv.MaxColumns} answers; a woman has at most {KoboCsv.MaxColumns}"));
             }
             else if (woman.Values.Keys.Select(KoboCsv.ColumnNameFault).FirstOrDefault(f => f is not null) is { } nameFault)
             {
