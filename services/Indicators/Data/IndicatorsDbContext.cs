@@ -113,6 +113,12 @@ public sealed class IndicatorsDbContext(DbContextOptions<IndicatorsDbContext> op
                     (a, b) => a!.SequenceEqual(b!),
                     a => a.Count,
                     a => a));
+            e.Property(s => s.Women).HasColumnName("WomenJson").HasDefaultValue(Array.Empty<IReadOnlyDictionary<string, string>>())
+                .HasConversion(new ValueConverter<IReadOnlyList<IReadOnlyDictionary<string, string>>, string>(w => WomenJson.Write(w), json => WomenJson.Read(json)))
+                .Metadata.SetValueComparer(new ValueComparer<IReadOnlyList<IReadOnlyDictionary<string, string>>>(
+                    (a, b) => WomenJson.Write(a!) == WomenJson.Write(b!),
+                    w => w.Count,
+                    w => w));
             e.HasOne<ImportBatch>().WithMany().HasForeignKey(s => s.ImportBatchId).OnDelete(DeleteBehavior.Restrict);
             // RemoveImportBatch: a batch's households.
             e.HasIndex(s => s.ImportBatchId);
@@ -123,7 +129,7 @@ public sealed class IndicatorsDbContext(DbContextOptions<IndicatorsDbContext> op
         model.Entity<HouseholdScore>(e =>
         {
             e.ToTable("household_scores");
-            e.HasKey(s => new { s.SubmissionRowId, s.IndicatorCode });
+            e.HasKey(s => new { s.SubmissionRowId, s.IndicatorCode, s.Woman });
             e.HasOne<SurveyRound>().WithMany().HasForeignKey(s => s.SurveyRoundId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Area>().WithMany().HasForeignKey(s => s.AreaId).OnDelete(DeleteBehavior.Restrict);
             // Aggregation: one indicator's households of some areas over a date range.
@@ -292,19 +298,32 @@ internal static class AnswersJson
     }
 }
 
+/// <summary>A household's women as stored: a list of each woman's [column, value] pairs, "[]" for none.</summary>
+internal static class WomenJson
+{
+    public static string Write(IReadOnlyList<IReadOnlyDictionary<string, string>> women) =>
+        JsonSerializer.Serialize(women.Select(w => w.Select(p => new[] { p.Key, p.Value })));
+
+    public static IReadOnlyList<IReadOnlyDictionary<string, string>> Read(string json) =>
+        [.. (JsonSerializer.Deserialize<string[][][]>(json) ?? []).Select(w => (IReadOnlyDictionary<string, string>)w.ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal))];
+}
+
 /// <summary>A round's own column mapping as stored; null for the default mapping. A mapping stored without a date format is ISO.</summary>
 internal static class ColumnMappingJson
 {
     private sealed record Stored(
         List<string> SubmissionIdColumns, string AreaColumn, string HouseholdColumn, string? WeightColumn, string InterviewDateColumn, List<string[]> AnswerColumns,
-        InterviewDateFormat? InterviewDateFormat = null);
+        InterviewDateFormat? InterviewDateFormat = null, string? WomenSubmissionIdColumn = null, string? WomenParentIndexColumn = null, string? ParentIndexColumn = null);
 
     private static readonly JsonSerializerOptions Options = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
     public static string? Write(ColumnMapping? mapping) => mapping is null ? null : JsonSerializer.Serialize(new Stored(
         [.. mapping.SubmissionIdColumns], mapping.AreaColumn, mapping.HouseholdColumn, mapping.WeightColumn, mapping.InterviewDateColumn,
         [.. mapping.AnswerColumns.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new[] { p.Key, p.Value })],
-        mapping.InterviewDateFormat == InterviewDateFormat.Iso ? null : mapping.InterviewDateFormat), Options);
+        mapping.InterviewDateFormat == InterviewDateFormat.Iso ? null : mapping.InterviewDateFormat,
+        NullIfBlank(mapping.WomenSubmissionIdColumn), NullIfBlank(mapping.WomenParentIndexColumn), NullIfBlank(mapping.ParentIndexColumn)), Options);
+
+    private static string? NullIfBlank(string column) => column.Length == 0 ? null : column;
 
     public static ColumnMapping? Read(string? json)
     {
@@ -318,6 +337,9 @@ internal static class ColumnMappingJson
             stored.AnswerColumns.ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal))
         {
             InterviewDateFormat = stored.InterviewDateFormat ?? InterviewDateFormat.Iso,
+            WomenSubmissionIdColumn = stored.WomenSubmissionIdColumn ?? "",
+            WomenParentIndexColumn = stored.WomenParentIndexColumn ?? "",
+            ParentIndexColumn = stored.ParentIndexColumn ?? "",
         };
     }
 }

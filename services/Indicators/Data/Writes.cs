@@ -70,11 +70,11 @@ internal static class Writes
 
     /// <summary>The columns the binary COPY writes, in its order; a test checks them against the EF model.</summary>
     internal static readonly string[] SubmissionColumns =
-        ["Id", "SurveyRoundId", "SubmissionId", "AreaId", "HouseholdId", "Weight", "InterviewDate", "AnswersJson", "Fingerprint", "StoredAt", "Row", "ImportBatchId"];
+        ["Id", "SurveyRoundId", "SubmissionId", "AreaId", "HouseholdId", "Weight", "InterviewDate", "AnswersJson", "Fingerprint", "StoredAt", "Row", "ImportBatchId", "WomenJson"];
 
     /// <inheritdoc cref="SubmissionColumns"/>
     internal static readonly string[] ScoreColumns =
-        ["SubmissionRowId", "IndicatorCode", "SurveyRoundId", "AreaId", "InterviewDate", "Weight", "Value", "Category", "MissingFields", "DetailsJson"];
+        ["SubmissionRowId", "IndicatorCode", "SurveyRoundId", "AreaId", "InterviewDate", "Weight", "Value", "Category", "MissingFields", "DetailsJson", "Woman"];
 
     private const int CopyChunkSize = 5_000;
 
@@ -103,6 +103,7 @@ internal static class Writes
                         await copy.WriteAsync(s.StoredAt, NpgsqlDbType.TimestampTz, ct);
                         await copy.WriteAsync(s.Row, NpgsqlDbType.Integer, ct);
                         await WriteNullableAsync(copy, s.ImportBatchId, NpgsqlDbType.Uuid, ct);
+                        await copy.WriteAsync(WomenJson.Write(s.Women), NpgsqlDbType.Text, ct);
                     }
 
                     await copy.CompleteAsync(ct);
@@ -123,6 +124,7 @@ internal static class Writes
                         await WriteNullableAsync(copy, h.Category, NpgsqlDbType.Varchar, ct);
                         await copy.WriteAsync(string.Join(' ', h.MissingFields), NpgsqlDbType.Text, ct);
                         await WriteNullableAsync(copy, ScoreDetailsJson.Write(h.Details), NpgsqlDbType.Text, ct);
+                        await copy.WriteAsync(h.Woman, NpgsqlDbType.Integer, ct);
                     }
 
                     await copy.CompleteAsync(ct);

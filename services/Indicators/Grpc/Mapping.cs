@@ -56,6 +56,9 @@ internal static class Mapping
 
         contract.AnswerColumns.Add(m.AnswerColumns.ToDictionary());
         contract.InterviewDateFormat = m.InterviewDateFormat.ToContract<InterviewDateFormat, V1.InterviewDateFormat>();
+        contract.WomenSubmissionIdColumn = m.WomenSubmissionIdColumn;
+        contract.WomenParentIndexColumn = m.WomenParentIndexColumn;
+        contract.ParentIndexColumn = m.ParentIndexColumn;
         return contract;
     }
 
@@ -71,6 +74,9 @@ internal static class Mapping
         InterviewDateFormat = System.Enum.IsDefined(m.InterviewDateFormat)
             ? m.InterviewDateFormat.ToDomainOrNull<V1.InterviewDateFormat, InterviewDateFormat>() ?? InterviewDateFormat.Iso
             : InterviewDateFormat.Iso,
+        WomenSubmissionIdColumn = m.WomenSubmissionIdColumn.Trim(),
+        WomenParentIndexColumn = m.WomenParentIndexColumn.Trim(),
+        ParentIndexColumn = m.ParentIndexColumn.Trim(),
     };
 
     public static V1.SurveyRound ToContract(this SurveyRound r)
@@ -163,7 +169,26 @@ internal static class Mapping
         }
 
         submission.Answers.Add(s.Answers.ToDictionary());
+        foreach (var woman in s.Women)
+        {
+            var answers = new V1.WomanAnswers();
+            answers.Answers.Add(woman.ToDictionary());
+            submission.Women.Add(answers);
+        }
+
         return submission;
+    }
+
+    public static V1.WomanScore ToWomanContract(this HouseholdScore s)
+    {
+        var score = new V1.WomanScore { Woman = s.Woman, Category = s.Category ?? "" };
+        if (s.Value is { } value)
+        {
+            score.Value = (double)value;
+        }
+
+        score.MissingFields.AddRange(s.MissingFields);
+        return score;
     }
 
     public static V1.HouseholdScore ToContract(this HouseholdScore s)

@@ -38,11 +38,11 @@ public sealed partial class SubmissionIngest(
     /// Validates, plans and stores one batch. A batch that reads no answer at all is refused as INVALID_ARGUMENT on the
     /// request field that carried it (<see cref="IngestOrigin.Field"/>) before anything is written.
     /// </summary>
-    public async Task<IngestOutcome> IngestAsync(SurveyRound round, CsvTable table, ImportMode mode, IngestOrigin origin, CancellationToken ct)
+    public async Task<IngestOutcome> IngestAsync(SurveyRound round, CsvTable table, ImportMode mode, IngestOrigin origin, CancellationToken ct, BatchWomen? women = null)
     {
         using var span = telemetry.StartIngest(round.Id, table.Rows.Count);
         var form = round.Form;
-        var batch = SubmissionBatch.Validate(table, form, round.Id.ToString(), round.FcsCutoffs, round.LcsStrategies);
+        var batch = SubmissionBatch.Validate(table, form, round.Id.ToString(), round.FcsCutoffs, round.LcsStrategies, women);
         if (batch.ReadsNoAnswer)
         {
             throw new InvalidArgumentException(origin.Field, batch.NoAnswerReason(form));

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Watershed.Indicators.Data;
 using Watershed.Indicators.Domain.Areas;
 using Watershed.Indicators.Domain.Ingest;
+using Watershed.Indicators.Domain.Standard;
 using Watershed.Indicators.V1;
 using Watershed.ServiceDefaults.Errors;
 using Watershed.ServiceDefaults.Grpc;
@@ -109,12 +110,26 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
             }
         }
 
+        string? womenText = null;
+        if (!request.WomenCsv.IsEmpty)
+        {
+            try
+            {
+                womenText = StrictUtf8.GetString(request.WomenCsv.Span);
+            }
+            catch (DecoderFallbackException)
+            {
+                v.Add("women_csv", "is not UTF-8 text");
+            }
+        }
+
         v.ThrowIfInvalid();
         var ct = context.CancellationToken;
         var (round, watershed) = await db.RoundAsync(roundId, ct);
         context.Caller().RequireWriter(watershed.WatershedCode);
         var table = KoboCsv.Read(new StringReader(text));
-        var outcome = await ingest.IngestAsync(round, table, mode ?? DomainImportMode.AllOrNothing, IngestOrigin.File(context.Caller().Subject), ct);
+        var women = womenText is null ? null : BatchWomen.JoinFile(KoboCsv.Read(new StringReader(womenText)), table, round.Form);
+        var outcome = await ingest.IngestAsync(round, table, mode ?? DomainImportMode.AllOrNothing, IngestOrigin.File(context.Caller().Subject), ct, women);
         return new ImportSubmissionsResponse { Result = outcome.ToContract() };
     }
 
@@ -136,6 +151,7 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
         context.Caller().RequireWriter(watershed.WatershedCode);
 
         var submissions = new List<UploadedSubmission>();
+        var women = new List<IReadOnlyList<IReadOnlyDictionary<string, string>>>();
         var strings = new SharedStrings();
         long bytes = 0;
         while (await requestStream.MoveNext(ct))
@@ -172,12 +188,15 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
             }
 
             submissions.Add(new UploadedSubmission(s.Id, strings.Share(s.Area), s.HouseholdId, strings.Share(s.Weight), strings.Share(s.InterviewDate), answers));
+            // Kept to one past each bound, which is enough to refuse the household (a woman past 2000 answers, a 51st woman).
+            women.Add([.. s.Women.Take(BatchWomen.MaxWomenPerHousehold + 1).Select(w => (IReadOnlyDictionary<string, string>)w.Answers
+                .Take(KoboCsv.MaxColumns + 1).ToDictionary(p => strings.Share(p.Key), p => strings.Share(p.Value), StringComparer.Ordinal))]);
         }
 
         v.Check(submissions.Count > 0 || !v.IsValid, "submissions", "the stream has no submission after the header");
         v.ThrowIfInvalid();
         var table = UploadTable.Build(round.Form, submissions);
-        var outcome = await ingest.IngestAsync(round, table, mode ?? DomainImportMode.AllOrNothing, IngestOrigin.Stream(context.Caller().Subject), ct);
+        var outcome = await ingest.IngestAsync(round, table, mode ?? DomainImportMode.AllOrNothing, IngestOrigin.Stream(context.Caller().Subject), ct, BatchWomen.Attached(women));
         return new UploadSubmissionsResponse { Result = outcome.ToContract() };
     }
 
@@ -213,7 +232,12 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
         var area = await db.AreaAsync(submission.AreaId, ct);
         var order = (await db.IndicatorsAsync(watershed.Id, ct)).Select((indicator, i) => (indicator.Code, i)).ToDictionary(p => p.Code, p => p.i);
         var response = new GetSubmissionResponse { Submission = submission.ToContract(area.Code) };
-        response.Scores.AddRange(submission.Scores.OrderBy(s => order.GetValueOrDefault(s.IndicatorCode, int.MaxValue)).Select(s => s.ToContract()));
+        response.Scores.AddRange(submission.Scores.Where(s => s.Woman == 0)
+            .OrderBy(s => order.GetValueOrDefault(s.IndicatorCode, int.MaxValue)).Select(s => s.ToContract()));
+        response.WomenScores.AddRange(submission.Scores.Where(s => s.Woman > 0).OrderBy(s => s.Woman).Select(s => s.ToWomanContract()));
+        var mddw = submission.Scores.Where(s => s.IndicatorCode == MinimumDietaryDiversityWomen.Info.Code && s.Value is not null).ToList();
+        response.WomenAssessed = mddw.Count;
+        response.WomenAchieving = mddw.Count(s => s.Category == "achieved");
         return response;
     }
 
@@ -229,8 +253,17 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
         var areas = await db.AreasOfAsync(watershed.WatershedCode, ct);
         var rows = await (await SubmissionsAsync(round, areas, areaId, context.Caller(), ct)).ToListAsync(ct);
         var writer = new StringWriter();
-        KoboCsv.Write(writer, rows.Select(s => s.AsExported(areas.CodeOf(s.AreaId))), round.Form.Primary);
-        return new ExportSubmissionsCsvResponse { Csv = Google.Protobuf.ByteString.CopyFromUtf8(writer.ToString()) };
+        var exported = rows.Select(s => s.AsExported(areas.CodeOf(s.AreaId))).ToList();
+        KoboCsv.Write(writer, exported, round.Form.Primary);
+        var response = new ExportSubmissionsCsvResponse { Csv = Google.Protobuf.ByteString.CopyFromUtf8(writer.ToString()) };
+        if (exported.Any(s => s.Women.Count > 0))
+        {
+            var women = new StringWriter();
+            KoboCsv.WriteWomen(women, exported, round.Form.WomenSubmissionIdColumn);
+            response.WomenCsv = Google.Protobuf.ByteString.CopyFromUtf8(women.ToString());
+        }
+
+        return response;
     }
 
     public override async Task<ListImportBatchesResponse> ListImportBatches(ListImportBatchesRequest request, ServerCallContext context)

@@ -37,6 +37,15 @@ public sealed class AggregateEquivalenceTests
             Households.Acceptable39("w-5", "manzanares", "2026-04-02", "0.1234567890123456789012345678")));
         // Unweighted households in a quarter that also holds weighted ones: that quarter is refused, its months are not.
         await s.ImportAsync(await s.FcsRoundAsync("2026Q1 extra"), FcsCsv.Write(false, Households.Poor("u-1", "manzanares", "2026-01-05")));
+        // MDD-W of a repeat group: one score row per woman, with her household's weight; a woman with a blank group is missing.
+        var womenRound = await WomenRepeatGroup.RoundAsync(s, "2026Q2 mujeres", weighted: true);
+        var women = await WomenRepeatGroup.ImportAsync(s, womenRound,
+            WomenRepeatGroup.MainSheet(
+                new KoboHousehold(1, "m-1", "manzanares", "2026-05-10", "1.5"), new KoboHousehold(2, "m-2", "conchacalla", "2026-05-11", "0.75"),
+                new KoboHousehold(3, "m-3", "conchacalla", "2026-06-02", "2"), new KoboHousehold(4, "m-4", "manzanares", "2026-06-03", "5")),
+            WomenRepeatGroup.WomenSheet(true, new KoboWoman("m-1", 1, "30", 6), new KoboWoman("m-1", 1, "22", 3), new KoboWoman("m-2", 2, "40", 5),
+                new KoboWoman("m-3", 3, "19", 1, EggsBlank: true), new KoboWoman("m-4", 4, "33", 8)));
+        Assert.Empty(women.Errors);
 
         await using (var scope = app.Services.CreateAsyncScope())
         {
@@ -49,6 +58,7 @@ public sealed class AggregateEquivalenceTests
 
         // A removed household leaves every figure (its scores go with it, and their sums).
         await s.Facilitator.Surveys.RemoveSubmissionAsync(new RemoveSubmissionRequest { SurveyRoundId = baselineRound.Id, SubmissionId = "b-3", Reason = "interviewed twice" });
+        await s.Facilitator.Surveys.RemoveSubmissionAsync(new RemoveSubmissionRequest { SurveyRoundId = womenRound.Id, SubmissionId = "m-4", Reason = "fuera de muestra" });
 
         // The households outside the bounds are left out through the API too (n_missing), next to those that count.
         Task<Aggregate> FcsAsync(Area area, string period) =>
@@ -59,6 +69,12 @@ public sealed class AggregateEquivalenceTests
         Assert.Equal((2, 1, 2.333, 2 * 14 + 0.333 * 27), (february.N, february.NMissing, february.SumOfWeights, february.WeightedSum));
         var march = await FcsAsync(s.District, "202603");
         Assert.Equal((0, 1), (march.N, march.NMissing));
+        // Women, not households: m-1's two women (1.5 each: 6 groups achieved, 3 not), m-2's one (0.75: achieved), m-3's
+        // missing; m-4 removed. Σw = 3.75, achieving 2.25 → 60 %. Missing: m-3's woman and w-5, a household row (one
+        // woman) of the FCS round, which asked no MDD-W.
+        var mddw = (await s.Viewer.Aggregates.GetAggregateAsync(new GetAggregateRequest { IndicatorCode = "MDDW", AreaId = s.District.Id, Period = "2026Q2" })).Aggregate;
+        Assert.Equal((3, 2, 3.75), (mddw.N, mddw.NMissing, mddw.SumOfWeights));
+        Assert.Equal(60.0, mddw.Distribution.Single(c => c.Category == "achieved").Percent, 9);
 
         List<Period> periods =
         [

@@ -87,6 +87,15 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         {
             SurveyRoundId = f.Round.Id, Csv = ByteString.CopyFromUtf8("\"_uuid\";\"community\";\"hh\";\"date\";\"FCSStap\"\n\"x-1\";\"manzanares\";\"h\";\"2025-11-03\";\"7\"\n"),
         }).ResponseAsync, ["csv"]),
+        ["ImportSubmissions women sheet not utf8"] = (f => f.S.Facilitator.Surveys.ImportSubmissionsAsync(new ImportSubmissionsRequest
+        {
+            SurveyRoundId = f.Round.Id, Csv = ByteString.CopyFromUtf8(FcsCsv.Write(false, Households.Poor("wm-1", "manzanares", "2025-11-03"))), WomenCsv = ByteString.CopyFrom(0xff, 0xfe, 0x00, 0xc3),
+        }).ResponseAsync, ["women_csv"]),
+        ["CreateSurveyRound bad women join columns"] = (f => f.S.Facilitator.Surveys.CreateSurveyRoundAsync(new CreateSurveyRoundRequest
+        {
+            WatershedId = f.S.Watershed.Id, Name = "mujeres", FcsCutoffs = FcsCutoffs.Standard2135,
+            ColumnMapping = new ColumnMapping { WomenSubmissionIdColumn = "uuid\u0000", WomenParentIndexColumn = new string('x', 201), ParentIndexColumn = "a\nb" },
+        }).ResponseAsync, ["column_mapping.women_submission_id_column", "column_mapping.women_parent_index_column", "column_mapping.parent_index_column"]),
         ["ImportSubmissions not utf8"] = (f => f.S.Facilitator.Surveys.ImportSubmissionsAsync(new ImportSubmissionsRequest { SurveyRoundId = f.Round.Id, Csv = ByteString.CopyFrom(0xff, 0xfe, 0x00, 0xc3) }).ResponseAsync, ["csv"]),
         ["UploadSubmissions without header"] = (f => IngestTests.StreamAsync(f.S.Facilitator, [new UploadSubmissionsRequest { Submission = new SubmissionUpload { Id = "x" } }]), ["header"]),
         ["UploadSubmissions bad header"] = (f => IngestTests.StreamAsync(f.S.Facilitator, [new UploadSubmissionsRequest { Header = new UploadHeader { SurveyRoundId = NotAnId, Mode = (ImportMode)5 } }]), ["header.survey_round_id", "header.mode"]),

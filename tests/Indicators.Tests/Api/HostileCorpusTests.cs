@@ -111,12 +111,18 @@ public sealed class HostileCorpusTests(ITestOutputHelper output) : IAsyncLifetim
             .Seed("ImportSubmissions", w => new ImportSubmissionsRequest
             {
                 SurveyRoundId = w.Round.Id, Csv = ByteString.CopyFromUtf8(FcsCsv.Write(false, Households.Baseline())), Mode = ImportMode.GoodRowsOnly,
+                // The baseline's households are stored already; the women sheet joins one woman to b-1 all the same.
+                WomenCsv = ByteString.CopyFromUtf8("\"_submission__uuid\";\"MDDWAge\";\"MDDWStapCer\"\n\"b-1\";\"30\";\"1\"\n"),
             })
             .Seed("UploadSubmissions", w => new UploadSubmissionsRequest { Header = new UploadHeader { SurveyRoundId = w.Round.Id, Mode = ImportMode.AllOrNothing } },
                 label: "the header")
             .Seed("UploadSubmissions", _ => new UploadSubmissionsRequest
             {
-                Submission = new SubmissionUpload { Id = "s-1", Area = "manzanares", HouseholdId = "h-1", Weight = "1.5", InterviewDate = "2025-11-03", Answers = { ["stap"] = "7" } },
+                Submission = new SubmissionUpload
+                {
+                    Id = "s-1", Area = "manzanares", HouseholdId = "h-1", Weight = "1.5", InterviewDate = "2025-11-03", Answers = { ["stap"] = "7" },
+                    Women = { new WomanAnswers { Answers = { ["MDDWAge"] = "30", ["MDDWStapCer"] = "1" } } },
+                },
             }, label: "a submission")
             .Seed("ListSubmissions", w => new ListSubmissionsRequest { SurveyRoundId = w.Round.Id, AreaId = w.S.District.Id, Page = new PageRequest { PageSize = 5 } })
             .Seed("GetSubmission", w => new GetSubmissionRequest { SurveyRoundId = w.Round.Id, SubmissionId = "b-1" })

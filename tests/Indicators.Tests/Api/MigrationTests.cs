@@ -24,7 +24,8 @@ public sealed class MigrationTests
         Assert.False(db.Database.HasPendingModelChanges(), "The model has changes no migration captures: add a migration.");
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         Assert.Equal(["20261123092527_Initial", "20261204145749_HouseStyle", "20261204161916_Events", "20261204181055_ApprovedPlanWatershed",
-            "20261204211122_UnweightedDefaultMapping", "20261204213645_RoundLcsStrategies", "20261204220304_ScoreDetails", "20261204221717_ImportBatchesAndRemovals", "20261205084500_HouseholdTallies"], await db.Database.GetAppliedMigrationsAsync());
+            "20261204211122_UnweightedDefaultMapping", "20261204213645_RoundLcsStrategies", "20261204220304_ScoreDetails", "20261204221717_ImportBatchesAndRemovals", "20261205084500_HouseholdTallies",
+            "20261205121059_WomenOfRepeatGroup"], await db.Database.GetAppliedMigrationsAsync());
     }
 
     /// <summary>
@@ -52,6 +53,39 @@ public sealed class MigrationTests
         var after = (await s.Viewer.Aggregates.GetAggregateAsync(request)).Aggregate;
         Assert.Equal((4, 33.0), (after.N, after.Mean));
         Assert.Equal(before, after);
+    }
+
+    /// <summary>
+    /// The repeat group's migration goes down and up again cleanly with women stored: going down drops the women's score
+    /// rows (their sums leave household_tallies with them), the households' own figures read the same throughout.
+    /// </summary>
+    [Fact]
+    public async Task The_women_migration_goes_down_and_up_keeping_the_households_figures()
+    {
+        await using var app = await IndicatorsApp.OnPostgresAsync();
+        var s = await Scenario.CreateAsync(app);
+        await s.ImportAsync(await s.FcsRoundAsync("2025Q4"), FcsCsv.Write(false, Households.Baseline()));
+        await WomenRepeatGroup.ImportAsync(s, await WomenRepeatGroup.RoundAsync(s, "mujeres"),
+            WomenRepeatGroup.MainSheet(new KoboHousehold(1, "h1", "manzanares", "2025-11-03")),
+            WomenRepeatGroup.WomenSheet(true, new KoboWoman("h1", 1, "30", 6), new KoboWoman("h1", 1, "31", 2)));
+        var fcs = new V1.GetAggregateRequest { IndicatorCode = "FCS", AreaId = s.District.Id, Period = "2025Q4" };
+        var mddw = new V1.GetAggregateRequest { IndicatorCode = "MDDW", AreaId = s.District.Id, Period = "2025Q4" };
+        var fcsBefore = (await s.Viewer.Aggregates.GetAggregateAsync(fcs)).Aggregate;
+        var mddwBefore = (await s.Viewer.Aggregates.GetAggregateAsync(mddw)).Aggregate;
+        // Two women of h1; the baseline's four household rows asked no MDD-W (missing).
+        Assert.Equal((2, 4), (mddwBefore.N, mddwBefore.NMissing));
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<IndicatorsDbContext>();
+            var migrator = db.GetService<IMigrator>();
+            await migrator.MigrateAsync("20261205084500_HouseholdTallies");
+            await migrator.MigrateAsync();
+        }
+
+        Assert.Equal(fcsBefore, (await s.Viewer.Aggregates.GetAggregateAsync(fcs)).Aggregate);
+        var mddwAfter = (await s.Viewer.Aggregates.GetAggregateAsync(mddw)).Aggregate;
+        Assert.Equal((0, 4), (mddwAfter.N, mddwAfter.NMissing));
     }
 
     /// <summary>

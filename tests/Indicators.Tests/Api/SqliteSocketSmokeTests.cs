@@ -78,4 +78,53 @@ public sealed class SqliteSocketSmokeTests : IAsyncLifetime
         })).Target;
         Assert.Equal(((80m / 3).ToString(System.Globalization.CultureInfo.InvariantCulture), false), (target.BaselineValue, target.GoalDropped));
     }
+
+    /// <summary>
+    /// Women of a repeat group on the local default: stored by EF (not COPY), summed in memory, counted by a plan target's
+    /// baseline, kept apart from a custom indicator scored later, and removed with their household.
+    /// </summary>
+    [Fact]
+    public async Task Women_of_a_repeat_group_are_stored_counted_and_removed_on_sqlite()
+    {
+        var facilitator = new Clients(Channel, TestTokens.Facilitator("cachora"));
+        var watershed = (await facilitator.Areas.CreateAreaAsync(new CreateAreaRequest { Level = AreaLevel.Watershed, Code = "cachora", Name = "Microcuenca Cachora" })).Area;
+        var district = (await facilitator.Areas.CreateAreaAsync(new CreateAreaRequest { Level = AreaLevel.District, ParentId = watershed.Id, Code = "030104", Name = "Cachora" })).Area;
+        await facilitator.Areas.CreateAreaAsync(new CreateAreaRequest { Level = AreaLevel.Community, ParentId = district.Id, Code = "manzanares", Name = "Comunidad" });
+        var round = (await facilitator.Surveys.CreateSurveyRoundAsync(new CreateSurveyRoundRequest { WatershedId = watershed.Id, Name = "2025Q4", FcsCutoffs = FcsCutoffs.Standard2135 })).SurveyRound;
+
+        var imported = await facilitator.Surveys.ImportSubmissionsAsync(new ImportSubmissionsRequest
+        {
+            SurveyRoundId = round.Id,
+            Csv = ByteString.CopyFromUtf8(WomenRepeatGroup.MainSheet(new KoboHousehold(1, "h1", "manzanares", "2025-11-03"), new KoboHousehold(2, "h2", "manzanares", "2025-11-04"))),
+            WomenCsv = ByteString.CopyFromUtf8(WomenRepeatGroup.WomenSheet(true, new KoboWoman("h1", 1, "30", 6), new KoboWoman("h1", 1, "20", 2), new KoboWoman("h2", 2, "41", 5))),
+        });
+        Assert.Empty(imported.Result.Errors);
+        Assert.Equal(2, imported.Result.StoredRows);
+        await facilitator.Indicators.CreateCustomIndicatorAsync(new CreateCustomIndicatorRequest
+        {
+            WatershedId = watershed.Id, Code = "WATER", Name = "Minutos al agua", Unit = "minutos", Direction = Direction.LowerIsBetter,
+            Definition = new CustomDefinition { Aggregation = CustomAggregation.Mean, AnswerField = "custom.water_minutes" },
+        });
+
+        var request = new GetAggregateRequest { IndicatorCode = "MDDW", AreaId = district.Id, Period = "2025Q4" };
+        var mddw = (await facilitator.Aggregates.GetAggregateAsync(request)).Aggregate;
+        // 2 of 3 women achieve (6 and 5 groups; 2 does not).
+        Assert.Equal((3, 0), (mddw.N, mddw.NMissing));
+        Assert.Equal(200.0 / 3, mddw.Distribution.Single(c => c.Category == "achieved").Percent, 9);
+        var target = (await facilitator.Plans.CreatePlanTargetAsync(new CreatePlanTargetRequest
+        {
+            Target = new PlanTarget
+            {
+                PlanId = Guid.CreateVersion7().ToString(), GoalId = Guid.CreateVersion7().ToString(), IndicatorCode = "MDDW", AreaId = district.Id,
+                Metric = "percent:achieved", BaselinePeriod = "2025Q4", TargetValue = "90", TargetDate = "2028-12-31",
+            },
+        })).Target;
+        Assert.StartsWith("66.66", target.BaselineValue, StringComparison.Ordinal);
+        var water = (await facilitator.Aggregates.GetAggregateAsync(new GetAggregateRequest { IndicatorCode = "WATER", AreaId = district.Id, Period = "2025Q4" })).Aggregate;
+        Assert.Equal((0, 2), (water.N, water.NMissing));
+
+        await facilitator.Surveys.RemoveSubmissionAsync(new RemoveSubmissionRequest { SurveyRoundId = round.Id, SubmissionId = "h1", Reason = "duplicado" });
+        var after = (await facilitator.Aggregates.GetAggregateAsync(request)).Aggregate;
+        Assert.Equal((1, 100.0), (after.N, after.Distribution.Single(c => c.Category == "achieved").Percent));
+    }
 }

@@ -20,6 +20,15 @@ public sealed record ColumnMapping(
     /// <summary>How the interview date column writes dates (<see cref="InterviewDates.Parse"/>); ISO unless the round says otherwise.</summary>
     public InterviewDateFormat InterviewDateFormat { get; init; } = InterviewDateFormat.Iso;
 
+    /// <summary>The women sheet's column holding a woman's household's submission id; blank: the default's.</summary>
+    public string WomenSubmissionIdColumn { get; init; } = "";
+
+    /// <summary>The women sheet's column holding her household row's <see cref="ParentIndexColumn"/> value; blank: the default's.</summary>
+    public string WomenParentIndexColumn { get; init; } = "";
+
+    /// <summary>The main file's row index column, which <see cref="WomenParentIndexColumn"/> refers to; blank: the default's.</summary>
+    public string ParentIndexColumn { get; init; } = "";
+
     /// <summary>A mapping that names nothing: the default in every respect.</summary>
     public static ColumnMapping Empty { get; } = new([], "", "", null, "", new Dictionary<string, string>(StringComparer.Ordinal));
 
@@ -29,7 +38,8 @@ public sealed record ColumnMapping(
     /// <summary>True when the mapping names nothing of its own, so the round follows the default.</summary>
     public bool IsEmpty =>
         SubmissionIdColumns.Count == 0 && AreaColumn.Length == 0 && HouseholdColumn.Length == 0 && WeightColumn is null
-        && InterviewDateColumn.Length == 0 && AnswerColumns.Count == 0 && InterviewDateFormat == InterviewDateFormat.Iso;
+        && InterviewDateColumn.Length == 0 && AnswerColumns.Count == 0 && InterviewDateFormat == InterviewDateFormat.Iso
+        && WomenSubmissionIdColumn.Length == 0 && WomenParentIndexColumn.Length == 0 && ParentIndexColumn.Length == 0;
 
     /// <summary>
     /// Every problem with the mapping, named by its attribute (snake_case, answer columns as answer_columns[field]).
@@ -51,7 +61,11 @@ public sealed record ColumnMapping(
                 .Select(c => new FieldViolation($"submission_id_columns[{c.Index}]", KoboCsv.ColumnNameFault(c.Item)!)));
         }
 
-        foreach (var (attribute, column) in new[] { ("area_column", AreaColumn), ("household_column", HouseholdColumn), ("interview_date_column", InterviewDateColumn) })
+        foreach (var (attribute, column) in new[]
+        {
+            ("area_column", AreaColumn), ("household_column", HouseholdColumn), ("interview_date_column", InterviewDateColumn),
+            ("women_submission_id_column", WomenSubmissionIdColumn), ("women_parent_index_column", WomenParentIndexColumn), ("parent_index_column", ParentIndexColumn),
+        })
         {
             if (column.Length > 0 && KoboCsv.ColumnNameFault(column) is { } fault)
             {

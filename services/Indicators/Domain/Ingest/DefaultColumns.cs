@@ -28,6 +28,15 @@ public static class DefaultColumns
 
     public const string InterviewDateColumn = "interview_date";
 
+    /// <summary>KoboToolbox's repeat-group sheet: the column with the parent submission's _uuid.</summary>
+    public const string WomenSubmissionIdColumn = "_submission__uuid";
+
+    /// <summary>KoboToolbox's repeat-group sheet: the column with the parent row's <see cref="ParentIndexColumn"/>.</summary>
+    public const string WomenParentIndexColumn = "_parent_index";
+
+    /// <summary>KoboToolbox's main sheet: each row's index, which its repeat groups' rows name as their _parent_index.</summary>
+    public const string ParentIndexColumn = "_index";
+
     /// <summary>WFP's food expenditure items: canonical item name, the codebook's item, and the older codebook's where it differs.</summary>
     public static IReadOnlyList<(string Item, string Wfp, string Older)> FoodItems { get; } =
     [

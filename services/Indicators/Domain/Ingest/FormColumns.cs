@@ -54,6 +54,15 @@ public sealed class FormColumns
 
     public InterviewDateFormat InterviewDateFormat { get; }
 
+    /// <summary>The women sheet's column with her household's submission id (<see cref="DefaultColumns.WomenSubmissionIdColumn"/> unless the round names one).</summary>
+    public string WomenSubmissionIdColumn { get; private init; } = DefaultColumns.WomenSubmissionIdColumn;
+
+    /// <summary>The women sheet's column with her household row's <see cref="ParentIndexColumn"/> value.</summary>
+    public string WomenParentIndexColumn { get; private init; } = DefaultColumns.WomenParentIndexColumn;
+
+    /// <summary>The main file's row index column.</summary>
+    public string ParentIndexColumn { get; private init; } = DefaultColumns.ParentIndexColumn;
+
     /// <summary>The round's own fields first (by field name), then the default's, module by module.</summary>
     public IReadOnlyList<FieldColumns> Answers { get; }
 
@@ -62,7 +71,13 @@ public sealed class FormColumns
 
     /// <summary>Every field with its first column: the mapping in force as a round shows it.</summary>
     public ColumnMapping Primary => new(SubmissionIdColumns, AreaColumn, HouseholdColumn, WeightColumn, InterviewDateColumn,
-        Answers.ToDictionary(a => a.Field, a => a.Columns[0], StringComparer.Ordinal)) { InterviewDateFormat = InterviewDateFormat };
+        Answers.ToDictionary(a => a.Field, a => a.Columns[0], StringComparer.Ordinal))
+    {
+        InterviewDateFormat = InterviewDateFormat,
+        WomenSubmissionIdColumn = WomenSubmissionIdColumn,
+        WomenParentIndexColumn = WomenParentIndexColumn,
+        ParentIndexColumn = ParentIndexColumn,
+    };
 
     /// <summary>The metadata columns of the merged mapping of <paramref name="own"/>.</summary>
     public static IEnumerable<string> MetadataOf(ColumnMapping own)
@@ -102,7 +117,12 @@ public sealed class FormColumns
             }
         }
 
-        return new FormColumns(metadata.Ids, metadata.Area, metadata.Household, own.WeightColumn, metadata.Date, own.InterviewDateFormat, answers);
+        return new FormColumns(metadata.Ids, metadata.Area, metadata.Household, own.WeightColumn, metadata.Date, own.InterviewDateFormat, answers)
+        {
+            WomenSubmissionIdColumn = own.WomenSubmissionIdColumn.Length > 0 ? own.WomenSubmissionIdColumn : DefaultColumns.WomenSubmissionIdColumn,
+            WomenParentIndexColumn = own.WomenParentIndexColumn.Length > 0 ? own.WomenParentIndexColumn : DefaultColumns.WomenParentIndexColumn,
+            ParentIndexColumn = own.ParentIndexColumn.Length > 0 ? own.ParentIndexColumn : DefaultColumns.ParentIndexColumn,
+        };
     }
 
     /// <summary>

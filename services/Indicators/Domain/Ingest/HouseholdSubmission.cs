@@ -12,7 +12,11 @@ public sealed record HouseholdSubmission(
     string HouseholdId,
     decimal? Weight,
     DateOnly InterviewDate,
-    IReadOnlyDictionary<string, string> Answers);
+    IReadOnlyDictionary<string, string> Answers)
+{
+    /// <summary>The household's women of the form's repeat group (MDD-W), each her columns as exported; empty for none.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> Women { get; init; } = [];
+}
 
 /// <summary>A problem with one row of an import: 1-based data row (the header is not counted), the column, and why.</summary>
 public sealed record RowError(int Row, string Field, string Reason)

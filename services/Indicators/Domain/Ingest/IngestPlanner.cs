@@ -16,8 +16,11 @@ public enum ImportMode
     GoodRowsOnly = 2,
 }
 
-/// <summary>A household's figure on one indicator as it is stored at ingest, with the answers it lacked and what else its formula found.</summary>
-public sealed record StoredScore(string IndicatorCode, decimal? Value, string? Category, IReadOnlyList<string> MissingFields, ScoreDetails? Details = null);
+/// <summary>
+/// A household's figure on one indicator as it is stored at ingest, with the answers it lacked and what else its formula
+/// found. <paramref name="Woman"/> is 0 for the household's own figure, n for the n-th woman of its repeat group (MDD-W).
+/// </summary>
+public sealed record StoredScore(string IndicatorCode, decimal? Value, string? Category, IReadOnlyList<string> MissingFields, ScoreDetails? Details = null, int Woman = 0);
 
 /// <summary>A row to store: the submission, the area it resolved to, its fingerprint and its scores on every indicator.</summary>
 public sealed record PlannedRow(int Row, HouseholdSubmission Submission, Guid AreaId, string Fingerprint, IReadOnlyList<StoredScore> Scores);
@@ -31,8 +34,12 @@ public sealed record IngestPlan(
     IReadOnlyList<string> MappedColumnsNotInFile,
     IReadOnlyList<string> UnmappedColumns)
 {
-    /// <summary>Data rows with at least one error (the header's own errors are not a household's).</summary>
-    public int RejectedRows => Errors.Where(e => e.Row > 0).Select(e => e.Row).Distinct().Count();
+    /// <summary>
+    /// Data rows with at least one error (the header's own errors are not a household's); a women sheet's rows are its
+    /// own, numbered apart from the households' (their fields start "women_csv:").
+    /// </summary>
+    public int RejectedRows => Errors.Where(e => e.Row > 0)
+        .Select(e => (e.Row, Women: e.Field.StartsWith(BatchWomen.FilePrefix, StringComparison.Ordinal))).Distinct().Count();
 
     /// <summary>The batch had errors and stored nothing: refused as a whole, or no row was good.</summary>
     public bool IsRejected => Errors.Count > 0 && ToStore.Count == 0;
@@ -72,7 +79,9 @@ public static class IngestPlanner
             }
 
             var sheet = mapping.ToAnswerSheet(submission.Answers);
-            var scores = StandardScores(row.Scores).ToList();
+            var scores = StandardScores(row.Scores)
+                .Where(s => !(row.MddwFromWomen && s.IndicatorCode == MinimumDietaryDiversityWomen.Info.Code))
+                .Concat(row.WomenScores ?? []).ToList();
             foreach (var custom in customIndicators)
             {
                 var result = custom.Read(sheet);
@@ -126,6 +135,22 @@ public static class IngestPlanner
         {
             Append(column);
             Append(value);
+        }
+
+        // Only a household with women adds them, so every fingerprint stored before repeat groups were read still matches.
+        if (submission.Women.Count > 0)
+        {
+            Append("women");
+            Append(submission.Women.Count.ToString(CultureInfo.InvariantCulture));
+            foreach (var woman in submission.Women)
+            {
+                Append(woman.Count.ToString(CultureInfo.InvariantCulture));
+                foreach (var (column, value) in woman.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    Append(column);
+                    Append(value);
+                }
+            }
         }
 
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));

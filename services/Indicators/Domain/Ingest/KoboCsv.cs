@@ -146,6 +146,35 @@ public static class KoboCsv
         csv.Flush();
     }
 
+    /// <summary>
+    /// Writes the submissions' women as KoboToolbox writes a repeat group's sheet, with the same quoting and text rule as
+    /// <see cref="Write"/>: the join column (<paramref name="submissionIdColumn"/>, the household's submission id), then every
+    /// woman's column in order of first appearance, one row per woman in the submissions' order.
+    /// </summary>
+    public static void WriteWomen(TextWriter writer, IEnumerable<HouseholdSubmission> submissions, string submissionIdColumn)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(submissions);
+        ArgumentException.ThrowIfNullOrWhiteSpace(submissionIdColumn);
+        var women = submissions.SelectMany(s => s.Women.Select(w => (s.SubmissionId, Answers: w))).ToList();
+        var columns = women.SelectMany(w => w.Answers.Keys).Distinct(StringComparer.Ordinal).ToList();
+        var options = new CsvWriterOptions { Separator = ';', Quoting = CsvQuoting.Always, NewLine = "\n", FormatProvider = CultureInfo.InvariantCulture };
+        using var csv = CsvWriter.Create(writer, options, leaveOpen: true);
+        csv.WriteRecord([SpreadsheetCells.Text(submissionIdColumn), .. columns.Select(SpreadsheetCells.Text)]);
+        foreach (var (submissionId, answers) in women)
+        {
+            csv.WriteField(SpreadsheetCells.Text(submissionId));
+            foreach (var column in columns)
+            {
+                csv.WriteField(SpreadsheetCells.Text(answers.GetValueOrDefault(column, "")));
+            }
+
+            csv.EndRecord();
+        }
+
+        csv.Flush();
+    }
+
     /// <summary>The separator that occurs more often outside quotes on the header line; ";" on a tie, as Kobo writes it.</summary>
     private static char DetectSeparator(string text)
     {

@@ -23,8 +23,10 @@ public sealed class Submission
         string fingerprint,
         DateTimeOffset storedAt,
         int row,
-        Guid? importBatchId)
+        Guid? importBatchId,
+        IReadOnlyList<IReadOnlyDictionary<string, string>> women)
     {
+        Women = women;
         Id = id;
         SurveyRoundId = surveyRoundId;
         SubmissionId = submissionId;
@@ -68,6 +70,9 @@ public sealed class Submission
     /// <summary>The batch that stored it; null for households stored before batches were recorded.</summary>
     public Guid? ImportBatchId { get; private set; }
 
+    /// <summary>The household's women of the form's repeat group (MDD-W), each her columns as imported, in the order imported.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> Women { get; private set; }
+
     public IReadOnlyList<HouseholdScore> Scores => _scores;
 
     /// <summary>A row the planner decided to store as part of <paramref name="batch"/>, with the scores it computed.</summary>
@@ -77,7 +82,7 @@ public sealed class Submission
         ArgumentNullException.ThrowIfNull(row);
         var s = row.Submission;
         var submission = new Submission(Guid.CreateVersion7(), batch.SurveyRoundId, s.SubmissionId, row.AreaId, s.HouseholdId, s.Weight, s.InterviewDate,
-            s.Answers, row.Fingerprint, now, row.Row, batch.Id);
+            s.Answers, row.Fingerprint, now, row.Row, batch.Id, s.Women);
         submission._scores.AddRange(row.Scores.Select(score => new HouseholdScore(submission, score)));
         return submission;
     }
@@ -87,7 +92,7 @@ public sealed class Submission
 
     /// <summary>The interview as the survey tool exported it, its area named by code.</summary>
     public HouseholdSubmission AsExported(string areaCode) =>
-        new(SubmissionId, SurveyRoundId.ToString(), areaCode, HouseholdId, Weight, InterviewDate, Answers);
+        new(SubmissionId, SurveyRoundId.ToString(), areaCode, HouseholdId, Weight, InterviewDate, Answers) { Women = Women };
 
     /// <summary>
     /// Scores the stored household on an indicator defined after it was stored. An answer that cannot be read
@@ -107,7 +112,7 @@ public sealed class Submission
     {
         ArgumentNullException.ThrowIfNull(indicator);
         ArgumentNullException.ThrowIfNull(columns);
-        if (_scores.Any(s => s.IndicatorCode == indicator.Code))
+        if (_scores.Any(s => s.IndicatorCode == indicator.Code && s.Woman == 0))
         {
             throw new InvalidOperationException($"Submission {SubmissionId} has a {indicator.Code} score already.");
         }
@@ -122,7 +127,8 @@ public sealed class Submission
 
 /// <summary>
 /// A household's figure on one indicator, placed (area, date) and weighted as its submission is, so an area's
-/// aggregate reads these rows alone.
+/// aggregate reads these rows alone. A household imported with its women (a repeat group) has one MDD-W row per woman
+/// (<see cref="Woman"/> 1, 2, …, each with the household's weight) and none of its own: MDD-W's aggregates count women.
 /// </summary>
 public sealed class HouseholdScore
 {
@@ -138,6 +144,7 @@ public sealed class HouseholdScore
         Category = score.Category;
         MissingFields = score.MissingFields;
         Details = score.Details;
+        Woman = score.Woman;
     }
 
     private HouseholdScore()
@@ -150,6 +157,9 @@ public sealed class HouseholdScore
     public Guid SubmissionRowId { get; private set; }
 
     public string IndicatorCode { get; private set; }
+
+    /// <summary>0 for the household's own figure; n for the n-th woman of its repeat group (MDD-W).</summary>
+    public int Woman { get; private set; }
 
     public Guid SurveyRoundId { get; private set; }
 

@@ -88,6 +88,20 @@ public static class HouseholdScorer
             Cari.Parts(ReadCari(answers.Read(), lcs)));
     }
 
+    /// <summary>One woman of a household's repeat group on MDD-W, from her own answers.</summary>
+    public static ScoreResult<MddwScore> ScoreWoman(AnswerSheet answers)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        return Run(answers, MddwAnswers.Read, MinimumDietaryDiversityWomen.Score);
+    }
+
+    /// <summary>The MDD-W fields the sheet answers (a value that is not blank nor "n/a").</summary>
+    public static IReadOnlyList<string> AnsweredMddwFields(AnswerSheet answers)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        return [.. answers.Fields.Where(f => f.StartsWith("mddw.", StringComparison.Ordinal) && answers[f] is not null).Order(StringComparer.Ordinal)];
+    }
+
     private static CariAnswers ReadCari(AnswerReader r, LcsStrategies lcs) => new(FcsAnswers.Read(r), RcsiAnswers.Read(r), LcsAnswers.Read(r, lcs), FesAnswers.Read(r));
 
     // An unreadable value rejects the indicator that reads it, before any range check.

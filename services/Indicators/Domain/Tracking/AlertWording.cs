@@ -23,27 +23,33 @@ public static class AlertWording
         ArgumentNullException.ThrowIfNull(alert);
         ArgumentNullException.ThrowIfNull(area);
         var unit = rule.Metric.Kind == MetricKind.Percent ? " %" : string.Empty;
-        var households = alert.N == 1 ? "1 household" : string.Create(CultureInfo.InvariantCulture, $"{alert.N} households");
+        var (one, many) = Observed(rule.IndicatorCode);
+        var households = alert.N == 1 ? $"1 {one}" : string.Create(CultureInfo.InvariantCulture, $"{alert.N} {many}");
         var state = alert.State == AlertState.Raised ? "" : "no longer ";
         var place = $"{area.Name} ({area.Code}), {alert.Period}";
         return alert.N == 0
-            ? $"{place}: no household is left in the figure (its households were removed), {state}{Comparison(rule.Metric, rule.Condition)}."
+            ? $"{place}: no {one} is left in the figure (its households were removed), {state}{Comparison(rule.Metric, rule.Condition)}."
             : $"{place}: {Figure(rule.IndicatorCode, rule.Metric)} was {Dhis2Export.FormatValue(alert.ObservedValue)}{unit} over {households}, {state}{Comparison(rule.Metric, rule.Condition)}.";
     }
+
+    /// <summary>What an indicator's figures count: MDD-W counts women (each woman assessed), every other indicator households.</summary>
+    private static (string One, string Many) Observed(string indicatorCode) =>
+        indicatorCode == Standard.MinimumDietaryDiversityWomen.Info.Code ? ("woman", "women") : ("household", "households");
 
     private static string Figure(string indicatorCode, AggregateMetric metric)
     {
         ArgumentNullException.ThrowIfNull(metric);
+        var many = Observed(indicatorCode).Many;
         return metric.Kind switch
         {
             MetricKind.Mean => $"mean {indicatorCode}",
             MetricKind.Sum => $"weighted sum of {indicatorCode}",
-            MetricKind.SumOfWeights => $"weighted households scored on {indicatorCode}",
-            MetricKind.N => $"households scored on {indicatorCode}",
-            MetricKind.NMissing => $"households missing {indicatorCode}",
-            MetricKind.Percent => $"share of households with {metric.Category} {indicatorCode}",
-            MetricKind.WeightedCount => $"weighted households with {metric.Category} {indicatorCode}",
-            MetricKind.Count => $"households with {metric.Category} {indicatorCode}",
+            MetricKind.SumOfWeights => $"weighted {many} scored on {indicatorCode}",
+            MetricKind.N => $"{many} scored on {indicatorCode}",
+            MetricKind.NMissing => $"{many} missing {indicatorCode}",
+            MetricKind.Percent => $"share of {many} with {metric.Category} {indicatorCode}",
+            MetricKind.WeightedCount => $"weighted {many} with {metric.Category} {indicatorCode}",
+            MetricKind.Count => $"{many} with {metric.Category} {indicatorCode}",
             _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown metric."),
         };
     }
