@@ -1,4 +1,6 @@
 using Watershed.Indicators.Data;
+using Watershed.Indicators.Domain;
+using Watershed.Indicators.Domain.Aggregation;
 using Watershed.Indicators.Domain.Areas;
 using Watershed.Indicators.Domain.Export;
 using Watershed.Indicators.Domain.Ingest;
@@ -44,7 +46,7 @@ public sealed partial class AlertEvaluation(IndicatorsDbContext db, AreaFigures 
 
             var last = await db.LastAlertAsync(rule.Id, ct);
             var periods = rule.PeriodsToEvaluate(areas.SelfAndDescendants(rule.AreaId).ToHashSet(), households, last);
-            var ruleFigures = await figures.ComputeAsync(areas, [indicator], [rule.AreaId], periods, onlyWithHouseholds: false, ct);
+            var ruleFigures = await FiguresAsync(areas, indicator, rule, periods, ct);
             // Read after the lock, so a rule's alerts are stamped in the order of their sequence.
             foreach (var alert in rule.Evaluate(last, ruleFigures, clock.GetUtcNow(), afterRemoval))
             {
@@ -58,6 +60,37 @@ public sealed partial class AlertEvaluation(IndicatorsDbContext db, AreaFigures 
         return recorded;
     }
 
+    /// <summary>
+    /// The rule's figures for <paramref name="periods"/>. A period whose households come from weighted and unweighted
+    /// rounds has no figure (GetAggregate refuses it as FAILED_PRECONDITION), so it leaves the rule's state as it is: the
+    /// households that made it so are stored all the same, and the figures of one round stay readable
+    /// (survey_round_id). Refusing the import instead would tell the user to choose a period they never asked for.
+    /// </summary>
+    private async Task<IReadOnlyList<IndicatorAggregate>> FiguresAsync(WatershedAreas areas, IndicatorInfo indicator, AlertRule rule, IReadOnlyList<Period> periods, CancellationToken ct)
+    {
+        try
+        {
+            return await figures.ComputeAsync(areas, [indicator], [rule.AreaId], periods, onlyWithHouseholds: false, ct);
+        }
+        catch (MixedSurveyWeightsException)
+        {
+            var kept = new List<IndicatorAggregate>();
+            foreach (var period in periods)
+            {
+                try
+                {
+                    kept.AddRange(await figures.ComputeAsync(areas, [indicator], [rule.AreaId], [period], onlyWithHouseholds: false, ct));
+                }
+                catch (MixedSurveyWeightsException)
+                {
+                    LogMixedPeriod(logger, rule.Id, period.ToString());
+                }
+            }
+
+            return kept;
+        }
+    }
+
     /// <summary>Counts and logs the alerts a change recorded, once it has committed them.</summary>
     public void Report(IEnumerable<(AlertRule Rule, Alert Alert)> alerts)
     {
@@ -69,6 +102,9 @@ public sealed partial class AlertEvaluation(IndicatorsDbContext db, AreaFigures 
                 Dhis2Export.FormatValue(alert.ObservedValue), alert.N);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert rule {AlertRuleId} not evaluated for {Period}: its households come from weighted and unweighted rounds, which have no figure together")]
+    private static partial void LogMixedPeriod(ILogger logger, Guid alertRuleId, string period);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alert rule {AlertRuleId} {Change}: {IndicatorCode} {Metric} in area {AreaId}, period {Period}, is {Observed} over {N} households")]
     private static partial void LogAlert(ILogger logger, Guid alertRuleId, string change, string indicatorCode, string metric, Guid areaId, string period, string observed, int n);

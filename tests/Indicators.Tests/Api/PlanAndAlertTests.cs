@@ -47,6 +47,40 @@ public sealed class PlanAndAlertTests : PostgresApiTest
     }
 
     [Fact]
+    public async Task An_unweighted_round_in_a_quarter_of_a_weighted_one_is_stored_and_leaves_the_alert_as_it_was()
+    {
+        await S.Facilitator.Alerts.CreateAlertRuleAsync(new CreateAlertRuleRequest
+        {
+            Rule = new AlertRule
+            {
+                IndicatorCode = "FCS", AreaId = S.Manzanares.Id, Metric = "percent:poor", PeriodType = PeriodType.Quarter,
+                Condition = new Condition { Operator = ComparisonOperator.GreaterThan, Threshold = "30" },
+            },
+        });
+        var weighted = await S.FcsRoundAsync("2026Q1 weighted", weighted: true);
+        await S.ImportAsync(weighted, FcsCsv.Write(true, Households.Poor("w-1", "manzanares", "2026-01-05", "2")));
+        var raised = Assert.Single((await S.Viewer.Alerts.ListAlertsAsync(new ListAlertsRequest { AreaId = S.Manzanares.Id })).Alerts);
+
+        // The same quarter from an unweighted round: stored, though the quarter has no figure of both kinds together.
+        var unweighted = await S.FcsRoundAsync("2026Q1 unweighted");
+        var stored = (await S.Facilitator.Surveys.ImportSubmissionsAsync(new ImportSubmissionsRequest
+        {
+            SurveyRoundId = unweighted.Id, Csv = Google.Protobuf.ByteString.CopyFromUtf8(FcsCsv.Write(false, Households.Acceptable52("u-1", "manzanares", "2026-02-05"))),
+        })).Result;
+        Assert.Equal(1, stored.StoredRows);
+        Assert.Equal([raised], (await S.Viewer.Alerts.ListAlertsAsync(new ListAlertsRequest { AreaId = S.Manzanares.Id })).Alerts);
+        await GrpcStatusAssert.ThrowsAsync(StatusCode.FailedPrecondition, () => S.Viewer.Aggregates.GetAggregateAsync(new GetAggregateRequest
+        {
+            IndicatorCode = "FCS", AreaId = S.Manzanares.Id, Period = "2026Q1",
+        }).ResponseAsync);
+        var own = (await S.Viewer.Aggregates.GetAggregateAsync(new GetAggregateRequest
+        {
+            IndicatorCode = "FCS", AreaId = S.Manzanares.Id, Period = "2026Q1", SurveyRoundId = unweighted.Id,
+        })).Aggregate;
+        Assert.Equal(1, own.N);
+    }
+
+    [Fact]
     public async Task A_deleted_rule_is_no_longer_evaluated()
     {
         var rule = (await S.Facilitator.Alerts.CreateAlertRuleAsync(new CreateAlertRuleRequest
