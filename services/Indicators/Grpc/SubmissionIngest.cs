@@ -38,7 +38,7 @@ public sealed partial class SubmissionIngest(
     /// Validates, plans and stores one batch. A batch that reads no answer at all is refused as INVALID_ARGUMENT on the
     /// request field that carried it (<see cref="IngestOrigin.Field"/>) before anything is written.
     /// </summary>
-    public async Task<IngestOutcome> IngestAsync(SurveyRound round, CsvTable table, ImportMode mode, IngestOrigin origin, CancellationToken ct, BatchWomen? women = null)
+    public async Task<IngestOutcome> IngestAsync(SurveyRound round, CsvTable table, ImportMode mode, IngestOrigin origin, CancellationToken ct, BatchWomen? women = null, bool checkOnly = false)
     {
         using var span = telemetry.StartIngest(round.Id, table.Rows.Count);
         var form = round.Form;
@@ -52,7 +52,13 @@ public sealed partial class SubmissionIngest(
         {
             try
             {
-                var (plan, batchId, recorded) = await db.InTransactionAsync(token => StoreAsync(round, batch, mode, origin, token), ct);
+                var (plan, batchId, recorded) = await db.InTransactionAsync(token => StoreAsync(round, batch, mode, origin, checkOnly, token), ct);
+                if (checkOnly)
+                {
+                    LogChecked(logger, round.Id, plan.ToStore.Count, plan.DuplicateRows, plan.RejectedRows);
+                    return new IngestOutcome(plan, null);
+                }
+
                 span?.SetTag("households.stored", plan.ToStore.Count).SetTag("outcome", plan.IsRejected ? "rejected" : "stored");
                 telemetry.Ingested(round.Id, plan.IsRejected, plan.ToStore.Count, plan.RejectedRows, plan.DuplicateRows);
                 if (plan.ToStore.Count > 0)
@@ -75,7 +81,7 @@ public sealed partial class SubmissionIngest(
     }
 
     private async Task<(IngestPlan Plan, Guid? BatchId, List<(AlertRule Rule, Alert Alert)> Alerts)> StoreAsync(
-        SurveyRound round, BatchValidation batch, ImportMode mode, IngestOrigin origin, CancellationToken ct)
+        SurveyRound round, BatchValidation batch, ImportMode mode, IngestOrigin origin, bool checkOnly, CancellationToken ct)
     {
         // Shared with other ingests, exclusive against a new custom indicator: see ShareLockWatershedAsync.
         await db.ShareLockWatershedAsync(round.WatershedId, ct);
@@ -84,7 +90,7 @@ public sealed partial class SubmissionIngest(
         var stored = await db.StoredFingerprintsAsync(round.Id, [.. batch.Accepted.Select(r => r.Submission.SubmissionId)], ct);
         var customs = await db.CustomIndicatorsAsync(watershed.Id, ct);
         var plan = IngestPlanner.Plan(batch, customs, areas.Resolve, stored, mode);
-        if (plan.ToStore.Count == 0)
+        if (plan.ToStore.Count == 0 || checkOnly)
         {
             return (plan, null, []);
         }
@@ -102,6 +108,9 @@ public sealed partial class SubmissionIngest(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Survey round {SurveyRoundId}: {Stored} households stored, {Duplicates} already stored, {Rejected} rejected")]
     private static partial void LogStored(ILogger logger, Guid surveyRoundId, int stored, int duplicates, int rejected);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Survey round {SurveyRoundId}: checked only, {Stored} households would be stored, {Duplicates} already stored, {Rejected} rejected")]
+    private static partial void LogChecked(ILogger logger, Guid surveyRoundId, int stored, int duplicates, int rejected);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Survey round {SurveyRoundId}: nothing stored, {Duplicates} already stored, {Rejected} rejected")]
     private static partial void LogNothingStored(ILogger logger, Guid surveyRoundId, int duplicates, int rejected);

@@ -129,7 +129,7 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
         context.Caller().RequireWriter(watershed.WatershedCode);
         var table = KoboCsv.Read(new StringReader(text));
         var women = womenText is null ? null : BatchWomen.JoinFile(KoboCsv.Read(new StringReader(womenText)), table, round.Form);
-        var outcome = await ingest.IngestAsync(round, table, mode ?? DomainImportMode.AllOrNothing, IngestOrigin.File(context.Caller().Subject), ct, women);
+        var outcome = await ingest.IngestAsync(round, table, mode ?? DomainImportMode.AllOrNothing, IngestOrigin.File(context.Caller().Subject), ct, women, request.CheckOnly);
         return new ImportSubmissionsResponse { Result = outcome.ToContract() };
     }
 
