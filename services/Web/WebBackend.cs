@@ -24,8 +24,11 @@ public sealed class WebBackend(
     AreaService.AreaServiceClient areas,
     IndicatorService.IndicatorServiceClient indicatorCatalog,
     AggregateService.AggregateServiceClient aggregates,
-    AlertService.AlertServiceClient alerts)
+    AlertService.AlertServiceClient alerts,
+    SurveyService.SurveyServiceClient surveys)
 {
+    public SurveyService.SurveyServiceClient Surveys => surveys;
+
     public AreaService.AreaServiceClient Areas => areas;
 
     public IndicatorService.IndicatorServiceClient IndicatorCatalog => indicatorCatalog;

@@ -155,6 +155,7 @@ public static class WebHosting
         builder.AddServiceClient<IndicatorService.IndicatorServiceClient>("indicators", CallIdentity.Service);
         builder.AddServiceClient<AggregateService.AggregateServiceClient>("indicators", CallIdentity.Service);
         builder.AddServiceClient<AlertService.AlertServiceClient>("indicators", CallIdentity.Service);
+        builder.AddServiceClient<SurveyService.SurveyServiceClient>("indicators", CallIdentity.Service);
         builder.Services.AddScoped<WebBackend>();
         return builder;
     }

@@ -23,6 +23,10 @@ public sealed partial class WebSystem
         return await ServiceProcess.StartAsync("Indicators", settings);
     }
 
+    /// <summary>Indicators' survey API as the given development account.</summary>
+    public async Task<SurveyService.SurveyServiceClient> SurveysAsAsync(string account) =>
+        new(Identity.Invoker(_indicators!.Address, await Identity.UserTokenAsync(_provider!, account)));
+
     /// <summary>Indicators as the given development account sees it.</summary>
     public async Task<(AreaService.AreaServiceClient Areas, AggregateService.AggregateServiceClient Aggregates)> IndicatorsAsAsync(string account)
     {
