@@ -9,17 +9,6 @@ public sealed partial class WebSystem
 {
     private ServiceProcess? _notifications;
 
-    private async Task<ServiceProcess> StartNotificationsAsync(PostgresServer postgres)
-    {
-        var settings = Identity.ServiceSettings(_provider!, "notifications");
-        settings["Database:Provider"] = "Postgres";
-        settings["Database:ConnectionString"] = await postgres.CreateDatabaseAsync("web_no");
-        settings["Events:RelayEnabled"] = "false";
-        settings["DAPR_GRPC_ENDPOINT"] = $"http://127.0.0.1:{ServiceProcess.FreePort()}";
-        settings["Services:consultation:Address"] = _consultation!.Address.ToString();
-        return await ServiceProcess.StartAsync("Notifications", settings);
-    }
-
     /// <summary>Notifications' own answer for a member's preferences, read as an admin.</summary>
     public async Task<Preferences> PreferencesAsync(string watershedCode, Guid personId)
     {

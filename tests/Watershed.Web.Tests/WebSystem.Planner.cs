@@ -25,18 +25,6 @@ public sealed partial class WebSystem
 
     public Uri LandUseAddress => _landuse!.Address;
 
-    private async Task<ServiceProcess> StartLandUseAsync(PostgresServer postgres)
-    {
-        var settings = Identity.ServiceSettings(_provider!, "landuse");
-        settings["Database:Provider"] = "Postgres";
-        settings["Database:ConnectionString"] = await postgres.CreateDatabaseAsync("web_lu");
-        settings["Events:RelayEnabled"] = "false";
-        settings["DAPR_GRPC_ENDPOINT"] = $"http://127.0.0.1:{ServiceProcess.FreePort()}";
-        // Approval asks consultation; these pages never approve.
-        settings["Services:consultation:Address"] = $"http://127.0.0.1:{ServiceProcess.FreePort()}";
-        return await ServiceProcess.StartAsync("LandUse", settings);
-    }
-
     /// <summary>A rectangle in longitude/latitude as a GeoJSON Polygon.</summary>
     public static string Box(double west, double south, double east, double north) => string.Create(CultureInfo.InvariantCulture,
         $$"""{"type":"Polygon","coordinates":[[[{{west}},{{south}}],[{{east}},{{south}}],[{{east}},{{north}}],[{{west}},{{north}}],[{{west}},{{south}}]]]}""");

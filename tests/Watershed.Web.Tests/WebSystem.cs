@@ -49,15 +49,12 @@ public sealed partial class WebSystem : IAsyncLifetime
         _provider = await Identity.StartAsync(new Dictionary<string, string?> { ["DevIdentity:WebRedirectUris:0"] = new Uri(WebAddress, "signin-oidc").ToString() });
 
         var postgres = await PostgresServer.GetAsync();
-        var settings = Identity.ServiceSettings(_provider, "consultation");
-        settings["Database:Provider"] = "Postgres";
-        settings["Database:ConnectionString"] = await postgres.CreateDatabaseAsync("web_co");
-        settings["Events:RelayEnabled"] = "false";
-        settings["DAPR_GRPC_ENDPOINT"] = $"http://127.0.0.1:{ServiceProcess.FreePort()}";
-        _consultation = await ServiceProcess.StartAsync("Consultation", settings);
-        _landuse = await StartLandUseAsync(postgres);
-        _notifications = await StartNotificationsAsync(postgres);
-        _indicators = await StartIndicatorsAsync(postgres);
+        _consultation = await StartServiceAsync(postgres, "Consultation", "web_co");
+        // Approval asks consultation; the planner's pages never approve.
+        _landuse = await StartServiceAsync(postgres, "LandUse", "web_lu", new() { ["Services:consultation:Address"] = $"http://127.0.0.1:{ServiceProcess.FreePort()}" });
+        _notifications = await StartServiceAsync(postgres, "Notifications", "web_no", new() { ["Services:consultation:Address"] = _consultation.Address.ToString() });
+        // Indicators with its Pomacanchi demo: areas, a baseline and a follow-up survey round loaded at start.
+        _indicators = await StartServiceAsync(postgres, "Indicators", "web_in", new() { ["Demo:Seed"] = "true" });
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -87,6 +84,25 @@ public sealed partial class WebSystem : IAsyncLifetime
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true });
+    }
+
+    /// <summary>
+    /// A service as its own process on the collection's cluster: a database of its own, the provider's tokens, no event
+    /// relay (no sidecar runs here), and <paramref name="more"/> settings.
+    /// </summary>
+    private async Task<ServiceProcess> StartServiceAsync(PostgresServer postgres, string project, string database, Dictionary<string, string>? more = null)
+    {
+        var settings = Identity.ServiceSettings(_provider!, project.ToLowerInvariant());
+        settings["Database:Provider"] = "Postgres";
+        settings["Database:ConnectionString"] = await postgres.CreateDatabaseAsync(database);
+        settings["Events:RelayEnabled"] = "false";
+        settings["DAPR_GRPC_ENDPOINT"] = $"http://127.0.0.1:{ServiceProcess.FreePort()}";
+        foreach (var (key, value) in more ?? [])
+        {
+            settings[key] = value;
+        }
+
+        return await ServiceProcess.StartAsync(project, settings);
     }
 
     private async Task SeedAsync()

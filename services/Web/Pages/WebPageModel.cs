@@ -37,6 +37,22 @@ public abstract class WebPageModel(WebBackend backend, IStringLocalizer<Texts> t
         }
     }
 
+    /// <summary>
+    /// The watersheds the signed-in person's token names, by code, in order; for an admin ("*") every watershed
+    /// consultation knows.
+    /// </summary>
+    protected async Task<IReadOnlyList<string>> WatershedCodesAsync(Metadata headers)
+    {
+        var own = User.FindAll("watershed").Select(c => c.Value).Distinct(StringComparer.Ordinal).ToList();
+        if (own.Contains("*"))
+        {
+            var all = await TryAsync(async () => await backend.Stakeholders.ListWatershedsAsync(new Consultation.V1.ListWatershedsRequest { Page = new() { PageSize = 100 } }, headers));
+            own = [.. (all?.Watersheds ?? []).Select(w => w.Code)];
+        }
+
+        return [.. own.Order(StringComparer.Ordinal)];
+    }
+
     public string Describe(Grpc.Core.StatusCode code, string detail) => code switch
     {
         Grpc.Core.StatusCode.PermissionDenied or Grpc.Core.StatusCode.Unauthenticated => texts["ErrorDenied"],

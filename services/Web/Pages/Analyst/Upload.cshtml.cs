@@ -117,7 +117,7 @@ public sealed class UploadModel(WebBackend backend, IStringLocalizer<Texts> text
     private async Task LoadRoundsAsync()
     {
         var headers = await Backend.AsUserAsync();
-        var own = User.FindAll("watershed").Select(c => c.Value).Where(w => w != "*").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var own = await WatershedCodesAsync(headers);
         Watershed = Watershed is not null && own.Contains(Watershed) ? Watershed : own.FirstOrDefault();
         if (Watershed is null)
         {

@@ -28,15 +28,7 @@ public sealed class DeliveriesModel(WebBackend backend, IStringLocalizer<Texts> 
     public async Task OnGetAsync()
     {
         var headers = await Backend.AsUserAsync();
-        var own = User.FindAll("watershed").Select(c => c.Value).Distinct(StringComparer.Ordinal).ToList();
-        if (own.Contains("*"))
-        {
-            // An admin: every watershed consultation knows.
-            var all = await TryAsync(async () => await Backend.Stakeholders.ListWatershedsAsync(new Consultation.V1.ListWatershedsRequest { Page = new() { PageSize = 100 } }, headers));
-            own = [.. (all?.Watersheds ?? []).Select(w => w.Code)];
-        }
-
-        Watersheds = [.. own.Order(StringComparer.Ordinal)];
+        Watersheds = await WatershedCodesAsync(headers);
         if (Watershed is null || !Watersheds.Contains(Watershed))
         {
             Watershed = Watersheds.FirstOrDefault();
