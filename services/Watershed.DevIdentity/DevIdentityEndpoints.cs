@@ -39,6 +39,19 @@ public static partial class DevIdentityEndpoints
         app.MapPost("/connect/endsession", EndSessionAsync);
         app.MapGet("/dev/accounts", (IOptions<DevIdentityOptions> options) =>
             Results.Json(options.Value.AllAccounts().ToDictionary(a => a.Key, a => new { roles = a.Value.Roles, watersheds = a.Value.Watersheds, person_id = a.Value.PersonId })));
+        // Development only: an account for a person registered in consultation (roles, watersheds, person_id), so the
+        // person can sign in as themself; what an administrator does in Keycloak.
+        app.MapPost("/dev/accounts/{name}", (string name, DevAccount account, IOptions<DevIdentityOptions> options) =>
+        {
+            if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z0-9][a-z0-9._-]{0,63}$") || name == "admin"
+                || account.Roles.Count == 0 || account.Watersheds.Count == 0)
+            {
+                return Results.BadRequest(new { error = "name: 1-64 of a-z 0-9 . _ - (not admin); roles and watersheds: at least one each" });
+            }
+
+            options.Value.PutAccount(name, account);
+            return Results.Json(new { name, roles = account.Roles, watersheds = account.Watersheds, person_id = account.PersonId });
+        });
         app.MapPost("/dev/keys/rotate", (SigningKeys keys, ILogger<SigningKeys> logger) =>
         {
             var key = keys.Rotate();

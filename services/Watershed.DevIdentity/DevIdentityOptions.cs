@@ -80,12 +80,27 @@ public sealed class DevIdentityOptions
             }
         }
 
-        foreach (var (name, account) in Accounts)
+        lock (Accounts)
         {
-            accounts[name] = account;
+            foreach (var (name, account) in Accounts)
+            {
+                accounts[name] = account;
+            }
         }
 
         return accounts;
+    }
+
+    /// <summary>
+    /// Adds or replaces an account while the provider runs (POST /dev/accounts/{name}): what an administrator does in
+    /// Keycloak when a person registered in consultation gets a login, their user carrying the person's id.
+    /// </summary>
+    public void PutAccount(string name, DevAccount account)
+    {
+        lock (Accounts)
+        {
+            Accounts[name] = account;
+        }
     }
 
     /// <summary>A stable UUID from the user name, so a development member keeps its person_id across restarts.</summary>

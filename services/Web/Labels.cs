@@ -93,4 +93,16 @@ public static class Labels
         var text = t[key];
         return text.ResourceNotFound ? null : text.Value;
     }
+
+    public static string ProposalState(IStringLocalizer<Texts> t, Consultation.V1.ProposalState state) => state switch
+    {
+        Consultation.V1.ProposalState.Draft => t["ProposalDraft"],
+        Consultation.V1.ProposalState.Submitted => t["ProposalSubmitted"],
+        Consultation.V1.ProposalState.OnAgenda => t["ProposalOnAgenda"],
+        Consultation.V1.ProposalState.Voting => t["ProposalVoting"],
+        Consultation.V1.ProposalState.Approved => t["ProposalApproved"],
+        Consultation.V1.ProposalState.Rejected => t["ProposalRejected"],
+        Consultation.V1.ProposalState.Withdrawn => t["ProposalWithdrawn"],
+        _ => string.Empty,
+    };
 }

@@ -81,6 +81,7 @@ public sealed partial class WebSystem : IAsyncLifetime
 
         await SeedAsync();
         await SeedPlanAsync();
+        await SeedMemberBallotAsync();
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true });
@@ -112,9 +113,11 @@ public sealed partial class WebSystem : IAsyncLifetime
         var spaces = new SpaceService.SpaceServiceClient(admin);
         var watershed = (await stakeholders.CreateWatershedAsync(new CreateWatershedRequest { Code = "pomacanchi", Name = "Pomacanchi" })).Watershed;
         var space = (await spaces.CreateSpaceAsync(new CreateSpaceRequest { WatershedId = watershed.Id, Name = "Asamblea comunal de Pomacanchi", Kind = SpaceKind.CommunityAssembly })).Space;
+        _spaceId = space.Id;
         foreach (var name in MemberNames)
         {
             var person = (await stakeholders.CreatePersonAsync(new CreatePersonRequest { WatershedId = watershed.Id, FullName = name })).Person;
+            _persons[name] = person.Id;
             await spaces.AddMemberAsync(new AddMemberRequest { SpaceId = space.Id, PersonId = person.Id, Role = MemberRole.VotingMember });
         }
 
