@@ -105,4 +105,13 @@ public static class Labels
         Consultation.V1.ProposalState.Withdrawn => t["ProposalWithdrawn"],
         _ => string.Empty,
     };
+
+    public static string Rule(IStringLocalizer<Texts> t, Consultation.V1.DecisionRule rule) => rule switch
+    {
+        Consultation.V1.DecisionRule.SimpleMajority => t["RuleSimpleMajority"],
+        Consultation.V1.DecisionRule.AbsoluteMajorityOfPresent => t["RuleAbsoluteMajority"],
+        Consultation.V1.DecisionRule.TwoThirdsOfRoll => t["RuleTwoThirds"],
+        Consultation.V1.DecisionRule.Consensus => t["RuleConsensus"],
+        _ => string.Empty,
+    };
 }

@@ -22,6 +22,16 @@ public sealed partial class WebSystem
 
     public string MemberBallotId { get; private set; } = string.Empty;
 
+    /// <summary>The extraordinary assembly (open, everyone present) and the space's member ids, for more ballots.</summary>
+    public string ExtraordinaryAssemblyId { get; private set; } = string.Empty;
+
+    public string SpaceId => _spaceId;
+
+    /// <summary>The consultation person id of one of <see cref="MemberNames"/>.</summary>
+    public string PersonIdOf(string name) => _persons[name];
+
+    public IReadOnlyList<string> MemberIds { get; private set; } = [];
+
     /// <summary>Consultation's proposal service as the given development account.</summary>
     public async Task<ProposalService.ProposalServiceClient> ProposalsAsAsync(string account) =>
         new(Identity.Invoker(_consultation!.Address, await Identity.UserTokenAsync(_provider!, account)));
@@ -39,6 +49,8 @@ public sealed partial class WebSystem
         var members = (await spaces.ListMembersAsync(new ListMembersRequest { SpaceId = _spaceId, Page = new() { PageSize = 100 } })).Members;
         await assemblies.RecordBulkAttendanceAsync(new RecordBulkAttendanceRequest { AssemblyId = assembly.Id, MemberIds = { members.Select(m => m.Id) }, Present = true });
         await assemblies.OpenAssemblyAsync(new OpenAssemblyRequest { AssemblyId = assembly.Id, Call = AssemblyCall.First });
+        ExtraordinaryAssemblyId = assembly.Id;
+        MemberIds = [.. members.Select(m => m.Id)];
         var proposal = (await proposals.CreateProposalAsync(new CreateProposalRequest
         {
             SpaceId = _spaceId, Title = BallotProposalTitle, Type = ProposalType.General, SubmittedByPersonId = _persons[MemberNames[1]],

@@ -13,6 +13,9 @@ public sealed class AssemblyModel(WebBackend backend, IStringLocalizer<Texts> te
 
     public Quorum? Quorum { get; private set; }
 
+    /// <summary>The proposals of this assembly that have a ballot, open or closed: each links to its projector view.</summary>
+    public IReadOnlyList<Proposal> Ballots { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync(string id)
     {
         var headers = await Backend.AsUserAsync();
@@ -22,6 +25,8 @@ public sealed class AssemblyModel(WebBackend backend, IStringLocalizer<Texts> te
         {
             var quorum = await TryAsync(async () => await Backend.Assemblies.GetQuorumAsync(new GetQuorumRequest { AssemblyId = id }, headers));
             Quorum = quorum?.Quorum ?? Minutes.Assembly.Quorum;
+            var proposals = await TryAsync(async () => await Backend.Proposals.ListProposalsAsync(new ListProposalsRequest { SpaceId = Minutes.Assembly.SpaceId, Page = new() { PageSize = 100 } }, headers));
+            Ballots = [.. (proposals?.Proposals ?? []).Where(p => p.AssemblyId == id && !string.IsNullOrEmpty(p.BallotId))];
         }
 
         return Page();
