@@ -32,6 +32,11 @@ public sealed partial class WebSystem
 
     public IReadOnlyList<string> MemberIds { get; private set; } = [];
 
+    private readonly Dictionary<string, string> _memberIds = new(StringComparer.Ordinal);
+
+    /// <summary>The space's member id of one of <see cref="MemberNames"/>.</summary>
+    public string MemberIdOf(string name) => _memberIds[name];
+
     /// <summary>Consultation's proposal service as the given development account.</summary>
     public async Task<ProposalService.ProposalServiceClient> ProposalsAsAsync(string account) =>
         new(Identity.Invoker(_consultation!.Address, await Identity.UserTokenAsync(_provider!, account)));
@@ -51,6 +56,11 @@ public sealed partial class WebSystem
         await assemblies.OpenAssemblyAsync(new OpenAssemblyRequest { AssemblyId = assembly.Id, Call = AssemblyCall.First });
         ExtraordinaryAssemblyId = assembly.Id;
         MemberIds = [.. members.Select(m => m.Id)];
+        foreach (var m in members)
+        {
+            _memberIds[m.FullName] = m.Id;
+        }
+
         var proposal = (await proposals.CreateProposalAsync(new CreateProposalRequest
         {
             SpaceId = _spaceId, Title = BallotProposalTitle, Type = ProposalType.General, SubmittedByPersonId = _persons[MemberNames[1]],

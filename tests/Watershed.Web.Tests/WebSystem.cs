@@ -21,6 +21,9 @@ public sealed partial class WebSystem : IAsyncLifetime
 {
     public static readonly string[] MemberNames = ["Rosa Quispe Mamani", "Juan Huamán Cusi", "Teodora Ccama Puma", "Hilario Condori Apaza", "Elena Sutta Huillca"];
 
+    /// <summary>The DNI of each of <see cref="MemberNames"/>, in order.</summary>
+    public static readonly string[] MemberDnis = ["41234501", "41234502", "41234503", "41234504", "01234505"];
+
     private DevIdentityHost? _provider;
     private ServiceProcess? _consultation;
     private WebApplication? _web;
@@ -112,11 +115,14 @@ public sealed partial class WebSystem : IAsyncLifetime
         var stakeholders = new StakeholderService.StakeholderServiceClient(admin);
         var spaces = new SpaceService.SpaceServiceClient(admin);
         var watershed = (await stakeholders.CreateWatershedAsync(new CreateWatershedRequest { Code = "pomacanchi", Name = "Pomacanchi" })).Watershed;
-        var space = (await spaces.CreateSpaceAsync(new CreateSpaceRequest { WatershedId = watershed.Id, Name = "Asamblea comunal de Pomacanchi", Kind = SpaceKind.CommunityAssembly })).Space;
+        var space = (await spaces.CreateSpaceAsync(new CreateSpaceRequest { WatershedId = watershed.Id, Name = "Asamblea comunal de Pomacanchi", Kind = SpaceKind.CommunityAssembly,
+            // Its statute allows one written proxy (carta poder) per member present.
+            Rules = new SpaceRules { Proxies = new ProxyRules { MaxPerHolder = 1 } },
+        })).Space;
         _spaceId = space.Id;
-        foreach (var name in MemberNames)
+        foreach (var (name, dni) in MemberNames.Zip(MemberDnis))
         {
-            var person = (await stakeholders.CreatePersonAsync(new CreatePersonRequest { WatershedId = watershed.Id, FullName = name })).Person;
+            var person = (await stakeholders.CreatePersonAsync(new CreatePersonRequest { WatershedId = watershed.Id, FullName = name, NationalId = dni })).Person;
             _persons[name] = person.Id;
             await spaces.AddMemberAsync(new AddMemberRequest { SpaceId = space.Id, PersonId = person.Id, Role = MemberRole.VotingMember });
         }

@@ -13,8 +13,19 @@ public sealed class AssemblyModel(WebBackend backend, IStringLocalizer<Texts> te
 
     public Quorum? Quorum { get; private set; }
 
-    /// <summary>The proposals of this assembly that have a ballot, open or closed: each links to its projector view.</summary>
-    public IReadOnlyList<Proposal> Ballots { get; private set; } = [];
+    /// <summary>The proposals on this assembly's agenda: a ballot to open, or the ballot to run and its projector view.</summary>
+    public IReadOnlyList<Proposal> Proposals { get; private set; } = [];
+
+    /// <summary>
+    /// The DNI of each person on the roll, for finding them by it: only when the signed-in person may read it
+    /// (consultation gives DNIs to facilitators and admins); empty otherwise.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> NationalIds { get; private set; } = new Dictionary<string, string>();
+
+    public string? Done { get; private set; }
+
+    /// <summary>The assembly's space: its rules say whether it takes proxies.</summary>
+    public Space? Space { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string id)
     {
@@ -26,7 +37,9 @@ public sealed class AssemblyModel(WebBackend backend, IStringLocalizer<Texts> te
             var quorum = await TryAsync(async () => await Backend.Assemblies.GetQuorumAsync(new GetQuorumRequest { AssemblyId = id }, headers));
             Quorum = quorum?.Quorum ?? Minutes.Assembly.Quorum;
             var proposals = await TryAsync(async () => await Backend.Proposals.ListProposalsAsync(new ListProposalsRequest { SpaceId = Minutes.Assembly.SpaceId, Page = new() { PageSize = 100 } }, headers));
-            Ballots = [.. (proposals?.Proposals ?? []).Where(p => p.AssemblyId == id && !string.IsNullOrEmpty(p.BallotId))];
+            Proposals = [.. (proposals?.Proposals ?? []).Where(p => p.AssemblyId == id)];
+            Space = (await TryAsync(async () => await Backend.Spaces.GetSpaceAsync(new GetSpaceRequest { SpaceId = Minutes.Assembly.SpaceId }, headers)))?.Space;
+            NationalIds = Space is null ? new Dictionary<string, string>() : await NationalIdsAsync(Space.WatershedId, headers);
         }
 
         return Page();
@@ -62,6 +75,79 @@ public sealed class AssemblyModel(WebBackend backend, IStringLocalizer<Texts> te
         var headers = await Backend.AsUserAsync();
         var opened = await TryAsync(async () => await Backend.Assemblies.OpenAssemblyAsync(new OpenAssemblyRequest { AssemblyId = id, Call = call }, headers));
         return opened is null ? await ShowAsync(id, Problem) : RedirectToPage(new { id });
+    }
+
+    /// <summary>Opens the vote on a proposal of the agenda and goes to the ballot's console.</summary>
+    public async Task<IActionResult> OnPostOpenBallotAsync(string id, string proposalId, BallotSecrecy secrecy)
+    {
+        var headers = await Backend.AsUserAsync();
+        var opened = await TryAsync(async () => await Backend.Proposals.OpenBallotAsync(new OpenBallotRequest
+        {
+            ProposalId = proposalId ?? string.Empty,
+            Secrecy = secrecy is BallotSecrecy.Secret or BallotSecrecy.Public ? secrecy : BallotSecrecy.Unspecified,
+        }, headers));
+        return opened is null ? await ShowAsync(id, Problem) : RedirectToPage("Ballot", new { id = proposalId });
+    }
+
+    /// <summary>Registers a written proxy (carta poder): an absent member represented by another member.</summary>
+    public async Task<IActionResult> OnPostProxyAsync(string id, string memberId, string holderMemberId, string? documentReference)
+    {
+        var headers = await Backend.AsUserAsync();
+        var proxy = await TryAsync(async () => await Backend.Assemblies.RegisterProxyAsync(new RegisterProxyRequest
+        {
+            AssemblyId = id, MemberId = memberId ?? string.Empty, HolderMemberId = holderMemberId ?? string.Empty, DocumentReference = documentReference?.Trim() ?? string.Empty,
+        }, headers));
+        return await AfterAsync(id, proxy is null ? null : Texts["ProxyRegistered"].Value);
+    }
+
+    public async Task<IActionResult> OnPostRevokeProxyAsync(string id, string memberId)
+    {
+        var headers = await Backend.AsUserAsync();
+        var revoked = await TryAsync(async () => await Backend.Assemblies.RevokeProxyAsync(new RevokeProxyRequest { AssemblyId = id, MemberId = memberId ?? string.Empty }, headers));
+        return await AfterAsync(id, revoked is null ? null : Texts["ProxyRevoked"].Value);
+    }
+
+    private async Task<IActionResult> AfterAsync(string id, string? done)
+    {
+        var problem = Problem;
+        await OnGetAsync(id);
+        Problem = problem ?? Problem;
+        Done = problem is null ? done : null;
+        return Page();
+    }
+
+    /// <summary>
+    /// Every person of the watershed with a DNI, page by page. Anyone consultation does not give DNIs to gets
+    /// none, and the roll is then found by name only (no refusal is shown for it).
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, string>> NationalIdsAsync(string watershedId, Metadata headers)
+    {
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            var token = string.Empty;
+            do
+            {
+                var page = await Backend.Stakeholders.ListPersonsAsync(new ListPersonsRequest { WatershedId = watershedId, Page = new() { PageSize = 500, PageToken = token } }, headers);
+                foreach (var person in page.Persons.Where(p => p.NationalId.Length > 0))
+                {
+                    found[person.Id] = person.NationalId;
+                }
+
+                token = page.Page?.NextPageToken ?? string.Empty;
+            }
+            while (token.Length > 0);
+        }
+        catch (RpcException)
+        {
+            return new Dictionary<string, string>();
+        }
+        catch (DependencyUnavailableException)
+        {
+            return new Dictionary<string, string>();
+        }
+
+        return found;
     }
 
     private async Task<IActionResult> ShowAsync(string id, string? problem)

@@ -1,11 +1,11 @@
-// Assembly console: roll-call entries go out with fetch; when the connection is down they wait in IndexedDB
-// (with a client request id) and go out, in order, when it returns. Without this script the forms still work.
+// Assembly console: roll-call and show-of-hands entries go out with fetch; when the connection is down they wait in
+// IndexedDB (each with its own client request id) and go out, in order, when it returns. A vote resent after a lost
+// answer carries the same request id, so consultation counts it once. Without this script the forms still work.
 (function () {
   'use strict';
-  var roll = document.getElementById('roll');
-  if (!roll || !window.fetch || !window.indexedDB) { return; }
+  var lists = document.querySelectorAll('[data-queue]');
+  if (!lists.length || !window.fetch || !window.indexedDB) { return; }
   var note = document.getElementById('offline-note');
-  var quorum = document.getElementById('quorum');
   var DB = 'watershed-console', STORE = 'entries';
 
   function open() {
@@ -31,50 +31,78 @@
   }
   function put(entry) { return tx('readwrite', function (s) { s.put(entry); }); }
   function remove(id) { return tx('readwrite', function (s) { s.delete(id); }); }
-  function newId() { return (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random()); }
+  function newId() { return (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + String(Math.random()).slice(2)).replace(/-/g, ''); }
+  function field(entry, name) { var f = entry.fields.filter(function (p) { return p[0] === name; })[0]; return f ? f[1] : ''; }
 
-  function rowOf(memberId) {
-    var input = roll.querySelector('input[name="memberId"][value="' + memberId + '"]');
-    return input ? input.closest('li') : null;
+  // The row an entry belongs to, on this page (an entry queued on another page of the console goes out all the same).
+  function rowOf(entry) {
+    var list = document.querySelector('[data-queue="' + entry.kind + '"]');
+    var li = list && list.querySelector('li[data-key="' + entry.key + '"]');
+    return li ? { list: list, li: li } : null;
   }
-  function show(entry, status, text) {
-    var li = rowOf(entry.memberId);
-    if (!li) { return; }
-    var s = li.querySelector('.entry-status');
-    s.className = 'entry-status ' + status;
+  function status(row, kind, text) {
+    var s = row.li.querySelector('.entry-status');
+    s.className = 'entry-status ' + kind;
     s.textContent = text;
-    if (status !== 'refused') {
-      var state = li.querySelector('[data-state]');
-      state.textContent = entry.present ? roll.dataset.present : roll.dataset.absent;
-      state.className = entry.present ? 'state-present' : 'state-absent';
-      var form = li.querySelector('form');
-      form.querySelector('input[name="present"]').value = entry.present ? 'false' : 'true';
-      var button = form.querySelector('button');
-      button.textContent = entry.present ? roll.dataset.markAbsent : roll.dataset.markPresent;
-      button.setAttribute('aria-label', button.textContent + ': ' + li.querySelector('.name').firstChild.textContent);
-    }
   }
-  function showQuorum(q) {
+
+  // Roll call: the member's new state, the form turned round, and the quorum meter.
+  function showAttendance(row, entry, q) {
+    var present = field(entry, 'present') === 'true', d = row.list.dataset;
+    var state = row.li.querySelector('[data-state]');
+    state.textContent = present ? d.present : d.absent;
+    state.className = present ? 'state-present' : 'state-absent';
+    var form = row.li.querySelector('form');
+    form.querySelector('input[name="present"]').value = present ? 'false' : 'true';
+    var button = form.querySelector('button');
+    button.textContent = present ? d.markAbsent : d.markPresent;
+    button.setAttribute('aria-label', button.textContent + ': ' + row.li.querySelector('.name').firstChild.textContent);
+    if (!q) { return; }
+    var quorum = document.getElementById('quorum');
     var count = document.querySelector('[data-present-count]');
     if (count) { count.textContent = q.presentCount; }
     var meter = document.getElementById('quorum-meter');
     meter.className = 'meter' + (q.reached ? ' ok' : '');
     meter.firstElementChild.style.width = (q.onRoll ? Math.min(100, Math.floor(100 * q.presentCount / q.onRoll)) : 0) + '%';
-    var state = document.getElementById('quorum-state');
-    state.firstElementChild.textContent = q.reached ? quorum.dataset.reached : quorum.dataset.missing.replace('{0}', q.required - q.presentCount);
+    document.getElementById('quorum-state').firstElementChild.textContent = q.reached ? quorum.dataset.reached : quorum.dataset.missing.replace('{0}', q.required - q.presentCount);
+  }
+  // Show of hands: the member has voted (the form goes), and the counts as consultation now has them.
+  function showVote(row, b) {
+    var form = row.li.querySelector('form[data-queued]');
+    if (form) { form.hidden = true; }
+    if (!b) { return; }
+    var state = row.li.querySelector('[data-state]');
+    state.textContent = b.state;
+    state.className = 'state-present';
+    document.getElementById('votes-cast').textContent = b.text;
+    if (b.tally) {
+      ['yes', 'no', 'abstain', 'block'].forEach(function (k) { var dd = document.getElementById(k); if (dd) { dd.textContent = b.tally[k]; } });
+    }
+  }
+
+  function show(entry, kind, answer) {
+    var row = rowOf(entry);
+    if (!row) { return; }
+    var d = row.list.dataset;
+    if (kind === 'refused') {
+      status(row, 'refused', d.refused + ': ' + answer.message);
+      var form = row.li.querySelector('form[data-queued]');
+      if (form) { form.hidden = false; }
+      return;
+    }
+    status(row, kind, kind === 'saved' ? d.saved : d.pending);
+    if (entry.kind === 'attendance') { showAttendance(row, entry, answer); } else { showVote(row, answer); }
   }
 
   // Sends one entry; true when the service decided (accepted or refused), false when it must wait.
   function send(entry) {
     var body = new URLSearchParams();
-    body.set('memberId', entry.memberId);
-    body.set('present', entry.present ? 'true' : 'false');
+    entry.fields.forEach(function (p) { if (p[0] !== 'requestId') { body.append(p[0], p[1]); } });
     body.set('requestId', entry.requestId);
-    body.set('__RequestVerificationToken', entry.token);
     return fetch(entry.url, { method: 'POST', body: body, credentials: 'same-origin', headers: { 'Accept': 'application/json' } })
       .then(function (r) {
-        if (r.status === 200) { return r.json().then(function (q) { showQuorum(q); show(entry, 'saved', roll.dataset.saved); return true; }); }
-        if (r.status === 422) { return r.json().then(function (e) { show(entry, 'refused', roll.dataset.refused + ': ' + e.message); return true; }); }
+        if (r.status === 200) { return r.json().then(function (a) { show(entry, 'saved', a); return true; }); }
+        if (r.status === 422) { return r.json().then(function (e) { show(entry, 'refused', e); return true; }); }
         return false;
       }, function () { return false; });
   }
@@ -90,35 +118,40 @@
       var chain = Promise.resolve(true);
       entries.forEach(function (e) {
         chain = chain.then(function (ok) {
-          if (!ok) { show(e, 'pending', roll.dataset.pending); return false; }
-          return send(e).then(function (done) { return done ? remove(e.requestId).then(function () { return true; }) : (show(e, 'pending', roll.dataset.pending), false); });
+          if (!ok) { show(e, 'pending', null); return false; }
+          return send(e).then(function (done) { return done ? remove(e.requestId).then(function () { return true; }) : (show(e, 'pending', null), false); });
         });
       });
       return chain;
-    }).then(function (ok) { note.hidden = ok !== false && navigator.onLine; }, function () {}).then(function () { flushing = false; if (again && navigator.onLine) { flush(); } });
+    }).then(function (ok) { if (note) { note.hidden = ok !== false && navigator.onLine; } }, function () {}).then(function () { flushing = false; if (again && navigator.onLine) { flush(); } });
   }
 
-  roll.addEventListener('submit', function (ev) {
-    var form = ev.target;
-    if (!form.classList.contains('attendance')) { return; }
-    ev.preventDefault();
-    var entry = {
-      requestId: newId(), at: Date.now(), url: form.action,
-      memberId: form.querySelector('input[name="memberId"]').value,
-      present: form.querySelector('input[name="present"]').value === 'true',
-      token: form.querySelector('input[name="__RequestVerificationToken"]').value
-    };
-    show(entry, 'pending', roll.dataset.pending);
-    put(entry).then(flush);
+  Array.prototype.forEach.call(lists, function (list) {
+    list.addEventListener('submit', function (ev) {
+      var form = ev.target;
+      if (!form.hasAttribute('data-queued')) { return; }
+      ev.preventDefault();
+      var fields = [];
+      new FormData(form).forEach(function (v, k) { fields.push([k, String(v)]); });
+      if (ev.submitter && ev.submitter.name) { fields.push([ev.submitter.name, ev.submitter.value]); }
+      var entry = { requestId: newId(), at: Date.now(), url: form.action, kind: list.dataset.queue, key: form.closest('li').dataset.key, fields: fields };
+      show(entry, 'pending', null);
+      put(entry).then(flush);
+    });
   });
 
+  // Find a member by name or DNI.
   var find = document.getElementById('find');
-  find.addEventListener('input', function () {
-    var q = find.value.trim().toLowerCase();
-    Array.prototype.forEach.call(roll.children, function (li) { li.hidden = q !== '' && li.dataset.name.indexOf(q) < 0; });
-  });
+  if (find) {
+    find.addEventListener('input', function () {
+      var q = find.value.trim().toLowerCase();
+      Array.prototype.forEach.call(document.querySelectorAll('[data-queue] > li'), function (li) {
+        li.hidden = q !== '' && li.dataset.name.indexOf(q) < 0 && (li.dataset.dni || '').indexOf(q) !== 0;
+      });
+    });
+  }
 
   window.addEventListener('online', flush);
-  window.addEventListener('offline', function () { note.hidden = false; });
+  window.addEventListener('offline', function () { if (note) { note.hidden = false; } });
   flush();
 })();
