@@ -25,8 +25,11 @@ public sealed class WebBackend(
     IndicatorService.IndicatorServiceClient indicatorCatalog,
     AggregateService.AggregateServiceClient aggregates,
     AlertService.AlertServiceClient alerts,
-    SurveyService.SurveyServiceClient surveys)
+    SurveyService.SurveyServiceClient surveys,
+    PlanTrackingService.PlanTrackingServiceClient planTracking)
 {
+    public PlanTrackingService.PlanTrackingServiceClient PlanTracking => planTracking;
+
     public SurveyService.SurveyServiceClient Surveys => surveys;
 
     public AreaService.AreaServiceClient Areas => areas;

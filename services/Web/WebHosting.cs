@@ -156,6 +156,7 @@ public static class WebHosting
         builder.AddServiceClient<AggregateService.AggregateServiceClient>("indicators", CallIdentity.Service);
         builder.AddServiceClient<AlertService.AlertServiceClient>("indicators", CallIdentity.Service);
         builder.AddServiceClient<SurveyService.SurveyServiceClient>("indicators", CallIdentity.Service);
+        builder.AddServiceClient<PlanTrackingService.PlanTrackingServiceClient>("indicators", CallIdentity.Service);
         builder.Services.AddScoped<WebBackend>();
         return builder;
     }

@@ -22,4 +22,8 @@ public sealed partial class WebSystem
         var invoker = Identity.Invoker(_indicators!.Address, await Identity.UserTokenAsync(_provider!, account));
         return (new AreaService.AreaServiceClient(invoker), new AggregateService.AggregateServiceClient(invoker));
     }
+
+    /// <summary>Indicators' plan tracking as the given development account.</summary>
+    public async Task<PlanTrackingService.PlanTrackingServiceClient> PlanTrackingAsAsync(string account) =>
+        new(Identity.Invoker(_indicators!.Address, await Identity.UserTokenAsync(_provider!, account)));
 }

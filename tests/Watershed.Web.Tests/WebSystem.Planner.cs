@@ -23,6 +23,11 @@ public sealed partial class WebSystem
 
     public string DraftVersionId { get; private set; } = string.Empty;
 
+    /// <summary>The seeded plan and the id of its one goal ("Proteger las cabeceras de cuenca").</summary>
+    public string PlanId { get; private set; } = string.Empty;
+
+    public string PlanGoalId { get; private set; } = string.Empty;
+
     public Uri LandUseAddress => _landuse!.Address;
 
     /// <summary>A rectangle in longitude/latitude as a GeoJSON Polygon.</summary>
@@ -63,6 +68,8 @@ public sealed partial class WebSystem
             },
         });
         FirstVersionId = first.Id;
+        PlanId = created.Plan.Id;
+        PlanGoalId = created.FirstVersion.GoalItems.Single().GoalId;
         DraftVersionId = draft.Id;
     }
 }

@@ -41,6 +41,14 @@ public sealed class IndexModel(WebBackend backend, IStringLocalizer<Texts> texts
 
     public IReadOnlyList<Alert> Alerts { get; private set; } = [];
 
+    /// <summary>
+    /// A target of a land-use plan's goal, with its progress at the latest period of the chosen range that has a figure
+    /// for the target's indicator and area (null when none has).
+    /// </summary>
+    public sealed record TargetView(PlanTarget Target, string PlanTitle, string? Goal, string AreaName, string? Period, GetPlanProgressResponse? Progress);
+
+    public IReadOnlyList<TargetView> Targets { get; private set; } = [];
+
     public async Task OnGetAsync()
     {
         Defaults();
@@ -151,7 +159,71 @@ public sealed class IndexModel(WebBackend backend, IStringLocalizer<Texts> texts
             .ThenBy(a => Depth.GetValueOrDefault(a.AreaId, 9))
             .ThenBy(a => a.AreaName, StringComparer.CurrentCulture)];
         Alerts = (await TryAsync(async () => await Backend.Alerts.ListAlertsAsync(new ListAlertsRequest { AreaId = WatershedArea.Id, Page = new() { PageSize = 100 } }, headers)))?.Alerts ?? [];
+        Targets = await TargetsAsync(list, headers);
     }
+
+    /// <summary>
+    /// The targets set on the watershed's land-use plans (land use's plans of the watershed with this code; the goals'
+    /// words from the version in force, or else the open one), each with its progress from indicators.
+    /// </summary>
+    private async Task<IReadOnlyList<TargetView>> TargetsAsync(IReadOnlyList<Area> areas, Grpc.Core.Metadata headers)
+    {
+        var units = await TryAsync(async () => await Backend.Units.ListWatershedUnitsAsync(new LandUse.V1.ListWatershedUnitsRequest { Page = new() { PageSize = 100 } }, headers));
+        var unit = units?.WatershedUnits.FirstOrDefault(u => u.Code == Watershed);
+        if (unit is null)
+        {
+            return [];
+        }
+
+        var plans = await TryAsync(async () => await Backend.Plans.ListPlansAsync(new LandUse.V1.ListPlansRequest { WatershedUnitId = unit.Id, Page = new() { PageSize = 100 } }, headers));
+        var views = new List<TargetView>();
+        foreach (var plan in plans?.Plans ?? [])
+        {
+            var targets = await TryAsync(async () => await Backend.PlanTracking.ListPlanTargetsAsync(new ListPlanTargetsRequest { PlanId = plan.Id, Page = new() { PageSize = 100 } }, headers));
+            if (targets is null || targets.Targets.Count == 0)
+            {
+                continue;
+            }
+
+            var versionId = plan.ApprovedVersionId.Length > 0 ? plan.ApprovedVersionId : plan.OpenVersionId;
+            var version = versionId.Length == 0 ? null
+                : (await TryAsync(async () => await Backend.Plans.GetPlanVersionAsync(new LandUse.V1.GetPlanVersionRequest { PlanVersionId = versionId }, headers)))?.PlanVersion;
+            var goals = (version?.GoalItems ?? []).ToDictionary(g => g.GoalId, g => g.Text, StringComparer.Ordinal);
+            foreach (var target in targets.Targets)
+            {
+                var figures = await TryAsync(async () => await Backend.Aggregates.ListAggregatesAsync(new ListAggregatesRequest
+                {
+                    IndicatorCode = target.IndicatorCode, AreaId = target.AreaId, PeriodType = PeriodType, FromPeriod = From, ToPeriod = To, Page = new() { PageSize = 500 },
+                }, headers));
+                var period = (figures?.Aggregates ?? []).Where(a => a.AreaId == target.AreaId).Select(a => a.Period).Max(StringComparer.Ordinal);
+                var progress = period is null ? null
+                    : await TryAsync(async () => await Backend.PlanTracking.GetPlanProgressAsync(new GetPlanProgressRequest { PlanTargetId = target.Id, Period = period }, headers));
+                views.Add(new TargetView(
+                    target, plan.Title, goals.GetValueOrDefault(target.GoalId), areas.FirstOrDefault(a => a.Id == target.AreaId)?.Name ?? string.Empty, progress is null ? null : period, progress));
+            }
+        }
+
+        return views;
+    }
+
+    /// <summary>What a target measures, in words: the indicator, and the mean or the share of one of its categories.</summary>
+    public string TargetMeasure(PlanTarget target)
+    {
+        var indicator = Indicators.FirstOrDefault(i => i.Code == target.IndicatorCode);
+        var name = Labels.IndicatorName(Texts, target.IndicatorCode, indicator?.Name ?? target.IndicatorCode);
+        if (target.Metric.StartsWith("percent:", StringComparison.Ordinal))
+        {
+            var code = target.Metric["percent:".Length..];
+            var category = indicator?.Categories.FirstOrDefault(c => c.Code == code);
+            return string.Format(CultureInfo.CurrentCulture, Texts["MetricPercent"], name, category is null ? code : Labels.IndicatorCategory(Texts, category));
+        }
+
+        return string.Format(CultureInfo.CurrentCulture, Texts["MetricMean"], name);
+    }
+
+    /// <summary>A decimal of the API (invariant text) in the person's culture, with the decimals it has.</summary>
+    public static string Figure(string value) =>
+        decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) ? d.ToString("#,##0.######", CultureInfo.CurrentCulture) : value;
 
     /// <summary>The query that repeats this view (for the download links).</summary>
     public string Query() => string.Create(CultureInfo.InvariantCulture,
