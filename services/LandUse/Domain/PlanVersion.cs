@@ -169,6 +169,16 @@ public sealed class PlanVersion
         return import;
     }
 
+    /// <summary>
+    /// Reads and checks a layer exactly as <see cref="ImportZones"/> does, and changes nothing: the zones it would hold,
+    /// or its faults, with every feature as read.
+    /// </summary>
+    public ZoneImport CheckZones(ReadOnlyMemory<byte> file, WatershedUnit watershed, LayerFormat format = LayerFormat.Geojson)
+    {
+        RequireDraft("edited");
+        return ZoneLayers.Read(format, file, watershed);
+    }
+
     internal static IReadOnlyList<string> CheckContent(PlanHorizon horizon, IReadOnlyList<string> goals)
     {
         var violations = ContentViolations(horizon, goals);

@@ -215,6 +215,11 @@ public sealed partial class PlanGrpcService(
         }
 
         v.ThrowIfInvalid();
+        if (request.CheckOnly)
+        {
+            return await CheckLayerAsync(versionId, file, format, field, context);
+        }
+
         using var span = telemetry.StartImport(versionId);
         var (version, watershed, import) = await ChangeVersionAsync(versionId, context, (plan, version, watershed) =>
         {
@@ -235,6 +240,48 @@ public sealed partial class PlanGrpcService(
         {
             Name = p.Name, FeatureCount = p.FeatureCount, FirstFeature = p.FirstFeature,
         }));
+        return response;
+    }
+
+    /// <summary>The most faults a check lists (ImportPlanVersionZonesResponse.faults); fault_count says how many there are.</summary>
+    internal const int MaxCheckedFaults = 2000;
+
+    /// <summary>The most characters of geometry a check answers (LayerFeature.geometry_omitted past it).</summary>
+    internal const int MaxCheckedGeometryChars = 2_000_000;
+
+    /// <summary>
+    /// ImportPlanVersionZones with check_only: the same reading, rules and authorisation as the import, nothing stored;
+    /// every feature as read and the faults, in the answer.
+    /// </summary>
+    private async Task<ImportPlanVersionZonesResponse> CheckLayerAsync(Guid versionId, Google.Protobuf.ByteString file, LayerFormat format, string field, ServerCallContext context)
+    {
+        var (version, watershed) = await ReadVersionAsync(versionId, context.CancellationToken);
+        context.Caller().RequireWriter(watershed.Code);
+        var import = version.CheckZones(file.Memory, watershed, format);
+        var response = new ImportPlanVersionZonesResponse { PlanVersion = version.ToContract(), FaultCount = import.Faults.Count };
+        response.IgnoredProperties.AddRange(import.IgnoredProperties.Select(p => new V1.IgnoredProperty
+        {
+            Name = p.Name, FeatureCount = p.FeatureCount, FirstFeature = p.FirstFeature,
+        }));
+        var budget = MaxCheckedGeometryChars;
+        foreach (var shape in import.Shapes)
+        {
+            var geometry = shape.Shape is null ? string.Empty : Domain.Exchange.GeometryJson.Write(shape.Shape);
+            var omitted = geometry.Length > budget;
+            budget -= omitted ? 0 : geometry.Length;
+            response.Features.Add(new LayerFeature { Index = shape.Index, Label = shape.Label ?? string.Empty, GeometryGeojson = omitted ? string.Empty : geometry, GeometryOmitted = omitted });
+        }
+
+        foreach (var fault in import.Faults.Take(MaxCheckedFaults))
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(fault.Field, @"^features\[(\d+)\]");
+            var named = fault.Under(field);
+            response.Faults.Add(new LayerFault
+            {
+                Field = named.Field, Description = named.Description, Feature = match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1,
+            });
+        }
+
         return response;
     }
 

@@ -125,9 +125,19 @@ public static class GeometryJson
     /// <summary>A geometry object already parsed as JSON (a request's text or a file's feature member).</summary>
     public static (Geometry? Geometry, FieldViolation? Violation) Read(JsonElement element, string field)
     {
+        var (geometry, violation, _) = ReadDrawn(element, field);
+        return (geometry, violation);
+    }
+
+    /// <summary>
+    /// <see cref="Read"/>, with the geometry as read when it could be read but may not be stored (<c>Drawn</c>, to show
+    /// where the fault is).
+    /// </summary>
+    public static (Geometry? Geometry, FieldViolation? Violation, Geometry? Drawn) ReadDrawn(JsonElement element, string field)
+    {
         if (element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
         {
-            return (null, new FieldViolation(field, "The feature has no geometry."));
+            return (null, new FieldViolation(field, "The feature has no geometry."), null);
         }
 
         var type = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
@@ -136,13 +146,13 @@ public static class GeometryJson
         if (type is "Feature" or "FeatureCollection")
         {
             return (null, new FieldViolation(field,
-                $"A geometry object is expected here, not a {type}: give its \"geometry\" member (a whole layer is imported with ImportPlanVersionZones)."));
+                $"A geometry object is expected here, not a {type}: give its \"geometry\" member (a whole layer is imported with ImportPlanVersionZones)."), null);
         }
 
         if (type is not ("Polygon" or "MultiPolygon"))
         {
             return (null, new FieldViolation(field,
-                $"A zone or boundary must be a Polygon or MultiPolygon, not {(type is null ? "an untyped geometry" : TextRules.Echo(type))}."));
+                $"A zone or boundary must be a Polygon or MultiPolygon, not {(type is null ? "an untyped geometry" : TextRules.Echo(type))}."), null);
         }
 
         Geometry geometry;
@@ -156,10 +166,10 @@ public static class GeometryJson
             var message = ex.Message.Contains("closed", StringComparison.OrdinalIgnoreCase)
                 ? "A ring is not closed: its last position must repeat the first."
                 : $"The coordinates cannot be read as a {type}: {TextRules.Echo(ex.Message, 300)}";
-            return (null, new FieldViolation(field, message));
+            return (null, new FieldViolation(field, message), null);
         }
 
-        return PolygonalGeometry.Check(geometry, field) is { } invalid ? (null, invalid) : (geometry, null);
+        return PolygonalGeometry.Check(geometry, field) is { } invalid ? (null, invalid, geometry) : (geometry, null, null);
     }
 
     public static string Write(Geometry geometry) => JsonSerializer.Serialize(geometry, Options);

@@ -35,14 +35,24 @@ public readonly record struct PropertyValue(PropertyKind Kind, string? Text = nu
 
 /// <summary>
 /// One feature of a layer, whatever the format: its geometry (or what is wrong with it) and its properties as the file
-/// names them. <paramref name="Fault"/> is set when the item is not a feature at all.
+/// names them. <paramref name="Fault"/> is set when the item is not a feature at all. <paramref name="Drawn"/> is a
+/// geometry that could be read but may not be stored (a ring crossing itself, too many vertices): kept only to show the
+/// person where the fault is.
 /// </summary>
 public sealed record ZoneFeature(
     string? Id,
     Geometry? Geometry,
     FieldViolation? GeometryFault,
     IReadOnlyList<KeyValuePair<string, PropertyValue>> Properties,
-    FieldViolation? Fault = null);
+    FieldViolation? Fault = null,
+    Geometry? Drawn = null)
+{
+    /// <summary>What can be drawn of the feature: its geometry, or the one read that may not be stored; null when none could be read.</summary>
+    public Geometry? Shape => Geometry ?? Drawn;
+}
+
+/// <summary>A feature of a layer as read, for showing it: its place in the file (from 0), its label and what can be drawn of it.</summary>
+public sealed record LayerShape(int Index, string? Label, Geometry? Shape);
 
 /// <summary>A property of the file that is no zone attribute: not imported, and said so in the answer.</summary>
 /// <param name="FeatureCount">How many features hold a value for it (null and blank do not count).</param>
@@ -56,9 +66,12 @@ public sealed record IgnoredProperty(string Name, int FeatureCount, int FirstFea
 /// them), or "" for the file as a whole, and its description starts with the feature's id, zone_code or name when it has
 /// one. <see cref="IgnoredProperties"/> lists the properties that were not imported, in the order first met.
 /// </summary>
+/// <remarks><see cref="Shapes"/> holds every feature read, in file order (empty when the file is refused as a whole).</remarks>
 public sealed record ZoneImport(IReadOnlyList<Zone> Zones, IReadOnlyList<FieldViolation> Faults, IReadOnlyList<IgnoredProperty> IgnoredProperties)
 {
     public bool Succeeded => Faults.Count == 0;
+
+    public IReadOnlyList<LayerShape> Shapes { get; init; } = [];
 
     /// <summary>The file refused as a whole.</summary>
     public static ZoneImport Failed(string message) => new([], [new FieldViolation("", message)], []);
@@ -132,10 +145,12 @@ public static class ZoneFile
 
         IReadOnlyList<IgnoredProperty> ignoredProperties = [.. ignored.OrderBy(p => p.Value.First).Select(p => new IgnoredProperty(p.Key, p.Value.Count, p.Value.First))];
 
+        IReadOnlyList<LayerShape> shapes = [.. features.Select((f, i) => new LayerShape(i, Label(f), f.Shape is { } shape && Drawable(shape) ? shape : null))];
+
         // By feature, then in the zone's field order (Zone.FaultOrder), then as found: the same file is always answered alike.
         return faults.Count == 0
-            ? new ZoneImport([.. zones.Select(z => z.Zone)], [], ignoredProperties)
-            : new ZoneImport([], [.. faults.OrderBy(f => f.Index).ThenBy(f => Zone.FaultOrder(FieldOf(f.Fault, f.Index))).Select(f => f.Fault)], ignoredProperties);
+            ? new ZoneImport([.. zones.Select(z => z.Zone)], [], ignoredProperties) { Shapes = shapes }
+            : new ZoneImport([], [.. faults.OrderBy(f => f.Index).ThenBy(f => Zone.FaultOrder(FieldOf(f.Fault, f.Index))).Select(f => f.Fault)], ignoredProperties) { Shapes = shapes };
     }
 
     /// <summary>
@@ -169,6 +184,14 @@ public static class ZoneFile
 
         return faults;
     }
+
+    /// <summary>
+    /// A shape that can be drawn on a map: within the vertex limit, every position a finite longitude and latitude in
+    /// range (a layer with swapped axes or in metres is listed, not drawn).
+    /// </summary>
+    private static bool Drawable(Geometry shape) =>
+        !shape.IsEmpty && shape.NumPoints <= PolygonalGeometry.MaxVertices
+        && shape.Coordinates.All(c => double.IsFinite(c.X) && double.IsFinite(c.Y) && Math.Abs(c.X) <= 180 && Math.Abs(c.Y) <= 90);
 
     private static string FieldOf(FieldViolation fault, int index) =>
         fault.Field.Length > $"features[{index}].".Length ? fault.Field[$"features[{index}].".Length..] : "";

@@ -161,6 +161,7 @@ public static class ZoneGeoJson
         }
 
         Geometry? geometry = null;
+        Geometry? drawn = null;
         FieldViolation? geometryFault;
         if (!feature.TryGetProperty("geometry", out var element))
         {
@@ -168,14 +169,14 @@ public static class ZoneGeoJson
         }
         else
         {
-            (geometry, geometryFault) = GeometryJson.Read(element, "geometry");
+            (geometry, geometryFault, drawn) = GeometryJson.ReadDrawn(element, "geometry");
         }
 
         var properties = feature.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object
             ? p.EnumerateObject().Select(m => KeyValuePair.Create(m.Name, PropertyValue.Of(m.Value))).ToList()
             : [];
         var id = feature.TryGetProperty("id", out var i) ? PropertyValue.Of(i) : PropertyValue.Null;
-        return new ZoneFeature(id.Kind is PropertyKind.Text or PropertyKind.Number && !id.IsEmpty ? id.Text : null, geometry, geometryFault, properties);
+        return new ZoneFeature(id.Kind is PropertyKind.Text or PropertyKind.Number && !id.IsEmpty ? id.Text : null, geometry, geometryFault, properties, Drawn: drawn);
     }
 
     private static void WriteFeature(Utf8JsonWriter json, Zone zone)

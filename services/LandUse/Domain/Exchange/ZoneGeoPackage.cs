@@ -125,17 +125,17 @@ public static class ZoneGeoPackage
         var features = Query(connection, select, row =>
         {
             var properties = attributes.Select((name, i) => KeyValuePair.Create(name, Value(row, i + 1))).ToList();
-            var (geometry, fault) = Geometry(reader, row);
-            return new ZoneFeature(null, geometry, fault, properties);
+            var (geometry, fault, drawn) = Geometry(reader, row);
+            return new ZoneFeature(null, geometry, fault, properties, Drawn: drawn);
         });
         return (features, null);
     }
 
-    private static (Geometry?, FieldViolation?) Geometry(GeoPackageGeoReader reader, SqliteDataReader row)
+    private static (Geometry?, FieldViolation?, Geometry?) Geometry(GeoPackageGeoReader reader, SqliteDataReader row)
     {
         if (row.IsDBNull(0))
         {
-            return (null, new FieldViolation("geometry", "The feature has no geometry."));
+            return (null, new FieldViolation("geometry", "The feature has no geometry."), null);
         }
 
         Geometry geometry;
@@ -146,11 +146,11 @@ public static class ZoneGeoPackage
         catch (Exception ex) when (ex is ArgumentException or ParseException or InvalidCastException or IOException or IndexOutOfRangeException
             or NotSupportedException or InvalidOperationException or OverflowException or FormatException)
         {
-            return (null, new FieldViolation("geometry", $"The geometry cannot be read: {TextRules.Echo(ex.Message, 300)}"));
+            return (null, new FieldViolation("geometry", $"The geometry cannot be read: {TextRules.Echo(ex.Message, 300)}"), null);
         }
 
         var copy = PolygonalGeometry.Factory.CreateGeometry(geometry);
-        return PolygonalGeometry.Check(copy, "geometry") is { } fault ? (null, fault) : (copy, null);
+        return PolygonalGeometry.Check(copy, "geometry") is { } fault ? (null, fault, copy) : (copy, null, null);
     }
 
     private static PropertyValue Value(SqliteDataReader row, int i) => row.IsDBNull(i) ? PropertyValue.Null : row.GetValue(i) switch

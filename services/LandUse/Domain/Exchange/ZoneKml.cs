@@ -117,18 +117,18 @@ public static class ZoneKml
             return new ZoneFeature(null, null, new FieldViolation("geometry", "The feature has no geometry."), properties);
         }
 
-        var (geometry, fault) = ReadGeometry(shapes[0]);
-        return new ZoneFeature(null, geometry, fault, properties);
+        var (geometry, fault, drawn) = ReadGeometry(shapes[0]);
+        return new ZoneFeature(null, geometry, fault, properties, Drawn: drawn);
     }
 
-    private static (Geometry?, FieldViolation?) ReadGeometry(XElement shape)
+    private static (Geometry?, FieldViolation?, Geometry?) ReadGeometry(XElement shape)
     {
         var polygons = new List<Polygon>();
         try
         {
             if (!Collect(shape, polygons, out var other))
             {
-                return (null, new FieldViolation("geometry", $"A zone or boundary must be a Polygon or MultiPolygon, not {other}."));
+                return (null, new FieldViolation("geometry", $"A zone or boundary must be a Polygon or MultiPolygon, not {other}."), null);
             }
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
@@ -136,18 +136,18 @@ public static class ZoneKml
             var message = ex.Message.Contains("closed", StringComparison.OrdinalIgnoreCase)
                 ? "A ring is not closed: its last position must repeat the first."
                 : $"The coordinates cannot be read as a Polygon: {TextRules.Echo(ex.Message, 300)}";
-            return (null, new FieldViolation("geometry", message));
+            return (null, new FieldViolation("geometry", message), null);
         }
 
         if (polygons.Count == 0)
         {
-            return (null, new FieldViolation("geometry", "The feature has no geometry."));
+            return (null, new FieldViolation("geometry", "The feature has no geometry."), null);
         }
 
         Geometry geometry = polygons.Count == 1 && shape.Name.LocalName == "Polygon"
             ? polygons[0]
             : PolygonalGeometry.Factory.CreateMultiPolygon([.. polygons]);
-        return PolygonalGeometry.Check(geometry, "geometry") is { } invalid ? (null, invalid) : (geometry, null);
+        return PolygonalGeometry.Check(geometry, "geometry") is { } invalid ? (null, invalid, geometry) : (geometry, null, null);
     }
 
     /// <summary>Every Polygon of a Polygon or (nested) MultiGeometry; false, naming it, at the first other shape.</summary>

@@ -149,7 +149,7 @@ public static partial class ZoneShapefile
                 var invalid = geometry is null or { IsEmpty: true }
                     ? new FieldViolation("geometry", "The feature has no geometry.")
                     : PolygonalGeometry.Check(geometry, "geometry");
-                features.Add(new ZoneFeature(null, invalid is null ? geometry : null, invalid, properties));
+                features.Add(new ZoneFeature(null, invalid is null ? geometry : null, invalid, properties, Drawn: invalid is null ? null : geometry));
             }
 
             return (features, null);
