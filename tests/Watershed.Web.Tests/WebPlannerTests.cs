@@ -103,6 +103,10 @@ public sealed partial class WebJourneyTests
             await Assertions.Expect(page.Locator(".faults li").Filter(new() { HasText = "features[0]" }).First).ToBeVisibleAsync();
             await Assertions.Expect(page.Locator(".faults li").Filter(new() { HasText = "features[1]" }).First).ToBeVisibleAsync();
             Assert.Equal(0, (await plans.GetPlanVersionAsync(new GetPlanVersionRequest { PlanVersionId = created.FirstVersion.Id })).PlanVersion.ZoneCount);
+            // Both faulty features are drawn on the map where they are, the bow-tie too, each named with its faults.
+            await Assertions.Expect(page.Locator("#layer-map path.layer-fault")).ToHaveCountAsync(2);
+            await Assertions.Expect(page.Locator("#layer-map path.layer-fault title").Filter(new() { HasText = "Objeto 0 (A-1)" })).ToContainTextAsync("Self-intersection");
+            await Assertions.Expect(page.Locator("#layer-map path.layer-fault title").Filter(new() { HasText = "Objeto 1 (A-2)" })).ToHaveCountAsync(1);
             await AssertAccessibleAsync(page);
             await ShotAsync(page, "planner-layer-refused");
 

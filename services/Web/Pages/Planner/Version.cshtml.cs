@@ -32,6 +32,9 @@ public sealed class VersionModel(WebBackend backend, IStringLocalizer<Texts> tex
     /// <summary>The faults of a refused layer, each as the service names it (feature and field) with its reason.</summary>
     public IReadOnlyList<(string Where, string Reason)> Faults { get; private set; } = [];
 
+    /// <summary>The checked layer's features and their faults, for drawing where each fault is (land use's check).</summary>
+    public ImportPlanVersionZonesResponse? Checked { get; private set; }
+
     /// <summary>What the last action did, for the person.</summary>
     public string? Done { get; private set; }
 
@@ -78,11 +81,25 @@ public sealed class VersionModel(WebBackend backend, IStringLocalizer<Texts> tex
             var headers = await Backend.AsUserAsync();
             try
             {
-                var imported = await Backend.Plans.ImportPlanVersionZonesAsync(new ImportPlanVersionZonesRequest
+                // First the check, which stores nothing: a layer with faults is shown on the map with each fault, and
+                // only a clean one is then imported.
+                var file = Google.Protobuf.ByteString.CopyFrom(content.GetBuffer(), 0, (int)content.Length);
+                var check = await Backend.Plans.ImportPlanVersionZonesAsync(new ImportPlanVersionZonesRequest { PlanVersionId = Id, File = file, CheckOnly = true }, headers);
+                if (check.FaultCount > 0)
                 {
-                    PlanVersionId = Id,
-                    File = Google.Protobuf.ByteString.CopyFrom(content.GetBuffer(), 0, (int)content.Length),
-                }, headers);
+                    Problem = Texts["LayerRefused"];
+                    Checked = check;
+                    Faults = [.. check.Faults.Select(f => (f.Field, f.Description))];
+                    if (check.FaultCount > check.Faults.Count)
+                    {
+                        Faults = [.. Faults, (string.Empty, string.Format(System.Globalization.CultureInfo.CurrentCulture, Texts["LayerMoreFaults"], check.FaultCount - check.Faults.Count))];
+                    }
+
+                    await LoadAsync();
+                    return Page();
+                }
+
+                var imported = await Backend.Plans.ImportPlanVersionZonesAsync(new ImportPlanVersionZonesRequest { PlanVersionId = Id, File = file }, headers);
                 Done = string.Format(System.Globalization.CultureInfo.CurrentCulture, Texts["LayerImported"], imported.PlanVersion.ZoneCount);
                 if (imported.IgnoredProperties.Count > 0)
                 {
@@ -139,6 +156,35 @@ public sealed class VersionModel(WebBackend backend, IStringLocalizer<Texts> tex
             .Where(x => x.Item3 > 0)];
         // A refusal of the action itself is what the person needs to read, not a later read's.
         Problem = problem ?? Problem;
+    }
+
+    /// <summary>
+    /// The map of a checked layer: the watershed's boundary, every feature that could be drawn, those with a fault marked
+    /// and named with their faults (a pointer or a screen reader reads them).
+    /// </summary>
+    public string CheckedMapSvg()
+    {
+        var shapes = new List<ZoneMap.Shape>();
+        if (Unit is not null)
+        {
+            shapes.Add(new(ZoneMap.Rings(Unit.BoundaryGeojson), "boundary", $"{Unit.Name} · {Texts["WatershedBoundary"]}"));
+        }
+
+        var faults = Checked!.Faults.Where(f => f.Feature >= 0).ToLookup(f => f.Feature);
+        // Sound features first, faulty ones on top.
+        foreach (var feature in Checked.Features.OrderBy(f => faults.Contains(f.Index)))
+        {
+            var name = feature.Label.Length > 0
+                ? string.Format(System.Globalization.CultureInfo.CurrentCulture, Texts["LayerFeature"], feature.Index, feature.Label)
+                : string.Format(System.Globalization.CultureInfo.CurrentCulture, Texts["LayerFeatureUnnamed"], feature.Index);
+            var faulty = faults.Contains(feature.Index);
+            shapes.Add(new(
+                ZoneMap.Rings(feature.GeometryGeojson),
+                faulty ? "layer-fault" : "layer-ok",
+                faulty ? $"{name}: {string.Join(" · ", faults[feature.Index].Select(f => f.Description))}" : name));
+        }
+
+        return ZoneMap.Svg(shapes, Texts["LayerMapLabel"], Texts["MapEmpty"]);
     }
 
     /// <summary>The map of the version's zones.</summary>
