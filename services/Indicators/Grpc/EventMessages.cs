@@ -18,17 +18,21 @@ internal static class EventMessages
 
     public static string SubjectOf(AlertRule rule) => $"alert_rules/{rule.Id}/areas/{rule.AreaId}";
 
-    public static SubmissionsImported Imported(SurveyRound round, Area watershed, IReadOnlyList<PlannedRow> stored, DateTimeOffset now)
+    public static SubmissionsImported Imported(SurveyRound round, Area watershed, IReadOnlyList<PlannedRow> stored, DateTimeOffset now) =>
+        Imported(round, watershed, stored.Count, stored.Select(r => r.AreaId), now);
+
+    /// <summary>The event of an ingest that stored <paramref name="storedRows"/> households in <paramref name="areaIds"/>.</summary>
+    public static SubmissionsImported Imported(SurveyRound round, Area watershed, int storedRows, IEnumerable<Guid> areaIds, DateTimeOffset now)
     {
         var message = new SubmissionsImported
         {
             SurveyRoundId = round.Id.ToString(),
-            StoredRows = stored.Count,
+            StoredRows = storedRows,
             OccurredAt = Timestamp.FromDateTimeOffset(now),
             WatershedCode = watershed.WatershedCode,
             SurveyRoundName = round.Name,
         };
-        message.AreaIds.AddRange(stored.Select(r => r.AreaId).Distinct().Order().Select(id => id.ToString()));
+        message.AreaIds.AddRange(areaIds.Distinct().Order().Select(id => id.ToString()));
         return message;
     }
 

@@ -103,7 +103,7 @@ internal static class Mapping
         var result = new V1.IngestResult
         {
             AcceptedRows = plan.AcceptedRows,
-            StoredRows = plan.ToStore.Count,
+            StoredRows = outcome.StoredRows ?? plan.ToStore.Count,
             DuplicateRows = plan.DuplicateRows,
             ImportBatchId = outcome.ImportBatchId?.ToString() ?? "",
         };

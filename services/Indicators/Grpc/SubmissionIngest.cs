@@ -17,8 +17,14 @@ public sealed record IngestOrigin(ImportSource Source, string Field, string By)
     public static IngestOrigin Stream(string by) => new(ImportSource.Stream, "submissions", by);
 }
 
-/// <summary>The plan an ingest carried out and the batch it recorded (null when it stored nothing).</summary>
-public sealed record IngestOutcome(IngestPlan Plan, Guid? ImportBatchId);
+/// <summary>
+/// The plan an ingest carried out and the batch it recorded (null when it stored nothing). A streamed ingest does not
+/// keep its rows: <see cref="StoredRows"/> counts them.
+/// </summary>
+public sealed record IngestOutcome(IngestPlan Plan, Guid? ImportBatchId)
+{
+    public int? StoredRows { get; init; }
+}
 
 /// <summary>
 /// The unit of work of ImportSubmissions and UploadSubmissions (and of the demo seeder, which imports the same

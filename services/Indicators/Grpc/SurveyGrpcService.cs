@@ -23,10 +23,13 @@ namespace Watershed.Indicators.Grpc;
 public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest ingest, SubmissionRemovals removals, TimeProvider clock) : SurveyService.SurveyServiceBase
 {
     /// <summary>One stream is one batch held in memory and stored in one transaction, so it is bounded.</summary>
-    public const int MaxUploadSubmissions = 20_000;
+    public const int MaxUploadSubmissions = 100_000;
+
+    /// <summary>How many submissions of a stream are validated and written together: what an upload holds at a time.</summary>
+    public const int UploadPartSize = 1_000;
 
     /// <summary>The most bytes of submissions one stream carries (each message is also held to gRPC's 4 MB).</summary>
-    public const int MaxUploadBytes = 32 * 1024 * 1024;
+    public const int MaxUploadBytes = 256 * 1024 * 1024;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -150,36 +153,44 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
         var (round, watershed) = await db.RoundAsync(roundId, ct);
         context.Caller().RequireWriter(watershed.WatershedCode);
 
-        var submissions = new List<UploadedSubmission>();
-        var women = new List<IReadOnlyList<IReadOnlyDictionary<string, string>>>();
+        var outcome = await ingest.IngestStreamAsync(round, PartsAsync(requestStream, ct), mode ?? DomainImportMode.AllOrNothing, IngestOrigin.Stream(context.Caller().Subject), ct);
+        return new UploadSubmissionsResponse { Result = outcome.ToContract() };
+    }
+
+    /// <summary>
+    /// The stream's submissions after the header, in parts of <see cref="UploadPartSize"/>, each kept compact (one copy of
+    /// every repeated column name and short answer). A message that is not a submission, or a stream past
+    /// <see cref="MaxUploadSubmissions"/> or <see cref="MaxUploadBytes"/>, is INVALID_ARGUMENT: the ingest then stores
+    /// nothing.
+    /// </summary>
+    private static async IAsyncEnumerable<UploadPart> PartsAsync(IAsyncStreamReader<UploadSubmissionsRequest> requestStream, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
         var strings = new SharedStrings();
+        var submissions = new List<UploadedSubmission>(UploadPartSize);
+        var women = new List<IReadOnlyList<IReadOnlyDictionary<string, string>>>(UploadPartSize);
+        var firstRow = 1;
+        var count = 0;
         long bytes = 0;
         while (await requestStream.MoveNext(ct))
         {
             var message = requestStream.Current;
-            var at = $"submissions[{submissions.Count}]";
             if (message.ItemCase != UploadSubmissionsRequest.ItemOneofCase.Submission)
             {
-                v.Add(at, "must be a submission: only the first message is a header");
-                break;
+                throw new InvalidArgumentException($"submissions[{count}]", "must be a submission: only the first message is a header");
             }
 
-            if (submissions.Count == MaxUploadSubmissions)
+            if (count == MaxUploadSubmissions)
             {
-                v.Add("submissions", $"a stream holds at most {MaxUploadSubmissions} submissions; send more streams");
-                break;
+                throw new InvalidArgumentException("submissions", $"a stream holds at most {MaxUploadSubmissions} submissions; send more streams");
             }
 
             bytes += message.CalculateSize();
             if (bytes > MaxUploadBytes)
             {
-                v.Add("submissions", $"a stream carries at most {MaxUploadBytes / (1024 * 1024)} MB of submissions; send more streams");
-                break;
+                throw new InvalidArgumentException("submissions", $"a stream carries at most {MaxUploadBytes / (1024 * 1024)} MB of submissions; send more streams");
             }
 
-            // Kept compact, not as the parsed message: every household repeats the same column names and mostly the
-            // same short answers, so one copy of each is shared by all (a 20,000-household stream held the parsed
-            // messages' own copies several times over, hundreds of MB).
+            count++;
             var s = message.Submission;
             var answers = new Dictionary<string, string>(s.Answers.Count, StringComparer.Ordinal);
             foreach (var (column, value) in s.Answers)
@@ -191,13 +202,19 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
             // Kept to one past each bound, which is enough to refuse the household (a woman past 2000 answers, a 51st woman).
             women.Add([.. s.Women.Take(BatchWomen.MaxWomenPerHousehold + 1).Select(w => (IReadOnlyDictionary<string, string>)w.Answers
                 .Take(KoboCsv.MaxColumns + 1).ToDictionary(p => strings.Share(p.Key), p => strings.Share(p.Value), StringComparer.Ordinal))]);
+            if (submissions.Count == UploadPartSize)
+            {
+                yield return new UploadPart(submissions, women, firstRow);
+                firstRow += submissions.Count;
+                submissions = new List<UploadedSubmission>(UploadPartSize);
+                women = new List<IReadOnlyList<IReadOnlyDictionary<string, string>>>(UploadPartSize);
+            }
         }
 
-        v.Check(submissions.Count > 0 || !v.IsValid, "submissions", "the stream has no submission after the header");
-        v.ThrowIfInvalid();
-        var table = UploadTable.Build(round.Form, submissions);
-        var outcome = await ingest.IngestAsync(round, table, mode ?? DomainImportMode.AllOrNothing, IngestOrigin.Stream(context.Caller().Subject), ct, BatchWomen.Attached(women));
-        return new UploadSubmissionsResponse { Result = outcome.ToContract() };
+        if (submissions.Count > 0)
+        {
+            yield return new UploadPart(submissions, women, firstRow);
+        }
     }
 
     public override async Task<ListSubmissionsResponse> ListSubmissions(ListSubmissionsRequest request, ServerCallContext context)

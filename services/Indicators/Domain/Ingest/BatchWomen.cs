@@ -121,7 +121,7 @@ public sealed record BatchWomen(bool Present, IReadOnlyList<string> Headers, IRe
     }
 
     /// <summary>The women of streamed submissions, each under her submission's row and "women[i]:".</summary>
-    public static BatchWomen Attached(IReadOnlyList<IReadOnlyList<IReadOnlyDictionary<string, string>>> womenOfSubmission)
+    public static BatchWomen Attached(IReadOnlyList<IReadOnlyList<IReadOnlyDictionary<string, string>>> womenOfSubmission, int firstRow = 1)
     {
         ArgumentNullException.ThrowIfNull(womenOfSubmission);
         if (womenOfSubmission.All(w => w.Count == 0))
@@ -132,7 +132,7 @@ public sealed record BatchWomen(bool Present, IReadOnlyList<string> Headers, IRe
         var joined = new Dictionary<int, IReadOnlyList<WomanRow>>();
         foreach (var (index, women) in womenOfSubmission.Index())
         {
-            var row = index + 1;
+            var row = firstRow + index;
             if (women.Count > 0)
             {
                 joined[row] = [.. women.Select((w, i) => new WomanRow(row, string.Create(CultureInfo.InvariantCulture, $"women[{i}]:"),

@@ -6,11 +6,12 @@ public sealed record UploadedSubmission(string Id, string Area, string Household
 /// <summary>
 /// Lays streamed submissions out as the table an export of them would be, under the round's column mapping, so a
 /// stream passes exactly the checks a file does (its columns are the union of the submissions' answer columns).
-/// Row n is the n-th submission after the header message.
+/// Row n is the n-th submission after the header message: a stream read in parts numbers a part's rows from its
+/// <paramref name="firstRow"/>.
 /// </summary>
 public static class UploadTable
 {
-    public static CsvTable Build(FormColumns mapping, IReadOnlyList<UploadedSubmission> submissions)
+    public static CsvTable Build(FormColumns mapping, IReadOnlyList<UploadedSubmission> submissions, int firstRow = 1)
     {
         ArgumentNullException.ThrowIfNull(mapping);
         ArgumentNullException.ThrowIfNull(submissions);
@@ -31,7 +32,7 @@ public static class UploadTable
         var errors = new List<RowError>();
         foreach (var (index, s) in submissions.Index())
         {
-            var number = index + 1;
+            var number = firstRow + index;
             if (refused[index] is { } reason)
             {
                 errors.Add(new RowError(number, RowError.WholeRow, reason));
