@@ -22,6 +22,9 @@ public sealed partial class WebSystem
 
     public string MemberBallotId { get; private set; } = string.Empty;
 
+    /// <summary>The proposal of <see cref="MemberBallotId"/>: the console's ballot and projector pages are by proposal.</summary>
+    public string MemberBallotProposalId { get; private set; } = string.Empty;
+
     /// <summary>The extraordinary assembly (open, everyone present) and the space's member ids, for more ballots.</summary>
     public string ExtraordinaryAssemblyId { get; private set; } = string.Empty;
 
@@ -67,6 +70,7 @@ public sealed partial class WebSystem
         })).Proposal;
         await proposals.SubmitProposalAsync(new SubmitProposalRequest { ProposalId = proposal.Id });
         await proposals.PlaceOnAgendaAsync(new PlaceOnAgendaRequest { ProposalId = proposal.Id, AssemblyId = assembly.Id });
+        MemberBallotProposalId = proposal.Id;
         MemberBallotId = (await proposals.OpenBallotAsync(new OpenBallotRequest
         {
             ProposalId = proposal.Id, Secrecy = BallotSecrecy.Secret, Receipts = ReceiptMode.ReceiptFree,
