@@ -15,7 +15,7 @@ namespace Watershed.Benchmarks;
 /// Survey ingest and aggregation at scale, each path beside its baseline measured in the same run on the same database:
 /// <list type="bullet">
 /// <item>ImportSubmissions (Kobo-style CSV files of the demo's rows with new ids, at most 10,000 households a file) and
-/// UploadSubmissions (client streams of at most 20,000, the contract's limit) against a raw binary COPY of the very rows
+/// UploadSubmissions (one client stream of up to 100,000, the contract's limit) against a raw binary COPY of the very rows
 /// the import stored (submissions and their scores, into tables with the same columns and indexes, in one transaction);</item>
 /// <item>the same files imported again (every household a duplicate);</item>
 /// <item>GetAggregate (FCS, district, quarter: every stored household of the size) against the same figure (count, Σw,
@@ -27,7 +27,7 @@ namespace Watershed.Benchmarks;
 internal static class IndicatorsBenchmark
 {
     private const int FileHouseholds = 10_000;
-    private const int StreamHouseholds = 20_000;
+    private const int StreamHouseholds = 100_000;
     private const string Copy = "raw binary COPY of the same rows";
     private const string Sql = "raw SQL of the same figure";
     private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
@@ -51,26 +51,27 @@ internal static class IndicatorsBenchmark
         Console.WriteLine($"Watershed indicators benchmark — {Environment.ProcessorCount} cores, sizes {string.Join(", ", sizes)} households, load {Load()}");
         var postgres = await PostgresServer.GetAsync();
         var connectionString = await postgres.CreateDatabaseAsync("bench_indicators");
-        await using var service = await ServiceProcess.StartAsync("Indicators", new Dictionary<string, string>
-        {
-            ["Database:Provider"] = "Postgres",
-            ["Database:ConnectionString"] = connectionString,
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Auth:Issuer"] = TestTokens.Issuer,
-            ["Auth:SigningKey"] = TestTokens.SigningKey,
-            // One admin token makes every import: the per-caller limit would measure the limiter, not the service.
-            ["RateLimits:imports:PermitLimit"] = "1000000000",
-        });
-        // Profile, don't guess: `dotnet-trace collect -p PID` attaches to this process while it runs.
-        Console.WriteLine($"indicators process {service.ProcessId}");
-        using var channel = GrpcChannel.ForAddress(service.Address, new GrpcChannelOptions { MaxSendMessageSize = 64 << 20, MaxReceiveMessageSize = 64 << 20 });
-        var invoker = channel.Intercept(m => { m.Add("Authorization", "Bearer " + TestTokens.Admin()); return m; });
-        var clients = new Clients(new AreaService.AreaServiceClient(invoker), new SurveyService.SurveyServiceClient(invoker), new AggregateService.AggregateServiceClient(invoker));
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var template = Template.Read();
         var rows = new List<BenchmarkRow>();
         foreach (var size in sizes)
         {
+            // A fresh process per size, so each size's memory is its own (not what the size before it left).
+            await using var service = await ServiceProcess.StartAsync("Indicators", new Dictionary<string, string>
+            {
+                ["Database:Provider"] = "Postgres",
+                ["Database:ConnectionString"] = connectionString,
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Auth:Issuer"] = TestTokens.Issuer,
+                ["Auth:SigningKey"] = TestTokens.SigningKey,
+                // One admin token makes every import: the per-caller limit would measure the limiter, not the service.
+                ["RateLimits:imports:PermitLimit"] = "1000000000",
+            });
+            // Profile, don't guess: `dotnet-trace collect -p PID` attaches to this process while it runs.
+            Console.WriteLine($"indicators process {service.ProcessId}");
+            using var channel = GrpcChannel.ForAddress(service.Address, new GrpcChannelOptions { MaxSendMessageSize = 64 << 20, MaxReceiveMessageSize = 64 << 20 });
+            var invoker = channel.Intercept(m => { m.Add("Authorization", "Bearer " + TestTokens.Admin()); return m; });
+            var clients = new Clients(new AreaService.AreaServiceClient(invoker), new SurveyService.SurveyServiceClient(invoker), new AggregateService.AggregateServiceClient(invoker));
             rows.AddRange(await MeasureAsync(size, reads, clients, dataSource, service.ProcessId, template));
         }
 
@@ -97,12 +98,38 @@ internal static class IndicatorsBenchmark
         var imported = (await c.Surveys.CreateSurveyRoundAsync(new CreateSurveyRoundRequest { WatershedId = watershed.Id, Name = "Import", FcsCutoffs = FcsCutoffs.Standard2135 })).SurveyRound;
         var uploaded = (await c.Surveys.CreateSurveyRoundAsync(new CreateSurveyRoundRequest { WatershedId = watershed.Id, Name = "Upload", FcsCutoffs = FcsCutoffs.Standard2135 })).SurveyRound;
 
-        // ImportSubmissions: files of at most FileHouseholds, interviews in 2025Q4.
-        var files = Enumerable.Range(0, (size + FileHouseholds - 1) / FileHouseholds)
-            .Select(f => ByteString.CopyFromUtf8(template.Csv(f * FileHouseholds, Math.Min(FileHouseholds, size - (f * FileHouseholds))))).ToList();
+        // UploadSubmissions: streams of at most StreamHouseholds, interviews in 2026Q3 (outside the aggregated quarter).
+        // First, in a process that has done nothing else yet: what an upload itself holds.
+        await ResetPeakAsync(processId);
+        Print("indicators RSS when the upload starts", label, await StatusMegabytesAsync(processId, "VmRSS:"), "MB", Load());
         var load = Load();
         var clock = Stopwatch.StartNew();
         var stored = 0;
+        for (var first = 0; first < size; first += StreamHouseholds)
+        {
+            using var call = c.Surveys.UploadSubmissions();
+            await call.RequestStream.WriteAsync(new UploadSubmissionsRequest { Header = new UploadHeader { SurveyRoundId = uploaded.Id } });
+            for (var i = first; i < Math.Min(size, first + StreamHouseholds); i++)
+            {
+                await call.RequestStream.WriteAsync(new UploadSubmissionsRequest { Submission = template.Upload(size + i, "2026-08-03") });
+            }
+
+            await call.RequestStream.CompleteAsync();
+            stored += (await call.ResponseAsync).Result.StoredRows;
+        }
+
+        var uploadRate = size / clock.Elapsed.TotalSeconds;
+        var peak = await PeakMegabytesAsync(processId);
+        Require(stored == size, $"UploadSubmissions stored {stored} of {size}");
+        Print("UploadSubmissions, new households", label, uploadRate, "households/s", load);
+        Print("indicators peak RSS during the uploads", label, peak, "MB", load);
+
+        // ImportSubmissions: files of at most FileHouseholds, interviews in 2025Q4.
+        var files = Enumerable.Range(0, (size + FileHouseholds - 1) / FileHouseholds)
+            .Select(f => ByteString.CopyFromUtf8(template.Csv(f * FileHouseholds, Math.Min(FileHouseholds, size - (f * FileHouseholds))))).ToList();
+        load = Load();
+        clock.Restart();
+        stored = 0;
         foreach (var file in files)
         {
             stored += (await c.Surveys.ImportSubmissionsAsync(new ImportSubmissionsRequest { SurveyRoundId = imported.Id, Csv = file })).Result.StoredRows;
@@ -123,30 +150,6 @@ internal static class IndicatorsBenchmark
         Require(duplicates == size, $"the second import found {duplicates} duplicates of {size}");
         Print("ImportSubmissions, same files again (all duplicates)", label, replayRate, "households/s", Load());
         files.Clear();
-
-        // UploadSubmissions: streams of at most StreamHouseholds, interviews in 2026Q3 (outside the aggregated quarter).
-        await ResetPeakAsync(processId);
-        load = Load();
-        clock.Restart();
-        stored = 0;
-        for (var first = 0; first < size; first += StreamHouseholds)
-        {
-            using var call = c.Surveys.UploadSubmissions();
-            await call.RequestStream.WriteAsync(new UploadSubmissionsRequest { Header = new UploadHeader { SurveyRoundId = uploaded.Id } });
-            for (var i = first; i < Math.Min(size, first + StreamHouseholds); i++)
-            {
-                await call.RequestStream.WriteAsync(new UploadSubmissionsRequest { Submission = template.Upload(size + i, "2026-08-03") });
-            }
-
-            await call.RequestStream.CompleteAsync();
-            stored += (await call.ResponseAsync).Result.StoredRows;
-        }
-
-        var uploadRate = size / clock.Elapsed.TotalSeconds;
-        var peak = await PeakMegabytesAsync(processId);
-        Require(stored == size, $"UploadSubmissions stored {stored} of {size}");
-        Print("UploadSubmissions, new households", label, uploadRate, "households/s", load);
-        Print("indicators peak RSS during the uploads", label, peak, "MB", load);
 
         // Baseline: the import round's stored rows, copied out, then copied in again by raw binary COPY (timed).
         var copyRate = await RawCopyRateAsync(dataSource, size, Guid.Parse(imported.Id), foreignKeys: false);
@@ -264,10 +267,12 @@ internal static class IndicatorsBenchmark
     /// <summary>Resets the process's peak RSS (VmHWM) to its current RSS: writing 5 to clear_refs does that.</summary>
     private static Task ResetPeakAsync(int processId) => File.WriteAllTextAsync($"/proc/{processId}/clear_refs", "5");
 
-    private static async Task<double> PeakMegabytesAsync(int processId)
+    private static Task<double> PeakMegabytesAsync(int processId) => StatusMegabytesAsync(processId, "VmHWM:");
+
+    private static async Task<double> StatusMegabytesAsync(int processId, string field)
     {
-        var line = (await File.ReadAllLinesAsync($"/proc/{processId}/status")).First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return double.Parse(line["VmHWM:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), Culture) / 1024;
+        var line = (await File.ReadAllLinesAsync($"/proc/{processId}/status")).First(l => l.StartsWith(field, StringComparison.Ordinal));
+        return double.Parse(line[field.Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), Culture) / 1024;
     }
 
     private static string Load() => File.ReadAllText("/proc/loadavg").Split(' ')[0];

@@ -78,7 +78,81 @@ internal static class Writes
 
     private const int CopyChunkSize = 5_000;
 
-    private static async Task CopySubmissionsAsync(IndicatorsDbContext db, IEnumerable<Submission> submissions, CancellationToken ct)
+    /// <summary>The staging tables of a streamed ingest (PostgreSQL): the columns the COPY writes, no constraint, no trigger.</summary>
+    private const string StagedSubmissions = "staged_submissions";
+
+    /// <inheritdoc cref="StagedSubmissions"/>
+    private const string StagedScores = "staged_scores";
+
+    /// <summary>
+    /// Starts staging a streamed ingest's households on PostgreSQL: two temporary tables with the columns the COPY
+    /// writes, dropped when the transaction ends (committed or not). Each part of the stream is copied there
+    /// (<see cref="StageSubmissionsAsync"/>), and all of it moves into the real tables at the end in two statements
+    /// (<see cref="MoveStagedAsync"/>). So while the stream is read, the submissions table holds none of its rows: the
+    /// duplicate lookups of each part stay index lookups the planner's statistics still fit (the stream's own rows,
+    /// written there part by part, made each lookup scan all rows written before it); and the statement triggers that
+    /// sum scores into household_tallies run once, over the whole stream. SQLite has no staging: the parts go straight
+    /// to the tables.
+    /// </summary>
+    public static async Task BeginStagingAsync(this IndicatorsDbContext db, CancellationToken ct)
+    {
+        if (!db.Database.IsNpgsql())
+        {
+            return;
+        }
+
+        await db.Database.ExecuteSqlRawAsync(CreateStaging, ct);
+    }
+
+    /// <summary>A part of a streamed ingest: into the staging tables on PostgreSQL, into the tables on SQLite.</summary>
+    public static async Task StageSubmissionsAsync(this IndicatorsDbContext db, IEnumerable<Submission> submissions, CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            await CopySubmissionsAsync(db, submissions, ct, StagedSubmissions, StagedScores);
+            return;
+        }
+
+        await db.AddSubmissionsAsync(submissions, ct);
+    }
+
+    /// <summary>
+    /// Moves what was staged into the tables, in the transaction: the unique index, the foreign keys and the triggers
+    /// see every household of the stream at once. A household stored meanwhile by a concurrent import fails the unique
+    /// index as a <see cref="DbUpdateException"/>, as a direct write does.
+    /// </summary>
+    public static async Task MoveStagedAsync(this IndicatorsDbContext db, CancellationToken ct)
+    {
+        if (!db.Database.IsNpgsql())
+        {
+            return;
+        }
+
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync(MoveStaged, ct);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new DbUpdateException("A household of the stream is stored already.", ex);
+        }
+    }
+
+    private static string Columns(string[] columns) => string.Join(", ", columns.Select(c => $"\"{c}\""));
+
+    // Made of the constants above only: table and column names, no value.
+    private static readonly string CreateStaging =
+        $"CREATE TEMP TABLE {StagedSubmissions} ON COMMIT DROP AS SELECT {Columns(SubmissionColumns)} FROM submissions WITH NO DATA; "
+        + $"CREATE TEMP TABLE {StagedScores} ON COMMIT DROP AS SELECT {Columns(ScoreColumns)} FROM household_scores WITH NO DATA";
+
+    private static readonly string MoveStaged =
+        $"INSERT INTO submissions ({Columns(SubmissionColumns)}) SELECT {Columns(SubmissionColumns)} FROM {StagedSubmissions}; "
+        + $"INSERT INTO household_scores ({Columns(ScoreColumns)}) SELECT {Columns(ScoreColumns)} FROM {StagedScores}";
+
+    private static Task CopySubmissionsAsync(IndicatorsDbContext db, IEnumerable<Submission> submissions, CancellationToken ct) =>
+        CopySubmissionsAsync(db, submissions, ct, "submissions", "household_scores");
+
+    private static async Task CopySubmissionsAsync(IndicatorsDbContext db, IEnumerable<Submission> submissions, CancellationToken ct, string submissionsTable, string scoresTable)
     {
         // The COPY runs on the context's connection, inside its open transaction: all or nothing still holds.
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
@@ -86,7 +160,7 @@ internal static class Writes
         {
             foreach (var chunk in submissions.Chunk(CopyChunkSize))
             {
-                await using (var copy = await connection.BeginBinaryImportAsync(CopyCommand("submissions", SubmissionColumns), ct))
+                await using (var copy = await connection.BeginBinaryImportAsync(CopyCommand(submissionsTable, SubmissionColumns), ct))
                 {
                     foreach (var s in chunk)
                     {
@@ -109,7 +183,7 @@ internal static class Writes
                     await copy.CompleteAsync(ct);
                 }
 
-                await using (var copy = await connection.BeginBinaryImportAsync(CopyCommand("household_scores", ScoreColumns), ct))
+                await using (var copy = await connection.BeginBinaryImportAsync(CopyCommand(scoresTable, ScoreColumns), ct))
                 {
                     foreach (var h in chunk.SelectMany(s => s.Scores))
                     {

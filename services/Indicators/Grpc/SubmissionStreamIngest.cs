@@ -21,6 +21,12 @@ public sealed partial class SubmissionIngest
     /// part that <paramref name="parts"/> refuses (a malformed stream) ends the ingest with that refusal; either way
     /// nothing is stored.
     /// </summary>
+    /// <summary>
+    /// How many planned households wait to be staged together (one COPY of households and one of their scores): what
+    /// an upload holds of rows to store, at most.
+    /// </summary>
+    public const int WriteBatchSize = 1_000;
+
     public async Task<IngestOutcome> IngestStreamAsync(SurveyRound round, IAsyncEnumerable<UploadPart> parts, ImportMode mode, IngestOrigin origin, CancellationToken ct)
     {
         using var span = telemetry.StartIngest(round.Id, 0);
@@ -34,6 +40,7 @@ public sealed partial class SubmissionIngest
             {
                 // Shared with other ingests, exclusive against a new custom indicator: see ShareLockWatershedAsync.
                 await db.ShareLockWatershedAsync(round.WatershedId, ct);
+                await db.BeginStagingAsync(ct);
                 var watershed = await db.AreaAsync(round.WatershedId, ct);
                 var areas = await db.AreasOfAsync(watershed.WatershedCode, ct);
                 var customs = await db.CustomIndicatorsAsync(watershed.Id, ct);
@@ -41,12 +48,33 @@ public sealed partial class SubmissionIngest
                 ImportBatch? batch = null;
                 var storedAreas = new HashSet<Guid>();
                 var storedPeriods = new HashSet<(Guid AreaId, DateOnly InterviewDate)>();
-                await foreach (var part in parts.WithCancellation(ct))
+                // Rows to store wait here until there are WriteBatchSize of them: one COPY (and one run of the
+                // statement triggers that keep household_tallies) per write, not per part.
+                var pending = new List<PlannedRow>(WriteBatchSize + SurveyGrpcService.UploadPartSize);
+                async Task WriteAsync()
                 {
-                    var seen = upload.SeenBefore(part);
-                    var table = UploadTable.Build(form, part.Submissions, part.FirstRow);
-                    var validated = SubmissionBatch.Validate(table, form, round.Id.ToString(), round.FcsCutoffs, round.LcsStrategies, BatchWomen.Attached(part.Women, part.FirstRow));
-                    var taken = upload.Take(validated, seen, validated.Columns.Mapping.SubmissionIdColumns[0], part.Submissions.Count);
+                    if (batch is null)
+                    {
+                        // Recorded with the first write's count; the stream's own is set once it has ended.
+                        batch = ImportBatch.Record(round.Id, origin.Source, pending.Count, origin.By, now);
+                        db.ImportBatches.Add(batch);
+                        await db.SaveChangesAsync(ct);
+                    }
+
+                    await db.StageSubmissionsAsync(pending.Select(row => Submission.Store(batch, row, now)), ct);
+                    upload.Stored(pending.Count);
+                    foreach (var row in pending)
+                    {
+                        storedAreas.Add(row.AreaId);
+                        storedPeriods.Add((row.AreaId, row.Submission.InterviewDate));
+                    }
+
+                    pending.Clear();
+                }
+
+                await foreach (var (rows, seen, validated) in ValidatedAsync(round, upload, parts, ct))
+                {
+                    var taken = upload.Take(validated, seen, validated.Columns.Mapping.SubmissionIdColumns[0], rows);
                     if (upload.HasHeaderFault)
                     {
                         continue;
@@ -60,21 +88,16 @@ public sealed partial class SubmissionIngest
                         continue;
                     }
 
-                    if (batch is null)
+                    pending.AddRange(plan.ToStore);
+                    if (pending.Count >= WriteBatchSize)
                     {
-                        // Recorded with the first part's count; the stream's own is set once it has ended.
-                        batch = ImportBatch.Record(round.Id, origin.Source, plan.ToStore.Count, origin.By, now);
-                        db.ImportBatches.Add(batch);
-                        await db.SaveChangesAsync(ct);
+                        await WriteAsync();
                     }
+                }
 
-                    await db.AddSubmissionsAsync(plan.ToStore.Select(row => Submission.Store(batch, row, now)), ct);
-                    upload.Stored(plan.ToStore.Count);
-                    foreach (var row in plan.ToStore)
-                    {
-                        storedAreas.Add(row.AreaId);
-                        storedPeriods.Add((row.AreaId, row.Submission.InterviewDate));
-                    }
+                if (pending.Count > 0 && upload.MayStore)
+                {
+                    await WriteAsync();
                 }
 
                 if (upload.Rows == 0)
@@ -93,6 +116,7 @@ public sealed partial class SubmissionIngest
                 }
                 else
                 {
+                    await db.MoveStagedAsync(ct);
                     var id = batch!.Id;
                     var count = upload.StoredRows;
                     await db.ImportBatches.Where(b => b.Id == id).ExecuteUpdateAsync(s => s.SetProperty(b => b.StoredRows, count), ct);
@@ -124,5 +148,70 @@ public sealed partial class SubmissionIngest
         }
 
         return new IngestOutcome(outcome, batchId) { StoredRows = stored };
+    }
+
+    /// <summary>
+    /// The parts laid out and validated (the CPU's work: the table, every check, the scores) on a task of their own, one
+    /// part ahead of the caller, who plans and writes (the database's work): the two overlap, and at most three parts are
+    /// held at once (one read, one waiting, one written). A refusal while reading (a malformed stream) ends the
+    /// enumeration with that refusal; the caller's failure or cancellation stops the reading.
+    /// </summary>
+    private static async IAsyncEnumerable<(int Rows, IReadOnlyDictionary<int, int> SeenBefore, BatchValidation Validated)> ValidatedAsync(
+        SurveyRound round, StreamedUpload upload, IAsyncEnumerable<UploadPart> parts, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var form = round.Form;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var ready = System.Threading.Channels.Channel.CreateBounded<(int, IReadOnlyDictionary<int, int>, BatchValidation)>(
+            new System.Threading.Channels.BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var reading = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var part in parts.WithCancellation(stop.Token))
+                {
+                    var seen = upload.SeenBefore(part);
+                    var table = UploadTable.Build(form, part.Submissions, part.FirstRow);
+                    var validated = SubmissionBatch.Validate(table, form, round.Id.ToString(), round.FcsCutoffs, round.LcsStrategies, BatchWomen.Attached(part.Women, part.FirstRow));
+                    await ready.Writer.WriteAsync((part.Submissions.Count, seen, validated), stop.Token);
+                }
+
+                ready.Writer.Complete();
+            }
+            catch (Exception ex)
+            {
+                ready.Writer.Complete(ex);
+            }
+        }, CancellationToken.None);
+        try
+        {
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = await ready.Reader.WaitToReadAsync(ct);
+                }
+                catch (System.Threading.Channels.ChannelClosedException closed) when (closed.InnerException is not null)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(closed.InnerException).Throw();
+                    throw;
+                }
+
+                if (!more)
+                {
+                    break;
+                }
+
+                while (ready.Reader.TryRead(out var item))
+                {
+                    yield return item;
+                }
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await reading;
+        }
     }
 }

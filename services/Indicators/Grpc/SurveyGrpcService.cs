@@ -26,7 +26,7 @@ public sealed class SurveyGrpcService(IndicatorsDbContext db, SubmissionIngest i
     public const int MaxUploadSubmissions = 100_000;
 
     /// <summary>How many submissions of a stream are validated and written together: what an upload holds at a time.</summary>
-    public const int UploadPartSize = 1_000;
+    public const int UploadPartSize = 250;
 
     /// <summary>The most bytes of submissions one stream carries (each message is also held to gRPC's 4 MB).</summary>
     public const int MaxUploadBytes = 256 * 1024 * 1024;

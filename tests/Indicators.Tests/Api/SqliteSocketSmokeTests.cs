@@ -77,6 +77,16 @@ public sealed class SqliteSocketSmokeTests : IAsyncLifetime
             },
         })).Target;
         Assert.Equal(((80m / 3).ToString(System.Globalization.CultureInfo.InvariantCulture), false), (target.BaselineValue, target.GoalDropped));
+
+        // A stream longer than one write, its last household bad: one transaction on SQLite too, so nothing of it stays;
+        // sent again without the bad one, all of it is stored.
+        var many = Enumerable.Range(0, Grpc.SubmissionIngest.WriteBatchSize + 5).Select(i => Households.Poor($"m-{i}", "manzanares", "2026-02-02")).ToArray();
+        many[^1] = many[^1] with { Date = "2026-13-40" };
+        var refused = await IngestTests.UploadAsync(facilitator, round, ImportMode.AllOrNothing, many);
+        Assert.Equal((0, many.Length), (refused.StoredRows, Assert.Single(refused.Errors).Row));
+        Assert.Equal(3, (await facilitator.Surveys.ListSubmissionsAsync(new ListSubmissionsRequest { SurveyRoundId = round.Id, Page = new() { PageSize = 1000 } })).Submissions.Count);
+        var good = await IngestTests.UploadAsync(facilitator, round, ImportMode.AllOrNothing, many[..^1]);
+        Assert.Equal(many.Length - 1, good.StoredRows);
     }
 
     /// <summary>

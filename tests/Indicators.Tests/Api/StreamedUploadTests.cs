@@ -10,9 +10,10 @@ using Watershed.Testing;
 namespace Watershed.Indicators.Tests.Api;
 
 /// <summary>
-/// UploadSubmissions read part by part (SurveyGrpcService.UploadPartSize households at a time, so an upload holds one
-/// part, not the stream), on PostgreSQL: the answer and what is stored are those of the whole stream at once, and all or
-/// nothing still holds when a later part fails after earlier parts were written.
+/// UploadSubmissions read part by part (checked SurveyGrpcService.UploadPartSize households at a time, written
+/// SubmissionIngest.WriteBatchSize at a time, so an upload holds a few parts, not the stream), on PostgreSQL: the answer
+/// and what is stored are those of the whole stream at once, and all or nothing still holds when a later part fails
+/// after earlier ones were written.
 /// </summary>
 public sealed class StreamedUploadTests : PostgresApiTest
 {
@@ -48,7 +49,7 @@ public sealed class StreamedUploadTests : PostgresApiTest
         var imported = SubmissionsImported.Parser.ParseJson(Assert.Single(await OutboxAsync()).Data);
         Assert.Equal(households.Length, imported.StoredRows);
         Assert.Equal(2, imported.AreaIds.Count);
-        // Every household counts once in the figure: 834 × 14 + 834 × 39 over Manzanares' 1,668.
+        // Every household counts once in the figure.
         var figure = (await S.Viewer.Aggregates.GetAggregateAsync(new GetAggregateRequest { IndicatorCode = "FCS", AreaId = S.Manzanares.Id, Period = "2025Q4" })).Aggregate;
         Assert.Equal(households.Count(h => h.Community == "manzanares"), figure.N);
 
@@ -58,7 +59,7 @@ public sealed class StreamedUploadTests : PostgresApiTest
     }
 
     [Fact]
-    public async Task An_id_sent_again_in_a_later_part_is_a_row_error_and_all_or_nothing_takes_back_the_parts_written()
+    public async Task An_id_sent_again_in_a_later_part_is_a_row_error_of_its_row_and_all_or_nothing_stores_none()
     {
         var round = await S.FcsRoundAsync("2025Q4");
         var households = Many(Part + 300, "d");
@@ -79,16 +80,18 @@ public sealed class StreamedUploadTests : PostgresApiTest
     }
 
     [Fact]
-    public async Task A_bad_household_in_the_last_part_refuses_the_stream_and_nothing_of_the_earlier_parts_stays()
+    public async Task A_bad_household_after_a_write_refuses_the_stream_and_nothing_written_before_it_stays()
     {
         var round = await S.FcsRoundAsync("2025Q4");
-        var households = Many((2 * Part) + 10, "b");
+        // More than one write's worth (SubmissionIngest.WriteBatchSize) before the bad household, so it comes after rows
+        // were written in the stream's transaction.
+        var households = Many(SubmissionIngest.WriteBatchSize + (2 * Part) + 10, "b");
         households[^1] = households[^1] with { Date = "2025-13-40" };
         var counts = await App.SnapshotAsync();
 
         var strict = await IngestTests.UploadAsync(S.Facilitator, round, ImportMode.AllOrNothing, households);
 
-        Assert.Equal((2 * Part) + 10, Assert.Single(strict.Errors).Row);
+        Assert.Equal(households.Length, Assert.Single(strict.Errors).Row);
         Assert.Equal((households.Length - 1, 0), (strict.AcceptedRows, strict.StoredRows));
         Assert.Equal(counts, await App.SnapshotAsync());
     }
