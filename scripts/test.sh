@@ -27,6 +27,16 @@ status=0
 dotnet test Watershed.sln -c Release --no-build -nologo --logger "trx" --results-directory "$results" \
   --blame-hang-timeout 15m --blame-hang-dump-type none || status=$?
 
+# A short smoke run of the benchmark program (small sizes; its figures are not judged here): it must still run end to
+# end, so a change that breaks a measured path's set-up is found here, not when someone next measures.
+echo "== benchmark smoke run (scripts/bench.sh quick)"
+if ! dotnet run -c Release --no-build --project tests/Watershed.Benchmarks -- all quick --json "$results/bench-smoke.json" \
+    > "$results/bench-smoke.log" 2>&1; then
+  echo "the benchmark smoke run failed; its output ends:"
+  tail -40 "$results/bench-smoke.log"
+  status=1
+fi
+
 # Clusters left by test processes that ended before they could remove them.
 rm -rf /tmp/watershed-pg-* 2>/dev/null || true
 

@@ -39,7 +39,10 @@ internal static class EventsBenchmark
             ["Logging:LogLevel:Default"] = "Warning",
             ["Auth:Issuer"] = TestTokens.Issuer,
             ["Auth:SigningKey"] = TestTokens.SigningKey,
+            ["Auth:Audience"] = TestTokens.Audience,
             ["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcAddress.ToString().TrimEnd('/'),
+            // The services take AppCallback calls only with the sidecar's app API token, as in a cluster that sets one.
+            ["APP_API_TOKEN"] = sidecar.AppApiToken,
         };
 
         await using var consultation = await ServiceProcess.StartAsync("Consultation", await SettingsAsync("bench_events_consultation"));
@@ -64,6 +67,19 @@ internal static class EventsBenchmark
         })).Person;
         await spaces.AddMemberAsync(new AddMemberRequest { SpaceId = space.Id, PersonId = person.Id, Role = MemberRole.VotingMember });
 
+        // The sidecar learns notifications' subscriptions by asking it; an event published before then has no subscriber
+        // and is never delivered (as with Dapr), so the first event waits for them.
+        var subscribedBy = DateTime.UtcNow.AddSeconds(60);
+        while (!(await sidecar.SubscriptionsAsync()).Contains("consultation.assembly_convened.v1", StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > subscribedBy)
+            {
+                throw new InvalidOperationException($"The sidecar has no subscription of notifications after 60 s: {await sidecar.SubscriptionsAsync()}");
+            }
+
+            await Task.Delay(50);
+        }
+
         var committedAt = new Dictionary<string, DateTimeOffset>();
         var toLog = new List<double>();
         var toSent = new List<double>();
@@ -82,7 +98,9 @@ internal static class EventsBenchmark
             {
                 if (DateTime.UtcNow > giveUp)
                 {
-                    throw new InvalidOperationException($"Event {i}: no delivery was sent within 60 s.\nnotifications:\n{notifications.Output}\nsidecar:\n{sidecar.Output}");
+                    var seen = await deliveries.ListDeliveriesAsync(new ListDeliveriesRequest { WatershedCode = "bench-events", Page = new() { PageSize = 5 } });
+                    throw new InvalidOperationException($"Event {i}: no delivery was sent within 60 s; the newest deliveries: {seen}"
+                        + $"\nnotifications:\n{notifications.Output}\nsidecar:\n{sidecar.Output}");
                 }
 
                 var page = await deliveries.ListDeliveriesAsync(new ListDeliveriesRequest { WatershedCode = "bench-events", Page = new() { PageSize = 1 } });
@@ -155,7 +173,7 @@ internal static class EventsBenchmark
                 ScheduledAt = Timestamp.FromDateTime(DateTime.UtcNow.AddDays(2)),
             };
             var started = Stopwatch.GetTimestamp();
-            await DaprCallback.DeliverAsync(notificationsChannel, "consultation.assembly_convened.v1", message, Guid.CreateVersion7().ToString(), $"assemblies/{message.AssemblyId}");
+            await DaprCallback.DeliverAsync(notificationsChannel, "consultation.assembly_convened.v1", message, Guid.CreateVersion7().ToString(), $"assemblies/{message.AssemblyId}", appApiToken: sidecar.AppApiToken);
             handled.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 

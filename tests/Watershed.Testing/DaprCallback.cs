@@ -23,8 +23,9 @@ public static class DaprCallback
 
     /// <summary>Delivers <paramref name="message"/> as Dapr would, its data as protobuf JSON unless <paramref name="data"/> overrides it.</summary>
     /// <param name="topic">The topic the service subscribes the message on (ServiceDefaults' EventTopics.For).</param>
+    /// <param name="appApiToken">The sidecar's app API token, sent as dapr-api-token, for a service that requires it.</param>
     public static async Task<TopicEventResponse.Types.TopicEventResponseStatus> DeliverAsync(ChannelBase channel, string topic, IMessage message,
-        string eventId, string subject, string? data = null, string source = "watershed-test")
+        string eventId, string subject, string? data = null, string source = "watershed-test", string? appApiToken = null)
     {
         var request = new TopicEventRequest
         {
@@ -38,11 +39,11 @@ public static class DaprCallback
             Data = ByteString.CopyFromUtf8(data ?? JsonFormatter.Default.Format(message)),
             Extensions = new Struct { Fields = { ["subject"] = Value.ForString(subject) } },
         };
-        return (await OnTopicEventAsync(channel.CreateCallInvoker(), request)).Status;
+        return (await OnTopicEventAsync(channel.CreateCallInvoker(), request, appApiToken)).Status;
     }
 
-    public static async Task<TopicEventResponse> OnTopicEventAsync(CallInvoker invoker, TopicEventRequest request) =>
-        await invoker.AsyncUnaryCall(OnTopicEvent, null, default, request);
+    public static async Task<TopicEventResponse> OnTopicEventAsync(CallInvoker invoker, TopicEventRequest request, string? appApiToken = null) =>
+        await invoker.AsyncUnaryCall(OnTopicEvent, null, new CallOptions(appApiToken is null ? null : new Metadata { { "dapr-api-token", appApiToken } }), request);
 
     public static async Task<ListTopicSubscriptionsResponse> SubscriptionsAsync(CallInvoker invoker) =>
         await invoker.AsyncUnaryCall(ListTopicSubscriptions, null, default, new Empty());
