@@ -129,6 +129,35 @@ public sealed class StreamedUploadTests : PostgresApiTest
         Assert.Equal(Part + 10, result.StoredRows);
     }
 
+    [Fact]
+    public async Task A_header_fault_in_a_later_part_refuses_the_whole_stream_even_when_good_rows_only_was_asked()
+    {
+        var round = await S.FcsRoundAsync("2025Q4");
+        var messages = new List<UploadSubmissionsRequest> { new() { Header = new UploadHeader { SurveyRoundId = round.Id, Mode = ImportMode.GoodRowsOnly } } };
+        foreach (var (i, h) in Many((2 * Part) + 10, "h").Index())
+        {
+            var submission = Upload(h);
+            if (i >= Part)
+            {
+                // The second part names the staple column two ways, neither exactly as the form does: which is it?
+                var days = submission.Answers["stap"];
+                submission.Answers.Remove("stap");
+                submission.Answers[i % 2 == 0 ? "STAP" : "Stap"] = days;
+            }
+
+            messages.Add(new UploadSubmissionsRequest { Submission = submission });
+        }
+
+        var counts = await App.SnapshotAsync();
+        var result = (await IngestTests.StreamAsync(S.Facilitator, messages)).Result;
+
+        var fault = Assert.Single(result.Errors);
+        Assert.Equal((0, "stap"), (fault.Row, fault.Field));
+        Assert.Contains("matches 2 columns", fault.Reason, StringComparison.Ordinal);
+        Assert.Equal((0, 0), (result.AcceptedRows, result.StoredRows));
+        Assert.Equal(counts, await App.SnapshotAsync());
+    }
+
     private static SubmissionUpload Upload(FcsHousehold h)
     {
         var submission = new SubmissionUpload { Id = h.Id, Area = h.Community, HouseholdId = h.Household, InterviewDate = h.Date };

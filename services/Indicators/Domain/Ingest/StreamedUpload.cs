@@ -104,7 +104,8 @@ public sealed class StreamedUpload(ImportMode mode)
         var headerFaults = part.Errors.Where(e => e.Row == 0).ToList();
         if (headerFaults.Count > 0)
         {
-            _headerFaults.AddRange(headerFaults);
+            // The same fault in several parts is the stream's one fault, as a file reports it once.
+            _headerFaults.AddRange(headerFaults.Where(f => !_headerFaults.Contains(f)));
             return part with { Accepted = [] };
         }
 
