@@ -1,5 +1,6 @@
 using System.Globalization;
 using Grpc.Core;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using Watershed.ServiceDefaults.Errors;
@@ -15,6 +16,9 @@ public abstract class WebPageModel(WebBackend backend, IStringLocalizer<Texts> t
 
     /// <summary>What went wrong, for the person; shown at the top of the page.</summary>
     public string? Problem { get; protected set; }
+
+    /// <summary>What the last action did, for the person; shown at the top of the page.</summary>
+    public string? Done { get; protected set; }
 
     protected static string Language => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
 
@@ -35,6 +39,49 @@ public abstract class WebPageModel(WebBackend backend, IStringLocalizer<Texts> t
             Problem = texts["ErrorUnavailable"];
             return null;
         }
+    }
+
+    /// <summary>
+    /// Shows the page again after an action, read anew by <paramref name="reload"/>: the action's refusal (the
+    /// <see cref="Problem"/> it left) wins over a refusal of the reads; <paramref name="done"/> is said only when the
+    /// action was not refused.
+    /// </summary>
+    protected async Task<IActionResult> ReloadAfterAsync(Func<Task> reload, string? done)
+    {
+        var problem = Problem;
+        await reload();
+        Problem = problem ?? Problem;
+        Done = problem is null ? done : null;
+        return Page();
+    }
+
+    /// <summary>Shows the page again, read anew by <paramref name="reload"/>, with <paramref name="problem"/> at its top.</summary>
+    protected async Task<IActionResult> ShowRefusedAsync(Func<Task> reload, string? problem)
+    {
+        await reload();
+        Problem = problem;
+        return Page();
+    }
+
+    /// <summary>
+    /// A proposal and its ballot, as the console's pages show them: a proposal not voted yet has none, and the page says
+    /// so (<see cref="Problem"/>).
+    /// </summary>
+    protected async Task<(Consultation.V1.Proposal? Proposal, Consultation.V1.Ballot? Ballot)> ProposalAndBallotAsync(string proposalId, Metadata headers)
+    {
+        var proposal = (await TryAsync(async () => await backend.Proposals.GetProposalAsync(new Consultation.V1.GetProposalRequest { ProposalId = proposalId }, headers)))?.Proposal;
+        if (proposal is null)
+        {
+            return (null, null);
+        }
+
+        if (string.IsNullOrEmpty(proposal.BallotId))
+        {
+            Problem = texts["NoBallotYet"];
+            return (proposal, null);
+        }
+
+        return (proposal, (await TryAsync(async () => await backend.Proposals.GetBallotAsync(new Consultation.V1.GetBallotRequest { BallotId = proposal.BallotId }, headers)))?.Ballot);
     }
 
     /// <summary>

@@ -22,8 +22,6 @@ public sealed class AssemblyModel(WebBackend backend, IStringLocalizer<Texts> te
     /// </summary>
     public IReadOnlyDictionary<string, string> NationalIds { get; private set; } = new Dictionary<string, string>();
 
-    public string? Done { get; private set; }
-
     /// <summary>The assembly's space: its rules say whether it takes proxies.</summary>
     public Space? Space { get; private set; }
 
@@ -107,15 +105,6 @@ public sealed class AssemblyModel(WebBackend backend, IStringLocalizer<Texts> te
         return await AfterAsync(id, revoked is null ? null : Texts["ProxyRevoked"].Value);
     }
 
-    private async Task<IActionResult> AfterAsync(string id, string? done)
-    {
-        var problem = Problem;
-        await OnGetAsync(id);
-        Problem = problem ?? Problem;
-        Done = problem is null ? done : null;
-        return Page();
-    }
-
     /// <summary>
     /// Every person of the watershed with a DNI, page by page. Anyone consultation does not give DNIs to gets
     /// none, and the roll is then found by name only (no refusal is shown for it).
@@ -150,12 +139,9 @@ public sealed class AssemblyModel(WebBackend backend, IStringLocalizer<Texts> te
         return found;
     }
 
-    private async Task<IActionResult> ShowAsync(string id, string? problem)
-    {
-        await OnGetAsync(id);
-        Problem = problem;
-        return Page();
-    }
+    private Task<IActionResult> AfterAsync(string id, string? done) => ReloadAfterAsync(() => OnGetAsync(id), done);
+
+    private Task<IActionResult> ShowAsync(string id, string? problem) => ShowRefusedAsync(() => OnGetAsync(id), problem);
 
     private static object QuorumJson(Quorum q, bool present) => new
     {

@@ -25,9 +25,6 @@ public sealed class BallotModel(WebBackend backend, IStringLocalizer<Texts> text
 
     public IReadOnlyList<Elector> Electorate { get; private set; } = [];
 
-    /// <summary>What the last action did, in words.</summary>
-    public string? Done { get; private set; }
-
     public async Task OnGetAsync(string id) => await LoadAsync(id);
 
     /// <summary>
@@ -123,40 +120,21 @@ public sealed class BallotModel(WebBackend backend, IStringLocalizer<Texts> text
         _ => Texts["NotVotedYet"],
     };
 
-    private async Task<IActionResult> AfterAsync(string id, string? done)
-    {
-        var problem = Problem;
-        await LoadAsync(id);
-        Problem = problem ?? Problem;
-        Done = problem is null ? done : null;
-        return Page();
-    }
+    private Task<IActionResult> AfterAsync(string id, string? done) => ReloadAfterAsync(() => LoadAsync(id), done);
 
-    private async Task<IActionResult> ShowAsync(string id, string? problem)
-    {
-        await LoadAsync(id);
-        Problem = problem;
-        return Page();
-    }
+    private Task<IActionResult> ShowAsync(string id, string? problem) => ShowRefusedAsync(() => LoadAsync(id), problem);
 
     private async Task LoadAsync(string id)
     {
         var headers = await Backend.AsUserAsync();
-        Proposal = (await TryAsync(async () => await Backend.Proposals.GetProposalAsync(new GetProposalRequest { ProposalId = id }, headers)))?.Proposal;
-        if (Proposal is null)
+        (Proposal, Ballot) = await ProposalAndBallotAsync(id, headers);
+        if (Proposal is null || Ballot is null)
         {
             return;
         }
 
-        if (string.IsNullOrEmpty(Proposal.BallotId))
-        {
-            Problem = Texts["NoBallotYet"];
-            return;
-        }
-
-        Ballot = (await TryAsync(async () => await Backend.Proposals.GetBallotAsync(new GetBallotRequest { BallotId = Proposal.BallotId }, headers)))?.Ballot;
         var minutes = (await TryAsync(async () => await Backend.Assemblies.GetMinutesAsync(new GetMinutesRequest { AssemblyId = Proposal.AssemblyId, Language = Language }, headers)))?.Minutes;
-        if (Ballot is null || minutes is null)
+        if (minutes is null)
         {
             return;
         }

@@ -17,21 +17,5 @@ public sealed class ProjectorModel(WebBackend backend, IStringLocalizer<Texts> t
 
     public Ballot? Ballot { get; private set; }
 
-    public async Task OnGetAsync(string id)
-    {
-        var headers = await Backend.AsUserAsync();
-        Proposal = (await TryAsync(async () => await Backend.Proposals.GetProposalAsync(new GetProposalRequest { ProposalId = id }, headers)))?.Proposal;
-        if (Proposal is null)
-        {
-            return;
-        }
-
-        if (string.IsNullOrEmpty(Proposal.BallotId))
-        {
-            Problem = Texts["NoBallotYet"];
-            return;
-        }
-
-        Ballot = (await TryAsync(async () => await Backend.Proposals.GetBallotAsync(new GetBallotRequest { BallotId = Proposal.BallotId }, headers)))?.Ballot;
-    }
+    public async Task OnGetAsync(string id) => (Proposal, Ballot) = await ProposalAndBallotAsync(id, await Backend.AsUserAsync());
 }

@@ -25,8 +25,6 @@ public sealed class IndexModel(WebBackend backend, IStringLocalizer<Texts> texts
 
     public IReadOnlyList<KeptReceipt> Receipts { get; private set; } = [];
 
-    public string? Done { get; private set; }
-
     /// <summary>What the last check of a receipt found: its code and whether the vote is counted.</summary>
     public (string Code, bool Counted)? Checked { get; private set; }
 

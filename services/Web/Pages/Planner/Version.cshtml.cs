@@ -35,9 +35,6 @@ public sealed class VersionModel(WebBackend backend, IStringLocalizer<Texts> tex
     /// <summary>The checked layer's features and their faults, for drawing where each fault is (land use's check).</summary>
     public ImportPlanVersionZonesResponse? Checked { get; private set; }
 
-    /// <summary>What the last action did, for the person.</summary>
-    public string? Done { get; private set; }
-
     public IReadOnlyList<(ZeeCategory Category, double Hectares, int Zones)> ByCategory { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync()

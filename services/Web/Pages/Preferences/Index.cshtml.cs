@@ -43,8 +43,6 @@ public sealed class IndexModel(WebBackend backend, IStringLocalizer<Texts> texts
     /// <summary>The person the preferences are for; null when the account is no member (staff).</summary>
     public string? PersonId { get; private set; }
 
-    public string? Done { get; private set; }
-
     /// <summary>When the preferences were last set; null while the defaults apply.</summary>
     public DateTimeOffset? UpdatedAt { get; private set; }
 
