@@ -23,13 +23,6 @@ public sealed class EventTests : PostgresApiTest
     private static readonly Guid Version1 = Guid.CreateVersion7();
     private static readonly Guid Version2 = Guid.CreateVersion7();
 
-    private async Task<List<OutboxMessage>> OutboxAsync()
-    {
-        await using var scope = App.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<IndicatorsDbContext>();
-        return await db.Set<OutboxMessage>().AsNoTracking().OrderBy(m => m.Sequence).ToListAsync();
-    }
-
     private async Task<V1.AlertRule> PoorShareRuleAsync() =>
         (await S.Facilitator.Alerts.CreateAlertRuleAsync(new CreateAlertRuleRequest
         {
@@ -49,7 +42,7 @@ public sealed class EventTests : PostgresApiTest
         var round = await S.FcsRoundAsync("2025Q4");
         await S.ImportAsync(round, FcsCsv.Write(false, Households.Baseline()));
 
-        var rows = await OutboxAsync();
+        var rows = await App.OutboxAsync();
         Assert.Equal(
             [("indicators.submissions_imported.v1", "watershed.indicators.v1.SubmissionsImported", $"survey_rounds/{round.Id}"),
              ("indicators.alert_raised.v1", "watershed.indicators.v1.AlertRaised", $"alert_rules/{rule.Id}/areas/{S.Manzanares.Id}")],
@@ -91,7 +84,7 @@ public sealed class EventTests : PostgresApiTest
         var duplicate = await S.ImportAsync(followUp, FcsCsv.Write(false, households));
         Assert.Equal((0, 2), (duplicate.StoredRows, duplicate.DuplicateRows));
 
-        var rows = (await OutboxAsync()).Skip(2).ToList();
+        var rows = (await App.OutboxAsync()).Skip(2).ToList();
         Assert.Equal(
             [("indicators.submissions_imported.v1", $"survey_rounds/{followUp.Id}"),
              ("indicators.alert_cleared.v1", $"alert_rules/{rule.Id}/areas/{S.Manzanares.Id}")],
@@ -122,7 +115,7 @@ public sealed class EventTests : PostgresApiTest
 
         Assert.Equal(0, refused.StoredRows);
         Assert.Single(refused.Errors);
-        Assert.Empty(await OutboxAsync());
+        Assert.Empty(await App.OutboxAsync());
     }
 
     private static PlanVersionApproved Approval(Guid versionId, int number, params (Guid Id, string Text)[] goals) =>

@@ -45,6 +45,14 @@ public sealed class IndicatorsApp : WatershedApp<Program>
         return await db.Submissions.CountAsync(s => s.SurveyRoundId == id);
     }
 
+    /// <summary>What the service wrote to its outbox, in order.</summary>
+    public async Task<List<Watershed.ServiceDefaults.Events.OutboxMessage>> OutboxAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IndicatorsDbContext>();
+        return await db.Set<Watershed.ServiceDefaults.Events.OutboxMessage>().AsNoTracking().OrderBy(m => m.Sequence).ToListAsync();
+    }
+
     public Clients ClientsFor(string? token) => new(Channel(), token);
 }
 

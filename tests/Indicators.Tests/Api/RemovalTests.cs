@@ -1,9 +1,5 @@
 using Grpc.Core;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Watershed.Indicators.Data;
 using Watershed.Indicators.V1;
-using Watershed.ServiceDefaults.Events;
 using Watershed.Testing;
 
 namespace Watershed.Indicators.Tests.Api;
@@ -24,13 +20,6 @@ public sealed class RemovalTests : PostgresApiTest
     private async Task<Aggregate> FcsAsync(string areaId, string period, string round = "") =>
         (await S.Viewer.Aggregates.GetAggregateAsync(new GetAggregateRequest { IndicatorCode = "FCS", AreaId = areaId, Period = period, SurveyRoundId = round })).Aggregate;
 
-    private async Task<List<OutboxMessage>> OutboxAsync()
-    {
-        await using var scope = App.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<IndicatorsDbContext>();
-        return await db.Set<OutboxMessage>().AsNoTracking().OrderBy(m => m.Sequence).ToListAsync();
-    }
-
     [Fact]
     public async Task A_bad_import_is_removed_as_a_whole_its_figures_and_its_alert_undone_and_it_may_be_imported_again()
     {
@@ -44,7 +33,7 @@ public sealed class RemovalTests : PostgresApiTest
         var batches = (await S.Facilitator.Surveys.ListImportBatchesAsync(new ListImportBatchesRequest { SurveyRoundId = round.Id })).ImportBatches;
         Assert.Equal([(good.ImportBatchId, 2, 2, ""), (bad.ImportBatchId, 2, 2, "")], batches.Select(b => (b.Id, b.StoredRows, b.RemainingRows, b.RemovalId)));
         Assert.Equal((ImportSource.File, "facilitator@test"), (batches[1].Source, batches[1].StoredBy));
-        var outboxBefore = (await OutboxAsync()).Count;
+        var outboxBefore = (await App.OutboxAsync()).Count;
 
         var removed = await S.Facilitator.Surveys.RemoveImportBatchAsync(new RemoveImportBatchRequest
         {
@@ -59,7 +48,7 @@ public sealed class RemovalTests : PostgresApiTest
         Assert.Equal((2, 45.5), (figure.N, figure.Mean));
         var cleared = Assert.Single(removed.Alerts);
         Assert.Equal((rule.Id, AlertState.Cleared, "0", 2), (cleared.RuleId, cleared.State, cleared.ObservedValue, cleared.N));
-        var published = (await OutboxAsync()).Skip(outboxBefore).ToList();
+        var published = (await App.OutboxAsync()).Skip(outboxBefore).ToList();
         Assert.Equal(["indicators.alert_cleared.v1"], published.Select(m => m.Topic));
         Assert.Equal(cleared.Summary, AlertCleared.Parser.ParseJson(published[0].Data).Summary);
         Assert.Equal(removed.Removal, Assert.Single((await S.Facilitator.Surveys.ListRemovalsAsync(new ListRemovalsRequest { SurveyRoundId = round.Id })).Removals));

@@ -1,10 +1,6 @@
 using Grpc.Core;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Watershed.Indicators.Data;
 using Watershed.Indicators.Grpc;
 using Watershed.Indicators.V1;
-using Watershed.ServiceDefaults.Events;
 using Watershed.Testing;
 
 namespace Watershed.Indicators.Tests.Api;
@@ -26,13 +22,6 @@ public sealed class StreamedUploadTests : PostgresApiTest
         _ => Households.Borderline27($"{prefix}-{i}", "conchacalla", "2025-11-05"),
     })];
 
-    private async Task<List<OutboxMessage>> OutboxAsync()
-    {
-        await using var scope = App.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<IndicatorsDbContext>();
-        return await db.Set<OutboxMessage>().AsNoTracking().OrderBy(m => m.Sequence).ToListAsync();
-    }
-
     [Fact]
     public async Task A_stream_of_several_parts_is_stored_whole_as_one_batch_with_one_event()
     {
@@ -46,7 +35,7 @@ public sealed class StreamedUploadTests : PostgresApiTest
         Assert.Equal(households.Length, await App.SubmissionCountAsync(round.Id));
         var batch = Assert.Single((await S.Facilitator.Surveys.ListImportBatchesAsync(new ListImportBatchesRequest { SurveyRoundId = round.Id })).ImportBatches);
         Assert.Equal((first.ImportBatchId, households.Length), (batch.Id, batch.StoredRows));
-        var imported = SubmissionsImported.Parser.ParseJson(Assert.Single(await OutboxAsync()).Data);
+        var imported = SubmissionsImported.Parser.ParseJson(Assert.Single(await App.OutboxAsync()).Data);
         Assert.Equal(households.Length, imported.StoredRows);
         Assert.Equal(2, imported.AreaIds.Count);
         // Every household counts once in the figure.
@@ -72,7 +61,7 @@ public sealed class StreamedUploadTests : PostgresApiTest
         Assert.Equal(0, strict.StoredRows);
         Assert.Equal(0, await App.SubmissionCountAsync(round.Id));
         Assert.Empty((await S.Facilitator.Surveys.ListImportBatchesAsync(new ListImportBatchesRequest { SurveyRoundId = round.Id })).ImportBatches);
-        Assert.Empty(await OutboxAsync());
+        Assert.Empty(await App.OutboxAsync());
 
         var lenient = await IngestTests.UploadAsync(S.Facilitator, round, ImportMode.GoodRowsOnly, households);
         Assert.Equal((households.Length - 1, households.Length - 1), (lenient.AcceptedRows, lenient.StoredRows));
